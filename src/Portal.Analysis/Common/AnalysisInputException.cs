@@ -1,0 +1,10 @@
+namespace Portal.Analysis.Common;
+
+/// <summary>
+/// Input that a statistic cannot be computed on. <see cref="Field"/> names the offending input
+/// (e.g. <c>yPred</c>, <c>current.age</c>) so callers can tell the user where the problem is.
+/// </summary>
+public sealed class AnalysisInputException(string field, string message) : ArgumentException(message, field)
+{
+    public string Field { get; } = field;
+}

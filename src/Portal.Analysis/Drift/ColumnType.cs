@@ -1,0 +1,7 @@
+namespace Portal.Analysis.Drift;
+
+public enum ColumnType
+{
+    Numerical,
+    Categorical,
+}
