@@ -1,3 +1,4 @@
+using Portal.Data;
 using Portal.Web.Components;
 using Portal.Web.Features.Analysis;
 using Portal.Web.Infrastructure;
@@ -5,6 +6,7 @@ using Portal.Web.Infrastructure.Auth;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Services.AddPortalData(builder.Configuration);
 builder.Services.AddPortalWeb(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalUi();
@@ -24,7 +26,8 @@ app.MapHealthEndpoints();
 app.MapAnalysisEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-app.Run();
+await app.Services.MigratePortalDatabaseAsync();
+await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;
