@@ -42,5 +42,20 @@ internal static class Guard
         }
     }
 
+    /// <summary>
+    /// Finite inputs can still overflow (squares of 1e200); a NaN or infinite result is reported as an input
+    /// error rather than returned.
+    /// </summary>
+    public static void FiniteResults(string field, params ReadOnlySpan<double> results)
+    {
+        foreach (var result in results)
+        {
+            if (!double.IsFinite(result))
+            {
+                throw new AnalysisInputException(field, $"The result overflows for these inputs (check {field}).");
+            }
+        }
+    }
+
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -9,7 +9,7 @@ namespace Portal.Analysis.Common;
 internal static class IncompleteBeta
 {
     private const int MaxIterations = 100_000;
-    private const double Epsilon = 1e-16;
+    private const double Epsilon = 1e-15;
     private const double Tiny = 1e-300;
 
     /// <summary>

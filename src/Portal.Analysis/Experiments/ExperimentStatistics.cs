@@ -60,8 +60,12 @@ public static class ExperimentStatistics
         var difference = treatmentMean - controlMean;
         var t = difference / standardError;
         var pValue = StudentTDistribution.TwoSidedPValue(t, df);
+        Guard.FiniteResults("treatment", df, t, difference);
         var margin = StudentTDistribution.UpperQuantile(alpha / 2, df) * standardError;
-        return new WelchResult(t, df, pValue, difference, difference - margin, difference + margin, difference / controlMean, pValue < alpha);
+        Guard.FiniteResults("alpha", margin);
+        var lift = difference / controlMean;
+        Guard.FiniteResults("control", lift);
+        return new WelchResult(t, df, pValue, difference, difference - margin, difference + margin, lift, pValue < alpha);
     }
 
     /// <summary>
@@ -97,6 +101,7 @@ public static class ExperimentStatistics
         var pValue = StandardNormal.TwoSidedPValue(z);
         var unpooledError = Math.Sqrt((treatmentRate * (1 - treatmentRate) / treatment.Trials) + (controlRate * (1 - controlRate) / control.Trials));
         var margin = StandardNormal.Quantile(1 - (alpha / 2)) * unpooledError;
+        Guard.FiniteResults("alpha", margin);
         return new ProportionsResult(z, pValue, difference, difference - margin, difference + margin, difference / controlRate, pValue < alpha);
     }
 
@@ -144,6 +149,8 @@ public static class ExperimentStatistics
             statistic += deviation * deviation / expected;
         }
 
+        Guard.FiniteResults("split", statistic);
+
         // χ² survival function with k − 1 degrees of freedom, evaluated directly as an upper tail.
         var pValue = MathNet.Numerics.SpecialFunctions.GammaUpperRegularized((observed.Count - 1) / 2.0, statistic / 2);
         return new SrmResult(statistic, pValue, pValue < SrmThreshold);
@@ -170,6 +177,7 @@ public static class ExperimentStatistics
 
         var pBar = (p1 + p2) / 2;
         var zSum = StandardNormal.Quantile(1 - (alpha / 2)) + StandardNormal.Quantile(power);
+        Guard.FiniteResults("alpha", zSum);
         var n = Math.Ceiling(2 * pBar * (1 - pBar) * (zSum * zSum) / ((p1 - p2) * (p1 - p2)));
         if (n >= long.MaxValue)
         {

@@ -38,7 +38,9 @@ public static class Percentiles
 
         var previous = (int)Math.Floor(virtualIndex);
         var weight = virtualIndex - previous;
-        return Lerp(sorted[previous], sorted[previous + 1], weight);
+        var percentile = Lerp(sorted[previous], sorted[previous + 1], weight);
+        Guard.FiniteResults("values", percentile);
+        return percentile;
     }
 
     /// <summary>Summary of values for dashboards; NaN values are missing and are dropped.</summary>
@@ -64,6 +66,7 @@ public static class Percentiles
         var sorted = present.ToArray();
         var mean = Moments.Mean(sorted);
         double? std = sorted.Length < 2 ? null : Math.Sqrt(Moments.SampleVariance(sorted, mean));
+        Guard.FiniteResults("values", mean, std ?? 0);
         Array.Sort(sorted);
         return new ValueSummary(
             sorted.Length,

@@ -49,13 +49,15 @@ public static class RegressionMetrics
         }
 
         var meanResidual = Moments.Mean(residuals);
-        return new RegressionResult(
+        var result = new RegressionResult(
             Mae: absoluteErrorSum / n,
             Rmse: Math.Sqrt(squaredErrorSum / n),
             R2: R2(actual, squaredErrorSum),
             Mape: percentageErrorSum / n,
             MeanResidual: meanResidual,
             StdResidual: Math.Sqrt(Moments.SampleVariance(residuals, meanResidual)));
+        Guard.FiniteResults("yTrue", result.Mae, result.Rmse, result.R2, result.Mape, result.MeanResidual, result.StdResidual);
+        return result;
     }
 
     /// <summary>r2_score with force_finite=True.</summary>

@@ -83,6 +83,14 @@ public class ProportionsEdgeTests
         Assert.Equal("alpha", error.Field);
     }
 
+    [Fact]
+    public void TwoProportions_rejects_an_alpha_too_small_for_a_finite_interval()
+    {
+        // norm.ppf(1 − 5e-321) is +inf: the interval would be (−inf, inf).
+        var error = Assert.Throws<AnalysisInputException>(() => ExperimentStatistics.TwoProportions(new Proportion(1, 10), new Proportion(2, 10), 1e-320));
+        Assert.Equal("alpha", error.Field);
+    }
+
     private static void AssertClose(double expected, double actual) =>
         Reference.ReferenceCases.AssertClose(expected, actual, "proportions");
 }

@@ -91,6 +91,14 @@ public class SrmEdgeTests
         Assert.Equal("observed", error.Field);
     }
 
+    [Fact]
+    public void Srm_reports_an_overflowing_statistic_as_an_input_error()
+    {
+        // An expected count of ~1e-318 makes (o − e)²/e infinite.
+        var error = Assert.Throws<AnalysisInputException>(() => ExperimentStatistics.SampleRatioMismatch([10, 10], [1, 1e-320]));
+        Assert.Equal("split", error.Field);
+    }
+
     private static void AssertClose(double expected, double actual) =>
         Reference.ReferenceCases.AssertClose(expected, actual, "srm");
 }

@@ -111,6 +111,14 @@ public class WelchEdgeTests
         AssertClose(5969937.5980230225, result.CiHigh);
     }
 
+    [Fact]
+    public void Welch_reports_overflowing_values_as_an_input_error()
+    {
+        // Finite values whose squares overflow: SciPy would answer NaN.
+        var error = Assert.Throws<AnalysisInputException>(() => ExperimentStatistics.Welch([1e200, -1e200, 3e200], [2e200, 5e200]));
+        Assert.Equal("treatment", error.Field);
+    }
+
     private static void AssertClose(double expected, double actual) =>
         Reference.ReferenceCases.AssertClose(expected, actual, "welch");
 }

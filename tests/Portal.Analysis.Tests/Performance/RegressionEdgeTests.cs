@@ -74,6 +74,13 @@ public class RegressionEdgeTests
         Assert.Equal("yPred", error.Field);
     }
 
+    [Fact]
+    public void Regression_reports_overflowing_values_as_an_input_error()
+    {
+        var error = Assert.Throws<AnalysisInputException>(() => RegressionMetrics.Compute([1e200, -1e200], [-1e200, 1e200]));
+        Assert.Equal("yTrue", error.Field);
+    }
+
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
