@@ -32,7 +32,8 @@ public static class ExperimentStatistics
     /// </summary>
     /// <exception cref="AnalysisInputException">
     /// Fewer than two values in a group, an infinite value, alpha outside (0, 1), both groups constant
-    /// (the statistic is undefined) or a control mean of 0 (the lift is undefined).
+    /// (the statistic is undefined), a control mean of 0 (the lift is undefined) or values so large that
+    /// the result overflows.
     /// </exception>
     public static WelchResult Welch(IReadOnlyList<double> control, IReadOnlyList<double> treatment, double alpha = 0.05)
     {
