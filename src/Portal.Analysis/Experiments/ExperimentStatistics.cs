@@ -4,15 +4,15 @@ namespace Portal.Analysis.Experiments;
 
 /// <summary>
 /// Welch's t-test of treatment − control with a confidence interval for the difference of means;
-/// Lift = Difference / control mean, Significant = PValue &lt; alpha.
+/// Lift = Difference / control mean (null when the control mean is 0: a relative change from 0 is undefined), Significant = PValue &lt; alpha.
 /// </summary>
-public sealed record WelchResult(double T, double Df, double PValue, double Difference, double CiLow, double CiHigh, double Lift, bool Significant);
+public sealed record WelchResult(double T, double Df, double PValue, double Difference, double CiLow, double CiHigh, double? Lift, bool Significant);
 
 /// <summary>
 /// Pooled two-proportion z-test of treatment − control with an unpooled (Wald) confidence interval;
-/// Lift = Difference / control rate, Significant = PValue &lt; alpha.
+/// Lift = Difference / control rate (null when the control rate is 0), Significant = PValue &lt; alpha.
 /// </summary>
-public sealed record ProportionsResult(double Z, double PValue, double Difference, double CiLow, double CiHigh, double Lift, bool Significant);
+public sealed record ProportionsResult(double Z, double PValue, double Difference, double CiLow, double CiHigh, double? Lift, bool Significant);
 
 /// <summary>χ² goodness of fit of the observed arm sizes against the configured split; Mismatch = PValue &lt; 0.001.</summary>
 public sealed record SrmResult(double Statistic, double PValue, bool Mismatch);
@@ -32,7 +32,7 @@ public static class ExperimentStatistics
     /// </summary>
     /// <exception cref="AnalysisInputException">
     /// Fewer than two values in a group, an infinite value, alpha outside (0, 1), both groups constant
-    /// (the statistic is undefined), a control mean of 0 (the lift is undefined) or values so large that
+    /// (the statistic is undefined) or values so large that
     /// the result overflows.
     /// </exception>
     public static WelchResult Welch(IReadOnlyList<double> control, IReadOnlyList<double> treatment, double alpha = 0.05)
@@ -50,11 +50,6 @@ public static class ExperimentStatistics
             throw new AnalysisInputException("treatment", "Both groups are constant (zero variance): the t statistic is undefined.");
         }
 
-        if (controlMean == 0)
-        {
-            throw new AnalysisInputException("control", "The control mean is 0: the lift (difference / control mean) is undefined.");
-        }
-
         var df = Math.Pow(controlShare + treatmentShare, 2)
             / ((controlShare * controlShare / (controlValues.Length - 1)) + (treatmentShare * treatmentShare / (treatmentValues.Length - 1)));
         var standardError = Math.Sqrt(controlShare + treatmentShare);
@@ -64,8 +59,8 @@ public static class ExperimentStatistics
         Guard.FiniteResults("treatment", df, t, difference);
         var margin = StudentTDistribution.UpperQuantile(alpha / 2, df) * standardError;
         Guard.FiniteResults("alpha", margin);
-        var lift = difference / controlMean;
-        Guard.FiniteResults("control", lift);
+        double? lift = controlMean == 0 ? null : difference / controlMean;
+        Guard.FiniteResults("control", lift ?? 0);
         return new WelchResult(t, df, pValue, difference, difference - margin, difference + margin, lift, pValue < alpha);
     }
 
@@ -75,7 +70,7 @@ public static class ExperimentStatistics
     /// </summary>
     /// <exception cref="AnalysisInputException">
     /// Negative counts, no trials, successes above trials, alpha outside (0, 1), a pooled rate of 0 or 1
-    /// (the test is undefined) or a control rate of 0 (the lift is undefined).
+    /// (the test is undefined).
     /// </exception>
     public static ProportionsResult TwoProportions(Proportion control, Proportion treatment, double alpha = 0.05)
     {
@@ -91,11 +86,6 @@ public static class ExperimentStatistics
             throw new AnalysisInputException("treatment", "Both variants have the same rate of 0 or 1: the z-test is undefined.");
         }
 
-        if (controlRate == 0)
-        {
-            throw new AnalysisInputException("control.successes", "The control rate is 0: the lift (difference / control rate) is undefined.");
-        }
-
         var difference = treatmentRate - controlRate;
         var pooledError = Math.Sqrt(pooledRate * (1 - pooledRate) * ((1.0 / control.Trials) + (1.0 / treatment.Trials)));
         var z = difference / pooledError;
@@ -103,7 +93,7 @@ public static class ExperimentStatistics
         var unpooledError = Math.Sqrt((treatmentRate * (1 - treatmentRate) / treatment.Trials) + (controlRate * (1 - controlRate) / control.Trials));
         var margin = StandardNormal.Quantile(1 - (alpha / 2)) * unpooledError;
         Guard.FiniteResults("alpha", margin);
-        return new ProportionsResult(z, pValue, difference, difference - margin, difference + margin, difference / controlRate, pValue < alpha);
+        return new ProportionsResult(z, pValue, difference, difference - margin, difference + margin, controlRate == 0 ? null : difference / controlRate, pValue < alpha);
     }
 
     /// <summary>Sample-ratio mismatch: χ² of observed counts against the configured split; mismatch when p &lt; 0.001.</summary>

@@ -40,7 +40,7 @@ public class ExperimentReferenceTests
                 "difference" => result.Difference,
                 "ciLow" => result.CiLow,
                 "ciHigh" => result.CiHigh,
-                "lift" => result.Lift,
+                "lift" => result.Lift ?? double.NaN,
                 _ => throw new Xunit.Sdk.XunitException($"{id}: unchecked expected field '{field}'"),
             };
             ReferenceCases.AssertClose(expected!.GetValue<double>(), actual, $"{id} {field}");
@@ -73,7 +73,7 @@ public class ExperimentReferenceTests
                 "difference" => result.Difference,
                 "ciLow" => result.CiLow,
                 "ciHigh" => result.CiHigh,
-                "lift" => result.Lift,
+                "lift" => result.Lift ?? double.NaN,
                 _ => throw new Xunit.Sdk.XunitException($"{id}: unchecked expected field '{field}'"),
             };
             ReferenceCases.AssertClose(expected!.GetValue<double>(), actual, $"{id} {field}");
