@@ -21,12 +21,19 @@ internal static class KolmogorovSmirnov
     {
         var d = Statistic(x, y);
         var asymptotic = AsymptoticPValue(d, x.Length, y.Length);
-        if (Math.Max(x.Length, y.Length) <= MaxExactSize && TryExact(x.Length, y.Length, d, out var exactD, out var exactP))
+        if (Math.Max(x.Length, y.Length) > MaxExactSize)
         {
-            return new Result(exactD, exactP, asymptotic);
+            return new Result(d, asymptotic ?? 1.0, asymptotic);
         }
 
-        return new Result(d, asymptotic ?? 1.0, asymptotic);
+        if (TryExact(x.Length, y.Length, d, out var roundedD, out var exactP))
+        {
+            return new Result(roundedD, exactP, asymptotic);
+        }
+
+        // Rounding can push the exact p a hair above 1 (e.g. n1 = n2 = 5, D = 1/5); SciPy then falls back to the
+        // asymptotic p-value of the rounded statistic.
+        return new Result(roundedD, AsymptoticPValue(roundedD, x.Length, y.Length) ?? 1.0, asymptotic);
     }
 
     /// <summary>max |F1 − F2| over the pooled values, with the ECDF differences formed as SciPy forms them.</summary>

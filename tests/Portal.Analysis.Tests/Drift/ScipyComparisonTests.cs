@@ -158,6 +158,47 @@ public class ScipyComparisonTests
         AssertRelative(expected, KolmogorovDistribution.Sf(n, d), $"kstwo.sf({d}, {n})");
     }
 
+    [Theory]
+    [InlineData(199, 166, 0.29802627595810377, 1.2594004395099655e-07)]
+    [InlineData(5, 73, 0.9917808219178083, 9.473693684220003e-08)]
+    [InlineData(31, 84, 0.2837941628264209, 0.04063708682613762)]
+    [InlineData(1, 38, 0.9736842105263158, 0.10256410256410256)]
+    [InlineData(52, 78, 0.25, 0.03556842299850541)]
+    [InlineData(13, 50, 0.8492307692307692, 1.854814131813289e-08)]
+    [InlineData(64, 64, 0.3125, 0.0036549418370471773)]
+    [InlineData(65, 65, 0.27692307692307694, 0.013332703267964202)]
+    [InlineData(52, 52, 0.46153846153846156, 2.263396507456487e-05)]
+    [InlineData(10000, 9999, 0.03935070507050705, 3.628475806160994e-07)]
+    public void Exact_ks_p_value_matches_scipy(int n1, int n2, double d, double expected)
+    {
+        // scipy.stats._stats_py._attempt_exact_2kssamp(n1, n2, gcd(n1, n2), d, "two-sided")
+        Assert.True(KolmogorovSmirnov.TryExact(n1, n2, d, out var rounded, out var p));
+        Assert.Equal(d, rounded);
+        AssertRelative(expected, p, $"exact p({n1}, {n2}, {d})");
+    }
+
+    [Theory]
+    [InlineData(5, 0.2)]
+    [InlineData(30, 1 / 30.0)]
+    [InlineData(60, 2 / 60.0)]
+    public void Exact_ks_fails_where_scipy_fails_and_falls_back_to_asymptotic(int n, double d)
+    {
+        // SciPy's exact p comes out as 1.0000000000000002 here, so ks_2samp switches to method "asymp".
+        Assert.False(KolmogorovSmirnov.TryExact(n, n, d, out _, out var p));
+        Assert.True(p > 1);
+    }
+
+    [Fact]
+    public void Ks_with_one_differing_value_in_five_matches_scipy()
+    {
+        // ks_2samp([1, 2, 3, 4, 5], [1, 2, 3, 4, 6]) → statistic 0.2, pvalue 1.0 (exact failed, asymptotic used)
+        var ks = Analyze([1, 2, 3, 4, 5], [1, 2, 3, 4, 6], DriftTestIds.Ks).Results["ks"];
+
+        Assert.Equal(0.2, ks["statistic"]);
+        Assert.Equal(1.0, ks["pValue"]);
+        Assert.Equal(1.0, ks["pValueAsymptotic"]);
+    }
+
     private static DriftColumnResult Analyze(double[] reference, double[] current, params string[] tests) =>
         Assert.Single(DriftAnalyzer.Analyze(
             [new DriftColumn("x", ColumnType.Numerical, ColumnSample.FromNumbers(reference), ColumnSample.FromNumbers(current), tests)]).ColumnResults);
