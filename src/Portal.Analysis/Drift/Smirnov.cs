@@ -10,6 +10,9 @@ internal static class Smirnov
     // Cephes MINLOG = log(2^-1022): below this exp() underflows.
     private const double MinLog = -708.3964185322641;
 
+    // Cephes SMIRNOV_MAX_COMPUTE_N: larger n uses an approximation instead of the n-term sum.
+    private const int MaxExactSize = 1000000;
+
     // DBL_EPSILON (C), not .NET's double.Epsilon which is the smallest subnormal.
     private const double DoubleEpsilon = 2.220446049250313e-16;
 
@@ -49,6 +52,12 @@ internal static class Smirnov
         if (ndFloor >= n - 1)
         {
             return Math.Pow(1 - d, n);
+        }
+
+        if (n > MaxExactSize)
+        {
+            // Cephes stops summing here and uses p ≈ exp(−(6nd + 1)² / 18n).
+            return Math.Exp(-Math.Pow(6.0 * n * d + 1, 2) / 18.0 / n);
         }
 
         // Pr(D_n⁺ ≥ d) = d · Σ_{j=0}^{n−⌊nd⌋−1} C(n, j) (d + j/n)^(j−1) (1 − d − j/n)^(n−j)

@@ -153,6 +153,10 @@ public class ScipyComparisonTests
     [InlineData(50000, 0.01, 9.018048811843602e-05)] // Smirnov sum with 50000 terms
     [InlineData(150000, 0.002, 0.5852546878861702)] // Pelz–Good, n > 100000
     [InlineData(3000, 0.4, 0.0)] // n·d² ≥ 370
+    [InlineData(1000000, 0.002, 0.0006700277103670718)] // Smirnov sum, largest n Cephes sums
+    [InlineData(1000001, 0.002, 0.0006700258874578572)] // Cephes' approximation above 10⁶
+    [InlineData(2000000, 0.0015, 0.00024657290508461606)]
+    [InlineData(3000000, 0.0009, 0.015491669704337492)]
     public void Kolmogorov_survival_matches_scipy_kstwo_in_every_branch(int n, double d, double expected)
     {
         AssertRelative(expected, KolmogorovDistribution.Sf(n, d), $"kstwo.sf({d}, {n})");
