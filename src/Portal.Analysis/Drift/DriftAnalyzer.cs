@@ -60,12 +60,16 @@ public static class DriftAnalyzer
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(current);
-        var numerical = reference.Type == ColumnType.Numerical;
-        var distinct = numerical
-            ? ValueCounts.DistinctCountUpTo(reference.SortedNumbers, current.SortedNumbers, ManyValuesThreshold + 1)
-            : ValueCounts.FromCategories(reference.Categories, current.Categories).Count;
-        var manyNumbers = numerical && distinct > ManyValuesThreshold;
-        if (reference.Count <= SmallReferenceSize)
+        return AutomaticTest(new ColumnPair(reference, current));
+    }
+
+    private static string AutomaticTest(ColumnPair pair)
+    {
+        var distinct = pair.IsNumerical
+            ? ValueCounts.DistinctCountUpTo(pair.Reference.SortedNumbers, pair.Current.SortedNumbers, ManyValuesThreshold + 1)
+            : pair.Counts.Count;
+        var manyNumbers = pair.IsNumerical && distinct > ManyValuesThreshold;
+        if (pair.Reference.Count <= SmallReferenceSize)
         {
             return manyNumbers ? DriftTestIds.Ks : distinct > 2 ? DriftTestIds.ChiSquare : DriftTestIds.Z;
         }
@@ -78,6 +82,11 @@ public static class DriftAnalyzer
         if (!(options.DriftShare >= 0 && options.DriftShare <= 1))
         {
             throw new AnalysisInputException("driftShare", "The drift share must be between 0 and 1.");
+        }
+
+        if (options.Thresholds is null)
+        {
+            throw new AnalysisInputException("thresholds", "Thresholds must be a map from test id to number.");
         }
 
         foreach (var (id, threshold) in options.Thresholds)
@@ -160,7 +169,8 @@ public static class DriftAnalyzer
         var current = column.Current;
         var referenceCounts = new SampleCounts(reference.Count, reference.Missing);
         var currentCounts = new SampleCounts(current.Count, current.Missing);
-        var tests = explicitTests ?? [AutomaticTest(reference, current)];
+        var pair = new ColumnPair(reference, current);
+        var tests = explicitTests ?? [AutomaticTest(pair)];
         var verdictTest = tests[0];
         var threshold = options.Thresholds.TryGetValue(verdictTest, out var custom) ? custom : DriftTestIds.DefaultThreshold(verdictTest);
         var results = new Dictionary<string, IReadOnlyDictionary<string, double>>();
@@ -177,7 +187,6 @@ public static class DriftAnalyzer
             return new DriftColumnResult(column.Name, column.Type, verdictTest, null, threshold, false, results, referenceCounts, currentCounts, emptyMessage);
         }
 
-        var pair = new ColumnPair(reference, current);
         var notes = new List<string>();
         double? score = null;
         foreach (var id in tests)
