@@ -23,9 +23,6 @@ public static class DriftTestIds
     /// <summary>Whether <paramref name="id"/> is one of <see cref="All"/> (ordinal, case-sensitive).</summary>
     public static bool IsKnown(string id) => All.Contains(id);
 
-    /// <summary>Tests whose score is a p-value (drift when small); the others score a distance (drift when large).</summary>
-    public static bool IsPValueTest(string id) => id is Ks or ChiSquare or Z or TTest or MannWhitney or CramerVonMises;
-
     /// <summary>Whether the test can run on a column of this type (e.g. ks needs numbers).</summary>
     public static bool Supports(string id, ColumnType type) => type switch
     {
