@@ -75,6 +75,7 @@ public sealed class DriftChartsTests
         Assert.Equal(["PL", "DE", "FR"], overlay.Labels);
         Assert.Equal([0.0, 2 / 3.0, 1 / 3.0], overlay.Reference);
         Assert.Equal([0.8, 0.2, 0.0], overlay.Current);
+        Assert.True(overlay.Categorical);
     }
 
     private static DriftReport Report(DriftColumnResult column) => new(column.Drifted, 0.5, 1, column.Drifted ? 1 : 0, [column]);

@@ -9,8 +9,8 @@ public static class DriftCharts
     /// <summary>One bar per column: strength 1 is the threshold, above it the column drifted.</summary>
     public sealed record ColumnStrength(string Column, double Strength, bool Drifted, string Hover);
 
-    /// <summary>Shares of reference and current values per bin or category.</summary>
-    public sealed record Distribution(IReadOnlyList<string> Labels, double[] Reference, double[] Current);
+    /// <summary>Shares of reference and current values per bin (numbers) or per category.</summary>
+    public sealed record Distribution(IReadOnlyList<string> Labels, double[] Reference, double[] Current, bool Categorical = false);
 
     /// <summary>
     /// Puts p-value tests and distance tests on one scale: log(p)/log(threshold) for p-values, score/threshold for distances.
@@ -94,7 +94,8 @@ public static class DriftCharts
         return new Distribution(
             labels,
             labels.Select(k => reference.Length == 0 ? 0 : (double)refCounts.GetValueOrDefault(k) / reference.Length).ToArray(),
-            labels.Select(k => current.Length == 0 ? 0 : (double)curCounts.GetValueOrDefault(k) / current.Length).ToArray());
+            labels.Select(k => current.Length == 0 ? 0 : (double)curCounts.GetValueOrDefault(k) / current.Length).ToArray(),
+            Categorical: true);
     }
 
     private static string Format(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
