@@ -2,14 +2,18 @@ namespace Portal.Analysis.Drift;
 
 /// <summary>
 /// One column of one dataset (reference or current) with missing values removed and counted.
-/// Numerical samples are sorted once here so every test can share the sorted array.
+/// Numerical samples are sorted once, on first use, so every test shares the sorted array and the sorting
+/// happens inside the analyzer's parallel loop over columns rather than on the caller's thread.
 /// </summary>
 public sealed class ColumnSample
 {
-    private ColumnSample(ColumnType type, double[]? sorted, string[]? categories, int missing)
+    private readonly double[] numbers;
+    private bool sorted;
+
+    private ColumnSample(ColumnType type, double[]? numbers, string[]? categories, int missing)
     {
         Type = type;
-        SortedNumbers = sorted ?? [];
+        this.numbers = numbers ?? [];
         Categories = categories ?? [];
         Missing = missing;
     }
@@ -17,13 +21,31 @@ public sealed class ColumnSample
     public ColumnType Type { get; }
 
     /// <summary>Non-missing values in ascending order (numerical columns only).</summary>
-    public double[] SortedNumbers { get; }
+    public double[] SortedNumbers
+    {
+        get
+        {
+            if (!Volatile.Read(ref sorted))
+            {
+                lock (numbers)
+                {
+                    if (!sorted)
+                    {
+                        Array.Sort(numbers);
+                        Volatile.Write(ref sorted, true);
+                    }
+                }
+            }
+
+            return numbers;
+        }
+    }
 
     /// <summary>Non-missing values in input order (categorical columns only).</summary>
     public string[] Categories { get; }
 
     /// <summary>Number of non-missing values.</summary>
-    public int Count => Type == ColumnType.Numerical ? SortedNumbers.Length : Categories.Length;
+    public int Count => Type == ColumnType.Numerical ? numbers.Length : Categories.Length;
 
     /// <summary>Number of missing values (null, NaN or ±Infinity) that were dropped.</summary>
     public int Missing { get; }
@@ -45,7 +67,6 @@ public sealed class ColumnSample
         }
 
         Array.Resize(ref kept, n);
-        Array.Sort(kept);
         return new ColumnSample(ColumnType.Numerical, kept, null, values.Length - n);
     }
 
