@@ -26,8 +26,12 @@ public sealed record SequentialBoundary(int Look, double InformationFraction, do
 /// carried on a Simpson grid; look k's z boundary cₖ is the root (bisection to 1e-12) of
 /// P(continue to k − 1, |Sₖ| ≥ cₖ√tₖ) = α(tₖ) − α(tₖ₋₁), and the sub-density is then convolved with the
 /// increment's normal density to the next region. The grid spacing is at most 1/8 of the increment's standard
-/// deviation (at least 600 intervals), which reproduces published boundaries (K = 5 equal looks, α = 0.05:
-/// 4.877, 3.357, 2.680, 2.290, 2.031) to better than 1e-4.
+/// deviation (at least 600 intervals); SciPy's multivariate normal CDF (Genz) on the resulting boundaries gives
+/// back α(tₖ) to its own precision (5e-7), see the tests.
+/// Convention: the spending function is the project's (STATISTICS.md), total two-sided α(t) = 2 − 2Φ(z₁₋α/₂/√t)
+/// with a symmetric continuation region; tables that spend α/2 per side with the one-sided formula
+/// (rpact, gsDesign, ldbounds: 4.877, 3.357, 2.680, 2.290, 2.031 for five equal looks) are more conservative
+/// at early looks; here five equal looks give 4.383, 3.100, 2.553, 2.254, 2.064.
 /// </remarks>
 public static class GroupSequential
 {
