@@ -148,6 +148,7 @@ public class BayesianTests
     [InlineData(0, 20, 0, 20, 0.49999999999999994, 0.022198731501057077, 0.022198731501057077)]
     [InlineData(4500, 50000, 4650, 50000, 0.9500292089383916, 3.807497490248245e-05, 0.00303795498113639)]
     [InlineData(10, 10, 0, 10, 1.4175710770138037e-06, 0.8333333949668584, 6.163352508755349e-08)]
+    [InlineData(45000, 500000, 45300, 500000, 0.8523831724610579, 4.365949016012921e-05, 0.0006436569755494531)]
     public void Conversion_chance_to_beat_control_and_expected_loss_match_the_closed_form(
         long sc, long nc, long st, long nt, double chance, double lossTreatment, double lossControl)
     {

@@ -26,7 +26,7 @@ public sealed record SequentialBoundary(int Look, double InformationFraction, do
 /// carried on a Simpson grid; look k's z boundary cₖ is the root (bisection to 1e-12) of
 /// P(continue to k − 1, |Sₖ| ≥ cₖ√tₖ) = α(tₖ) − α(tₖ₋₁), and the sub-density is then convolved with the
 /// increment's normal density to the next region. The grid spacing is at most 1/8 of the increment's standard
-/// deviation (at least 600 intervals); SciPy's multivariate normal CDF (Genz) on the resulting boundaries gives
+/// deviation (between 600 and 6000 intervals); SciPy's multivariate normal CDF (Genz) on the resulting boundaries gives
 /// back α(tₖ) to its own precision (5e-7), see the tests.
 /// Convention: the spending function is the project's (STATISTICS.md), total two-sided α(t) = 2 − 2Φ(z₁₋α/₂/√t)
 /// with a symmetric continuation region; tables that spend α/2 per side with the one-sided formula
