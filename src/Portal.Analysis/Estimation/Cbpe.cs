@@ -1,0 +1,335 @@
+using Portal.Analysis.Common;
+
+namespace Portal.Analysis.Estimation;
+
+/// <summary>Confusion-matrix cells expected from probabilities (sums of probabilities, not counts).</summary>
+public sealed record ExpectedConfusion(double TruePositives, double FalsePositives, double FalseNegatives, double TrueNegatives);
+
+/// <summary>Performance of a binary classifier expected from calibrated probabilities, without labels.</summary>
+/// <param name="Count">Rows in the window.</param>
+/// <param name="Confusion">Expected confusion matrix at the threshold.</param>
+/// <param name="Accuracy">(TP + TN) / n.</param>
+/// <param name="Precision">TP / (TP + FP); 0 when nothing is predicted positive (scikit-learn's zero_division).</param>
+/// <param name="Recall">TP / (TP + FN); 0 when no positives are expected.</param>
+/// <param name="F1">2TP / (2TP + FP + FN); 0 when that denominator is 0.</param>
+/// <param name="RocAuc">Expected ROC AUC of the scores; NaN when every probability is 0 or every one is 1.</param>
+public sealed record CbpeEstimate(int Count, ExpectedConfusion Confusion, double Accuracy, double Precision, double Recall, double F1, double RocAuc);
+
+/// <summary>Bands of the estimated metrics over the reference chunks (null when a metric was undefined there).</summary>
+public sealed record CbpeBands(ReferenceBand? Accuracy, ReferenceBand? Precision, ReferenceBand? Recall, ReferenceBand? F1, ReferenceBand? RocAuc);
+
+/// <summary>An analysis window: the estimate and the metrics whose estimate left its reference band.</summary>
+public sealed record CbpeWindow(CbpeEstimate Estimate, IReadOnlyList<string> MetricsOutsideBand);
+
+/// <summary>
+/// Confidence-based performance estimation (CBPE, as NannyML) for a binary classifier whose labels arrive late
+/// or never. Fitted on a labelled reference set: scores are calibrated with isotonic regression when that lowers
+/// the cross-validated calibration error; in each later window the calibrated probability pᵢ of every row gives an
+/// expected confusion matrix (a row predicted positive adds pᵢ to TP and 1 − pᵢ to FP; one predicted negative
+/// adds pᵢ to FN and 1 − pᵢ to TN), from which accuracy, precision, recall and F1 follow, and the expected ROC AUC
+/// is the area under the curve traced by cumulative pᵢ and 1 − pᵢ in decreasing score order (tied scores form one
+/// step). This holds while the relationship between scores and outcomes stays as in the reference (covariate
+/// shift), not under concept drift.
+/// </summary>
+/// <remarks>
+/// Calibration choice: 5-fold cross-validation with interleaved folds (row i in fold i mod 5, so no random split
+/// is needed and the result is deterministic); each fold's rows are calibrated by isotonic regression fitted on the
+/// other four. The expected calibration error, ECE = Σ_bins (rows in bin / n)·|mean probability − mean label| over
+/// 10 equal-width probability bins (as scikit-learn's <c>calibration_curve(strategy="uniform")</c>; tied
+/// probabilities always share a bin), is computed for the raw scores and for these
+/// out-of-fold calibrated probabilities over all reference rows; calibration is used (refitted on the whole
+/// reference) only when its ECE is lower. A predicted positive is a score ≥ the threshold.
+/// </remarks>
+public sealed class CbpeModel
+{
+    private const int Folds = 5;
+    private const int CalibrationBins = 10;
+    private static readonly string[] MetricNames = ["accuracy", "precision", "recall", "f1", "rocAuc"];
+
+    private CbpeModel(double threshold, IsotonicCalibrator? calibrator, double rawError, double calibratedError)
+    {
+        Threshold = threshold;
+        Calibrator = calibrator;
+        CalibrationErrorRaw = rawError;
+        CalibrationErrorCalibrated = calibratedError;
+    }
+
+    /// <summary>Score at or above which the model predicts positive.</summary>
+    public double Threshold { get; }
+
+    /// <summary>The isotonic calibrator in use, or null when raw scores are used as probabilities.</summary>
+    public IsotonicCalibrator? Calibrator { get; }
+
+    /// <summary>True when scores are calibrated before estimation.</summary>
+    public bool UsesCalibration => Calibrator is not null;
+
+    /// <summary>Cross-validated ECE of the raw scores on the reference.</summary>
+    public double CalibrationErrorRaw { get; }
+
+    /// <summary>Cross-validated ECE of isotonic-calibrated scores on the reference (NaN when too few rows for CV).</summary>
+    public double CalibrationErrorCalibrated { get; }
+
+    /// <summary>Bands of each estimated metric over the reference chunks: an estimate outside its band is an alert.</summary>
+    public CbpeBands Bands { get; private set; } = new(null, null, null, null, null);
+
+    /// <summary>
+    /// Bands of each realised metric (from the reference labels) over the same chunks. Their standard deviation is
+    /// the sampling error of a realised metric for a window of the chunk size: the realised value of a window is
+    /// expected within estimate ± 3σ of this band.
+    /// </summary>
+    public CbpeBands RealisedBands { get; private set; } = new(null, null, null, null, null);
+
+    /// <summary>
+    /// Fits on reference scores (probabilities of class 1, in [0, 1]) and labels (0/1, both classes present);
+    /// bands come from consecutive reference chunks of <paramref name="chunkSize"/> rows (at least two full chunks;
+    /// a last partial chunk is dropped).
+    /// </summary>
+    public static CbpeModel Fit(IReadOnlyList<double> referenceScores, IReadOnlyList<int> referenceLabels, int chunkSize, double threshold = 0.5)
+    {
+        ValidateScores(referenceScores, nameof(referenceScores));
+        InputChecks.Binary(referenceLabels, nameof(referenceLabels));
+        InputChecks.SameLength(referenceScores.Count, referenceLabels.Count, nameof(referenceLabels));
+        InputChecks.Positive(chunkSize, nameof(chunkSize));
+        InputChecks.Probability(threshold, nameof(threshold), allowZero: true, allowOne: true);
+        if (referenceScores.Count / chunkSize < 2)
+        {
+            throw new AnalysisInputException(nameof(chunkSize), $"the reference ({referenceScores.Count} rows) must hold at least two chunks of {chunkSize}");
+        }
+
+        var positives = 0;
+        for (var i = 0; i < referenceLabels.Count; i++)
+        {
+            positives += referenceLabels[i];
+        }
+
+        if (positives == 0 || positives == referenceLabels.Count)
+        {
+            throw new AnalysisInputException(nameof(referenceLabels), "needs both classes to check calibration and the estimate");
+        }
+
+        var rawError = CalibrationError(referenceScores, referenceLabels);
+        var calibratedError = double.NaN;
+        IsotonicCalibrator? calibrator = null;
+        if (referenceScores.Count >= Folds * 2)
+        {
+            var outOfFold = new double[referenceScores.Count];
+            for (var fold = 0; fold < Folds; fold++)
+            {
+                var f = fold;
+                var model = IsotonicCalibrator.Fit(referenceScores, referenceLabels, i => i % Folds != f);
+                for (var i = fold; i < outOfFold.Length; i += Folds)
+                {
+                    outOfFold[i] = model.Predict(referenceScores[i]);
+                }
+            }
+
+            calibratedError = CalibrationError(outOfFold, referenceLabels);
+            if (calibratedError < rawError)
+            {
+                calibrator = IsotonicCalibrator.Fit(referenceScores, referenceLabels, null);
+            }
+        }
+
+        var result = new CbpeModel(threshold, calibrator, rawError, calibratedError);
+        var chunks = referenceScores.Count / chunkSize;
+        var values = new double[MetricNames.Length][];
+        for (var m = 0; m < values.Length; m++)
+        {
+            values[m] = new double[chunks];
+        }
+
+        var realised = new double[MetricNames.Length][];
+        for (var m = 0; m < values.Length; m++)
+        {
+            values[m] = new double[chunks];
+            realised[m] = new double[chunks];
+        }
+
+        var chunk = new double[chunkSize];
+        var chunkLabels = new int[chunkSize];
+        for (var c = 0; c < chunks; c++)
+        {
+            for (var i = 0; i < chunkSize; i++)
+            {
+                chunk[i] = referenceScores[c * chunkSize + i];
+                chunkLabels[i] = referenceLabels[c * chunkSize + i];
+            }
+
+            var e = result.Estimate(chunk);
+            var r = Realised(chunk, chunkLabels, threshold);
+            double[] metrics = [e.Accuracy, e.Precision, e.Recall, e.F1, e.RocAuc];
+            for (var m = 0; m < metrics.Length; m++)
+            {
+                values[m][c] = metrics[m];
+                realised[m][c] = r[m];
+            }
+        }
+
+        result.Bands = BandsOf(values);
+        result.RealisedBands = BandsOf(realised);
+        return result;
+    }
+
+    private static CbpeBands BandsOf(double[][] values) => new(
+        ReferenceBand.From(values[0]),
+        ReferenceBand.From(values[1]),
+        ReferenceBand.From(values[2]),
+        ReferenceBand.From(values[3]),
+        ReferenceBand.From(values[4]));
+
+    /// <summary>Realised accuracy, precision, recall, F1 and ROC AUC (labels as 0/1 probabilities).</summary>
+    private static double[] Realised(double[] scores, int[] labels, double threshold)
+    {
+        double tp = 0, fp = 0, fn = 0, tn = 0;
+        var asProbabilities = new double[labels.Length];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            asProbabilities[i] = labels[i];
+            var predicted = scores[i] >= threshold;
+            if (predicted)
+            {
+                if (labels[i] == 1) { tp++; } else { fp++; }
+            }
+            else
+            {
+                if (labels[i] == 1) { fn++; } else { tn++; }
+            }
+        }
+
+        return
+        [
+            (tp + tn) / scores.Length,
+            tp + fp > 0 ? tp / (tp + fp) : 0.0,
+            tp + fn > 0 ? tp / (tp + fn) : 0.0,
+            2 * tp + fp + fn > 0 ? 2 * tp / (2 * tp + fp + fn) : 0.0,
+            ExpectedRocAuc(scores, asProbabilities),
+        ];
+    }
+
+    /// <summary>Expected performance of a window of scores (at least one, each in [0, 1]).</summary>
+    public CbpeEstimate Estimate(IReadOnlyList<double> scores)
+    {
+        ValidateScores(scores, nameof(scores));
+        var n = scores.Count;
+        var probabilities = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            probabilities[i] = Calibrator?.Predict(scores[i]) ?? scores[i];
+        }
+
+        double tp = 0, fp = 0, fn = 0, tn = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var p = probabilities[i];
+            if (scores[i] >= Threshold)
+            {
+                tp += p;
+                fp += 1 - p;
+            }
+            else
+            {
+                fn += p;
+                tn += 1 - p;
+            }
+        }
+
+        var precision = tp + fp > 0 ? tp / (tp + fp) : 0.0;
+        var recall = tp + fn > 0 ? tp / (tp + fn) : 0.0;
+        var f1Denominator = 2 * tp + fp + fn;
+        return new CbpeEstimate(
+            n,
+            new ExpectedConfusion(tp, fp, fn, tn),
+            (tp + tn) / n,
+            precision,
+            recall,
+            f1Denominator > 0 ? 2 * tp / f1Denominator : 0.0,
+            ExpectedRocAuc(scores, probabilities));
+    }
+
+    /// <summary>Estimate of a window plus the metrics outside their reference band.</summary>
+    public CbpeWindow Evaluate(IReadOnlyList<double> scores)
+    {
+        var e = Estimate(scores);
+        double[] metrics = [e.Accuracy, e.Precision, e.Recall, e.F1, e.RocAuc];
+        ReferenceBand?[] bands = [Bands.Accuracy, Bands.Precision, Bands.Recall, Bands.F1, Bands.RocAuc];
+        var outside = new List<string>();
+        for (var m = 0; m < metrics.Length; m++)
+        {
+            if (bands[m] is { } band && double.IsFinite(metrics[m]) && !band.Contains(metrics[m]))
+            {
+                outside.Add(MetricNames[m]);
+            }
+        }
+
+        return new CbpeWindow(e, outside);
+    }
+
+    /// <summary>ECE over 10 equal-width probability bins [0, 0.1), …, [0.9, 1] (tied values share a bin).</summary>
+    internal static double CalibrationError(IReadOnlyList<double> probabilities, IReadOnlyList<int> labels)
+    {
+        var sumP = new double[CalibrationBins];
+        var sumY = new double[CalibrationBins];
+        var count = new int[CalibrationBins];
+        for (var i = 0; i < probabilities.Count; i++)
+        {
+            var bin = Math.Min(CalibrationBins - 1, (int)(probabilities[i] * CalibrationBins));
+            sumP[bin] += probabilities[i];
+            sumY[bin] += labels[i];
+            count[bin]++;
+        }
+
+        var error = 0.0;
+        for (var b = 0; b < CalibrationBins; b++)
+        {
+            if (count[b] > 0)
+            {
+                error += Math.Abs(sumP[b] - sumY[b]) / probabilities.Count;
+            }
+        }
+
+        return error;
+    }
+
+    private static double ExpectedRocAuc(IReadOnlyList<double> scores, double[] probabilities)
+    {
+        var n = scores.Count;
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => scores[b].CompareTo(scores[a]));
+        double tp = 0, fp = 0, area = 0;
+        var k = 0;
+        while (k < n)
+        {
+            var score = scores[order[k]];
+            double groupTp = 0, groupFp = 0;
+            while (k < n && scores[order[k]] == score)
+            {
+                groupTp += probabilities[order[k]];
+                groupFp += 1 - probabilities[order[k]];
+                k++;
+            }
+
+            area += groupFp * (tp + groupTp / 2);
+            tp += groupTp;
+            fp += groupFp;
+        }
+
+        return tp > 0 && fp > 0 ? area / (tp * fp) : double.NaN;
+    }
+
+    private static void ValidateScores(IReadOnlyList<double> scores, string field)
+    {
+        InputChecks.Finite(scores, field);
+        for (var i = 0; i < scores.Count; i++)
+        {
+            if (scores[i] < 0 || scores[i] > 1)
+            {
+                throw new AnalysisInputException(field, $"value at index {i} is {scores[i]}; scores must be probabilities in [0, 1]");
+            }
+        }
+    }
+}
