@@ -35,7 +35,7 @@ public static class MultipleTesting
     /// </summary>
     internal static int[] SortedOrder(IReadOnlyList<double> pValues, string field)
     {
-        InputChecks.NotNull(pValues, field);
+        Guard.NotNull(pValues, field);
         for (var i = 0; i < pValues.Count; i++)
         {
             var p = pValues[i];

@@ -87,10 +87,10 @@ public sealed class CbpeModel
     public static CbpeModel Fit(IReadOnlyList<double> referenceScores, IReadOnlyList<int> referenceLabels, int chunkSize, double threshold = 0.5)
     {
         ValidateScores(referenceScores, nameof(referenceScores));
-        InputChecks.Binary(referenceLabels, nameof(referenceLabels));
-        InputChecks.SameLength(referenceScores.Count, referenceLabels.Count, nameof(referenceLabels));
-        InputChecks.Positive(chunkSize, nameof(chunkSize));
-        InputChecks.Probability(threshold, nameof(threshold), allowZero: true, allowOne: true);
+        Guard.Binary(referenceLabels, nameof(referenceLabels));
+        Guard.SameLength(referenceScores.Count, referenceLabels.Count, nameof(referenceLabels));
+        Guard.Positive(chunkSize, nameof(chunkSize));
+        Guard.Probability(threshold, nameof(threshold), allowZero: true, allowOne: true);
         if (referenceScores.Count / chunkSize < 2)
         {
             throw new AnalysisInputException(nameof(chunkSize), $"the reference ({referenceScores.Count} rows) must hold at least two chunks of {chunkSize}");
@@ -323,7 +323,7 @@ public sealed class CbpeModel
 
     private static void ValidateScores(IReadOnlyList<double> scores, string field)
     {
-        InputChecks.Finite(scores, field);
+        Guard.Finite(scores, field);
         for (var i = 0; i < scores.Count; i++)
         {
             if (scores[i] < 0 || scores[i] > 1)

@@ -28,9 +28,9 @@ public sealed class IsotonicCalibrator
     /// <summary>Fits on scores and 0/1 labels of the same length (at least one; finite scores).</summary>
     public static IsotonicCalibrator Fit(IReadOnlyList<double> scores, IReadOnlyList<int> labels)
     {
-        InputChecks.Finite(scores, nameof(scores));
-        InputChecks.Binary(labels, nameof(labels));
-        InputChecks.SameLength(scores.Count, labels.Count, nameof(labels));
+        Guard.Finite(scores, nameof(scores));
+        Guard.Binary(labels, nameof(labels));
+        Guard.SameLength(scores.Count, labels.Count, nameof(labels));
         return Fit(scores, labels, null);
     }
 
@@ -105,7 +105,7 @@ public sealed class IsotonicCalibrator
     /// <summary>Calibrated probabilities of many scores.</summary>
     public double[] Predict(IReadOnlyList<double> scores)
     {
-        InputChecks.Finite(scores, nameof(scores));
+        Guard.Finite(scores, nameof(scores));
         var result = new double[scores.Count];
         for (var i = 0; i < result.Length; i++)
         {

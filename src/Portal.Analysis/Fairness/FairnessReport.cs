@@ -59,13 +59,13 @@ public static class FairnessAnalysis
         int minGroupSize = 30,
         double threshold = 0.8)
     {
-        InputChecks.NotNull(sensitive, nameof(sensitive));
-        InputChecks.Binary(yTrue, nameof(yTrue));
-        InputChecks.Binary(yPred, nameof(yPred));
-        InputChecks.SameLength(yTrue.Count, yPred.Count, nameof(yPred));
-        InputChecks.SameLength(yTrue.Count, sensitive.Count, nameof(sensitive));
-        InputChecks.Positive(minGroupSize, nameof(minGroupSize));
-        InputChecks.Probability(threshold, nameof(threshold), allowOne: true);
+        Guard.NotNull(sensitive, nameof(sensitive));
+        Guard.Binary(yTrue, nameof(yTrue));
+        Guard.Binary(yPred, nameof(yPred));
+        Guard.SameLength(yTrue.Count, yPred.Count, nameof(yPred));
+        Guard.SameLength(yTrue.Count, sensitive.Count, nameof(sensitive));
+        Guard.Positive(minGroupSize, nameof(minGroupSize));
+        Guard.Probability(threshold, nameof(threshold), allowOne: true);
 
         // tn, fp, fn, tp per group
         var counts = new SortedDictionary<string, long[]>(StringComparer.Ordinal);

@@ -26,9 +26,9 @@ public static class MmdTest
     /// <summary>Runs the test; each sample needs at least two rows of the same width.</summary>
     public static MmdResult Run(IReadOnlyList<double[]> reference, IReadOnlyList<double[]> current, int permutations = 500, int seed = 0)
     {
-        var d = InputChecks.Table(reference, nameof(reference), 2);
-        InputChecks.Table(current, nameof(current), 2, d);
-        InputChecks.Positive(permutations, nameof(permutations));
+        var d = Guard.Table(reference, nameof(reference), 2);
+        Guard.Table(current, nameof(current), 2, d);
+        Guard.Positive(permutations, nameof(permutations));
         var n = reference.Count;
         var m = current.Count;
         var total = n + m;

@@ -52,9 +52,9 @@ public sealed class PcaReconstructionModel
     /// </summary>
     public static PcaReconstructionModel Fit(IReadOnlyList<double[]> reference, int chunkSize, double varianceToKeep = 0.65)
     {
-        var d = InputChecks.Table(reference, nameof(reference), 2);
-        InputChecks.Positive(chunkSize, nameof(chunkSize));
-        InputChecks.Probability(varianceToKeep, nameof(varianceToKeep));
+        var d = Guard.Table(reference, nameof(reference), 2);
+        Guard.Positive(chunkSize, nameof(chunkSize));
+        Guard.Probability(varianceToKeep, nameof(varianceToKeep));
         var n = reference.Count;
 
         var means = new double[d];
@@ -139,7 +139,7 @@ public sealed class PcaReconstructionModel
     /// <summary>Euclidean reconstruction error of each row, in standardised units.</summary>
     public double[] Errors(IReadOnlyList<double[]> rows)
     {
-        InputChecks.Table(rows, nameof(rows), 1, Features);
+        Guard.Table(rows, nameof(rows), 1, Features);
         var d = Features;
         var errors = new double[rows.Count];
         var centred = new double[d];

@@ -22,9 +22,9 @@ public static class StreamingDrift
     /// <summary>1 where the prediction is wrong, 0 where it is right: the stream whose mean is the error rate.</summary>
     public static double[] Errors(IReadOnlyList<int> yTrue, IReadOnlyList<int> yPred)
     {
-        InputChecks.NotNull(yTrue, nameof(yTrue));
-        InputChecks.NotNull(yPred, nameof(yPred));
-        InputChecks.SameLength(yTrue.Count, yPred.Count, nameof(yPred));
+        Guard.NotNull(yTrue, nameof(yTrue));
+        Guard.NotNull(yPred, nameof(yPred));
+        Guard.SameLength(yTrue.Count, yPred.Count, nameof(yPred));
         var errors = new double[yTrue.Count];
         for (var i = 0; i < errors.Length; i++)
         {
@@ -36,7 +36,7 @@ public static class StreamingDrift
 
     private static List<StreamDriftEvent> Run(IStreamDriftDetector detector, IReadOnlyList<double> values, string field)
     {
-        InputChecks.Finite(values, field);
+        Guard.Finite(values, field);
         var events = new List<StreamDriftEvent>();
         for (var i = 0; i < values.Count; i++)
         {

@@ -55,8 +55,8 @@ public static class BayesianAb
     /// </summary>
     public static BayesianResult Continuous(IReadOnlyList<double> control, IReadOnlyList<double> treatment)
     {
-        InputChecks.Finite(control, nameof(control), 2);
-        InputChecks.Finite(treatment, nameof(treatment), 2);
+        Guard.Finite(control, nameof(control), 2);
+        Guard.Finite(treatment, nameof(treatment), 2);
         var (meanC, varC) = WelchCore.MeanAndVariance(control);
         var (meanT, varT) = WelchCore.MeanAndVariance(treatment);
         var sigma = Math.Sqrt(varC / control.Count + varT / treatment.Count);
@@ -78,7 +78,7 @@ public static class BayesianAb
 
     private static (double A, double B) Posterior(Proportion? arm, string field)
     {
-        InputChecks.NotNull(arm, field);
+        Guard.NotNull(arm, field);
         if (arm!.Trials <= 0 || arm.Successes < 0 || arm.Successes > arm.Trials)
         {
             throw new AnalysisInputException(field, $"needs 0 ≤ successes ≤ trials and trials > 0, got {arm.Successes} of {arm.Trials}");

@@ -38,12 +38,12 @@ public static class Cuped
         IReadOnlyList<double> treatmentCovariate,
         double alpha = 0.05)
     {
-        InputChecks.Finite(controlMetric, nameof(controlMetric), 2);
-        InputChecks.Finite(treatmentMetric, nameof(treatmentMetric), 2);
-        InputChecks.Finite(controlCovariate, nameof(controlCovariate), 2);
-        InputChecks.Finite(treatmentCovariate, nameof(treatmentCovariate), 2);
-        InputChecks.SameLength(controlMetric.Count, controlCovariate.Count, nameof(controlCovariate));
-        InputChecks.SameLength(treatmentMetric.Count, treatmentCovariate.Count, nameof(treatmentCovariate));
+        Guard.Finite(controlMetric, nameof(controlMetric), 2);
+        Guard.Finite(treatmentMetric, nameof(treatmentMetric), 2);
+        Guard.Finite(controlCovariate, nameof(controlCovariate), 2);
+        Guard.Finite(treatmentCovariate, nameof(treatmentCovariate), 2);
+        Guard.SameLength(controlMetric.Count, controlCovariate.Count, nameof(controlCovariate));
+        Guard.SameLength(treatmentMetric.Count, treatmentCovariate.Count, nameof(treatmentCovariate));
 
         var n = controlMetric.Count + treatmentMetric.Count;
         var meanX = (Sum(controlCovariate) + Sum(treatmentCovariate)) / n;

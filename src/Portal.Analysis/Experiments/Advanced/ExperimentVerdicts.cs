@@ -217,12 +217,12 @@ public static class ExperimentVerdicts
 
     private static void Validate(VerdictInput input)
     {
-        InputChecks.NotNull(input, nameof(input));
-        InputChecks.NotNull(input.Srm, "srm");
-        InputChecks.NotNull(input.Secondary, "secondary");
-        InputChecks.NotNull(input.Guardrails, "guardrails");
-        InputChecks.NotNull(input.SampleCounts, "sampleCounts");
-        InputChecks.Probability(input.Alpha, "alpha");
+        Guard.NotNull(input, nameof(input));
+        Guard.NotNull(input.Srm, "srm");
+        Guard.NotNull(input.Secondary, "secondary");
+        Guard.NotNull(input.Guardrails, "guardrails");
+        Guard.NotNull(input.SampleCounts, "sampleCounts");
+        Guard.Probability(input.Alpha, "alpha");
         ValidateMetric(input.Primary, "primary");
         for (var i = 0; i < input.Secondary.Count; i++)
         {
@@ -232,7 +232,7 @@ public static class ExperimentVerdicts
         for (var i = 0; i < input.Guardrails.Count; i++)
         {
             var g = input.Guardrails[i];
-            InputChecks.NotNull(g, $"guardrails[{i}]");
+            Guard.NotNull(g, $"guardrails[{i}]");
             ValidateMetric(g.Metric, $"guardrails[{i}]");
             if (!(g.MaxDegradation >= 0) || double.IsInfinity(g.MaxDegradation))
             {
@@ -266,7 +266,7 @@ public static class ExperimentVerdicts
 
     private static void ValidateMetric(MetricComparison? m, string field)
     {
-        InputChecks.NotNull(m, field);
+        Guard.NotNull(m, field);
         if (double.IsNaN(m!.Difference) || double.IsNaN(m.CiLow) || double.IsNaN(m.CiHigh))
         {
             throw new AnalysisInputException(field, "difference and confidence interval must be numbers");

@@ -122,14 +122,14 @@ public static class GroupSequential
             throw new AnalysisInputException(nameof(informationFraction), $"must be in (0, 1], got {informationFraction}");
         }
 
-        InputChecks.Probability(alpha, nameof(alpha));
+        Guard.Probability(alpha, nameof(alpha));
         return SpentFromZ(informationFraction, Normal.InvCDF(0, 1, 1 - alpha / 2));
     }
 
     /// <summary>True when the look's z statistic is on or beyond the boundary (either direction).</summary>
     public static bool Crossed(SequentialBoundary boundary, double z)
     {
-        InputChecks.NotNull(boundary, nameof(boundary));
+        Guard.NotNull(boundary, nameof(boundary));
         if (double.IsNaN(z))
         {
             throw new AnalysisInputException(nameof(z), "is NaN");
@@ -143,8 +143,8 @@ public static class GroupSequential
 
     private static void Validate(IReadOnlyList<double> fractions, double alpha)
     {
-        InputChecks.Probability(alpha, nameof(alpha));
-        InputChecks.Finite(fractions, "informationFractions");
+        Guard.Probability(alpha, nameof(alpha));
+        Guard.Finite(fractions, "informationFractions");
         var previous = 0.0;
         for (var i = 0; i < fractions.Count; i++)
         {

@@ -12,9 +12,9 @@ internal static class WelchCore
 {
     public static WelchResult Test(IReadOnlyList<double> control, IReadOnlyList<double> treatment, double alpha, string controlField, string treatmentField)
     {
-        InputChecks.Finite(control, controlField, 2);
-        InputChecks.Finite(treatment, treatmentField, 2);
-        InputChecks.Probability(alpha, nameof(alpha));
+        Guard.Finite(control, controlField, 2);
+        Guard.Finite(treatment, treatmentField, 2);
+        Guard.Probability(alpha, nameof(alpha));
 
         var (meanC, varC) = MeanAndVariance(control);
         var (meanT, varT) = MeanAndVariance(treatment);
