@@ -12,6 +12,9 @@ internal static class Display
     /// <summary>Up to six significant digits: 0.12, 14.4, 1234.5.</summary>
     public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
+    /// <summary>Exactly two decimals, for confidences: 0.8808 → "0.88".</summary>
+    public static string TwoDecimals(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
     /// <summary>A fraction in [0, 1] as a percentage with up to two decimals: 0.1234 → "12.34%".</summary>
     public static string Percent(double fraction) =>
         (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
