@@ -81,7 +81,7 @@ public sealed record SloDefinition(
             throw new AnalysisInputException("targetPercent", "must be greater than 0 and at most 100");
         }
 
-        if (WindowDays != 28 && WindowDays != 30)
+        if (!AllowedWindowDays.Contains(WindowDays))
         {
             throw new AnalysisInputException("windowDays", "must be 28 or 30");
         }

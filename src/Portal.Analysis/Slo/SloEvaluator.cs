@@ -115,6 +115,11 @@ public static class SloEvaluator
         for (var i = 0; i < rules.Count; i++)
         {
             var rule = rules[i];
+            if (!double.IsFinite(rule.Threshold) || rule.Threshold <= 0)
+            {
+                throw new AnalysisInputException($"alertRules[{i}].threshold", "must be a positive number");
+            }
+
             var longRate = Find(rates, rule.LongWindow, $"alertRules[{i}].longWindow");
             var shortRate = Find(rates, rule.ShortWindow, $"alertRules[{i}].shortWindow");
             var longExceeds = Exceeds(longRate, rule.Threshold, allowed);

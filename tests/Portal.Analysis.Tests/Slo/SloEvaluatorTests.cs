@@ -275,6 +275,16 @@ public class SloEvaluatorTests
         Assert.Equal("alertRules[0].longWindow", error.Field);
     }
 
+    [Fact]
+    public void Alert_rule_with_NaN_threshold_is_rejected()
+    {
+        BurnRateAlertRule[] rules = [new("odd", BurnAlertSeverity.Page, "1h", "5m", double.NaN)];
+
+        var error = Assert.Throws<AnalysisInputException>(
+            () => SloEvaluator.Evaluate(ThreeNines, SloEventSeries.Empty, Now, alertRules: rules));
+        Assert.Equal("alertRules[0].threshold", error.Field);
+    }
+
     [Theory]
     [InlineData(0, "targetPercent")]
     [InlineData(100.01, "targetPercent")]
