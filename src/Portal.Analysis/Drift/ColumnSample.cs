@@ -25,17 +25,20 @@ public sealed class ColumnSample
     /// <summary>Number of non-missing values.</summary>
     public int Count => Type == ColumnType.Numerical ? SortedNumbers.Length : Categories.Length;
 
-    /// <summary>Number of missing values (null or NaN) that were dropped.</summary>
+    /// <summary>Number of missing values (null, NaN or ±Infinity) that were dropped.</summary>
     public int Missing { get; }
 
-    /// <summary>NaN marks a missing value.</summary>
+    /// <summary>
+    /// NaN marks a missing value. ±Infinity is dropped and counted as missing too, as Evidently does before its
+    /// tests (no drift statistic is defined on it).
+    /// </summary>
     public static ColumnSample FromNumbers(ReadOnlySpan<double> values)
     {
         var kept = new double[values.Length];
         var n = 0;
         foreach (var v in values)
         {
-            if (!double.IsNaN(v))
+            if (double.IsFinite(v))
             {
                 kept[n++] = v;
             }

@@ -17,6 +17,7 @@ public sealed record DriftOptions
     public double DriftShare { get; init; } = 0.5;
 }
 
+/// <summary>Values used (<paramref name="Count"/>) and dropped as missing (null, NaN, ±Infinity).</summary>
 public sealed record SampleCounts(int Count, int Missing);
 
 /// <summary>
@@ -38,6 +39,10 @@ public sealed record DriftColumnResult(
     SampleCounts Current,
     string? Message = null);
 
+/// <summary>
+/// The drift of a dataset: <see cref="DatasetDrift"/> when <see cref="DriftedColumns"/> / <see cref="Columns"/>
+/// ≥ <see cref="DriftShare"/>, the share that was asked for (echoed, default 0.5); never with no columns.
+/// </summary>
 public sealed record DriftReport(
     bool DatasetDrift,
     double DriftShare,

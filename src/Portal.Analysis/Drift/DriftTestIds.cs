@@ -1,6 +1,6 @@
 namespace Portal.Analysis.Drift;
 
-/// <summary>Test ids, as in Evidently.</summary>
+/// <summary>Test ids, as in Evidently, and what each test's score and threshold mean.</summary>
 public static class DriftTestIds
 {
     public const string Ks = "ks";
@@ -20,12 +20,36 @@ public static class DriftTestIds
     public static readonly IReadOnlyList<string> All =
         [Ks, ChiSquare, Z, Psi, KlDiv, JensenShannon, Wasserstein, Hellinger, TTest, MannWhitney, Energy, CramerVonMises, Tvd];
 
+    /// <summary>Whether <paramref name="id"/> is one of <see cref="All"/> (ordinal, case-sensitive).</summary>
     public static bool IsKnown(string id) => All.Contains(id);
 
     /// <summary>Whether the test can run on a column of this type (e.g. ks needs numbers).</summary>
     public static bool Supports(string id, ColumnType type) => type switch
     {
-        ColumnType.Numerical => IsKnown(id), // category tests treat each distinct number as a category
+        // Every test runs on numbers; chisquare and z treat each distinct number as a category.
+        ColumnType.Numerical => IsKnown(id),
         _ => id is ChiSquare or Z or Psi or KlDiv or JensenShannon or Hellinger or Tvd,
+    };
+
+    /// <summary>Whether the test's score is a p-value (drift when small) rather than a distance (drift when large).</summary>
+    public static bool IsPValueTest(string id) => id is Ks or ChiSquare or Z or TTest or MannWhitney or CramerVonMises;
+
+    /// <summary>0.05 for p-value tests, 0.1 for distances (STATISTICS.md).</summary>
+    public static double DefaultThreshold(string id) => IsPValueTest(id) ? 0.05 : 0.1;
+
+    /// <summary>The result field that is the test's score: pValue, normed for wasserstein, value otherwise.</summary>
+    public static string ScoreField(string id) => id switch
+    {
+        Wasserstein => "normed",
+        _ when IsPValueTest(id) => "pValue",
+        _ => "value",
+    };
+
+    /// <summary>Drift when ks p ≤ threshold, another p-value &lt; threshold, or a distance ≥ threshold.</summary>
+    public static bool IsDrift(string id, double score, double threshold) => id switch
+    {
+        Ks => score <= threshold,
+        _ when IsPValueTest(id) => score < threshold,
+        _ => score >= threshold,
     };
 }

@@ -58,6 +58,7 @@ public sealed class RoleMatrixTests(SignedInClients callers) : IClassFixture<Sig
     private static readonly (string Method, string Path, string? MinimumRole)[] Pages =
     [
         ("GET", "/", PortalRoles.Viewer),
+        ("GET", "/drift/ad-hoc", PortalRoles.Viewer),
         ("GET", "/admin/audit", PortalRoles.Engineer),
         ("GET", "/admin/users", PortalRoles.Admin),
         ("GET", "/admin/api-keys", PortalRoles.Admin),

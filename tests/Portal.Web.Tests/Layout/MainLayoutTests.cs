@@ -20,6 +20,7 @@ public sealed class MainLayoutTests : IAsyncLifetime
         authorization.SetAuthorized("ada@example.com");
         authorization.SetRoles(PortalRoles.Viewer);
         authorization.SetPolicies(Policies.Viewer);
+        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -34,6 +35,7 @@ public sealed class MainLayoutTests : IAsyncLifetime
 
         Assert.Contains("Portal", cut.Find(".mud-appbar").TextContent);
         Assert.Equal("page body", cut.Find("#page").TextContent);
+        Assert.NotNull(cut.Find("#portal-interactive"));
         var home = cut.FindAll(".mud-nav-link").Single(a => a.TextContent.Contains("Home"));
         Assert.Equal("/", home.GetAttribute("href"));
     }

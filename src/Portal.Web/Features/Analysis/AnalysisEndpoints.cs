@@ -42,12 +42,12 @@ public static class AnalysisEndpoints
         var form = await request.ReadFormAsync(cancellationToken);
         var reference = await CsvTable.ReadAsync(OpenFile(form, "reference"), "reference", cancellationToken);
         var current = await CsvTable.ReadAsync(OpenFile(form, "current"), "current", cancellationToken);
-        JsonElement? options = null;
+        var options = DriftRequestReader.RequestOptions.Default;
         if (form.TryGetValue("options", out var optionsText) && !string.IsNullOrWhiteSpace(optionsText))
         {
             try
             {
-                options = JsonDocument.Parse(optionsText.ToString()).RootElement;
+                options = DriftRequestReader.ReadOptions(JsonDocument.Parse(optionsText.ToString()).RootElement);
             }
             catch (JsonException e)
             {

@@ -13,12 +13,15 @@ public static class DriftRequestReader
 {
     public sealed record DriftRequest(IReadOnlyList<DriftColumn> Columns, DriftOptions Options);
 
-    /// <summary>Options shared by the JSON and CSV forms: columnTypes, tests, thresholds, driftShare.</summary>
-    private sealed record RequestOptions(
-        Dictionary<string, ColumnType> ColumnTypes,
-        Dictionary<string, string[]> Tests,
-        Dictionary<string, double> Thresholds,
-        double DriftShare);
+    /// <summary>Options shared by the JSON and CSV forms and the ad-hoc report page: columnTypes, tests, thresholds, driftShare.</summary>
+    public sealed record RequestOptions(
+        IReadOnlyDictionary<string, ColumnType> ColumnTypes,
+        IReadOnlyDictionary<string, string[]> Tests,
+        IReadOnlyDictionary<string, double> Thresholds,
+        double DriftShare)
+    {
+        public static readonly RequestOptions Default = new(new Dictionary<string, ColumnType>(), new Dictionary<string, string[]>(), new Dictionary<string, double>(), 0.5);
+    }
 
     public static DriftRequest FromJson(JsonElement body)
     {
@@ -52,13 +55,18 @@ public static class DriftRequestReader
         return Finish(columns, options);
     }
 
-    /// <summary>Two CSV tables (header row first) and optional options JSON of the same shape as the JSON request.</summary>
-    public static DriftRequest FromCsv(CsvTable reference, CsvTable current, JsonElement? optionsJson)
+    /// <summary>Two CSV tables (header row first) and options of the same shape as the JSON request.</summary>
+    /// <param name="onlyColumns">When given, the columns to compare (others are skipped).</param>
+    public static DriftRequest FromCsv(CsvTable reference, CsvTable current, RequestOptions options, IReadOnlyCollection<string>? onlyColumns = null)
     {
-        var options = optionsJson is { } o ? ReadOptions(o) : new RequestOptions([], [], [], 0.5);
         var columns = new List<DriftColumn>();
         foreach (var name in reference.Columns)
         {
+            if (onlyColumns is not null && !onlyColumns.Contains(name))
+            {
+                continue;
+            }
+
             if (!current.TryGetColumn(name, out var curCells))
             {
                 throw new AnalysisInputException($"current.{name}", "is missing: the current file has no column of that name.");
@@ -66,7 +74,7 @@ public static class DriftRequestReader
 
             var refCells = reference.Column(name);
             var type = options.ColumnTypes.TryGetValue(name, out var given) ? given
-                : AllNumbers(refCells) && AllNumbers(curCells) ? ColumnType.Numerical : ColumnType.Categorical;
+                : InferType(refCells) == ColumnType.Numerical && InferType(curCells) == ColumnType.Numerical ? ColumnType.Numerical : ColumnType.Categorical;
             columns.Add(new DriftColumn(name, type, CsvSample(refCells, $"reference.{name}", type), CsvSample(curCells, $"current.{name}", type), TestsFor(name, options)));
         }
 
@@ -102,7 +110,7 @@ public static class DriftRequestReader
         return new DriftRequest(columns, new DriftOptions { Thresholds = options.Thresholds, DriftShare = options.DriftShare });
     }
 
-    private static RequestOptions ReadOptions(JsonElement body)
+    public static RequestOptions ReadOptions(JsonElement body)
     {
         var types = new Dictionary<string, ColumnType>();
         if (JsonInput.OptionalObject(body, "columnTypes") is { } typesJson)
@@ -194,6 +202,9 @@ public static class DriftRequestReader
     private static ColumnSample JsonSample(JsonElement array, string field, ColumnType type) => type == ColumnType.Numerical
         ? ColumnSample.FromNumbers(JsonInput.Numbers(array, field, allowMissing: true))
         : ColumnSample.FromCategories(JsonInput.Strings(array, field, allowMissing: true));
+
+    /// <summary>The type a CSV column is read as when the request does not say: numerical when every present cell is a number.</summary>
+    public static ColumnType InferType(IReadOnlyList<string?> cells) => AllNumbers(cells) ? ColumnType.Numerical : ColumnType.Categorical;
 
     private static ColumnSample CsvSample(IReadOnlyList<string?> cells, string field, ColumnType type)
     {
