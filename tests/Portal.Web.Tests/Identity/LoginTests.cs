@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Web.Features.Admin.Users;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Tests.Infrastructure;
 
@@ -112,21 +115,51 @@ public sealed class LoginTests(PortalFactory factory) : IClassFixture<PortalFact
     }
 
     [Fact]
-    public async Task Locked_user_loses_access()
+    public async Task Locked_user_loses_the_open_session_and_cannot_sign_in_again()
     {
+        // The cookie is re-validated against the user's security stamp every minute; here on every request.
+        using var factory = new PortalFactory
+        {
+            TestServices = s => s.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero),
+        };
         var user = await factory.CreateUserAsync(PortalRoles.Viewer);
         using var client = factory.CreateBrowserClient();
         await PortalFactory.PostLoginAsync(client, user.Email, PortalFactory.Password);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
 
-        await factory.WithServiceAsync<Portal.Web.Features.Admin.Users.UserAdminService, bool>(async users =>
+        await factory.WithServiceAsync<UserAdminService, bool>(async users =>
         {
             await users.LockAsync(user.Id);
             return true;
         });
+
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
         using var again = factory.CreateBrowserClient();
         using var response = await PortalFactory.PostLoginAsync(again, user.Email, PortalFactory.Password);
-
         Assert.Contains("locked", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Role_change_applies_to_the_open_session()
+    {
+        using var factory = new PortalFactory
+        {
+            TestServices = s => s.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero),
+        };
+        var user = await factory.CreateUserAsync(PortalRoles.Viewer);
+        using var client = factory.CreateBrowserClient();
+        await PortalFactory.PostLoginAsync(client, user.Email, PortalFactory.Password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/admin/audit")).StatusCode);
+
+        await factory.WithServiceAsync<UserAdminService, bool>(async users =>
+        {
+            await users.SetRoleAsync(user.Id, PortalRoles.Engineer);
+            return true;
+        });
+
+        // The old cookie no longer counts; signing in again gives the new role.
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/admin/audit")).StatusCode);
+        await PortalFactory.PostLoginAsync(client, user.Email, PortalFactory.Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/audit")).StatusCode);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Web.Features.Admin.ApiKeys;
@@ -30,6 +31,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration, e.g. <c>Portal:Bootstrap:AdminEmail</c>.</summary>
     public Dictionary<string, string> Settings { get; init; } = [];
 
+    /// <summary>Replaces or configures services after the portal registered its own.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Portal", $"Data Source={databaseFile}");
@@ -44,6 +48,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
         }
 
         builder.ConfigureLogging(logging =>

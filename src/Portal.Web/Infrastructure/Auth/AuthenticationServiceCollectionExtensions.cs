@@ -13,7 +13,8 @@ public static class AuthenticationServiceCollectionExtensions
     private const string Selector = "Portal";
 
     /// <summary>
-    /// People: ASP.NET Core Identity on the portal database, signed in with a cookie (lockout after 5 failures).
+    /// People: ASP.NET Core Identity on the portal database, signed in with a cookie (lockout after 5 failures) that is
+    /// re-validated against the user's security stamp every minute, so locking a user or changing their role ends the session.
     /// Machines: the <c>X-Api-Key</c> header. The API answers 401/403 problem+json, never a redirect.
     /// Authorization: the hierarchical <see cref="Policies"/>; anything without its own policy needs a Viewer.
     /// </summary>
@@ -42,7 +43,8 @@ public static class AuthenticationServiceCollectionExtensions
                     ? ApiKeyAuthenticationHandler.SchemeName
                     : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddCookie(IdentityConstants.ApplicationScheme, ConfigureCookie);
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(ConfigureCookie);
 
         services.AddAuthorization(Policies.Configure);
         services.AddSingleton<IAuthorizationHandler, ModelScopeHandler>();
@@ -74,7 +76,6 @@ public static class AuthenticationServiceCollectionExtensions
         o.Cookie.SameSite = SameSiteMode.Lax;
         o.ExpireTimeSpan = TimeSpan.FromHours(8);
         o.SlidingExpiration = true;
-        o.Events.OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync;
         o.Events.OnRedirectToLogin = context => IsApi(context.Request)
             ? AuthProblems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized", AuthProblems.SignInDetail)
             : RedirectAsync(context);
