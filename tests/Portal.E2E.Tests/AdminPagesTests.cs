@@ -50,17 +50,7 @@ public sealed class AdminPagesTests(PortalServerFixture portal)
         await PortalServerFixture.GotoInteractiveAsync(page, "/admin/users");
 
         var email = $"engineer-{Guid.NewGuid():N}@portal.test";
-        await page.ClickAsync("text=New user");
-        var dialog = page.Locator(".mud-dialog");
-        await dialog.GetByLabel("E-mail", new() { Exact = true }).FillAsync(email);
-        await dialog.GetByLabel("Display name", new() { Exact = true }).FillAsync("Grace Engineer");
-        await dialog.Locator(".mud-select").First.ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Engineer" }).ClickAsync();
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-        var password = await dialog.Locator("[data-testid=one-time-secret] input").InputValueAsync();
-        await PortalServerFixture.ScreenshotAsync(page, "user-created");
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
-        await page.Locator("tr", new() { HasText = email }).WaitForAsync();
+        var password = await UsersPage.CreateUserAsync(page, email, "Grace Engineer", "Engineer", screenshot: "user-created");
         await PortalServerFixture.ScreenshotAsync(page, "users");
 
         var engineer = await portal.NewPageAsync(signedIn: false);

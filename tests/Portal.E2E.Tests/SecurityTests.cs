@@ -15,13 +15,7 @@ public sealed class SecurityTests(PortalServerFixture portal)
         var page = await portal.NewPageAsync();
         await PortalServerFixture.GotoInteractiveAsync(page, "/admin/users");
         var email = $"xss-{Guid.NewGuid():N}@portal.test";
-        await page.ClickAsync("text=New user");
-        var dialog = page.Locator(".mud-dialog");
-        await dialog.GetByLabel("E-mail", new() { Exact = true }).FillAsync(email);
-        await dialog.GetByLabel("Display name", new() { Exact = true }).FillAsync(Payload);
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-        var password = await dialog.Locator("[data-testid=one-time-secret] input").InputValueAsync();
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        var password = await UsersPage.CreateUserAsync(page, email, Payload);
 
         var userRow = page.Locator("tr", new() { HasText = email });
         Assert.Contains(Payload, await userRow.InnerTextAsync());

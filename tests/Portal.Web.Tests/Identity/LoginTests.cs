@@ -117,14 +117,8 @@ public sealed class LoginTests(PortalFactory factory) : IClassFixture<PortalFact
     [Fact]
     public async Task Locked_user_loses_the_open_session_and_cannot_sign_in_again()
     {
-        // The cookie is re-validated against the user's security stamp every minute; here on every request.
-        using var factory = new PortalFactory
-        {
-            TestServices = s => s.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero),
-        };
-        var user = await factory.CreateUserAsync(PortalRoles.Viewer);
-        using var client = factory.CreateBrowserClient();
-        await PortalFactory.PostLoginAsync(client, user.Email, PortalFactory.Password);
+        using var factory = CheckingTheStampOnEveryRequest();
+        var (user, client) = await factory.SignInNewUserAsync(PortalRoles.Viewer);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
 
         await factory.WithServiceAsync<UserAdminService, bool>(async users =>
@@ -142,13 +136,8 @@ public sealed class LoginTests(PortalFactory factory) : IClassFixture<PortalFact
     [Fact]
     public async Task Role_change_applies_to_the_open_session()
     {
-        using var factory = new PortalFactory
-        {
-            TestServices = s => s.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero),
-        };
-        var user = await factory.CreateUserAsync(PortalRoles.Viewer);
-        using var client = factory.CreateBrowserClient();
-        await PortalFactory.PostLoginAsync(client, user.Email, PortalFactory.Password);
+        using var factory = CheckingTheStampOnEveryRequest();
+        var (user, client) = await factory.SignInNewUserAsync(PortalRoles.Viewer);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/admin/audit")).StatusCode);
 
         await factory.WithServiceAsync<UserAdminService, bool>(async users =>
@@ -162,4 +151,10 @@ public sealed class LoginTests(PortalFactory factory) : IClassFixture<PortalFact
         await PortalFactory.PostLoginAsync(client, user.Email, PortalFactory.Password);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/audit")).StatusCode);
     }
+
+    /// <summary>The cookie is re-validated against the user's security stamp every minute; here on every request.</summary>
+    private static PortalFactory CheckingTheStampOnEveryRequest() => new()
+    {
+        TestServices = s => s.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero),
+    };
 }

@@ -100,7 +100,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         WithServiceAsync<ApiKeyService, CreatedApiKey>(keys => keys.CreateAsync(name, scope));
 
     /// <summary>A new user with <paramref name="role"/>, signed in through the login form; the client holds the cookie.</summary>
-    public async Task<HttpClient> SignInAsync(string role)
+    public async Task<HttpClient> SignInAsync(string role) => (await SignInNewUserAsync(role)).Client;
+
+    public async Task<(UserRow User, HttpClient Client)> SignInNewUserAsync(string role)
     {
         var user = await CreateUserAsync(role);
         var client = CreateBrowserClient();
@@ -110,7 +112,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             throw new InvalidOperationException($"Sign-in as {role} failed: {response.StatusCode}");
         }
 
-        return client;
+        return (user, client);
     }
 
     /// <summary>Fills in and posts the real login form, antiforgery token included.</summary>
