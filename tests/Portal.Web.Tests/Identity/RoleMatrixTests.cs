@@ -135,7 +135,7 @@ public sealed class RoleMatrixTests(SignedInClients callers) : IClassFixture<Sig
                 var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
                     [new(System.Security.Claims.ClaimTypes.Name, "u"), new(System.Security.Claims.ClaimTypes.Role, userRole)], "test"));
                 var allowed = (await authorization.AuthorizeAsync(user, Policies.ForRole(policyRole))).Succeeded;
-                Assert.True(allowed == Rank(userRole) >= Rank(policyRole), $"{userRole} against {policyRole}: {(allowed ? "allowed" : "denied")}");
+                Assert.True(allowed == PortalRoles.Rank(userRole) >= PortalRoles.Rank(policyRole), $"{userRole} against {policyRole}: {(allowed ? "allowed" : "denied")}");
             }
         }
     }
@@ -144,10 +144,8 @@ public sealed class RoleMatrixTests(SignedInClients callers) : IClassFixture<Sig
     {
         AdminKey => true,
         ModelKey or BadKey or Anonymous => false,
-        _ => Rank(caller) >= Rank(minimumRole),
+        _ => PortalRoles.Rank(caller) >= PortalRoles.Rank(minimumRole),
     };
-
-    private static int Rank(string role) => PortalRoles.All.ToList().IndexOf(role);
 
     private static TheoryData<string, string, string> Cases((string Method, string Path, string? MinimumRole)[] targets, string[] who)
     {

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Account;
@@ -10,8 +9,8 @@ public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        // A form post (antiforgery-checked because it binds [FromForm]) from the app bar's "Sign out" button.
-        endpoints.MapPost("/logout", async (HttpContext context, [FromForm] string? returnUrl) =>
+        // The app bar's "Sign out" form. Binding the form makes the endpoint check its antiforgery token.
+        endpoints.MapPost("/logout", async (HttpContext context, IFormCollection form) =>
         {
             await context.SignOutAsync(IdentityConstants.ApplicationScheme);
             return Results.LocalRedirect("/login");

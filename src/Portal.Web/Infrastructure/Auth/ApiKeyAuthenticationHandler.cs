@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -41,7 +42,7 @@ public sealed class ApiKeyAuthenticationHandler(
             var identity = await validator.ValidateAsync(values.ToString(), Context.RequestAborted);
             if (identity is not null)
             {
-                return AuthenticateResult.Success(new AuthenticationTicket(new System.Security.Claims.ClaimsPrincipal(identity), SchemeName));
+                return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
             }
         }
 

@@ -15,10 +15,13 @@ public static class PortalRoles
 
     public static bool IsRole(string? role) => role is not null && All.Contains(role);
 
+    /// <summary>0 for Viewer up to 3 for Admin; -1 for anything that is not a portal role.</summary>
+    public static int Rank(string role) => All.ToList().IndexOf(role);
+
     /// <summary>The given role and every role above it: a user with any of them satisfies <paramref name="role"/>.</summary>
     public static string[] AtLeast(string role)
     {
-        var rank = All.ToList().IndexOf(role);
+        var rank = Rank(role);
         if (rank < 0)
         {
             throw new ArgumentException($"'{role}' is not a portal role.", nameof(role));
@@ -28,7 +31,7 @@ public static class PortalRoles
     }
 
     /// <summary>The most privileged of <paramref name="roles"/>, or null when none is a portal role.</summary>
-    public static string? Highest(IEnumerable<string> roles) => roles.Where(IsRole).MaxBy(r => All.ToList().IndexOf(r));
+    public static string? Highest(IEnumerable<string> roles) => roles.Where(IsRole).MaxBy(Rank);
 }
 
 public static class PortalClaims
