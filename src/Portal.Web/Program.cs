@@ -1,5 +1,7 @@
 using Portal.Data;
 using Portal.Web.Components;
+using Portal.Web.Features.Account;
+using Portal.Web.Features.Admin;
 using Portal.Web.Features.Analysis;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
@@ -9,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPortalData(builder.Configuration);
 builder.Services.AddPortalWeb(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration);
+builder.Services.AddPortalAdmin();
 builder.Services.AddPortalUi();
 
 var app = builder.Build();
@@ -21,12 +24,14 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous();
 app.MapHealthEndpoints();
 app.MapAnalysisEndpoints();
+app.MapAdminEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();
+await app.InitializePortalIdentityAsync();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

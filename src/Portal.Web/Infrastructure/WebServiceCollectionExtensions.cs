@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using MudBlazor.Services;
 
 namespace Portal.Web.Infrastructure;
@@ -18,6 +19,15 @@ public static class WebServiceCollectionExtensions
         services.AddHealthChecks();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<PortalLimits>(configuration.GetSection(PortalLimits.Section));
+        services.Configure<KestrelServerOptions>(o =>
+        {
+            // Kestrel's defaults, stated: oversized headers are answered 431, bodies over the limit 413
+            // (endpoints that take large uploads raise the body limit for themselves).
+            o.Limits.MaxRequestLineSize = 8 * 1024;
+            o.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            o.Limits.MaxRequestHeaderCount = 100;
+            o.Limits.MaxRequestBodySize = 30_000_000;
+        });
         return services;
     }
 

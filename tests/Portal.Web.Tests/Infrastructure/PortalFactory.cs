@@ -1,15 +1,38 @@
+using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portal.Web.Features.Admin.ApiKeys;
+using Portal.Web.Features.Admin.Users;
 
 namespace Portal.Web.Tests.Infrastructure;
 
-/// <summary>The real host in memory, with an automation API key and small limits that tests can hit.</summary>
+/// <summary>
+/// The real host in memory, with an automation API key and small limits that tests can hit. Every log line is
+/// captured in <see cref="Logs"/>. Helpers create users and sign them in through the real login form.
+/// </summary>
 public sealed class PortalFactory : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-admin-key-0123456789";
     public const long AnalysisMaxBodyBytes = 4 * 1024 * 1024;
+    public const string Password = "test-password-0123456789";
 
     private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+    private int userCount;
+
+    public LogSink Logs { get; } = new();
+
+    /// <summary>Failed API key attempts allowed per minute (null: the portal's default). High by default so tests of 401s never meet 429.</summary>
+    public int? ApiKeyFailuresPerMinute { get; init; } = 1000;
+
+    /// <summary>Extra configuration, e.g. <c>Portal:Bootstrap:AdminEmail</c>.</summary>
+    public Dictionary<string, string> Settings { get; init; } = [];
+
+    /// <summary>Replaces or configures services after the portal registered its own.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -17,6 +40,26 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Portal:Bootstrap:ApiKey", ApiKey);
         builder.UseSetting("Portal:Limits:AnalysisMaxBodyBytes", AnalysisMaxBodyBytes.ToString());
+        if (ApiKeyFailuresPerMinute is { } failures)
+        {
+            builder.UseSetting("Portal:Auth:ApiKeyFailuresPerMinute", failures.ToString());
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
+        }
+
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            logging.AddFilter<LogSink>(null, LogLevel.Debug);
+        });
     }
 
     protected override void Dispose(bool disposing)
@@ -38,4 +81,69 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
         return client;
     }
+
+    /// <summary>A browser-like client: keeps cookies, does not follow redirects (so tests see them).</summary>
+    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Runs <paramref name="work"/> with a service of a fresh scope (as "system").</summary>
+    public async Task<T> WithServiceAsync<TService, T>(Func<TService, Task<T>> work) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public Task<UserRow> CreateUserAsync(string role, string? email = null, string? displayName = null, string password = Password) =>
+        WithServiceAsync<UserAdminService, UserRow>(async users =>
+            (await users.CreateAsync(email ?? $"{role.ToLowerInvariant()}-{Interlocked.Increment(ref userCount)}@test.local", displayName, role, password)).User);
+
+    public Task<CreatedApiKey> CreateApiKeyAsync(string scope, string name = "test key") =>
+        WithServiceAsync<ApiKeyService, CreatedApiKey>(keys => keys.CreateAsync(name, scope));
+
+    /// <summary>A new user with <paramref name="role"/>, signed in through the login form; the client holds the cookie.</summary>
+    public async Task<HttpClient> SignInAsync(string role) => (await SignInNewUserAsync(role)).Client;
+
+    public async Task<(UserRow User, HttpClient Client)> SignInNewUserAsync(string role)
+    {
+        var user = await CreateUserAsync(role);
+        var client = CreateBrowserClient();
+        var response = await PostLoginAsync(client, user.Email, Password);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in as {role} failed: {response.StatusCode}");
+        }
+
+        return (user, client);
+    }
+
+    /// <summary>Fills in and posts the real login form, antiforgery token included.</summary>
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string? returnUrl = null)
+    {
+        var path = returnUrl is null ? "/login" : "/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl);
+        var form = await client.GetStringAsync(path);
+        return await client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = AntiforgeryToken(form),
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        }));
+    }
+
+    /// <summary>Where a redirect goes, as path and query; fails when it leaves the site.</summary>
+    public static string RedirectTarget(HttpResponseMessage response)
+    {
+        var location = response.Headers.Location ?? throw new InvalidOperationException($"{response.StatusCode} without a Location header.");
+        if (!location.IsAbsoluteUri)
+        {
+            return location.OriginalString;
+        }
+
+        Assert.Equal("localhost", location.Host);
+        return location.PathAndQuery;
+    }
+
+    public static string AntiforgeryToken(string html) =>
+        Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"") is { Success: true } match
+            ? WebUtility.HtmlDecode(match.Groups[1].Value)
+            : throw new InvalidOperationException("The page has no antiforgery token.");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -5,22 +6,35 @@ using Microsoft.Extensions.Options;
 
 namespace Portal.Web.Infrastructure.Auth;
 
-/// <summary>Authenticates machine clients by the <c>X-Api-Key</c> header.</summary>
+/// <summary>
+/// Authenticates machine clients by the <c>X-Api-Key</c> header. A client address with too many failed keys
+/// is answered 429 without looking at its keys until the window ends.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IEnumerable<IApiKeyValidator> validators)
+    IEnumerable<IApiKeyValidator> validators,
+    ApiKeyFailureLimiter failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
+
+    private bool rateLimited;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
         {
             return AuthenticateResult.NoResult();
+        }
+
+        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (failures.IsBlocked(client))
+        {
+            rateLimited = true;
+            return AuthenticateResult.Fail("Too many failed API key attempts from this address.");
         }
 
         foreach (var validator in validators)
@@ -32,18 +46,22 @@ public sealed class ApiKeyAuthenticationHandler(
             }
         }
 
+        failures.RecordFailure(client);
         return AuthenticateResult.Fail("The API key is not valid.");
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(401, "Unauthorized", $"Send a valid API key in the {HeaderName} header, or sign in.");
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (rateLimited)
+        {
+            Response.Headers.RetryAfter = ((int)failures.Window.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return AuthProblems.WriteAsync(Context, StatusCodes.Status429TooManyRequests, "Too many failed API key attempts",
+                $"This address sent too many invalid API keys; retry after {(int)failures.Window.TotalSeconds} seconds.");
+        }
+
+        return AuthProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized", AuthProblems.SignInDetail);
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(403, "Forbidden", "This API key is not allowed to do that.");
-
-    private Task WriteProblemAsync(int status, string title, string detail)
-    {
-        Response.StatusCode = status;
-        return Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(Context);
-    }
+        AuthProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "This API key is not allowed to do that.");
 }

@@ -16,9 +16,6 @@ public sealed class BootstrapApiKeyValidator(IConfiguration configuration) : IAp
             return ValueTask.FromResult<ClaimsIdentity?>(null);
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "bootstrap-api-key"), new Claim(ClaimTypes.Role, PortalRoles.Admin), new Claim(PortalClaims.KeyScope, PortalClaims.AdminScope)],
-            ApiKeyAuthenticationHandler.SchemeName);
-        return ValueTask.FromResult<ClaimsIdentity?>(identity);
+        return ValueTask.FromResult<ClaimsIdentity?>(ApiKeyIdentity.Create("bootstrap", PortalClaims.AdminScope));
     }
 }

@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Portal.Data;
+using Portal.Data.Identity;
+using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Auth;
+
+namespace Portal.Web.Features.Admin.ApiKeys;
+
+/// <summary>An API key as listed: never its secret or hash.</summary>
+public sealed record ApiKeyRow(int Id, string Name, string Prefix, string Scope, string CreatedBy, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt, string? RevokedBy)
+{
+    public string Display => ApiKeyToken.Display(Prefix);
+}
+
+/// <summary>A key just created: <see cref="Key"/> is the only time the secret is available.</summary>
+public sealed record CreatedApiKey(ApiKeyRow Row, string Key);
+
+/// <summary>A request the portal refuses, with the field at fault.</summary>
+public sealed class ApiKeyInputException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUser currentUser, IMemoryCache cache)
+{
+    public const string EntityType = "ApiKey";
+
+    public async Task<IReadOnlyList<ApiKeyRow>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var keys = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.Id).ToListAsync(cancellationToken);
+        return keys.Select(ToRow).ToList();
+    }
+
+    /// <summary>Creates a key with <paramref name="scope"/> "admin" or a model name; the answer holds the key, shown once.</summary>
+    public async Task<CreatedApiKey> CreateAsync(string name, string scope, CancellationToken cancellationToken = default)
+    {
+        name = name.Trim();
+        scope = scope.Trim();
+        if (name.Length is 0 or > 100)
+        {
+            throw new ApiKeyInputException("name", "is required, at most 100 characters.");
+        }
+
+        if (scope.Length is 0 or > 200)
+        {
+            throw new ApiKeyInputException("scope", "is required: \"admin\" or a model name of at most 200 characters.");
+        }
+
+        db.ChangeTracker.Clear();
+        var (key, prefix) = ApiKeyToken.Generate();
+        while (await db.ApiKeys.AnyAsync(k => k.Prefix == prefix, cancellationToken))
+        {
+            (key, prefix) = ApiKeyToken.Generate();
+        }
+
+        var entity = new ApiKey
+        {
+            Name = name,
+            Prefix = prefix,
+            Hash = ApiKeyHash.Of(key),
+            Scope = scope,
+            CreatedBy = await currentUser.NameAsync(),
+            CreatedAt = DateTime.UtcNow,
+        };
+        db.ApiKeys.Add(entity);
+        await db.SaveChangesAsync(cancellationToken);
+        var row = ToRow(entity);
+        await audit.RecordAsync(AuditActions.Create, EntityType, entity.Id.ToString(), null, Snapshot(row), cancellationToken);
+        return new CreatedApiKey(row, key);
+    }
+
+    /// <summary>Revokes a key; it stops working at once on this node and within 30 seconds on the others. False when there is no such key.</summary>
+    public async Task<bool> RevokeAsync(int id, CancellationToken cancellationToken = default)
+    {
+        db.ChangeTracker.Clear();
+        var entity = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
+        if (entity is null)
+        {
+            return false;
+        }
+
+        if (entity.IsRevoked)
+        {
+            return true;
+        }
+
+        var before = Snapshot(ToRow(entity));
+        entity.RevokedAt = DateTime.UtcNow;
+        entity.RevokedBy = await currentUser.NameAsync();
+        await audit.RecordAsync(AuditActions.Revoke, EntityType, id.ToString(), before, Snapshot(ToRow(entity)), cancellationToken);
+        DatabaseApiKeyValidator.Evict(cache, entity.Prefix);
+        return true;
+    }
+
+    private static ApiKeyRow ToRow(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.Scope, k.CreatedBy, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.RevokedBy);
+
+    private static object Snapshot(ApiKeyRow row) => new { name = row.Name, prefix = row.Prefix, scope = row.Scope, revokedAt = row.RevokedAt };
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.Playwright;
+using Portal.E2E.Tests.Infrastructure;
+
+namespace Portal.E2E.Tests;
+
+[Collection(PortalCollection.Name)]
+public sealed class SecurityTests(PortalServerFixture portal)
+{
+    private const string Payload = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=1\">";
+
+    [Fact]
+    public async Task Markup_in_names_and_audit_text_is_shown_as_text_and_never_runs()
+    {
+        var page = await portal.NewPageAsync();
+        await PortalServerFixture.GotoInteractiveAsync(page, "/admin/users");
+        var email = $"xss-{Guid.NewGuid():N}@portal.test";
+        var password = await UsersPage.CreateUserAsync(page, email, Payload);
+
+        var userRow = page.Locator("tr", new() { HasText = email });
+        Assert.Contains(Payload, await userRow.InnerTextAsync());
+        await AssertNoScriptRanAsync(page);
+        await PortalServerFixture.ScreenshotAsync(page, "xss-users");
+
+        using (var client = portal.CreateHttpClient(portal.ApiKey))
+        {
+            var body = System.Text.Json.JsonSerializer.Serialize(new { name = Payload, scope = Payload });
+            await client.PostAsync("/api/v1/api-keys", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        }
+
+        await PortalServerFixture.GotoInteractiveAsync(page, "/admin/api-keys");
+        Assert.Contains(Payload, await page.Locator("tr", new() { HasText = "window.__xss" }).First.InnerTextAsync());
+        await AssertNoScriptRanAsync(page);
+
+        await PortalServerFixture.GotoInteractiveAsync(page, "/admin/audit");
+        await page.Locator("tr", new() { HasText = "User" }).First.ClickAsync();
+        await page.Locator("tr", new() { HasText = "ApiKey" }).First.ClickAsync();
+        var diffs = await page.Locator(".portal-diff").AllInnerTextsAsync();
+        Assert.Contains(diffs, d => d.Contains(Payload));
+        await AssertNoScriptRanAsync(page);
+        await PortalServerFixture.ScreenshotAsync(page, "xss-audit");
+
+        var user = await portal.NewPageAsync(signedIn: false);
+        await PortalServerFixture.SignInAsync(user, email, password);
+        Assert.Equal(Payload, await user.InnerTextAsync("[data-testid=signed-in-as]"));
+        await AssertNoScriptRanAsync(user);
+    }
+
+    [Fact]
+    public async Task Oversized_headers_are_rejected()
+    {
+        using var client = portal.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/login");
+        request.Headers.Add("X-Padding", new string('a', 40 * 1024));
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Oversized_bodies_are_rejected()
+    {
+        using var client = portal.CreateHttpClient(portal.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/api-keys")
+        {
+            Content = new ByteArrayContent(new byte[31_000_000]) { Headers = { ContentType = new("application/json") } },
+        };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Server_log_holds_no_passwords_or_keys()
+    {
+        using var client = portal.CreateHttpClient(portal.ApiKey);
+        using var created = await client.PostAsync("/api/v1/api-keys", new StringContent("""{"name": "log check", "scope": "churn"}""", System.Text.Encoding.UTF8, "application/json"));
+        var key = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
+        using (var keyed = portal.CreateHttpClient(key))
+        {
+            await keyed.GetAsync("/api/v1/me");
+        }
+
+        var page = await portal.NewPageAsync();
+        await page.CloseAsync();
+
+        var log = portal.ServerLog;
+        Assert.Contains(PortalServerFixture.AdminEmail, log);
+        Assert.DoesNotContain(portal.AdminPassword, log);
+        Assert.DoesNotContain(portal.ApiKey, log);
+        Assert.DoesNotContain(key, log);
+        Assert.DoesNotContain(key[12..], log);
+    }
+
+    private static async Task AssertNoScriptRanAsync(IPage page) =>
+        Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.__xss"));
+}
