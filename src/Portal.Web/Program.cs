@@ -1,6 +1,8 @@
 using Portal.Data;
 using Portal.Web.Components;
 using Portal.Web.Features.Analysis;
+using Portal.Web.Features.Ingestion;
+using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 
@@ -10,6 +12,7 @@ builder.Services.AddPortalData(builder.Configuration);
 builder.Services.AddPortalWeb(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalUi();
+builder.Services.AddIngestion(builder.Configuration);
 
 var app = builder.Build();
 
@@ -24,6 +27,8 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthEndpoints();
 app.MapAnalysisEndpoints();
+app.MapIngestionEndpoints();
+app.MapModelEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();
