@@ -1,6 +1,7 @@
 using Portal.Data;
 using Portal.Web.Components;
 using Portal.Web.Features.Analysis;
+using Portal.Web.Features.Demo;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
@@ -13,6 +14,7 @@ builder.Services.AddPortalWeb(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalUi();
 builder.Services.AddIngestion(builder.Configuration);
+builder.Services.AddDemo(builder.Configuration);
 
 var app = builder.Build();
 

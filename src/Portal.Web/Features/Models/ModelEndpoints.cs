@@ -44,13 +44,13 @@ public static partial class ModelEndpoints
 
     private static async Task<Ok<List<ModelDto>>> List(PortalDbContext db, CancellationToken cancellationToken)
     {
-        var models = await db.Models.AsNoTracking().Include(m => m.Features).Include(m => m.Versions).OrderBy(m => m.Name).ToListAsync(cancellationToken);
+        var models = await db.Models.AsNoTracking().Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().OrderBy(m => m.Name).ToListAsync(cancellationToken);
         return TypedResults.Ok(models.Select(ToDto).ToList());
     }
 
     private static async Task<IResult> Get(string model, PortalDbContext db, CancellationToken cancellationToken)
     {
-        var entity = await db.Models.AsNoTracking().Include(m => m.Features).Include(m => m.Versions).FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
+        var entity = await db.Models.AsNoTracking().Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
         return entity is null ? IngestionAuth.UnknownModel(model) : TypedResults.Ok(ToDto(entity));
     }
 
@@ -72,7 +72,7 @@ public static partial class ModelEndpoints
             throw new AnalysisInputException("$", "The body must be a JSON object.");
         }
 
-        var entity = await db.Models.Include(m => m.Features).Include(m => m.Versions).FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
+        var entity = await db.Models.Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
         var created = entity is null;
         entity ??= new MlModel { Name = model };
         Apply(body, entity, created);
