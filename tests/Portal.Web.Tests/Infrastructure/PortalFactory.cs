@@ -1,5 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Tests.Infrastructure;
 
@@ -17,7 +21,12 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Portal:Bootstrap:ApiKey", ApiKey);
         builder.UseSetting("Portal:Limits:AnalysisMaxBodyBytes", AnalysisMaxBodyBytes.ToString());
+        builder.UseSetting("Portal:Demo:Enabled", "false");
+        builder.ConfigureTestServices(services => services.AddSingleton<IApiKeyValidator, ScopedTestKeyValidator>());
     }
+
+    /// <summary>An API key scoped to one model (accepted only by this test host).</summary>
+    public static string ScopedKey(string model) => ScopedTestKeyValidator.Prefix + model;
 
     protected override void Dispose(bool disposing)
     {
@@ -38,4 +47,15 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
         return client;
     }
+}
+
+/// <summary>Accepts "test-scope-&lt;model&gt;" as a key scoped to that model, standing in for per-model keys (issue 5).</summary>
+internal sealed class ScopedTestKeyValidator : IApiKeyValidator
+{
+    public const string Prefix = "test-scope-";
+
+    public ValueTask<ClaimsIdentity?> ValidateAsync(string presentedKey, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(presentedKey.StartsWith(Prefix, StringComparison.Ordinal)
+            ? new ClaimsIdentity([new Claim(ClaimTypes.Name, presentedKey), new Claim(PortalClaims.KeyScope, presentedKey[Prefix.Length..])], ApiKeyAuthenticationHandler.SchemeName)
+            : null);
 }
