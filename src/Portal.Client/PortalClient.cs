@@ -145,7 +145,7 @@ public sealed class PortalClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await CloseAsync(TimeSpan.FromSeconds(10));
+        await CloseAsync(options.CloseTimeout);
         http.Dispose();
         inFlight.Dispose();
         stopping.Dispose();
