@@ -28,10 +28,10 @@ public sealed class LogHistogram
     public long Zeros { get; set; }
 
     [JsonPropertyName("p")]
-    public SortedDictionary<int, long> Positive { get; set; } = [];
+    public Dictionary<int, long> Positive { get; set; } = [];
 
     [JsonPropertyName("n")]
-    public SortedDictionary<int, long> Negative { get; set; } = [];
+    public Dictionary<int, long> Negative { get; set; } = [];
 
     [JsonIgnore]
     public long Count => Zeros + Positive.Values.Sum() + Negative.Values.Sum();
@@ -80,7 +80,7 @@ public sealed class LogHistogram
     /// <summary>Buckets in ascending order of value: (representative value, count).</summary>
     public IEnumerable<(double Value, long Count)> Buckets()
     {
-        foreach (var (i, c) in Negative.Reverse())
+        foreach (var (i, c) in Negative.OrderByDescending(b => b.Key))
         {
             yield return (-ValueOf(i), c);
         }
@@ -90,7 +90,7 @@ public sealed class LogHistogram
             yield return (0, Zeros);
         }
 
-        foreach (var (i, c) in Positive)
+        foreach (var (i, c) in Positive.OrderBy(b => b.Key))
         {
             yield return (ValueOf(i), c);
         }

@@ -125,6 +125,12 @@ public sealed class ItemFields(JsonElement item, List<string> errors)
             return nowMs;
         }
 
+        // Fast path without allocating: an ISO 8601 string that ends in Z (UTC), as most clients send.
+        if (value.ValueKind == JsonValueKind.String && EndsInZ(value) && value.TryGetDateTimeOffset(out var utc))
+        {
+            return Check(field, utc, nowMs);
+        }
+
         if (value.ValueKind != JsonValueKind.String
             || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var at))
         {
@@ -132,6 +138,17 @@ public sealed class ItemFields(JsonElement item, List<string> errors)
             return nowMs;
         }
 
+        return Check(field, at, nowMs);
+    }
+
+    private static bool EndsInZ(JsonElement value)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        return raw.Length > 2 && raw[^2] is (byte)'Z' or (byte)'z';
+    }
+
+    private long Check(string field, DateTimeOffset at, long nowMs)
+    {
         var ms = at.ToUnixTimeMilliseconds();
         if (ms < 0)
         {

@@ -14,7 +14,11 @@ public sealed record ModelInfo(int Id, string Name, ModelTaskType TaskType, doub
     public bool IsClassifier => TaskType != ModelTaskType.Regression;
 }
 
-public sealed record FeatureInfo(string Name, FeatureType Type, double? Min, double? Max, IReadOnlySet<string> Categories);
+public sealed record FeatureInfo(string Name, FeatureType Type, double? Min, double? Max, IReadOnlySet<string> Categories)
+{
+    /// <summary>"features.name", the field that item errors name.</summary>
+    public string Field { get; } = "features." + Name;
+}
 
 /// <summary>
 /// Models by name, cached for a few seconds so the ingestion hot path does not query the database per request.

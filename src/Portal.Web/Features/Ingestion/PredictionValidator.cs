@@ -162,28 +162,35 @@ public static class PredictionValidator
         var unknown = 0;
         var count = 0;
         List<InferredFeature>? inferred = schema.Count == 0 ? [] : null;
+        var next = 0;
         foreach (var p in features.EnumerateObject())
         {
-            var field = $"features.{p.Name}";
             if (++count > MaxFeatures)
             {
                 f.Error("features", $"has more than {MaxFeatures} features.");
                 break;
             }
 
-            if (p.Name.Length is 0 or > ModelFeature.NameMaxLength)
+            // Fast path: clients usually send features in schema order; NameEquals compares without allocating.
+            int index;
+            if (next < schema.Count && p.NameEquals(schema[next].Name))
+            {
+                index = next++;
+            }
+            else if (p.Name.Length is 0 or > ModelFeature.NameMaxLength)
             {
                 f.Error("features", $"a feature name must be 1 to {ModelFeature.NameMaxLength} characters long.");
                 continue;
             }
-
-            var value = p.Value;
-            if (!model.FeatureIndex.TryGetValue(p.Name, out var index))
+            else if (!model.FeatureIndex.TryGetValue(p.Name, out index))
             {
                 unknown++;
-                CheckUntyped(f, field, value, inferred);
+                CheckUntyped(f, $"features.{p.Name}", p.Value, inferred);
                 continue;
             }
+
+            var value = p.Value;
+            var field = schema[index].Field;
 
             if (value.ValueKind == JsonValueKind.Null)
             {

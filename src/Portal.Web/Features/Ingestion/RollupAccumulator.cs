@@ -13,6 +13,7 @@ public sealed class RollupAccumulator
 {
     private readonly Dictionary<(int, string, long), PredictionDelta> predictions = [];
     private readonly Dictionary<(int, string, long), FeatureDelta> features = [];
+    private readonly Dictionary<(ModelInfo, long), FeatureDelta[]> schemaFeatures = [];
     private readonly Dictionary<(int, string, long), QualityRollup> quality = [];
     private readonly Dictionary<(string, long), ResourceRollup> resources = [];
 
@@ -65,10 +66,11 @@ public sealed class RollupAccumulator
             d.ValueSumSq += value * value;
         }
 
+        var deltas = SchemaDeltas(model, minute);
         for (var i = 0; i < model.Features.Count; i++)
         {
             var schema = model.Features[i];
-            var f = Feature(model.Id, schema.Name, minute, schema.Type);
+            var f = deltas[i];
             if (schema.Type == FeatureType.Numerical)
             {
                 var n = p.Numbers[i];
@@ -239,6 +241,19 @@ public sealed class RollupAccumulator
             row.GpuMemoryBytesMax = Math.Max(row.GpuMemoryBytesMax, d.GpuMemoryBytesMax);
             batch.SaveResourceRollup(row);
         }
+    }
+
+    /// <summary>The deltas of a model's schema features for one minute, by schema position (one lookup per item).</summary>
+    private FeatureDelta[] SchemaDeltas(ModelInfo model, long minute)
+    {
+        // Keyed by the ModelInfo itself: a schema change between two requests of one group gives a new instance.
+        if (!schemaFeatures.TryGetValue((model, minute), out var deltas))
+        {
+            deltas = model.Features.Select(f => Feature(model.Id, f.Name, minute, f.Type)).ToArray();
+            schemaFeatures[(model, minute)] = deltas;
+        }
+
+        return deltas;
     }
 
     private FeatureDelta Feature(int modelId, string name, long minute, FeatureType type)
