@@ -27,9 +27,13 @@ public sealed class PostgresIngestionStore(string connectionString) : SqlIngesti
 {
     protected override string LockSuffix => " FOR UPDATE";
 
+    protected override bool PrepareExplicitly => false;
+
     protected override DbConnection OpenConnection()
     {
-        var connection = new NpgsqlConnection(connectionString);
+        // Statements used more than once are prepared on the server automatically.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = Math.Max(20, new NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare) };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
         connection.Open();
         return connection;
     }

@@ -24,9 +24,26 @@ public abstract class SqlIngestionStore : IIngestionStore
     /// <summary>Appended to the rollup SELECTs ("FOR UPDATE" on PostgreSQL, so concurrent nodes serialise per row).</summary>
     protected virtual string LockSuffix => "";
 
+    /// <summary>Whether statements are prepared explicitly when created (SQLite). Npgsql needs parameter types for that,
+    /// so PostgreSQL relies on its automatic preparation instead.</summary>
+    protected virtual bool PrepareExplicitly => true;
+
     public IIngestionBatch Begin()
     {
-        statements ??= Prepare(OpenConnection());
+        if (statements is null)
+        {
+            var connection = OpenConnection();
+            try
+            {
+                statements = Prepare(connection);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
         try
         {
             return new Batch(this, statements);
@@ -78,7 +95,7 @@ public abstract class SqlIngestionStore : IIngestionStore
         return $"INSERT INTO \"{table}\" ({columns}) VALUES ({Params(count)}) ON CONFLICT ({key}) DO UPDATE SET {set}";
     }
 
-    private static DbCommand Command(DbConnection connection, string sql, int parameters)
+    private DbCommand Command(DbConnection connection, string sql, int parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -89,7 +106,11 @@ public abstract class SqlIngestionStore : IIngestionStore
             command.Parameters.Add(p);
         }
 
-        command.Prepare();
+        if (PrepareExplicitly)
+        {
+            command.Prepare();
+        }
+
         return command;
     }
 
