@@ -15,14 +15,18 @@ public sealed class PortalProcess : IDisposable
     private Process? process;
 
     /// <param name="port">A fixed port (e.g. the one of a killed predecessor), or null for a free one.</param>
-    public PortalProcess(string databaseFile, string apiKey, int? port = null)
+    /// <param name="demo">Leave Portal:Demo:Enabled unset (demo traffic on a fresh database) instead of false.</param>
+    public PortalProcess(string databaseFile, string apiKey, int? port = null, bool demo = false)
     {
+        Demo = demo;
         DatabaseFile = databaseFile;
         ApiKey = apiKey;
         Port = port ?? FreePort();
     }
 
     public string DatabaseFile { get; }
+
+    public bool Demo { get; }
 
     public string ApiKey { get; }
 
@@ -54,7 +58,11 @@ public sealed class PortalProcess : IDisposable
         };
         start.Environment["ConnectionStrings__Portal"] = $"Data Source={DatabaseFile}";
         start.Environment["Portal__Bootstrap__ApiKey"] = ApiKey;
-        start.Environment["Portal__Demo__Enabled"] = "false";
+        if (!Demo)
+        {
+            start.Environment["Portal__Demo__Enabled"] = "false";
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Portal"] = "Information";

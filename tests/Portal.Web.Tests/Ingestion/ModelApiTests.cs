@@ -136,6 +136,20 @@ public sealed class ModelApiTests(PortalFactory factory) : IClassFixture<PortalF
     }
 
     [Fact]
+    public async Task Model_scoped_key_lists_and_reads_only_its_model()
+    {
+        var mine = NewName();
+        var other = NewName();
+        await PutAsync(mine, new { taskType = "binary" });
+        await PutAsync(other, new { taskType = "binary" });
+        using var scoped = factory.CreateApiClient(PortalFactory.ScopedKey(mine));
+        var list = JsonNode.Parse(await scoped.GetStringAsync("/api/v1/models"))!.AsArray();
+        Assert.Equal([mine], list.Select(m => m!["name"]!.GetValue<string>()));
+        using var response = await scoped.GetAsync($"/api/v1/models/{other}");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Summary_window_is_validated()
     {
         var model = NewName();

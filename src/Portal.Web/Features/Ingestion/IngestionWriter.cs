@@ -81,7 +81,14 @@ public sealed class IngestionWriter(
             return;
         }
 
-        Committed?.Invoke(group.Select(ModelName).OfType<string>().Distinct().ToList());
+        try
+        {
+            Committed?.Invoke(group.Select(ModelName).OfType<string>().Distinct().ToList());
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "A commit listener failed; the data is committed and the writer goes on.");
+        }
     }
 
     private static string? ModelName(WriteRequest request) => request switch

@@ -42,14 +42,22 @@ public static partial class ModelEndpoints
             ? scope == PortalClaims.AdminScope
             : user.IsInRole(PortalRoles.Admin) || user.IsInRole(PortalRoles.Engineer);
 
-    private static async Task<Ok<List<ModelDto>>> List(PortalDbContext db, CancellationToken cancellationToken)
+    /// <summary>All models; a model-scoped API key sees only its own.</summary>
+    private static async Task<Ok<List<ModelDto>>> List(HttpContext context, PortalDbContext db, CancellationToken cancellationToken)
     {
-        var models = await db.Models.AsNoTracking().Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().OrderBy(m => m.Name).ToListAsync(cancellationToken);
+        var scoped = IngestionAuth.ScopedModel(context.User);
+        var models = await db.Models.AsNoTracking().Where(m => scoped == null || m.Name == scoped)
+            .Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().OrderBy(m => m.Name).ToListAsync(cancellationToken);
         return TypedResults.Ok(models.Select(ToDto).ToList());
     }
 
-    private static async Task<IResult> Get(string model, PortalDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(string model, HttpContext context, PortalDbContext db, CancellationToken cancellationToken)
     {
+        if (IngestionAuth.ScopedModel(context.User) is { } scoped && scoped != model)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This API key may not read model '{model}'.");
+        }
+
         var entity = await db.Models.AsNoTracking().Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
         return entity is null ? IngestionAuth.UnknownModel(model) : TypedResults.Ok(ToDto(entity));
     }
