@@ -46,7 +46,17 @@ public sealed class IngestionWriter(
             }
 
             var clock = Stopwatch.StartNew();
-            Commit(group);
+            try
+            {
+                Commit(group);
+            }
+            catch (Exception e)
+            {
+                // Commit handles storage errors itself; this only guards the loop so the writer never dies.
+                logger.LogError(e, "The ingestion writer failed unexpectedly; the group's senders get an error.");
+                group.ForEach(r => r.Completion.TrySetException(e));
+            }
+
             channel.Dequeued(items);
             var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-4);
             channel.CommitRate = (0.8 * channel.CommitRate) + (0.2 * (items / seconds));
