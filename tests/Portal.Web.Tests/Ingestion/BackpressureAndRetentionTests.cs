@@ -44,10 +44,12 @@ public sealed class BackpressureAndRetentionTests
         var first = PostJsonAsync(client, "/api/v1/models/gated/predictions",
             """[{"predictionId": "1", "prediction": 1}, {"predictionId": "2", "prediction": 1}, {"predictionId": "3", "prediction": 1}]""");
         var channel = factory.Services.GetRequiredService<IngestionChannel>();
-        for (var i = 0; i < 100 && channel.QueuedItems < 3; i++)
+        for (var i = 0; i < 1000 && channel.QueuedItems < 3; i++)
         {
             await Task.Delay(20);
         }
+
+        Assert.Equal(3, channel.QueuedItems);
 
         var (status, problem, response) = await PostJsonAsync(client, "/api/v1/models/gated/predictions", """{"predictionId": "4", "prediction": 1}""");
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
