@@ -3,6 +3,9 @@ using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Admin;
 using Portal.Web.Features.Analysis;
+using Portal.Web.Features.Demo;
+using Portal.Web.Features.Ingestion;
+using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 
@@ -13,6 +16,8 @@ builder.Services.AddPortalWeb(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalAdmin();
 builder.Services.AddPortalUi();
+builder.Services.AddIngestion(builder.Configuration);
+builder.Services.AddDemo(builder.Configuration);
 
 var app = builder.Build();
 
@@ -28,6 +33,8 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapHealthEndpoints();
 app.MapAnalysisEndpoints();
 app.MapAdminEndpoints();
+app.MapIngestionEndpoints();
+app.MapModelEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();

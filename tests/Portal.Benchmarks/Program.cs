@@ -1,15 +1,20 @@
+// Benchmarks, not tests, one mode per argument: `dotnet run -c Release --project tests/Portal.Benchmarks -- <mode> [options]`.
+using Portal.Benchmarks;
 using Portal.Benchmarks.Drift;
 
-// Benchmarks, not tests: run in Release, e.g. `dotnet run -c Release --project tests/Portal.Benchmarks -- drift`.
-var mode = args.Length > 0 ? args[0] : "";
-return mode switch
+return args.FirstOrDefault() switch
 {
     "drift" => DriftReportBenchmark.Run(args[1..]),
+    "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Portal.Benchmarks <mode> [options]\n  drift   20-feature drift report, 100k x 100k rows, vs SciPy in the same run");
+    Console.Error.WriteLine("usage: Portal.Benchmarks <mode> [options]");
+    Console.Error.WriteLine("  drift  [--features 20] [--rows 100000] [--runs 15]");
+    Console.Error.WriteLine("         20-feature drift report, 100k x 100k rows, against SciPy on the same data in the same run");
+    Console.Error.WriteLine("  ingest [--seconds 30] [--half-seconds 15] [--concurrency 4] [--baseline-rows 400000]");
+    Console.Error.WriteLine("         batches of 1,000 predictions over loopback HTTP against the real portal; see docs/BENCHMARKS.md");
     return 2;
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Web.Features.Admin.ApiKeys;
 using Portal.Web.Features.Admin.Users;
+using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Tests.Infrastructure;
 
@@ -40,6 +42,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Portal:Bootstrap:ApiKey", ApiKey);
         builder.UseSetting("Portal:Limits:AnalysisMaxBodyBytes", AnalysisMaxBodyBytes.ToString());
+        builder.UseSetting("Portal:Demo:Enabled", "false");
         if (ApiKeyFailuresPerMinute is { } failures)
         {
             builder.UseSetting("Portal:Auth:ApiKeyFailuresPerMinute", failures.ToString());
@@ -50,6 +53,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureTestServices(services => services.AddSingleton<IApiKeyValidator, ScopedTestKeyValidator>());
         if (TestServices is not null)
         {
             builder.ConfigureTestServices(TestServices);
@@ -61,6 +65,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             logging.AddFilter<LogSink>(null, LogLevel.Debug);
         });
     }
+
+    /// <summary>An API key scoped to one model (accepted only by this test host).</summary>
+    public static string ScopedKey(string model) => ScopedTestKeyValidator.Prefix + model;
 
     protected override void Dispose(bool disposing)
     {
@@ -146,4 +153,15 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"") is { Success: true } match
             ? WebUtility.HtmlDecode(match.Groups[1].Value)
             : throw new InvalidOperationException("The page has no antiforgery token.");
+}
+
+/// <summary>Accepts "test-scope-&lt;model&gt;" as a key scoped to that model, standing in for per-model keys (issue 5).</summary>
+internal sealed class ScopedTestKeyValidator : IApiKeyValidator
+{
+    public const string Prefix = "test-scope-";
+
+    public ValueTask<ClaimsIdentity?> ValidateAsync(string presentedKey, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(presentedKey.StartsWith(Prefix, StringComparison.Ordinal)
+            ? new ClaimsIdentity([new Claim(ClaimTypes.Name, presentedKey), new Claim(PortalClaims.KeyScope, presentedKey[Prefix.Length..])], ApiKeyAuthenticationHandler.SchemeName)
+            : null);
 }

@@ -5,7 +5,7 @@ namespace Portal.Web.Features.Account;
 
 /// <summary>
 /// One demo user per role (demo-viewer@portal.local …) with random passwords, printed once to the console
-/// (never to the logs). Only for the demo: called at start-up when <c>Portal:Demo:Enabled</c> is true and there
+/// (never to the logs). Only for the demo: called at start-up unless <c>Portal:Demo:Enabled</c> is false, when there
 /// are no users yet.
 /// </summary>
 public sealed class DemoUsers(UserAdminService userAdmin, ILogger<DemoUsers> logger)

@@ -31,7 +31,8 @@ public static class IdentityStartup
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IdentityStartup));
         await CreateBootstrapAdminAsync(app.Configuration, users, services.GetRequiredService<UserAdminService>(), logger);
 
-        if (app.Configuration.GetValue<bool>("Portal:Demo:Enabled") && !await users.Users.AnyAsync())
+        // The demo is on unless switched off (API.md: default true on an empty database), and so are its users.
+        if (app.Configuration.GetValue<bool?>("Portal:Demo:Enabled") != false && !await users.Users.AnyAsync())
         {
             await services.GetRequiredService<DemoUsers>().CreateAsync();
         }

@@ -1,0 +1,715 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RevokedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoles",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUsers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUsers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Before = table.Column<string>(type: "TEXT", nullable: true),
+                    After = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FeatureRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Feature = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    MinuteMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false),
+                    Missing = table.Column<long>(type: "INTEGER", nullable: false),
+                    OutOfRange = table.Column<long>(type: "INTEGER", nullable: false),
+                    NewCategories = table.Column<long>(type: "INTEGER", nullable: false),
+                    Min = table.Column<double>(type: "REAL", nullable: true),
+                    Max = table.Column<double>(type: "REAL", nullable: true),
+                    Sum = table.Column<double>(type: "REAL", nullable: false),
+                    SumSq = table.Column<double>(type: "REAL", nullable: false),
+                    Sketch = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FeatureRollups", x => new { x.ModelId, x.Feature, x.MinuteMs });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FeedbackLabels",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PredictionId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    LabelValue = table.Column<double>(type: "REAL", nullable: true),
+                    TimestampMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Matched = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReceivedAtMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FeedbackLabels", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Models",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TaskType = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    LowConfidenceThreshold = table.Column<double>(type: "REAL", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Models", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PredictionEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PredictionId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    TimestampMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    ModelVersion = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Segment = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ExperimentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Variant = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Prediction = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    PredictionValue = table.Column<double>(type: "REAL", nullable: true),
+                    Score = table.Column<double>(type: "REAL", nullable: true),
+                    Probabilities = table.Column<string>(type: "TEXT", nullable: true),
+                    LatencyMs = table.Column<double>(type: "REAL", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Features = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    SchemaViolations = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReceivedAtMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PredictionEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PredictionRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MinuteMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false),
+                    Errors = table.Column<long>(type: "INTEGER", nullable: false),
+                    SchemaViolations = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencySumMs = table.Column<double>(type: "REAL", nullable: false),
+                    LatencyMaxMs = table.Column<double>(type: "REAL", nullable: false),
+                    LatencyBuckets = table.Column<string>(type: "TEXT", nullable: false),
+                    ScoreCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    ScoreSum = table.Column<double>(type: "REAL", nullable: false),
+                    ScoreBins = table.Column<string>(type: "TEXT", nullable: false),
+                    ClassCounts = table.Column<string>(type: "TEXT", nullable: false),
+                    LowConfidence = table.Column<long>(type: "INTEGER", nullable: false),
+                    ValueCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    ValueSum = table.Column<double>(type: "REAL", nullable: false),
+                    ValueSumSq = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PredictionRollups", x => new { x.ModelId, x.Version, x.MinuteMs });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MinuteMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Labelled = table.Column<long>(type: "INTEGER", nullable: false),
+                    Correct = table.Column<long>(type: "INTEGER", nullable: false),
+                    TruePositives = table.Column<long>(type: "INTEGER", nullable: false),
+                    FalsePositives = table.Column<long>(type: "INTEGER", nullable: false),
+                    FalseNegatives = table.Column<long>(type: "INTEGER", nullable: false),
+                    TrueNegatives = table.Column<long>(type: "INTEGER", nullable: false),
+                    AbsErrorSum = table.Column<double>(type: "REAL", nullable: false),
+                    SqErrorSum = table.Column<double>(type: "REAL", nullable: false),
+                    LabelSum = table.Column<double>(type: "REAL", nullable: false),
+                    LabelSumSq = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityRollups", x => new { x.ModelId, x.Version, x.MinuteMs });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResourceRollups",
+                columns: table => new
+                {
+                    Host = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    MinuteMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Samples = table.Column<long>(type: "INTEGER", nullable: false),
+                    CpuSamples = table.Column<long>(type: "INTEGER", nullable: false),
+                    MemorySamples = table.Column<long>(type: "INTEGER", nullable: false),
+                    GpuSamples = table.Column<long>(type: "INTEGER", nullable: false),
+                    CpuSum = table.Column<double>(type: "REAL", nullable: false),
+                    CpuMax = table.Column<double>(type: "REAL", nullable: false),
+                    MemoryPercentSum = table.Column<double>(type: "REAL", nullable: false),
+                    MemoryBytesMax = table.Column<long>(type: "INTEGER", nullable: false),
+                    GpuSum = table.Column<double>(type: "REAL", nullable: false),
+                    GpuMax = table.Column<double>(type: "REAL", nullable: false),
+                    GpuMemoryBytesMax = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResourceRollups", x => new { x.Host, x.MinuteMs });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResourceSamples",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Host = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: true),
+                    TimestampMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    CpuPercent = table.Column<double>(type: "REAL", nullable: true),
+                    MemoryBytes = table.Column<long>(type: "INTEGER", nullable: true),
+                    MemoryPercent = table.Column<double>(type: "REAL", nullable: true),
+                    GpuPercent = table.Column<double>(type: "REAL", nullable: true),
+                    GpuMemoryBytes = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReceivedAtMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResourceSamples", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoleClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoleClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetRoleClaims_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserClaims_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserLogins",
+                columns: table => new
+                {
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserLogins", x => new { x.LoginProvider, x.ProviderKey });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserLogins_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserRoles",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserRoles", x => new { x.UserId, x.RoleId });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserTokens",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserTokens", x => new { x.UserId, x.LoginProvider, x.Name });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ModelFeatures",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Min = table.Column<double>(type: "REAL", nullable: true),
+                    Max = table.Column<double>(type: "REAL", nullable: true),
+                    Categories = table.Column<string>(type: "TEXT", nullable: false),
+                    Importance = table.Column<double>(type: "REAL", nullable: true),
+                    Ordinal = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ModelFeatures", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ModelFeatures_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ModelVersions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ModelVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ModelVersions_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReferenceDatasets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    RowCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReferenceDatasets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReferenceDatasets_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReferenceColumns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DatasetId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Ordinal = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false),
+                    Missing = table.Column<long>(type: "INTEGER", nullable: false),
+                    Min = table.Column<double>(type: "REAL", nullable: true),
+                    Max = table.Column<double>(type: "REAL", nullable: true),
+                    Mean = table.Column<double>(type: "REAL", nullable: true),
+                    Sketch = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReferenceColumns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReferenceColumns_ReferenceDatasets_DatasetId",
+                        column: x => x.DatasetId,
+                        principalTable: "ReferenceDatasets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReferenceChunks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ColumnId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ChunkIndex = table.Column<int>(type: "INTEGER", nullable: false),
+                    RowCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Data = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReferenceChunks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReferenceChunks_ReferenceColumns_ColumnId",
+                        column: x => x.ColumnId,
+                        principalTable: "ReferenceColumns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Prefix",
+                table: "ApiKeys",
+                column: "Prefix",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetRoleClaims_RoleId",
+                table: "AspNetRoleClaims",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                table: "AspNetRoles",
+                column: "NormalizedName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserClaims_UserId",
+                table: "AspNetUserClaims",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserLogins_UserId",
+                table: "AspNetUserLogins",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserRoles_RoleId",
+                table: "AspNetUserRoles",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "AspNetUsers",
+                column: "NormalizedEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "AspNetUsers",
+                column: "NormalizedUserName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Actor",
+                table: "AuditEntries",
+                column: "Actor");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_At",
+                table: "AuditEntries",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_EntityType_EntityId",
+                table: "AuditEntries",
+                columns: new[] { "EntityType", "EntityId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FeatureRollups_ModelId_MinuteMs",
+                table: "FeatureRollups",
+                columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FeedbackLabels_ModelId_PredictionId",
+                table: "FeedbackLabels",
+                columns: new[] { "ModelId", "PredictionId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FeedbackLabels_ModelId_TimestampMs",
+                table: "FeedbackLabels",
+                columns: new[] { "ModelId", "TimestampMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelFeatures_ModelId_Name",
+                table: "ModelFeatures",
+                columns: new[] { "ModelId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelVersions_ModelId_Version",
+                table: "ModelVersions",
+                columns: new[] { "ModelId", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Models_Name",
+                table: "Models",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PredictionEvents_ModelId_PredictionId",
+                table: "PredictionEvents",
+                columns: new[] { "ModelId", "PredictionId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PredictionEvents_ModelId_TimestampMs",
+                table: "PredictionEvents",
+                columns: new[] { "ModelId", "TimestampMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReferenceChunks_ColumnId_ChunkIndex",
+                table: "ReferenceChunks",
+                columns: new[] { "ColumnId", "ChunkIndex" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReferenceColumns_DatasetId_Name",
+                table: "ReferenceColumns",
+                columns: new[] { "DatasetId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReferenceDatasets_ModelId_Version",
+                table: "ReferenceDatasets",
+                columns: new[] { "ModelId", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResourceRollups_ModelId_MinuteMs",
+                table: "ResourceRollups",
+                columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResourceSamples_Host_TimestampMs",
+                table: "ResourceSamples",
+                columns: new[] { "Host", "TimestampMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResourceSamples_TimestampMs",
+                table: "ResourceSamples",
+                column: "TimestampMs");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoleClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserLogins");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "FeatureRollups");
+
+            migrationBuilder.DropTable(
+                name: "FeedbackLabels");
+
+            migrationBuilder.DropTable(
+                name: "ModelFeatures");
+
+            migrationBuilder.DropTable(
+                name: "ModelVersions");
+
+            migrationBuilder.DropTable(
+                name: "PredictionEvents");
+
+            migrationBuilder.DropTable(
+                name: "PredictionRollups");
+
+            migrationBuilder.DropTable(
+                name: "QualityRollups");
+
+            migrationBuilder.DropTable(
+                name: "ReferenceChunks");
+
+            migrationBuilder.DropTable(
+                name: "ResourceRollups");
+
+            migrationBuilder.DropTable(
+                name: "ResourceSamples");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "ReferenceColumns");
+
+            migrationBuilder.DropTable(
+                name: "ReferenceDatasets");
+
+            migrationBuilder.DropTable(
+                name: "Models");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Portal.Client;
+using Portal.Client.Simulation;
+using Portal.Data;
+using Portal.Web.Infrastructure.Auth;
+
+namespace Portal.Web.Features.Demo;
+
+/// <summary>Configuration section <c>Portal:Demo</c>.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Portal:Demo";
+
+    /// <summary>true: always run; false: never; unset: run when the database is empty or holds only the demo models.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Predictions per second per demo model (5/s ≈ 1.3 million raw rows a day for the three models).</summary>
+    public double RatePerSecond { get; set; } = 5;
+
+    /// <summary>Drift hours per real hour.</summary>
+    public double DriftSpeed { get; set; } = 1;
+}
+
+/// <summary>
+/// An admin-scoped API key generated at start-up and known only inside this process, for the in-process demo
+/// simulator. Only its hash is kept.
+/// </summary>
+public sealed class DemoApiKeyValidator : IApiKeyValidator
+{
+    public string Key { get; } = "demo-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+
+    private readonly byte[] hash;
+
+    public DemoApiKeyValidator() => hash = ApiKeyHash.Of(Key);
+
+    public ValueTask<ClaimsIdentity?> ValidateAsync(string presentedKey, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(ApiKeyHash.Matches(presentedKey, hash)
+            ? new ClaimsIdentity(
+                [new Claim(ClaimTypes.Name, "demo-simulator"), new Claim(PortalClaims.KeyScope, PortalClaims.AdminScope)],
+                ApiKeyAuthenticationHandler.SchemeName)
+            : null);
+}
+
+/// <summary>
+/// Seeds the three demo models (schema + reference dataset) on an empty database and runs the traffic simulator
+/// in-process. The simulator talks to this portal's own HTTP address with <see cref="PortalClient"/>, so demo
+/// traffic takes exactly the path of real traffic (auth, validation, channel, writer, rollups).
+/// </summary>
+public sealed class DemoService(
+    IServiceScopeFactory scopes,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    DemoApiKeyValidator key,
+    IConfiguration configuration,
+    Microsoft.Extensions.Options.IOptions<DemoOptions> options,
+    ILogger<DemoService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Enabled == false)
+        {
+            return;
+        }
+
+        try
+        {
+            await WhenStarted(stoppingToken);
+            var (run, seed) = await DecideAsync(stoppingToken);
+            if (!run)
+            {
+                logger.LogInformation("Demo traffic is off: the database holds non-demo models (set Portal:Demo:Enabled=true to force it).");
+                return;
+            }
+
+            var address = OwnAddress();
+            if (address is null)
+            {
+                logger.LogWarning("Demo traffic is off: the server has no HTTP address to send to.");
+                return;
+            }
+
+            await using var client = new PortalClient(new PortalClientOptions { BaseAddress = address, ApiKey = key.Key, BatchSize = 500, CloseTimeout = TimeSpan.FromSeconds(1) });
+            var simulator = new TrafficSimulator(client, new SimulatorOptions { RatePerSecond = options.Value.RatePerSecond, DriftSpeed = options.Value.DriftSpeed });
+            await simulator.SeedAsync(uploadReferences: seed, stoppingToken);
+            logger.LogInformation("Demo traffic: {Models} at {Rate}/s each, sent to {Address}.", string.Join(", ", TrafficSimulator.Models.Select(m => m.Name)), options.Value.RatePerSecond, address);
+            await simulator.RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "The demo simulator stopped with an error.");
+        }
+    }
+
+    /// <summary>Run when forced, or (unset) when every model in the database is a demo model; seed references when a demo model is new.</summary>
+    private async Task<(bool Run, bool Seed)> DecideAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var names = await db.Models.Select(m => m.Name).ToListAsync(cancellationToken);
+        var demoNames = TrafficSimulator.Models.Select(m => m.Name).ToHashSet();
+        var onlyDemo = names.All(demoNames.Contains);
+        var seed = !demoNames.All(names.Contains);
+        return (options.Value.Enabled == true || onlyDemo, seed);
+    }
+
+    private Task WhenStarted(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        cancellationToken.Register(() => started.TrySetCanceled(cancellationToken));
+        return started.Task;
+    }
+
+    /// <summary>This server's first HTTP address, with a wildcard host replaced by loopback.</summary>
+    private Uri? OwnAddress()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var text = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault()
+            ?? configuration["urls"]?.Split(';').FirstOrDefault();
+        if (text is null)
+        {
+            return null;
+        }
+
+        text = text.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1");
+        return Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) ? uri : null;
+    }
+}
+
+public static class DemoServiceCollectionExtensions
+{
+    /// <summary>The demo seeder + simulator (Portal:Demo:Enabled) and its in-process API key.</summary>
+    public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
+        services.AddSingleton<DemoApiKeyValidator>();
+        services.AddSingleton<IApiKeyValidator>(sp => sp.GetRequiredService<DemoApiKeyValidator>());
+        services.AddHostedService<DemoService>();
+        return services;
+    }
+}

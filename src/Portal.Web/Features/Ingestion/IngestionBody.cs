@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Portal.Analysis.Common;
+
+namespace Portal.Web.Features.Ingestion;
+
+/// <summary>
+/// The items of an ingestion body: one JSON object, a JSON array of objects, or NDJSON (one object per line).
+/// A body that is not valid JSON is a 400 naming where (nothing is stored); more than the item limit is a 413.
+/// </summary>
+public sealed class IngestionBody : IDisposable
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16 };
+    private static readonly string[] NdjsonTypes = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines"];
+
+    private readonly List<JsonDocument> documents = [];
+
+    private IngestionBody()
+    {
+    }
+
+    public List<JsonElement> Items { get; } = [];
+
+    public static async Task<IngestionBody> ReadAsync(HttpRequest request, int maxItems, CancellationToken cancellationToken)
+    {
+        var body = new IngestionBody();
+        try
+        {
+            var mediaType = request.ContentType?.Split(';', 2)[0].Trim().ToLowerInvariant();
+            if (mediaType is not null && NdjsonTypes.Contains(mediaType))
+            {
+                await body.ReadNdjsonAsync(request.Body, maxItems, cancellationToken);
+            }
+            else
+            {
+                await body.ReadJsonAsync(request.Body, maxItems, cancellationToken);
+            }
+
+            return body;
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ReadJsonAsync(Stream stream, int maxItems, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(stream, Options, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new AnalysisInputException("$", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}): {FirstSentence(e.Message)} Nothing was stored.");
+        }
+
+        documents.Add(document);
+        var root = document.RootElement;
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Object:
+                Items.Add(root);
+                break;
+            case JsonValueKind.Array:
+                var length = root.GetArrayLength();
+                if (length > maxItems)
+                {
+                    throw new TooManyItemsException(length, maxItems);
+                }
+
+                Items.AddRange(root.EnumerateArray());
+                break;
+            default:
+                throw new AnalysisInputException("$", "The body must be a JSON object (one item) or an array of items, or NDJSON with Content-Type application/x-ndjson.");
+        }
+    }
+
+    private async Task ReadNdjsonAsync(Stream stream, int maxItems, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(stream);
+        var lineNumber = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            if (Items.Count == maxItems)
+            {
+                throw new TooManyItemsException(null, maxItems);
+            }
+
+            try
+            {
+                var document = JsonDocument.Parse(line, Options);
+                documents.Add(document);
+                Items.Add(document.RootElement);
+            }
+            catch (JsonException e)
+            {
+                throw new AnalysisInputException($"line {lineNumber}", $"is not valid JSON (byte {e.BytePositionInLine}): {FirstSentence(e.Message)} Nothing was stored.");
+            }
+        }
+
+        if (Items.Count == 0)
+        {
+            throw new AnalysisInputException("$", "The NDJSON body has no items.");
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+
+    public void Dispose()
+    {
+        foreach (var document in documents)
+        {
+            document.Dispose();
+        }
+    }
+}
+
+/// <summary>More items than one request may carry: answered 413.</summary>
+public sealed class TooManyItemsException(int? count, int max)
+    : Exception(count is { } n ? $"The body has {n} items; at most {max} are accepted per request." : $"The body has more than {max} items; at most {max} are accepted per request.");

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Portal.Web.Features.Ingestion.Reference;
+
+namespace Portal.Web.Features.Ingestion;
+
+/// <summary>
+/// Predictions, feedback and resource samples (API.md, "Ingestion"). Every item is validated; the good ones go
+/// through the <see cref="IngestionChannel"/> to the writer and the answer waits for their commit.
+/// </summary>
+public static class IngestionEndpoints
+{
+    public sealed record IngestResponse(int Accepted, int Duplicates, IReadOnlyList<RejectedItem> Rejected);
+
+    public sealed record FeedbackResponse(int Accepted, int Duplicates, int Unmatched, IReadOnlyList<RejectedItem> Rejected);
+
+    public static IEndpointRouteBuilder MapIngestionEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<IngestionOptions>>().Value;
+        var bodyLimit = new RequestSizeLimitAttribute(options.MaxBodyBytes);
+        var models = endpoints.MapGroup("/api/v1/models/{model}").RequireAuthorization().WithTags("Ingestion");
+        models.MapPost("/predictions", Predictions).WithMetadata(bodyLimit);
+        models.MapPost("/feedback", Feedback).WithMetadata(bodyLimit);
+        models.MapPut("/reference", ReferenceUpload.HandleAsync).WithMetadata(new RequestSizeLimitAttribute(options.ReferenceMaxBodyBytes));
+        endpoints.MapPost("/api/v1/resources", Resources).RequireAuthorization().WithMetadata(bodyLimit).WithTags("Ingestion");
+        return endpoints;
+    }
+
+    private static async Task<IResult> Predictions(
+        string model, HttpContext context, ModelCatalog catalog, IngestionChannel channel, IOptions<IngestionOptions> options, TimeProvider time)
+    {
+        if (!IngestionAuth.CanWrite(context.User, model))
+        {
+            return IngestionAuth.Forbidden(model);
+        }
+
+        if (await catalog.FindAsync(model, context.RequestAborted) is not { } info)
+        {
+            return IngestionAuth.UnknownModel(model);
+        }
+
+        return await IngestAsync(context, options.Value, time, (item, now, errors) => PredictionValidator.Validate(item, info, now, errors),
+            records => new PredictionWrite(info, records), channel,
+            (result, rejected) => TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected)));
+    }
+
+    private static async Task<IResult> Feedback(
+        string model, HttpContext context, ModelCatalog catalog, IngestionChannel channel, IOptions<IngestionOptions> options, TimeProvider time)
+    {
+        if (!IngestionAuth.CanWrite(context.User, model))
+        {
+            return IngestionAuth.Forbidden(model);
+        }
+
+        if (await catalog.FindAsync(model, context.RequestAborted) is not { } info)
+        {
+            return IngestionAuth.UnknownModel(model);
+        }
+
+        return await IngestAsync(context, options.Value, time, (item, now, errors) => FeedbackValidator.Validate(item, info, now, errors),
+            records => new FeedbackWrite(info, records), channel,
+            (result, rejected) => TypedResults.Ok(new FeedbackResponse(result.Accepted, result.Duplicates, result.Unmatched, rejected)));
+    }
+
+    private static async Task<IResult> Resources(
+        HttpContext context, ModelCatalog catalog, IngestionChannel channel, IOptions<IngestionOptions> options, TimeProvider time)
+    {
+        var scoped = IngestionAuth.ScopedModel(context.User);
+        var models = new Dictionary<string, ModelInfo?>(StringComparer.Ordinal);
+        using var body = await ReadBodyAsync(context, options.Value);
+        if (body.Result is { } problem)
+        {
+            return problem;
+        }
+
+        foreach (var item in body.Body!.Items)
+        {
+            if (ModelNameOf(item) is { } name && !models.ContainsKey(name))
+            {
+                models[name] = await catalog.FindAsync(name, context.RequestAborted);
+            }
+        }
+
+        if (scoped is not null && !models.ContainsKey(scoped))
+        {
+            models[scoped] = await catalog.FindAsync(scoped, context.RequestAborted);
+        }
+
+        ResourceRecord? Validate(JsonElement item, long now, List<string> errors)
+        {
+            var name = ModelNameOf(item) ?? scoped;
+            ModelInfo? model = null;
+            if (name is not null)
+            {
+                if (scoped is not null && name != scoped)
+                {
+                    errors.Add($"model: this API key may only send samples of model '{scoped}'.");
+                }
+                else if (models.GetValueOrDefault(name) is not { } found)
+                {
+                    errors.Add($"model: there is no model '{name}'.");
+                }
+                else
+                {
+                    model = found;
+                }
+            }
+
+            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("model", out var m) && m.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
+                errors.Add("model: must be a string (a model name).");
+            }
+
+            var record = ResourceValidator.Validate(item, model, now, errors);
+            return errors.Count > 0 ? null : record;
+        }
+
+        return await ValidateAndSubmitAsync(context, body.Body, time, Validate, records => new ResourceWrite(records), channel,
+            (result, rejected) => TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected)));
+    }
+
+    private static string? ModelNameOf(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+
+    private delegate T? Validator<T>(JsonElement item, long nowMs, List<string> errors);
+
+    private sealed class BodyOrProblem(IngestionBody? body, IResult? result) : IDisposable
+    {
+        public IngestionBody? Body => body;
+
+        public IResult? Result => result;
+
+        public void Dispose() => body?.Dispose();
+    }
+
+    private static async Task<BodyOrProblem> ReadBodyAsync(HttpContext context, IngestionOptions options)
+    {
+        try
+        {
+            return new BodyOrProblem(await IngestionBody.ReadAsync(context.Request, options.MaxItemsPerRequest, context.RequestAborted), null);
+        }
+        catch (TooManyItemsException e)
+        {
+            return new BodyOrProblem(null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many items", detail: e.Message + " Nothing was stored."));
+        }
+    }
+
+    private static async Task<IResult> IngestAsync<T>(
+        HttpContext context, IngestionOptions options, TimeProvider time, Validator<T> validate, Func<List<T>, WriteRequest> toWrite,
+        IngestionChannel channel, Func<WriteResult, List<RejectedItem>, IResult> answer)
+    {
+        using var body = await ReadBodyAsync(context, options);
+        return body.Result ?? await ValidateAndSubmitAsync(context, body.Body!, time, validate, toWrite, channel, answer);
+    }
+
+    private static async Task<IResult> ValidateAndSubmitAsync<T>(
+        HttpContext context, IngestionBody body, TimeProvider time, Validator<T> validate, Func<List<T>, WriteRequest> toWrite,
+        IngestionChannel channel, Func<WriteResult, List<RejectedItem>, IResult> answer)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var records = new List<T>(body.Items.Count);
+        var rejected = new List<RejectedItem>();
+        var errors = new List<string>();
+        for (var i = 0; i < body.Items.Count; i++)
+        {
+            errors.Clear();
+            if (validate(body.Items[i], now, errors) is { } record && errors.Count == 0)
+            {
+                records.Add(record);
+            }
+            else
+            {
+                rejected.Add(new RejectedItem(i, errors.Count > 0 ? errors.ToArray() : ["item: is not valid."]));
+            }
+        }
+
+        if (records.Count == 0)
+        {
+            return answer(new WriteResult(0, 0), rejected);
+        }
+
+        var request = toWrite(records);
+        switch (channel.TrySubmit(request))
+        {
+            case IngestionChannel.SubmitResult.Full:
+                context.Response.Headers.RetryAfter = channel.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Ingestion queue full",
+                    detail: $"The writer is behind ({channel.QueuedItems} items queued). Nothing of this request was stored; retry after {channel.RetryAfterSeconds} s.");
+            case IngestionChannel.SubmitResult.ShuttingDown:
+                context.Response.Headers.RetryAfter = "5";
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Shutting down",
+                    detail: "This node is shutting down. Nothing of this request was stored; retry shortly.");
+        }
+
+        try
+        {
+            // Not cancelled with the request: once queued, the items are committed whether or not the client waits.
+            return answer(await request.Completion.Task, rejected);
+        }
+        catch (Exception e)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage failed",
+                detail: $"The items could not be committed ({e.GetType().Name}: {e.Message}). Nothing of this request was stored; retry.");
+        }
+    }
+}

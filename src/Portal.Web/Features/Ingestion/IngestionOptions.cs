@@ -1,0 +1,40 @@
+namespace Portal.Web.Features.Ingestion;
+
+/// <summary>Ingestion limits and writer tuning (configuration section <c>Portal:Ingestion</c>).</summary>
+public sealed class IngestionOptions
+{
+    public const string Section = "Portal:Ingestion";
+
+    /// <summary>Most items in one request (JSON array or NDJSON lines); more is answered 413.</summary>
+    public int MaxItemsPerRequest { get; set; } = 10_000;
+
+    /// <summary>Largest predictions / feedback / resources body, in bytes.</summary>
+    public long MaxBodyBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Largest reference upload, in bytes (it is streamed, never held whole).</summary>
+    public long ReferenceMaxBodyBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>Most reference rows per upload.</summary>
+    public long ReferenceMaxRows { get; set; } = 1_000_000;
+
+    /// <summary>Items waiting for the writer; past this a request is answered 429 with Retry-After.</summary>
+    public int MaxQueuedItems { get; set; } = 200_000;
+
+    /// <summary>Most items the writer commits in one transaction (group commit).</summary>
+    public int MaxItemsPerCommit { get; set; } = 20_000;
+
+    /// <summary>SQLite <c>synchronous</c> of the writer's connection: FULL (default: fsync at every commit, so an
+    /// acknowledged item survives power loss) or NORMAL (survives a process crash, not power loss).</summary>
+    public string SqliteSynchronous { get; set; } = "FULL";
+}
+
+/// <summary>Raw-row retention (configuration section <c>Portal:Retention</c>).</summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "Portal:Retention";
+
+    /// <summary>Raw predictions, feedback labels and resource samples older than this are deleted; rollups are kept.</summary>
+    public int RawDays { get; set; } = 30;
+
+    public int IntervalMinutes { get; set; } = 60;
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.Json;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.Extensions.Options;
+using Portal.Analysis.Common;
+using Portal.Data;
+using Portal.Data.Entities;
+
+namespace Portal.Web.Features.Ingestion.Reference;
+
+/// <summary>
+/// PUT /api/v1/models/{model}/reference: a new version of the model's reference dataset, as CSV (text/csv, a header
+/// row then one row per record) or JSON (<c>{"columns": {"age": [..], "country": [..]}}</c>). Both are streamed:
+/// rows are parsed as they arrive and written in column chunks, so a million rows never sit in memory at once.
+/// Column types come from the model's feature schema, otherwise from the values (all numbers → numerical).
+/// </summary>
+public static class ReferenceUpload
+{
+    public sealed record ReferenceResponse(string Model, int Version, long Rows, IReadOnlyList<ColumnSummary> Columns);
+
+    public sealed record ColumnSummary(string Name, string Type, long Count, long Missing);
+
+    public static async Task<IResult> HandleAsync(
+        string model, HttpContext context, ModelCatalog catalog, PortalDbContext db, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
+    {
+        if (!IngestionAuth.CanWrite(context.User, model))
+        {
+            return IngestionAuth.Forbidden(model);
+        }
+
+        if (await catalog.FindAsync(model, cancellationToken) is not { } info)
+        {
+            return IngestionAuth.UnknownModel(model);
+        }
+
+        var mediaType = context.Request.ContentType?.Split(';', 2)[0].Trim().ToLowerInvariant();
+        var format = mediaType switch
+        {
+            "text/csv" or "application/csv" => "csv",
+            "application/json" => "json",
+            _ => null,
+        };
+        if (format is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the reference dataset as text/csv (header row first) or application/json {\"columns\": {\"name\": [values]}}.");
+        }
+
+        var writer = await ReferenceWriter.StartAsync(db, info, format, options.Value.ReferenceMaxRows, cancellationToken);
+        try
+        {
+            if (format == "csv")
+            {
+                await ReadCsvAsync(context.Request.Body, writer, cancellationToken);
+            }
+            else
+            {
+                await ReadJsonAsync(context.Request.Body, writer, cancellationToken);
+            }
+
+            await writer.FinishAsync(cancellationToken);
+        }
+        catch (ReferenceTooLargeException e)
+        {
+            await writer.AbortAsync();
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Reference too large", detail: e.Message + " Nothing was stored.");
+        }
+        catch (JsonException e)
+        {
+            await writer.AbortAsync();
+            throw new AnalysisInputException("$", $"The body is not valid JSON: {e.Message} Nothing was stored.");
+        }
+        catch
+        {
+            await writer.AbortAsync();
+            throw;
+        }
+
+        var dataset = writer.Dataset;
+        return TypedResults.Created($"/api/v1/models/{model}/reference/{dataset.Version}", new ReferenceResponse(
+            model, dataset.Version, dataset.RowCount,
+            writer.Columns.Select(c => new ColumnSummary(c.Name, c.Entity.Type.ToString().ToLowerInvariant(), c.Entity.Count, c.Entity.Missing)).ToList()));
+    }
+
+    private static async Task ReadCsvAsync(Stream body, ReferenceWriter writer, CancellationToken cancellationToken)
+    {
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, TrimOptions = TrimOptions.Trim, BadDataFound = null };
+        using var reader = new StreamReader(body);
+        using var csv = new CsvReader(reader, config);
+        if (!await csv.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+        {
+            throw new AnalysisInputException("reference", "is empty: a header row with column names is required.");
+        }
+
+        var columns = new List<ReferenceWriter.ColumnBuilder>();
+        foreach (var name in header)
+        {
+            columns.Add(await writer.AddColumnAsync(name, null, cancellationToken));
+        }
+
+        var row = 1;
+        while (await csv.ReadAsync())
+        {
+            row++;
+            if (csv.Parser.Count != columns.Count)
+            {
+                throw new AnalysisInputException($"reference[row {row}]", $"has {csv.Parser.Count} cells; the header has {columns.Count}.");
+            }
+
+            for (var i = 0; i < columns.Count; i++)
+            {
+                await columns[i].AddTextAsync(csv.GetField(i), $"reference[row {row}].{columns[i].Name}", cancellationToken);
+            }
+        }
+    }
+
+    private static async Task ReadJsonAsync(Stream body, ReferenceWriter writer, CancellationToken cancellationToken)
+    {
+        var token = new JsonTokenStream(body);
+        await token.ExpectAsync(JsonTokenType.StartObject, "a JSON object {\"columns\": {...}}", cancellationToken);
+        var sawColumns = false;
+        while (await token.ReadAsync(cancellationToken) && token.TokenType == JsonTokenType.PropertyName)
+        {
+            if (token.String != "columns")
+            {
+                throw new AnalysisInputException(token.String ?? "$", "is not a field of a reference upload; send {\"columns\": {\"name\": [values]}}.");
+            }
+
+            sawColumns = true;
+            await token.ExpectAsync(JsonTokenType.StartObject, "\"columns\" to be an object of column name → array of values", cancellationToken);
+            while (await token.ReadAsync(cancellationToken) && token.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = token.String!;
+                var column = await writer.AddColumnAsync(name, null, cancellationToken);
+                if (!await token.ReadAsync(cancellationToken) || token.TokenType != JsonTokenType.StartArray)
+                {
+                    throw new AnalysisInputException($"columns.{name}", "must be an array of values.");
+                }
+
+                var index = 0;
+                while (await token.ReadAsync(cancellationToken) && token.TokenType != JsonTokenType.EndArray)
+                {
+                    await column.AddJsonAsync(token, $"columns.{name}[{index++}]", cancellationToken);
+                }
+            }
+        }
+
+        if (!sawColumns)
+        {
+            throw new AnalysisInputException("columns", "is required: {\"columns\": {\"name\": [values]}}.");
+        }
+    }
+
+    /// <summary>The current (highest ready) reference dataset of a model, if any.</summary>
+    public static IQueryable<ReferenceDataset> Current(PortalDbContext db, int modelId) =>
+        db.ReferenceDatasets.Where(d => d.ModelId == modelId && d.Status == ReferenceStatus.Ready).OrderByDescending(d => d.Version).Take(1);
+}
