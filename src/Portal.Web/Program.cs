@@ -8,6 +8,7 @@ using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ builder.Services.AddPortalWeb(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalAdmin();
 builder.Services.AddPortalUi();
+builder.Services.AddRealtime();
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
 

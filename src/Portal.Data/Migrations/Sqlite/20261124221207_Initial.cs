@@ -384,6 +384,36 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "JobRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    JobType = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: true),
+                    WindowStart = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    WindowEnd = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DurationMs = table.Column<double>(type: "REAL", nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Attempt = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    InputJson = table.Column<string>(type: "TEXT", nullable: true),
+                    Summary = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JobRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_JobRuns_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ModelFeatures",
                 columns: table => new
                 {
@@ -456,6 +486,76 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "SloDefinitions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    TargetPercent = table.Column<double>(type: "REAL", nullable: false),
+                    WindowDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    LatencyBoundMs = table.Column<double>(type: "REAL", nullable: true),
+                    MinRequestsPerMinute = table.Column<double>(type: "REAL", nullable: true),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SloDefinitions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SloDefinitions_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DriftRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    JobRunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ModelVersion = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    WindowStart = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    WindowEnd = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Baseline = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CurrentCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    HasVerdict = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DatasetDrift = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DriftShare = table.Column<double>(type: "REAL", nullable: false),
+                    WeightedDriftShare = table.Column<double>(type: "REAL", nullable: false),
+                    Features = table.Column<int>(type: "INTEGER", nullable: false),
+                    DriftedFeatures = table.Column<int>(type: "INTEGER", nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    PredictionPsi = table.Column<double>(type: "REAL", nullable: true),
+                    TargetPsi = table.Column<double>(type: "REAL", nullable: true),
+                    DataQualityJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DriftRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DriftRuns_JobRuns_JobRunId",
+                        column: x => x.JobRunId,
+                        principalTable: "JobRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_DriftRuns_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ReferenceColumns",
                 columns: table => new
                 {
@@ -479,6 +579,59 @@ namespace Portal.Data.Migrations.Sqlite
                         name: "FK_ReferenceColumns_ReferenceDatasets_DatasetId",
                         column: x => x.DatasetId,
                         principalTable: "ReferenceDatasets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SloStatuses",
+                columns: table => new
+                {
+                    SloId = table.Column<int>(type: "INTEGER", nullable: false),
+                    EvaluatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompliancePercent = table.Column<double>(type: "REAL", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    BudgetRemaining = table.Column<double>(type: "REAL", nullable: true),
+                    BurnRatesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    AlertsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    BurnDownJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SloStatuses", x => x.SloId);
+                    table.ForeignKey(
+                        name: "FK_SloStatuses_SloDefinitions_SloId",
+                        column: x => x.SloId,
+                        principalTable: "SloDefinitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DriftFeatureResults",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DriftRunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Feature = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Test = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Score = table.Column<double>(type: "REAL", nullable: true),
+                    Threshold = table.Column<double>(type: "REAL", nullable: false),
+                    Drifted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Importance = table.Column<double>(type: "REAL", nullable: false),
+                    ResultsJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DriftFeatureResults", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DriftFeatureResults_DriftRuns_DriftRunId",
+                        column: x => x.DriftRunId,
+                        principalTable: "DriftRuns",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -564,6 +717,26 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "EntityType", "EntityId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_DriftFeatureResults_DriftRunId",
+                table: "DriftFeatureResults",
+                column: "DriftRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DriftFeatureResults_ModelId_Feature_At",
+                table: "DriftFeatureResults",
+                columns: new[] { "ModelId", "Feature", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DriftRuns_JobRunId",
+                table: "DriftRuns",
+                column: "JobRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DriftRuns_ModelId_At",
+                table: "DriftRuns",
+                columns: new[] { "ModelId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FeatureRollups_ModelId_MinuteMs",
                 table: "FeatureRollups",
                 columns: new[] { "ModelId", "MinuteMs" });
@@ -578,6 +751,16 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_FeedbackLabels_ModelId_TimestampMs",
                 table: "FeedbackLabels",
                 columns: new[] { "ModelId", "TimestampMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JobRuns_ModelId_JobType_StartedAt",
+                table: "JobRuns",
+                columns: new[] { "ModelId", "JobType", "StartedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JobRuns_StartedAt",
+                table: "JobRuns",
+                column: "StartedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ModelFeatures_ModelId_Name",
@@ -640,6 +823,12 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_ResourceSamples_TimestampMs",
                 table: "ResourceSamples",
                 column: "TimestampMs");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SloDefinitions_ModelId_Name",
+                table: "SloDefinitions",
+                columns: new[] { "ModelId", "Name" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -665,6 +854,9 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "DriftFeatureResults");
 
             migrationBuilder.DropTable(
                 name: "FeatureRollups");
@@ -697,13 +889,25 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "ResourceSamples");
 
             migrationBuilder.DropTable(
+                name: "SloStatuses");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
+                name: "DriftRuns");
+
+            migrationBuilder.DropTable(
                 name: "ReferenceColumns");
+
+            migrationBuilder.DropTable(
+                name: "SloDefinitions");
+
+            migrationBuilder.DropTable(
+                name: "JobRuns");
 
             migrationBuilder.DropTable(
                 name: "ReferenceDatasets");

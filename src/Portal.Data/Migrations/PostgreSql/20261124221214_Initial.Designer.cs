@@ -13,7 +13,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261124221035_Initial")]
+    [Migration("20261124221214_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -299,6 +299,283 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasIndex("ModelId", "TimestampMs");
 
                     b.ToTable("FeedbackLabels", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftFeatureResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DriftRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Drifted")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<double>("Importance")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ResultsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Test")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DriftRunId");
+
+                    b.HasIndex("ModelId", "Feature", "At");
+
+                    b.ToTable("DriftFeatureResults", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Baseline")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("CurrentCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DataQualityJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("DatasetDrift")
+                        .HasColumnType("boolean");
+
+                    b.Property<double>("DriftShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("DriftedFeatures")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Features")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("HasVerdict")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ModelVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<double?>("PredictionPsi")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<double?>("TargetPsi")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("WeightedDriftShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "At");
+
+                    b.ToTable("DriftRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("DurationMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("InputJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("JobType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int?>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.HasIndex("ModelId", "JobType", "StartedAt");
+
+                    b.ToTable("JobRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloDefinition", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<double?>("LatencyBoundMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MinRequestsPerMinute")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<double>("TargetPercent")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SloDefinitions", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloStatus", b =>
+                {
+                    b.Property<int>("SloId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AlertsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double?>("BudgetRemaining")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("BurnDownJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("BurnRatesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double?>("CompliancePercent")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("EvaluatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("SloId");
+
+                    b.ToTable("SloStatuses", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.MlModel", b =>
@@ -996,6 +1273,56 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftFeatureResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.DriftRun", null)
+                        .WithMany("FeatureResults")
+                        .HasForeignKey("DriftRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftRun", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloDefinition", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloStatus", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.SloDefinition", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.Jobs.SloStatus", "SloId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.ModelFeature", b =>
                 {
                     b.HasOne("Portal.Data.Entities.MlModel", null)
@@ -1039,6 +1366,11 @@ namespace Portal.Data.Migrations.PostgreSql
                         .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftRun", b =>
+                {
+                    b.Navigation("FeatureResults");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.MlModel", b =>

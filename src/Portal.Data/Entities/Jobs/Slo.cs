@@ -1,0 +1,69 @@
+namespace Portal.Data.Entities.Jobs;
+
+/// <summary>The kinds of SLO (Portal.Analysis.Slo.SloKind).</summary>
+public enum SloKind
+{
+    Latency,
+    Availability,
+    ErrorRate,
+    Accuracy,
+    Throughput,
+}
+
+/// <summary>A service-level objective of one model, edited by Engineers.</summary>
+public sealed class SloDefinition
+{
+    public const int NameMaxLength = 100;
+
+    public int Id { get; set; }
+
+    public int ModelId { get; set; }
+
+    public required string Name { get; set; }
+
+    public SloKind Kind { get; set; }
+
+    /// <summary>Target in percent, e.g. 99.5.</summary>
+    public double TargetPercent { get; set; }
+
+    /// <summary>28 or 30.</summary>
+    public int WindowDays { get; set; } = 30;
+
+    /// <summary>Latency SLOs: the bound in milliseconds ("p99 under 300 ms" = bound 300, target 99).</summary>
+    public double? LatencyBoundMs { get; set; }
+
+    /// <summary>Throughput SLOs: requests per minute a minute needs to count as good.</summary>
+    public double? MinRequestsPerMinute { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>The latest evaluation of an SLO by the SLO job (one row per SLO, overwritten each run).</summary>
+public sealed class SloStatus
+{
+    public int SloId { get; set; }
+
+    public DateTime EvaluatedAt { get; set; }
+
+    /// <summary>Null when there was no traffic in the window.</summary>
+    public double? CompliancePercent { get; set; }
+
+    /// <summary>Met, Breached or NoTraffic.</summary>
+    public required string Status { get; set; }
+
+    /// <summary>Fraction of the error budget left (may be negative), null with a zero budget.</summary>
+    public double? BudgetRemaining { get; set; }
+
+    /// <summary>Burn rates by window (5m … 3d) as JSON.</summary>
+    public string BurnRatesJson { get; set; } = "{}";
+
+    /// <summary>The multi-window multi-burn-rate pairs and whether each fires, as JSON.</summary>
+    public string AlertsJson { get; set; } = "[]";
+
+    /// <summary>Budget remaining over the window, for the burn-down chart, as JSON [[timeMs, remaining], …].</summary>
+    public string BurnDownJson { get; set; } = "[]";
+}
