@@ -8,6 +8,7 @@ using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.Jobs;
 using Portal.Web.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalAdmin();
 builder.Services.AddPortalUi();
 builder.Services.AddRealtime();
+builder.Services.AddPortalJobs(builder.Configuration);
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
 
@@ -33,6 +35,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthEndpoints();
+app.MapJobsDashboard();
 app.MapAnalysisEndpoints();
 app.MapAdminEndpoints();
 app.MapIngestionEndpoints();
