@@ -19,7 +19,7 @@ public sealed class AlertRuleConfiguration : IEntityTypeConfiguration<AlertRuleE
         builder.Property(r => r.UpdatedAt).HasConversion(UtcDateTime.Converter);
         builder.HasOne<MlModel>().WithMany().HasForeignKey(r => r.ModelId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Runbook>().WithMany().HasForeignKey(r => r.RunbookId).OnDelete(DeleteBehavior.SetNull);
-        builder.HasIndex(r => r.Name).IsUnique();
+        builder.HasIndex(r => new { r.Name, r.Severity }).IsUnique();
     }
 }
 

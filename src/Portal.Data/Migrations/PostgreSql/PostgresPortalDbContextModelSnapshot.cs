@@ -451,10 +451,10 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.HasIndex("ModelId");
 
-                    b.HasIndex("Name")
-                        .IsUnique();
-
                     b.HasIndex("RunbookId");
+
+                    b.HasIndex("Name", "Severity")
+                        .IsUnique();
 
                     b.ToTable("AlertRules", (string)null);
                 });

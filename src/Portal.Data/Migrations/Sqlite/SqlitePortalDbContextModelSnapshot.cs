@@ -429,10 +429,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("ModelId");
 
-                    b.HasIndex("Name")
-                        .IsUnique();
-
                     b.HasIndex("RunbookId");
+
+                    b.HasIndex("Name", "Severity")
+                        .IsUnique();
 
                     b.ToTable("AlertRules", (string)null);
                 });

@@ -360,9 +360,9 @@ namespace Portal.Data.Migrations.PostgreSql
                 column: "ModelId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_AlertRules_Name",
+                name: "IX_AlertRules_Name_Severity",
                 table: "AlertRules",
-                column: "Name",
+                columns: new[] { "Name", "Severity" },
                 unique: true);
 
             migrationBuilder.CreateIndex(

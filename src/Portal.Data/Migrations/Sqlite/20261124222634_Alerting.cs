@@ -359,9 +359,9 @@ namespace Portal.Data.Migrations.Sqlite
                 column: "ModelId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_AlertRules_Name",
+                name: "IX_AlertRules_Name_Severity",
                 table: "AlertRules",
-                column: "Name",
+                columns: new[] { "Name", "Severity" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
