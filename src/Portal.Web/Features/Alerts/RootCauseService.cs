@@ -164,8 +164,10 @@ public sealed class RootCauseService(PortalDbContext db)
             return null;
         }
 
-        var currentMinutes = Math.Max(1, (to - split) / 60_000.0);
-        var baselineMinutes = Math.Max(1, (split - from) / 60_000.0);
+        // Per minute of the span the model had traffic in: a model that started serving an hour ago has an hour of baseline.
+        var first = rows.Min(r => r.Minute);
+        var currentMinutes = Math.Max(1, (to - Math.Max(split, first)) / 60_000.0);
+        var baselineMinutes = Math.Max(1, (split - Math.Max(from, first)) / 60_000.0);
         var current = rows.Where(r => r.Minute >= split).Sum(r => r.Count) / currentMinutes;
         var baseline = rows.Where(r => r.Minute < split).Sum(r => r.Count) / baselineMinutes;
         checks.Add($"traffic: {current:0.#}/min against {baseline:0.#}/min");
