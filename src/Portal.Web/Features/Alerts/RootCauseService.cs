@@ -166,6 +166,12 @@ public sealed class RootCauseService(PortalDbContext db)
 
         // Per minute of the span the model had traffic in: a model that started serving an hour ago has an hour of baseline.
         var first = rows.Min(r => r.Minute);
+        if (first >= split)
+        {
+            checks.Add("traffic: no traffic before the alert window to compare with");
+            return null;
+        }
+
         var currentMinutes = Math.Max(1, (to - Math.Max(split, first)) / 60_000.0);
         var baselineMinutes = Math.Max(1, (split - Math.Max(from, first)) / 60_000.0);
         var current = rows.Where(r => r.Minute >= split).Sum(r => r.Count) / currentMinutes;
