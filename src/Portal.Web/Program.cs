@@ -2,9 +2,11 @@ using Portal.Data;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Admin;
+using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Analysis;
 using Portal.Web.Features.Demo;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Features.Metrics;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
@@ -15,6 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddPortalData(builder.Configuration);
 builder.Services.AddPortalWeb(builder.Configuration);
+builder.Services.AddPortalDataProtection();
 builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalAdmin();
 builder.Services.AddPortalUi();
@@ -22,6 +25,8 @@ builder.Services.AddRealtime();
 builder.Services.AddPortalJobs(builder.Configuration);
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
+builder.Services.AddAlerting(builder.Configuration);
+builder.Services.AddPortalMetrics(builder.Configuration);
 
 var app = builder.Build();
 
@@ -40,6 +45,8 @@ app.MapAnalysisEndpoints();
 app.MapAdminEndpoints();
 app.MapIngestionEndpoints();
 app.MapModelEndpoints();
+app.MapAlertingEndpoints();
+app.MapPortalMetrics();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();

@@ -47,6 +47,28 @@ public sealed class SecurityTests(PortalServerFixture portal)
     }
 
     [Fact]
+    public async Task Runbook_markdown_with_script_shows_as_text_in_preview_and_page()
+    {
+        var page = await portal.NewPageAsync();
+        await PortalServerFixture.GotoInteractiveAsync(page, "/runbooks/new");
+        var title = $"XSS runbook {Guid.NewGuid():N}";
+        await page.FillAsync("#runbook-title", title);
+        await page.FillAsync("#runbook-markdown", "# Steps\n\n" + Payload);
+        await page.WaitForFunctionAsync("() => document.querySelector('#runbook-preview').innerText.includes('window.__xss')");
+        Assert.Contains(Payload, await page.InnerTextAsync("#runbook-preview"));
+        Assert.Equal(0, await page.Locator("#runbook-preview script, #runbook-preview img").CountAsync());
+        await AssertNoScriptRanAsync(page);
+
+        await page.ClickAsync("#runbook-save");
+        await page.WaitForURLAsync(url => url.EndsWith("/edit", StringComparison.Ordinal) && !url.Contains("/new", StringComparison.Ordinal));
+        var id = new Uri(page.Url).Segments[^2].TrimEnd('/');
+        await PortalServerFixture.GotoInteractiveAsync(page, $"/runbooks/{id}");
+        Assert.Contains(Payload, await page.InnerTextAsync("#runbook-rendered"));
+        Assert.Equal(0, await page.Locator("#runbook-rendered script, #runbook-rendered img").CountAsync());
+        await AssertNoScriptRanAsync(page);
+    }
+
+    [Fact]
     public async Task Oversized_headers_are_rejected()
     {
         using var client = portal.CreateHttpClient();

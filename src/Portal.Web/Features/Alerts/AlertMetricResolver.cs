@@ -1,0 +1,260 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Analysis.Alerting;
+using Portal.Analysis.Performance;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Data.Entities.Alerting;
+using Portal.Data.Entities.Jobs;
+using Portal.Data.Rollups;
+
+namespace Portal.Web.Features.Alerts;
+
+/// <summary>
+/// Where every alert metric comes from, one small method per metric family. Each answers a series: the metric over
+/// the rule's window ending at each step from <c>from</c> to <c>to</c> (a live evaluation is a one-point series), so
+/// the preview replays exactly what the evaluation computes. Rollups are read once per call, never raw rows — except
+/// AUC, which needs scores with their labels: it is computed from the labelled raw rows of the window (the quality job
+/// stores no AUC series on this branch).
+/// </summary>
+public sealed class AlertMetricResolver(PortalDbContext db)
+{
+    /// <summary>Labelled rows read at most for one AUC series (the newest are kept).</summary>
+    public const int MaxAucRows = 200_000;
+
+    public async Task<double?> ValueAsync(AlertRuleEntity rule, MlModel model, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var series = await SeriesAsync(rule, model, at, at, TimeSpan.FromMinutes(1), cancellationToken);
+        return series[0].Value;
+    }
+
+    /// <summary>One point per <paramref name="step"/> from <paramref name="from"/> to <paramref name="to"/> (both included).</summary>
+    public async Task<IReadOnlyList<MetricPoint>> SeriesAsync(
+        AlertRuleEntity rule, MlModel model, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
+    {
+        var window = TimeSpan.FromSeconds(Math.Max(60, rule.WindowSeconds));
+        var times = new List<DateTimeOffset>();
+        for (var t = from; t <= to; t += step)
+        {
+            times.Add(t);
+        }
+
+        var start = from - window;
+        Func<DateTimeOffset, double?> value = rule.Metric switch
+        {
+            AlertMetric.ErrorRate or AlertMetric.LatencyP50 or AlertMetric.LatencyP95 or AlertMetric.LatencyP99 or AlertMetric.RequestRate
+                or AlertMetric.LowConfidenceRate or AlertMetric.SchemaViolationRate
+                => Predictions(rule.Metric, await LoadPredictionRollupsAsync(model.Id, start, to, cancellationToken), window),
+            AlertMetric.Accuracy or AlertMetric.F1 or AlertMetric.Mae or AlertMetric.Rmse
+                => Quality(rule.Metric, await LoadQualityRollupsAsync(model.Id, start, to, cancellationToken), window),
+            AlertMetric.MissingRate or AlertMetric.OutOfRangeRate or AlertMetric.NewCategoryRate
+                => DataQuality(rule.Metric, await LoadFeatureRollupsAsync(model.Id, start, to, cancellationToken), window),
+            AlertMetric.DatasetDriftShare or AlertMetric.PredictionPsi
+                => Drift(rule.Metric, await db.DriftRuns.AsNoTracking()
+                    .Where(r => r.ModelId == model.Id && r.At >= start.UtcDateTime && r.At <= to.UtcDateTime).OrderBy(r => r.At).ToListAsync(cancellationToken), window),
+            AlertMetric.FeatureDriftScore
+                => FeatureDrift(await db.DriftFeatureResults.AsNoTracking()
+                    .Where(r => r.ModelId == model.Id && r.Feature == rule.Feature && r.At >= start.UtcDateTime && r.At <= to.UtcDateTime)
+                    .OrderBy(r => r.At).ToListAsync(cancellationToken), window),
+            AlertMetric.SloBurnRate => await BurnRateAsync(model.Id, window, cancellationToken),
+            AlertMetric.JobFailures => JobFailures(await db.JobRuns.AsNoTracking()
+                .Where(r => r.ModelId == model.Id && r.Outcome == JobOutcome.Failed && r.StartedAt >= start.UtcDateTime && r.StartedAt <= to.UtcDateTime)
+                .Select(r => r.StartedAt).ToListAsync(cancellationToken), window),
+            AlertMetric.Auc => Auc(await LoadLabelledScoresAsync(model.Id, start, to, cancellationToken), window),
+            _ => throw new InvalidOperationException($"Unknown metric {rule.Metric}."),
+        };
+
+        return times.Select(t => new MetricPoint(t, value(t))).ToList();
+    }
+
+    /// <summary>The rows whose minute starts inside (t − window, t].</summary>
+    private static IEnumerable<T> InWindow<T>(IReadOnlyList<T> rows, Func<T, long> minute, DateTimeOffset t, TimeSpan window)
+    {
+        var end = t.ToUnixTimeMilliseconds();
+        var begin = end - (long)window.TotalMilliseconds;
+        return rows.Where(r => minute(r) > begin && minute(r) <= end);
+    }
+
+    private Task<List<PredictionRollup>> LoadPredictionRollupsAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        long a = from.ToUnixTimeMilliseconds(), b = to.ToUnixTimeMilliseconds();
+        return db.PredictionRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= a && r.MinuteMs <= b).ToListAsync(cancellationToken);
+    }
+
+    private Task<List<QualityRollup>> LoadQualityRollupsAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        long a = from.ToUnixTimeMilliseconds(), b = to.ToUnixTimeMilliseconds();
+        return db.QualityRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= a && r.MinuteMs <= b).ToListAsync(cancellationToken);
+    }
+
+    private Task<List<FeatureRollup>> LoadFeatureRollupsAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        long a = from.ToUnixTimeMilliseconds(), b = to.ToUnixTimeMilliseconds();
+        return db.FeatureRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= a && r.MinuteMs <= b).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Error rate, latency percentiles (from the log-histogram, ±2 %), requests per minute, low-confidence and schema-violation rates.</summary>
+    private static Func<DateTimeOffset, double?> Predictions(AlertMetric metric, List<PredictionRollup> rows, TimeSpan window) => t =>
+    {
+        var w = InWindow(rows, r => r.MinuteMs, t, window).ToList();
+        long count = w.Sum(r => r.Count), errors = w.Sum(r => r.Errors);
+        return metric switch
+        {
+            AlertMetric.ErrorRate => Ratio(errors, count),
+            AlertMetric.RequestRate => count / window.TotalMinutes,
+            AlertMetric.LowConfidenceRate => Ratio(w.Sum(r => r.LowConfidence), count - errors),
+            AlertMetric.SchemaViolationRate => Ratio(w.Sum(r => r.SchemaViolations), count),
+            _ => Latency(w, metric switch { AlertMetric.LatencyP50 => 0.5, AlertMetric.LatencyP95 => 0.95, _ => 0.99 }),
+        };
+    };
+
+    private static double? Latency(List<PredictionRollup> rows, double q)
+    {
+        var histogram = new LogHistogram();
+        foreach (var row in rows)
+        {
+            histogram.Merge(LogHistogram.FromJson(row.LatencyBuckets));
+        }
+
+        return histogram.Quantile(q);
+    }
+
+    /// <summary>Accuracy and F1 (positive class "1") or MAE and RMSE from the quality rollups of the predictions' minutes.</summary>
+    private static Func<DateTimeOffset, double?> Quality(AlertMetric metric, List<QualityRollup> rows, TimeSpan window) => t =>
+    {
+        var w = InWindow(rows, r => r.MinuteMs, t, window).ToList();
+        long n = w.Sum(r => r.Labelled), tp = w.Sum(r => r.TruePositives), fp = w.Sum(r => r.FalsePositives), fn = w.Sum(r => r.FalseNegatives);
+        return metric switch
+        {
+            AlertMetric.Accuracy => Ratio(w.Sum(r => r.Correct), n),
+            AlertMetric.F1 => tp + fp + fn > 0 ? 2.0 * tp / ((2.0 * tp) + fp + fn) : null,
+            AlertMetric.Mae => Ratio(w.Sum(r => r.AbsErrorSum), n),
+            _ => n > 0 ? Math.Sqrt(w.Sum(r => r.SqErrorSum) / n) : null,
+        };
+    };
+
+    /// <summary>Missing, out-of-range and new-category rates over every feature of the model.</summary>
+    private static Func<DateTimeOffset, double?> DataQuality(AlertMetric metric, List<FeatureRollup> rows, TimeSpan window) => t =>
+    {
+        var w = InWindow(rows, r => r.MinuteMs, t, window).ToList();
+        long present = w.Sum(r => r.Count), missing = w.Sum(r => r.Missing);
+        return metric switch
+        {
+            AlertMetric.MissingRate => Ratio(missing, present + missing),
+            AlertMetric.OutOfRangeRate => Ratio(w.Sum(r => r.OutOfRange), present),
+            _ => Ratio(w.Sum(r => r.NewCategories), present),
+        };
+    };
+
+    /// <summary>The latest drift run within the window: dataset drift share or prediction PSI.</summary>
+    private static Func<DateTimeOffset, double?> Drift(AlertMetric metric, List<DriftRun> runs, TimeSpan window) => t =>
+    {
+        var run = runs.LastOrDefault(r => r.HasVerdict && r.At <= t.UtcDateTime && r.At > (t - window).UtcDateTime);
+        return run is null ? null : metric == AlertMetric.DatasetDriftShare ? run.DriftShare : run.PredictionPsi;
+    };
+
+    private static Func<DateTimeOffset, double?> FeatureDrift(List<DriftFeatureResult> results, TimeSpan window) => t =>
+        results.LastOrDefault(r => r.Score is not null && r.At <= t.UtcDateTime && r.At > (t - window).UtcDateTime)?.Score;
+
+    /// <summary>
+    /// The highest burn rate of the model's SLOs, for the burn-rate window closest to the rule's window, from the SLO
+    /// job's latest status (one row per SLO: there is no history, so a preview sees only the latest value).
+    /// </summary>
+    private async Task<Func<DateTimeOffset, double?>> BurnRateAsync(int modelId, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var statuses = await (from s in db.SloStatuses.AsNoTracking()
+                              join d in db.SloDefinitions.AsNoTracking() on s.SloId equals d.Id
+                              where d.ModelId == modelId && d.Enabled
+                              select s).ToListAsync(cancellationToken);
+        return t =>
+        {
+            double? worst = null;
+            foreach (var status in statuses.Where(s => s.EvaluatedAt <= t.UtcDateTime && s.EvaluatedAt > (t - window).UtcDateTime))
+            {
+                if (BurnRateFor(status.BurnRatesJson, window) is { } rate)
+                {
+                    worst = Math.Max(worst ?? double.MinValue, rate);
+                }
+            }
+
+            return worst;
+        };
+    }
+
+    /// <summary>Reads {"5m": 14.2, "1h": 3.1, …} and takes the window nearest to <paramref name="window"/>.</summary>
+    public static double? BurnRateFor(string json, TimeSpan window)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            double? best = null;
+            var bestDistance = double.MaxValue;
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind != JsonValueKind.Number || ParseSpan(property.Name) is not { } span)
+                {
+                    continue;
+                }
+
+                var distance = Math.Abs(Math.Log(span.TotalSeconds / window.TotalSeconds));
+                if (distance < bestDistance)
+                {
+                    bestDistance = distance;
+                    best = property.Value.GetDouble();
+                }
+            }
+
+            return best;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static TimeSpan? ParseSpan(string text)
+    {
+        if (text.Length < 2 || !int.TryParse(text[..^1], out var n) || n <= 0)
+        {
+            return null;
+        }
+
+        return text[^1] switch { 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => null };
+    }
+
+    private static Func<DateTimeOffset, double?> JobFailures(List<DateTime> failures, TimeSpan window) => t =>
+        failures.Count(at => at <= t.UtcDateTime && at > (t - window).UtcDateTime);
+
+    /// <summary>Score and whether the label is the positive class "1", for labelled predictions in the range (newest rows kept).</summary>
+    private async Task<List<(long At, double Score, bool Positive)>> LoadLabelledScoresAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        long a = from.ToUnixTimeMilliseconds(), b = to.ToUnixTimeMilliseconds();
+        var rows = await (from p in db.PredictionEvents.AsNoTracking()
+                          join l in db.FeedbackLabels.AsNoTracking() on new { p.ModelId, p.PredictionId } equals new { l.ModelId, l.PredictionId }
+                          where p.ModelId == modelId && p.TimestampMs >= a && p.TimestampMs <= b && p.Score != null
+                          orderby p.TimestampMs descending
+                          select new { p.TimestampMs, p.Score, l.Label }).Take(MaxAucRows).ToListAsync(cancellationToken);
+        return rows.Select(r => (r.TimestampMs, r.Score!.Value, r.Label is "1" or "true" or "True")).OrderBy(r => r.Item1).ToList();
+    }
+
+    private static Func<DateTimeOffset, double?> Auc(List<(long At, double Score, bool Positive)> rows, TimeSpan window) => t =>
+    {
+        var end = t.ToUnixTimeMilliseconds();
+        var begin = end - (long)window.TotalMilliseconds;
+        var w = rows.Where(r => r.At > begin && r.At <= end).ToList();
+        if (!w.Any(r => r.Positive) || w.All(r => r.Positive))
+        {
+            return null;
+        }
+
+        var labels = w.Select(r => r.Positive ? "1" : "0").ToList();
+        return ClassificationMetrics.Binary(labels, labels, w.Select(r => r.Score).ToList()).RocAuc;
+    };
+
+    private static double? Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : null;
+}

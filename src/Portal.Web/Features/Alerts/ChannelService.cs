@@ -1,0 +1,249 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Portal.Analysis.Common;
+using Portal.Data;
+using Portal.Data.Entities.Alerting;
+using Portal.Web.Features.Admin.Audit;
+
+namespace Portal.Web.Features.Alerts;
+
+/// <summary>A channel as the form edits it. <see cref="Secret"/> is write-only: empty on edit keeps the stored one.</summary>
+public sealed class ChannelForm
+{
+    public int? Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public ChannelType Type { get; set; } = ChannelType.Webhook;
+
+    public ChannelSettings Settings { get; set; } = new();
+
+    public string? Secret { get; set; }
+
+    public bool SendResolved { get; set; } = true;
+
+    public bool Enabled { get; set; } = true;
+
+    public bool HasSecret { get; set; }
+}
+
+public sealed record ChannelRow(int Id, string Name, ChannelType Type, string Target, bool HasSecret, bool Enabled, bool SendResolved, AttemptRow? LastAttempt);
+
+public sealed record AttemptRow(long NotificationId, int Attempt, DateTime At, double DurationMs, bool Success, string? Status, string? Error, string Channel, string GroupKey);
+
+/// <summary>Notification channels: settings in the clear, the secret encrypted with Data Protection, every change audited.</summary>
+public sealed class ChannelService(PortalDbContext db, IDataProtectionProvider protection, IAuditLog audit, NotificationSender sender, TimeProvider time)
+{
+    public const string EntityType = "NotificationChannel";
+
+    public async Task<IReadOnlyList<ChannelRow>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var channels = await db.NotificationChannels.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken);
+        var last = await RecentAttemptsAsync(null, null, 500, cancellationToken);
+        return channels.Select(c => new ChannelRow(c.Id, c.Name, c.Type, Target(c), c.ProtectedSecret is not null, c.Enabled, c.SendResolved,
+            last.FirstOrDefault(a => a.Channel == c.Name))).ToList();
+    }
+
+    /// <summary>Where it sends, without secrets.</summary>
+    public static string Target(NotificationChannel c)
+    {
+        var s = ChannelSettings.FromJson(c.SettingsJson);
+        return c.Type switch
+        {
+            ChannelType.Webhook => s.Url ?? "",
+            ChannelType.Slack => "Slack incoming webhook (URL stored encrypted)",
+            ChannelType.PagerDuty => $"{(string.IsNullOrWhiteSpace(s.Url) ? ChannelSettings.PagerDutyEventsUrl : s.Url)} (routing key stored encrypted)",
+            _ => $"{s.To} via {s.SmtpHost}:{s.SmtpPort}",
+        };
+    }
+
+    public async Task<ChannelForm?> GetFormAsync(int id, CancellationToken cancellationToken = default)
+    {
+        var c = await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
+        return c is null ? null : new ChannelForm
+        {
+            Id = c.Id, Name = c.Name, Type = c.Type, Settings = ChannelSettings.FromJson(c.SettingsJson), SendResolved = c.SendResolved,
+            Enabled = c.Enabled, HasSecret = c.ProtectedSecret is not null,
+        };
+    }
+
+    public async Task<Dictionary<string, string>> ValidateAsync(ChannelForm form, CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, string>();
+        var name = form.Name.Trim();
+        if (name.Length is 0 or > NotificationChannel.NameMaxLength)
+        {
+            errors["name"] = $"Give the channel a name of at most {NotificationChannel.NameMaxLength} characters.";
+        }
+        else if (await db.NotificationChannels.AnyAsync(c => c.Name == name && c.Id != (form.Id ?? 0), cancellationToken))
+        {
+            errors["name"] = $"A channel named \"{name}\" exists already.";
+        }
+
+        var secretMissing = string.IsNullOrWhiteSpace(form.Secret) && !form.HasSecret;
+        var s = form.Settings;
+        switch (form.Type)
+        {
+            case ChannelType.Webhook:
+                Url(s.Url, "url", required: true);
+                break;
+            case ChannelType.Slack:
+                if (secretMissing)
+                {
+                    errors["secret"] = "Paste the Slack incoming-webhook URL.";
+                }
+                else if (!string.IsNullOrWhiteSpace(form.Secret))
+                {
+                    Url(form.Secret, "secret", required: true);
+                }
+
+                break;
+            case ChannelType.PagerDuty:
+                Url(s.Url, "url", required: false);
+                if (secretMissing)
+                {
+                    errors["secret"] = "Paste the PagerDuty integration (routing) key.";
+                }
+
+                break;
+            case ChannelType.Email:
+                if (string.IsNullOrWhiteSpace(s.SmtpHost))
+                {
+                    errors["smtpHost"] = "Name the SMTP server.";
+                }
+
+                if (s.SmtpPort is < 1 or > 65535)
+                {
+                    errors["smtpPort"] = "A port is between 1 and 65535.";
+                }
+
+                if (!Address(s.From))
+                {
+                    errors["from"] = "Give the sender's e-mail address.";
+                }
+
+                var to = (s.To ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (to.Length == 0 || !to.All(a => Address(a)))
+                {
+                    errors["to"] = "Give one or more recipient addresses, separated by commas.";
+                }
+
+                break;
+            default:
+                errors["type"] = "Choose webhook, Slack, PagerDuty or e-mail.";
+                break;
+        }
+
+        return errors;
+
+        void Url(string? text, string field, bool required)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                if (required)
+                {
+                    errors[field] = "Give the URL (http or https).";
+                }
+
+                return;
+            }
+
+            if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                errors[field] = $"\"{(field == "secret" ? "the URL" : text)}\" is not an http(s) URL.";
+            }
+        }
+
+        static bool Address(string? text) => MimeKit.MailboxAddress.TryParse(text?.Trim() ?? "", out var address) && address.Address.Contains('@');
+    }
+
+    public async Task<NotificationChannel> SaveAsync(ChannelForm form, CancellationToken cancellationToken = default)
+    {
+        var errors = await ValidateAsync(form, cancellationToken);
+        if (errors.Count > 0)
+        {
+            throw new AnalysisInputException(errors.First().Key, errors.First().Value);
+        }
+
+        db.ChangeTracker.Clear();
+        var now = time.GetUtcNow().UtcDateTime;
+        var channel = form.Id is { } id ? await db.NotificationChannels.FirstAsync(c => c.Id == id, cancellationToken) : new NotificationChannel { Name = "", CreatedAt = now };
+        var before = channel.Id == 0 ? null : Snapshot(channel);
+        channel.Name = form.Name.Trim();
+        channel.Type = form.Type;
+        channel.SettingsJson = form.Settings.ToJson();
+        channel.SendResolved = form.SendResolved;
+        channel.Enabled = form.Enabled;
+        channel.UpdatedAt = now;
+        if (!string.IsNullOrWhiteSpace(form.Secret))
+        {
+            channel.ProtectedSecret = protection.CreateProtector(NotificationSender.ProtectorPurpose).Protect(form.Secret.Trim());
+        }
+
+        if (channel.Id == 0)
+        {
+            db.NotificationChannels.Add(channel);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(before is null ? AuditActions.Create : AuditActions.Update, EntityType, channel.Id.ToString(), before, Snapshot(channel), cancellationToken);
+        return channel;
+    }
+
+    public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        db.ChangeTracker.Clear();
+        var channel = await db.NotificationChannels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (channel is null)
+        {
+            return false;
+        }
+
+        db.NotificationChannels.Remove(channel);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(AuditActions.Delete, EntityType, id.ToString(), Snapshot(channel), null, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Sends a test message now (with retries) and answers its attempts; a failure is in the attempts, not thrown.</summary>
+    public async Task<IReadOnlyList<AttemptRow>> SendTestAsync(int channelId, CancellationToken cancellationToken = default)
+    {
+        db.ChangeTracker.Clear();
+        var notification = new AlertNotification { ChannelId = channelId, GroupKey = "test", Status = "test", Reason = "send test", CreatedAt = time.GetUtcNow().UtcDateTime };
+        db.AlertNotifications.Add(notification);
+        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await sender.SendAsync(notification.Id, cancellationToken);
+        }
+        catch (NotificationFailedException)
+        {
+            // The attempts say what went wrong.
+        }
+
+        return (await RecentAttemptsAsync(null, notification.Id, 50, cancellationToken)).OrderBy(a => a.Attempt).ToList();
+    }
+
+    /// <summary>Latest attempts, newest first: of a channel, of one notification, or of everything.</summary>
+    public async Task<IReadOnlyList<AttemptRow>> RecentAttemptsAsync(int? channelId, long? notificationId, int take, CancellationToken cancellationToken = default)
+    {
+        var query = from a in db.NotificationAttempts.AsNoTracking()
+                    join n in db.AlertNotifications.AsNoTracking() on a.NotificationId equals n.Id
+                    join c in db.NotificationChannels.AsNoTracking() on a.ChannelId equals c.Id
+                    select new { a, n.GroupKey, c.Name };
+        if (channelId is { } ch)
+        {
+            query = query.Where(x => x.a.ChannelId == ch);
+        }
+
+        if (notificationId is { } nid)
+        {
+            query = query.Where(x => x.a.NotificationId == nid);
+        }
+
+        var rows = await query.OrderByDescending(x => x.a.Id).Take(take).ToListAsync(cancellationToken);
+        return rows.Select(x => new AttemptRow(x.a.NotificationId, x.a.Attempt, x.a.At, x.a.DurationMs, x.a.Success, x.a.Status, x.a.Error, x.Name, x.GroupKey)).ToList();
+    }
+
+    private static object Snapshot(NotificationChannel c) => new { c.Name, Type = c.Type.ToString(), c.SettingsJson, c.SendResolved, c.Enabled, Secret = c.ProtectedSecret is null ? "none" : "set (encrypted)" };
+}

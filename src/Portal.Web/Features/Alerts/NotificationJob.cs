@@ -1,0 +1,81 @@
+using Hangfire;
+using Hangfire.Server;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Web.Infrastructure.Jobs;
+
+namespace Portal.Web.Features.Alerts;
+
+/// <summary>Hands a notification to whatever sends it (a Hangfire job in the portal).</summary>
+public interface INotificationDispatcher
+{
+    void Enqueue(long notificationId);
+}
+
+public sealed class HangfireNotificationDispatcher(IBackgroundJobClient jobs) : INotificationDispatcher
+{
+    public void Enqueue(long notificationId) => jobs.Enqueue<NotificationJob>(j => j.SendAsync(notificationId, null, CancellationToken.None));
+}
+
+/// <summary>
+/// One Hangfire job per notification: the sender retries with backoff inside the job (every attempt stored), and a
+/// notification that still fails fails the job, which Hangfire retries (visible on /jobs and as JobRuns "notify").
+/// </summary>
+public sealed class NotificationJob(NotificationSender sender, JobRunRecorder recorder, PortalDbContext db)
+{
+    public const string JobType = "notify";
+
+    [AutomaticRetry(Attempts = 3)]
+    public async Task SendAsync(long notificationId, PerformContext? context, CancellationToken cancellationToken)
+    {
+        var groupKey = await db.AlertNotifications.Where(n => n.Id == notificationId).Select(n => n.GroupKey).FirstOrDefaultAsync(cancellationToken);
+        if (groupKey is null)
+        {
+            return; // the channel (and so its notifications) was deleted meanwhile
+        }
+
+        var model = groupKey.Split('/')[0];
+        await recorder.RunAsync(JobType, null, model, null, async (_, ct) =>
+        {
+            var sent = await sender.SendAsync(notificationId, ct);
+            return new JobResult($"notification {sent.Id} ({sent.GroupKey}, {sent.Status}) sent");
+        }, context, cancellationToken);
+    }
+}
+
+/// <summary>The recurring alert evaluation: every <see cref="AlertingOptions.EvaluationSeconds"/> seconds.</summary>
+public sealed class AlertEvaluationJob(AlertEvaluator evaluator, JobRunRecorder recorder, TimeProvider time)
+{
+    public const string JobType = "alerts";
+    public const string RecurringId = "alerts-evaluate";
+
+    [AutomaticRetry(Attempts = 0)] // the next run is 30 s away: retrying an old evaluation would only fall behind
+    [DisableConcurrentExecution(60)]
+    public async Task EvaluateAsync(PerformContext? context, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await recorder.RunAsync(JobType, null, null, null, async (_, ct) =>
+        {
+            var summary = await evaluator.EvaluateAsync(now, ct);
+            return new JobResult(summary.ToString());
+        }, context, cancellationToken);
+    }
+}
+
+public sealed class AlertEvaluationJobSource(Microsoft.Extensions.Options.IOptions<AlertingOptions> options) : IRecurringJobSource
+{
+    public Task RegisterAsync(IRecurringJobManager jobs, CancellationToken cancellationToken)
+    {
+        var seconds = options.Value.EvaluationSeconds;
+        if (seconds <= 0)
+        {
+            jobs.RemoveIfExists(AlertEvaluationJob.RecurringId);
+            return Task.CompletedTask;
+        }
+
+        // Hangfire's six-field cron (seconds first); a step of 60 s or more runs once a minute.
+        var cron = seconds < 60 ? $"*/{seconds} * * * * *" : Cron.Minutely();
+        jobs.AddOrUpdate<AlertEvaluationJob>(AlertEvaluationJob.RecurringId, j => j.EvaluateAsync(null, CancellationToken.None), cron);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,129 @@
+using DiffPlex.DiffBuilder;
+using DiffPlex.DiffBuilder.Model;
+using Markdig;
+using Microsoft.EntityFrameworkCore;
+using Portal.Analysis.Common;
+using Portal.Data;
+using Portal.Data.Entities.Alerting;
+using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Auth;
+
+namespace Portal.Web.Features.Runbooks;
+
+public sealed record RunbookRow(int Id, string Title, IReadOnlyList<string> Tags, int Version, DateTime UpdatedAt, string UpdatedBy, int Rules);
+
+/// <summary>One line of a diff between two versions.</summary>
+public sealed record DiffLine(string Kind, string Text);
+
+/// <summary>Runbooks in Markdown with tags and a version per save; rendering with raw HTML disabled.</summary>
+public sealed class RunbookService(PortalDbContext db, IAuditLog audit, CurrentUser currentUser, TimeProvider time)
+{
+    public const string EntityType = "Runbook";
+
+    /// <summary>CommonMark plus tables, task lists and auto-links; raw HTML is not rendered, it shows as text.</summary>
+    public static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
+
+    public static string Render(string markdown) => Markdown.ToHtml(markdown ?? "", Pipeline);
+
+    public static IReadOnlyList<string> SplitTags(string tags) =>
+        tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).Distinct().ToList();
+
+    public async Task<IReadOnlyList<RunbookRow>> ListAsync(string? tag = null, CancellationToken cancellationToken = default)
+    {
+        var runbooks = await db.Runbooks.AsNoTracking().OrderBy(r => r.Title).ToListAsync(cancellationToken);
+        var uses = (await db.AlertRules.AsNoTracking().Where(r => r.RunbookId != null).Select(r => r.RunbookId!.Value).ToListAsync(cancellationToken))
+            .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        return runbooks.Select(r => new RunbookRow(r.Id, r.Title, SplitTags(r.Tags), r.Version, r.UpdatedAt, r.UpdatedBy, uses.GetValueOrDefault(r.Id)))
+            .Where(r => tag is null || r.Tags.Contains(tag)).ToList();
+    }
+
+    public Task<Runbook?> FindAsync(int id, CancellationToken cancellationToken = default) =>
+        db.Runbooks.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+
+    public async Task<IReadOnlyList<RunbookVersion>> VersionsAsync(int id, CancellationToken cancellationToken = default) =>
+        await db.RunbookVersions.AsNoTracking().Where(v => v.RunbookId == id).OrderByDescending(v => v.Version).ToListAsync(cancellationToken);
+
+    public static Dictionary<string, string> Validate(string title, string markdown)
+    {
+        var errors = new Dictionary<string, string>();
+        if (string.IsNullOrWhiteSpace(title) || title.Trim().Length > Runbook.TitleMaxLength)
+        {
+            errors["title"] = $"Give the runbook a title of at most {Runbook.TitleMaxLength} characters.";
+        }
+
+        if (string.IsNullOrWhiteSpace(markdown))
+        {
+            errors["markdown"] = "Write what to do: the runbook must not be empty.";
+        }
+        else if (markdown.Length > 200_000)
+        {
+            errors["markdown"] = "At most 200,000 characters.";
+        }
+
+        return errors;
+    }
+
+    /// <summary>Creates (id null) or updates a runbook; each save that changes something adds a version.</summary>
+    public async Task<Runbook> SaveAsync(int? id, string title, string markdown, string tags, CancellationToken cancellationToken = default)
+    {
+        var errors = Validate(title, markdown);
+        title = title.Trim();
+        if (errors.Count == 0 && await db.Runbooks.AnyAsync(r => r.Title == title && r.Id != (id ?? 0), cancellationToken))
+        {
+            errors["title"] = $"A runbook titled \"{title}\" exists already.";
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new AnalysisInputException(errors.First().Key, errors.First().Value);
+        }
+
+        db.ChangeTracker.Clear();
+        var by = await currentUser.NameAsync();
+        var now = time.GetUtcNow().UtcDateTime;
+        var normalizedTags = string.Join(",", SplitTags(tags));
+        Runbook runbook;
+        object? before = null;
+        if (id is { } existing)
+        {
+            runbook = await db.Runbooks.FirstAsync(r => r.Id == existing, cancellationToken);
+            if (runbook.Title == title && runbook.Markdown == markdown && runbook.Tags == normalizedTags)
+            {
+                return runbook;
+            }
+
+            before = Snapshot(runbook);
+            runbook.Version++;
+        }
+        else
+        {
+            runbook = new Runbook { Title = title, Markdown = markdown, UpdatedBy = by };
+            db.Runbooks.Add(runbook);
+        }
+
+        runbook.Title = title;
+        runbook.Markdown = markdown;
+        runbook.Tags = normalizedTags;
+        runbook.UpdatedAt = now;
+        runbook.UpdatedBy = by;
+        runbook.Versions.Add(new RunbookVersion { Version = runbook.Version, Title = title, Markdown = markdown, Tags = normalizedTags, At = now, By = by });
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(before is null ? AuditActions.Create : AuditActions.Update, EntityType, runbook.Id.ToString(), before, Snapshot(runbook), cancellationToken);
+        return runbook;
+    }
+
+    /// <summary>Line diff of two texts (older first): unchanged, inserted and deleted lines.</summary>
+    public static IReadOnlyList<DiffLine> Diff(string older, string newer)
+    {
+        var model = InlineDiffBuilder.Diff(older, newer, ignoreWhiteSpace: false);
+        return model.Lines.Select(l => new DiffLine(l.Type switch
+        {
+            ChangeType.Inserted => "added",
+            ChangeType.Deleted => "removed",
+            ChangeType.Modified => "changed",
+            _ => "same",
+        }, l.Text)).ToList();
+    }
+
+    private static object Snapshot(Runbook r) => new { r.Title, r.Tags, r.Version, MarkdownLength = r.Markdown.Length };
+}

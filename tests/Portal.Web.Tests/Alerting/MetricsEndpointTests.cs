@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Web.Tests.Infrastructure;
+
+namespace Portal.Web.Tests.Alerting;
+
+/// <summary>GET /metrics: valid Prometheus text (promtool) and scraped by a real Prometheus (Debian's package).</summary>
+public sealed class MetricsEndpointTests
+{
+    private const string Promtool = "/usr/bin/promtool";
+    private const string PrometheusBinary = "/usr/bin/prometheus";
+
+    [Fact]
+    public async Task Metrics_pass_promtool_check_and_carry_the_ml_names_labelled_by_model()
+    {
+        using var host = new AlertingTestHost();
+        var model = await host.ModelAsync("scraped");
+        await host.SeedTrafficAsync(model.Id, DateTimeOffset.UtcNow.AddMinutes(-10), 5, 0.1);
+        using var client = host.Factory.CreateClient(); // anonymous: Prometheus sends no key
+
+        var response = await client.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("ml_requests_total{model_name=\"scraped\"} 500", text);
+        Assert.Contains("ml_errors_total{model_name=\"scraped\"} 50", text);
+        Assert.Contains("ml_request_duration_seconds_bucket{model_name=\"scraped\",le=\"0.025\"} 500", text);
+        Assert.Contains("ml_prediction_confidence_count{model_name=\"scraped\"} 500", text);
+        Assert.Contains("ml_predictions_by_class{model_name=\"scraped\",class=\"1\"} 300", text);
+        Assert.Contains("# TYPE ml_data_drift_score gauge", text);
+        Assert.Contains("# TYPE ml_concept_drift_psi gauge", text);
+        Assert.Contains("# TYPE ml_model_accuracy gauge", text);
+        Assert.Contains("# TYPE ml_slo_compliance_percentage gauge", text);
+
+        // Counting is by delta: a second scrape with no new traffic reports the same totals.
+        Assert.Contains("ml_requests_total{model_name=\"scraped\"} 500", await client.GetStringAsync("/metrics"));
+
+        var (exit, output) = await RunAsync(RequireBinary(Promtool), ["check", "metrics"], text);
+        Assert.True(exit == 0, $"promtool check metrics failed ({exit}):\n{output}");
+    }
+
+    [Fact]
+    public async Task Metrics_can_require_an_api_key()
+    {
+        using var factory = new PortalFactory { Settings = { ["Portal:Metrics:RequireApiKey"] = "true" } };
+        using var anonymous = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+        using var keyed = factory.CreateApiClient();
+        Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_real_prometheus_scrapes_the_running_portal()
+    {
+        var prometheus = RequireBinary(PrometheusBinary);
+        var database = Path.Combine(Path.GetTempPath(), $"portal-prom-{Guid.NewGuid():N}.db");
+        var folder = Directory.CreateTempSubdirectory("portal-prometheus-");
+        var portal = new PortalProcess(database, "prom-test-admin-key");
+        try
+        {
+            await portal.StartAsync();
+            using var api = new HttpClient { BaseAddress = portal.BaseAddress };
+            api.DefaultRequestHeaders.Add("X-Api-Key", portal.ApiKey);
+            (await api.PutAsJsonAsync("/api/v1/models/prom-model", new { taskType = "binary" })).EnsureSuccessStatusCode();
+            var items = Enumerable.Range(0, 20).Select(i => new { predictionId = $"p{i}", prediction = 1, score = 0.9, latencyMs = 12.5 });
+            (await api.PostAsJsonAsync("/api/v1/models/prom-model/predictions", items)).EnsureSuccessStatusCode();
+
+            var port = HttpReceiver.FreePort();
+            var config = Path.Combine(folder.FullName, "prometheus.yml");
+            await File.WriteAllTextAsync(config, $"""
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: portal
+                    static_configs:
+                      - targets: ["127.0.0.1:{portal.Port}"]
+                """);
+            var start = new ProcessStartInfo(prometheus)
+            {
+                ArgumentList = { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder.FullName, "data")}", $"--web.listen-address=127.0.0.1:{port}" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var server = Process.Start(start)!;
+            var log = new System.Text.StringBuilder();
+            server.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+            server.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+            server.BeginErrorReadLine();
+            server.BeginOutputReadLine();
+            try
+            {
+                using var query = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
+                var deadline = DateTime.UtcNow.AddSeconds(90);
+                string? value = null;
+                while (DateTime.UtcNow < deadline && value is null)
+                {
+                    await Task.Delay(1000);
+                    try
+                    {
+                        var answer = await query.GetFromJsonAsync<JsonElement>("api/v1/query?query=ml_requests_total");
+                        var result = answer.GetProperty("data").GetProperty("result");
+                        if (result.GetArrayLength() > 0)
+                        {
+                            Assert.Equal("prom-model", result[0].GetProperty("metric").GetProperty("model_name").GetString());
+                            value = result[0].GetProperty("value")[1].GetString();
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // Prometheus is still starting.
+                    }
+                }
+
+                Assert.True(value is not null, $"Prometheus never scraped ml_requests_total. Its log:\n{log}\nPortal log:\n{portal.Log}");
+                Assert.Equal("20", value);
+                var targets = await query.GetFromJsonAsync<JsonElement>("api/v1/targets");
+                Assert.Equal("up", targets.GetProperty("data").GetProperty("activeTargets")[0].GetProperty("health").GetString());
+            }
+            finally
+            {
+                server.Kill();
+                await server.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            portal.Dispose();
+            folder.Delete(recursive: true);
+            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>Fails with a clear message when Debian's prometheus package is missing (bash .ci/test.sh installs it).</summary>
+    private static string RequireBinary(string path) =>
+        File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: install Debian's prometheus package (apt-get install prometheus), as .ci/test.sh does.");
+
+    private static async Task<(int Exit, string Output)> RunAsync(string file, string[] arguments, string input)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
+}
