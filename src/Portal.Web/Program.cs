@@ -3,6 +3,7 @@ using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Admin;
 using Portal.Web.Features.Analysis;
+using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Demo;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Models;
@@ -22,6 +23,7 @@ builder.Services.AddRealtime();
 builder.Services.AddPortalJobs(builder.Configuration);
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
+builder.Services.AddDashboards(builder.Configuration);
 
 var app = builder.Build();
 
@@ -40,6 +42,7 @@ app.MapAnalysisEndpoints();
 app.MapAdminEndpoints();
 app.MapIngestionEndpoints();
 app.MapModelEndpoints();
+app.MapRealtime();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();
