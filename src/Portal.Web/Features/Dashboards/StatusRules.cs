@@ -23,6 +23,9 @@ public static class StatusRules
     /// <summary>Fewest labelled predictions that make an accuracy figure meaningful.</summary>
     public const long MinLabelled = 30;
 
+    /// <summary>Room for rounding when a figure sits exactly on a limit (0.92 − 0.90 is 0.0200000000000000018).</summary>
+    private const double Tolerance = 1e-9;
+
     public const double ErrorRateAmber = 0.01;
     public const double ErrorRateRed = 0.05;
 
@@ -69,7 +72,7 @@ public static class StatusRules
         }
 
         var budget = Math.Max(1 - (target / 100), 1e-9);
-        return slow <= budget ? HealthLevel.Green : slow <= 2 * budget ? HealthLevel.Amber : HealthLevel.Red;
+        return slow <= budget + Tolerance ? HealthLevel.Green : slow <= (2 * budget) + Tolerance ? HealthLevel.Amber : HealthLevel.Red;
     }
 
     /// <summary>
@@ -87,7 +90,7 @@ public static class StatusRules
         if (targetPercent is { } target)
         {
             var gap = (target / 100) - value;
-            return gap <= 0 ? HealthLevel.Green : gap <= 0.05 ? HealthLevel.Amber : HealthLevel.Red;
+            return gap <= Tolerance ? HealthLevel.Green : gap <= 0.05 + Tolerance ? HealthLevel.Amber : HealthLevel.Red;
         }
 
         if (baseline is not { } before || baselineLabelled < MinLabelled)
@@ -96,7 +99,7 @@ public static class StatusRules
         }
 
         var drop = before - value;
-        return drop <= 0.02 ? HealthLevel.Green : drop <= 0.05 ? HealthLevel.Amber : HealthLevel.Red;
+        return drop <= 0.02 + Tolerance ? HealthLevel.Green : drop <= 0.05 + Tolerance ? HealthLevel.Amber : HealthLevel.Red;
     }
 
     /// <summary>
@@ -111,7 +114,7 @@ public static class StatusRules
         }
 
         var ratio = before <= 0 ? (value <= 0 ? 1 : double.PositiveInfinity) : value / before;
-        return ratio <= 1.1 ? HealthLevel.Green : ratio <= 1.25 ? HealthLevel.Amber : HealthLevel.Red;
+        return ratio <= 1.1 + Tolerance ? HealthLevel.Green : ratio <= 1.25 + Tolerance ? HealthLevel.Amber : HealthLevel.Red;
     }
 
     /// <summary>The latest drift run's severity: none/info green, warning amber, critical red; no run (or no verdict) unknown.</summary>
