@@ -41,3 +41,43 @@ public sealed class DashboardWindowTests
         Assert.Equal(range.FromMs - (7 * 86_400_000L), range.ShiftedBack(TimeSpan.FromDays(7)).FromMs);
     }
 }
+
+public sealed class LatencyBucketsReaderTests
+{
+    [Fact]
+    public void Reader_merges_exactly_what_the_rollup_json_holds()
+    {
+        var first = new Portal.Data.Rollups.LogHistogram();
+        foreach (var v in new[] { 0.0, 0.4, 12.5, 12.6, 300, -3 })
+        {
+            first.Add(v);
+        }
+
+        var second = new Portal.Data.Rollups.LogHistogram();
+        second.Add(12.5, 4);
+
+        var expected = new Portal.Data.Rollups.LogHistogram();
+        expected.Merge(first);
+        expected.Merge(second);
+        var merged = new Portal.Data.Rollups.LogHistogram();
+        LatencyBucketsReader.MergeInto(merged, first.ToJson());
+        LatencyBucketsReader.MergeInto(merged, second.ToJson());
+        LatencyBucketsReader.MergeInto(merged, "{}");
+        LatencyBucketsReader.MergeInto(merged, null);
+
+        Assert.Equal(expected.ToJson(), merged.ToJson());
+        Assert.Equal(1, merged.Zeros);
+        Assert.Equal(expected.Quantile(0.99), merged.Quantile(0.99));
+    }
+
+    [Fact]
+    public void Reader_accepts_whitespace_and_string_numbers_through_the_fallback()
+    {
+        var merged = new Portal.Data.Rollups.LogHistogram();
+        LatencyBucketsReader.MergeInto(merged, """ { "z" : 2 , "p" : { "10" : 3 } , "n" : { } } """);
+        LatencyBucketsReader.MergeInto(merged, """{"z":"1","p":{},"n":{}}""");
+
+        Assert.Equal(3, merged.Zeros);
+        Assert.Equal(3, merged.Positive[10]);
+    }
+}

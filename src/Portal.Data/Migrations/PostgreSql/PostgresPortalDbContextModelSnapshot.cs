@@ -830,6 +830,8 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.HasKey("ModelId", "Version", "MinuteMs");
 
+                    b.HasIndex("ModelId", "MinuteMs");
+
                     b.ToTable("PredictionRollups", (string)null);
                 });
 
@@ -876,6 +878,8 @@ namespace Portal.Data.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.HasKey("ModelId", "Version", "MinuteMs");
+
+                    b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("QualityRollups", (string)null);
                 });

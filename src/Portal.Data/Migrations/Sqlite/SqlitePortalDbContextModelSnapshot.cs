@@ -800,6 +800,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasKey("ModelId", "Version", "MinuteMs");
 
+                    b.HasIndex("ModelId", "MinuteMs");
+
                     b.ToTable("PredictionRollups", (string)null);
                 });
 
@@ -846,6 +848,8 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("ModelId", "Version", "MinuteMs");
+
+                    b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("QualityRollups", (string)null);
                 });

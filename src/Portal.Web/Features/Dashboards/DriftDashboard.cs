@@ -97,7 +97,7 @@ public sealed class DriftDashboard(IServiceScopeFactory scopes, TimeProvider tim
             .ToList();
         var counts = await db.PredictionRollups.Where(r => r.ModelId == model.Id && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs && (version == null || r.Version == version))
             .GroupBy(_ => 1).Select(g => new { Count = g.Sum(r => r.Count), Violations = g.Sum(r => r.SchemaViolations) })
-            .FirstOrDefaultAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken);
 
         return new DriftView(
             reference?.Version, reference?.RowCount ?? 0, latest is null ? null : Summary(latest), scores, latest is null, liveSpan,

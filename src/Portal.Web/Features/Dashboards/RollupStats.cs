@@ -95,10 +95,7 @@ public sealed class PredictionStats
         LatencyCount += r.LatencyCount;
         LatencySum += r.LatencySumMs;
         LatencyMax = Math.Max(LatencyMax, r.LatencyMaxMs);
-        if (r.LatencyBuckets is { } latency)
-        {
-            Latency.Merge(LogHistogram.FromJson(latency));
-        }
+        LatencyBucketsReader.MergeInto(Latency, r.LatencyBuckets);
 
         ScoreCount += r.ScoreCount;
         ScoreSum += r.ScoreSum;
@@ -328,7 +325,7 @@ public static class RollupQueries
                 LabelSum = g.Sum(r => r.LabelSum),
                 LabelSumSq = g.Sum(r => r.LabelSumSq),
             })
-            .FirstOrDefaultAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken);
         var stats = new QualityStats();
         if (sums is not null)
         {
