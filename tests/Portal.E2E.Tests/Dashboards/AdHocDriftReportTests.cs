@@ -28,6 +28,7 @@ public sealed class AdHocDriftReportTests(PortalServerFixture portal)
         await page.WaitForFunctionAsync("expected => document.querySelector('#distribution h6').textContent.startsWith(expected)", column + ":");
         Assert.NotEqual(before, await title.InnerTextAsync());
         await page.Locator("#drift-distribution .main-svg").First.WaitForAsync();
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");   // the app bar is fixed: a full-page shot from the top keeps it there
         await PortalServerFixture.ScreenshotAsync(page, "adhoc-drift-report");
     }
 }

@@ -52,13 +52,27 @@ public sealed class DriftDashboard(IServiceScopeFactory scopes, TimeProvider tim
     /// <summary>Sketches of at most this much of the window feed the live estimate and the distribution overlay.</summary>
     public static readonly TimeSpan MaxSketchSpan = TimeSpan.FromHours(24);
 
-    public async Task<DriftView> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
+    /// <summary>How often new predictions may recompute the live estimate (it reads every sketch of up to 24 h).</summary>
+    public static readonly TimeSpan LiveEstimateInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Everything, or — given the <paramref name="previous"/> view and <paramref name="dataQualityOnly"/> — only the
+    /// window's data quality and counts, keeping the previous runs and scores (new predictions do not change a stored run).
+    /// </summary>
+    public async Task<DriftView> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default,
+        DriftView? previous = null, bool dataQualityOnly = false)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var now = time.GetUtcNow();
         var range = window.At(now);
         var reference = await ReferenceUpload.Current(db, model.Id).Include(d => d.Columns).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+
+        if (dataQualityOnly && previous is not null)
+        {
+            var (rows, predictions, violations) = await DataQualityAsync(db, model, range, version, cancellationToken);
+            return previous with { DataQuality = rows, Predictions = predictions, SchemaViolations = violations };
+        }
 
         var runs = db.DriftRuns.AsNoTracking().Where(r => r.ModelId == model.Id && r.ModelVersion == version);
         var latest = await runs.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
@@ -79,13 +93,22 @@ public sealed class DriftDashboard(IServiceScopeFactory scopes, TimeProvider tim
             scores = reference is null ? [] : await LiveScoresAsync(db, model, reference, TimeRange.Create(now - liveSpan, now, TimeSpan.FromMinutes(1)), cancellationToken);
         }
 
+        var (dataQuality, count, schemaViolations) = await DataQualityAsync(db, model, range, version, cancellationToken);
+        return new DriftView(
+            reference?.Version, reference?.RowCount ?? 0, latest is null ? null : Summary(latest), scores, latest is null, liveSpan,
+            History(inWindow, results), dataQuality, count, schemaViolations);
+    }
+
+    private static async Task<(List<DataQualityRow> Rows, long Predictions, long SchemaViolations)> DataQualityAsync(
+        PortalDbContext db, ModelHeader model, TimeRange range, string? version, CancellationToken cancellationToken)
+    {
         var quality = await db.FeatureRollups.AsNoTracking()
             .Where(r => r.ModelId == model.Id && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs)
             .GroupBy(r => new { r.Feature, r.Type })
             .Select(g => new { g.Key.Feature, g.Key.Type, Count = g.Sum(r => r.Count), Missing = g.Sum(r => r.Missing), OutOfRange = g.Sum(r => r.OutOfRange), NewCategories = g.Sum(r => r.NewCategories) })
             .ToListAsync(cancellationToken);
         var order = model.Features.Select(f => f.Name).ToList();
-        var dataQuality = quality.GroupBy(q => q.Feature)
+        var rows = quality.GroupBy(q => q.Feature)
             .Select(g =>
             {
                 var schema = model.Features.FirstOrDefault(f => f.Name == g.Key);
@@ -98,10 +121,7 @@ public sealed class DriftDashboard(IServiceScopeFactory scopes, TimeProvider tim
         var counts = await db.PredictionRollups.Where(r => r.ModelId == model.Id && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs && (version == null || r.Version == version))
             .GroupBy(_ => 1).Select(g => new { Count = g.Sum(r => r.Count), Violations = g.Sum(r => r.SchemaViolations) })
             .SingleOrDefaultAsync(cancellationToken);
-
-        return new DriftView(
-            reference?.Version, reference?.RowCount ?? 0, latest is null ? null : Summary(latest), scores, latest is null, liveSpan,
-            History(inWindow, results), dataQuality, counts?.Count ?? 0, counts?.Violations ?? 0);
+        return (rows, counts?.Count ?? 0, counts?.Violations ?? 0);
     }
 
     /// <summary>Reference (current reference dataset's sketch) vs the window's rollup sketches of one feature.</summary>
