@@ -156,6 +156,42 @@ public sealed class DashboardDataTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Drift_view_estimates_live_psi_against_the_reference_and_new_predictions_refresh_only_data_quality()
+    {
+        await CreateModelAsync(client, "live-drift");
+        using (var reference = await client.PutAsync("/api/v1/models/live-drift/reference", new StringContent(
+            "amount,country\n" + string.Join("\n", Enumerable.Range(0, 200).Select(i => $"{10 + (i % 20)},{(i % 2 == 0 ? "DE" : "FR")}")), System.Text.Encoding.UTF8, "text/csv")))
+        {
+            Assert.True(reference.IsSuccessStatusCode, await reference.Content.ReadAsStringAsync());
+        }
+
+        await PostOkAsync(client, "/api/v1/models/live-drift/predictions", Predictions(0, 20, errors: 0));   // amount 10, country DE
+        var model = (await factory.Services.GetRequiredService<ModelDirectory>().FindAsync("live-drift"))!;
+        var dashboard = factory.Services.GetRequiredService<DriftDashboard>();
+
+        var view = await dashboard.LoadAsync(model, DashboardWindow.Default, null);
+
+        Assert.True(view.ScoresAreLive);
+        Assert.Equal(1, view.ReferenceVersion);
+        Assert.Equal(["amount", "country"], view.Scores.Select(s => s.Feature));
+        Assert.All(view.Scores, s => Assert.Equal("psi", s.Test));
+        Assert.True(view.Scores.Single(s => s.Feature == "amount").Drifted);
+        Assert.Equal(20, view.Predictions);
+
+        await PostOkAsync(client, "/api/v1/models/live-drift/predictions", Predictions(20, 5, errors: 0));
+        var refreshed = await dashboard.LoadAsync(model, DashboardWindow.Default, null, previous: view, dataQualityOnly: true);
+
+        Assert.Equal(25, refreshed.Predictions);
+        Assert.Equal(25, refreshed.DataQuality.Single(r => r.Feature == "amount").Count);
+        Assert.Same(view.Scores, refreshed.Scores);
+
+        var overlay = await dashboard.LoadDistributionAsync(model, "country", DashboardWindow.Default);
+        Assert.Equal(["DE", "FR"], overlay!.Labels);
+        Assert.Equal([0.5, 0.5], overlay.Reference);
+        Assert.Equal([1.0, 0.0], overlay.Current);
+    }
+
+    [Fact]
     public async Task Quality_view_has_rolling_metrics_and_label_coverage_per_point()
     {
         await CreateModelAsync(client, "labelled");
