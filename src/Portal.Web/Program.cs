@@ -4,6 +4,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.Admin;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Analysis;
+using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Demo;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Metrics;
@@ -27,6 +28,7 @@ builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddAlerting(builder.Configuration);
 builder.Services.AddPortalMetrics(builder.Configuration);
+builder.Services.AddDashboards(builder.Configuration);
 
 var app = builder.Build();
 
@@ -47,6 +49,7 @@ app.MapIngestionEndpoints();
 app.MapModelEndpoints();
 app.MapAlertingEndpoints();
 app.MapPortalMetrics();
+app.MapRealtime();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();

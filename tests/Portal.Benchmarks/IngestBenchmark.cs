@@ -22,7 +22,7 @@ namespace Portal.Benchmarks;
 public static class IngestBenchmark
 {
     private const int BatchSize = 1_000;
-    private const string Key = "bench-admin-key";
+    internal const string Key = "bench-admin-key";
     private const string Model = "bench";
     private const int Templates = 32;
 
@@ -339,7 +339,7 @@ public static class IngestBenchmark
         return result;
     }
 
-    private static Process StartPortal(string database, int port)
+    internal static Process StartPortal(string database, int port)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Portal.Web.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -371,7 +371,7 @@ public static class IngestBenchmark
         }
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http, Process server)
+    internal static async Task WaitHealthyAsync(HttpClient http, Process server)
     {
         for (var i = 0; i < 300; i++)
         {
@@ -416,14 +416,14 @@ public static class IngestBenchmark
         return (long)command.ExecuteScalar()!;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static int Option(string[] args, string name, int defaultValue)
+    internal static int Option(string[] args, string name, int defaultValue)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : defaultValue;

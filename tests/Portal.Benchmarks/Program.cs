@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "drift" => DriftReportBenchmark.Run(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    "health" => await HealthBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -16,5 +17,7 @@ static int Usage()
     Console.Error.WriteLine("         20-feature drift report, 100k x 100k rows, against SciPy on the same data in the same run");
     Console.Error.WriteLine("  ingest [--seconds 30] [--half-seconds 15] [--concurrency 4] [--baseline-rows 400000]");
     Console.Error.WriteLine("         batches of 1,000 predictions over loopback HTTP against the real portal; see docs/BENCHMARKS.md");
+    Console.Error.WriteLine("  health [--predictions 10000000] [--days 8] [--versions 2] [--raw-hours 24] [--runs 20]");
+    Console.Error.WriteLine("         health tab data load on rollups of 10M predictions vs the same aggregates from raw rows, and the page over HTTP");
     return 2;
 }

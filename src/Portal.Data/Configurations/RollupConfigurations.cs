@@ -10,6 +10,8 @@ public sealed class PredictionRollupConfiguration : IEntityTypeConfiguration<Pre
     {
         builder.ToTable("PredictionRollups");
         builder.HasKey(r => new { r.ModelId, r.Version, r.MinuteMs });
+        // Dashboards read a model's time range across all versions; the key alone would scan every version's history.
+        builder.HasIndex(r => new { r.ModelId, r.MinuteMs });
         builder.Property(r => r.Version).HasMaxLength(ModelVersion.VersionMaxLength);
     }
 }
@@ -32,6 +34,7 @@ public sealed class QualityRollupConfiguration : IEntityTypeConfiguration<Qualit
     {
         builder.ToTable("QualityRollups");
         builder.HasKey(r => new { r.ModelId, r.Version, r.MinuteMs });
+        builder.HasIndex(r => new { r.ModelId, r.MinuteMs });
         builder.Property(r => r.Version).HasMaxLength(ModelVersion.VersionMaxLength);
     }
 }

@@ -43,6 +43,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Portal:Bootstrap:ApiKey", ApiKey);
         builder.UseSetting("Portal:Limits:AnalysisMaxBodyBytes", AnalysisMaxBodyBytes.ToString());
         builder.UseSetting("Portal:Demo:Enabled", "false");
+        builder.UseSetting("Portal:Resources:SelfSampleSeconds", "0");
         if (ApiKeyFailuresPerMinute is { } failures)
         {
             builder.UseSetting("Portal:Auth:ApiKeyFailuresPerMinute", failures.ToString());

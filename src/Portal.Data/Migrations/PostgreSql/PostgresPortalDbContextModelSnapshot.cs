@@ -1425,6 +1425,8 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.HasKey("ModelId", "Version", "MinuteMs");
 
+                    b.HasIndex("ModelId", "MinuteMs");
+
                     b.ToTable("PredictionRollups", (string)null);
                 });
 
@@ -1471,6 +1473,8 @@ namespace Portal.Data.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.HasKey("ModelId", "Version", "MinuteMs");
+
+                    b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("QualityRollups", (string)null);
                 });

@@ -1369,6 +1369,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasKey("ModelId", "Version", "MinuteMs");
 
+                    b.HasIndex("ModelId", "MinuteMs");
+
                     b.ToTable("PredictionRollups", (string)null);
                 });
 
@@ -1415,6 +1417,8 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("ModelId", "Version", "MinuteMs");
+
+                    b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("QualityRollups", (string)null);
                 });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Portal.Analysis.Drift;
+using Portal.Data.Rollups;
 
 namespace Portal.Web.Features.Drift;
 
@@ -16,23 +17,29 @@ public static class DriftCharts
     /// Puts p-value tests and distance tests on one scale: log(p)/log(threshold) for p-values, score/threshold for distances.
     /// Columns without a verdict get strength 0.
     /// </summary>
-    public static IReadOnlyList<ColumnStrength> Strengths(DriftReport report)
+    public static IReadOnlyList<ColumnStrength> Strengths(DriftReport report) =>
+        Strengths(report.ColumnResults.Select(c => (c.Column, c.Test, c.Score, c.Threshold, c.Drifted)));
+
+    /// <summary>The same scale for stored results (column, test, score, threshold, drifted), e.g. a drift job run's features.</summary>
+    public static IReadOnlyList<ColumnStrength> Strengths(IEnumerable<(string Column, string Test, double? Score, double Threshold, bool Drifted)> results)
     {
-        var bars = new List<ColumnStrength>(report.ColumnResults.Count);
-        foreach (var c in report.ColumnResults)
+        var bars = new List<ColumnStrength>();
+        foreach (var (column, test, score, threshold, drifted) in results)
         {
-            var strength = c.Score switch
-            {
-                null => 0,
-                double p when DriftTestIds.IsPValueTest(c.Test) => Math.Log(Math.Max(p, 1e-300)) / Math.Log(c.Threshold),
-                double d => d / c.Threshold,
-            };
-            var score = c.Score is { } s ? s.ToString("G4", CultureInfo.InvariantCulture) : "no verdict";
-            bars.Add(new ColumnStrength(c.Column, strength, c.Drifted, $"{c.Column}: {c.Test} = {score} (threshold {c.Threshold.ToString(CultureInfo.InvariantCulture)})"));
+            var text = score is { } s ? s.ToString("G4", CultureInfo.InvariantCulture) : "no verdict";
+            bars.Add(new ColumnStrength(column, Strength(test, score, threshold) ?? 0, drifted, $"{column}: {test} = {text} (threshold {threshold.ToString(CultureInfo.InvariantCulture)})"));
         }
 
         return bars;
     }
+
+    /// <summary>log(p)/log(threshold) for p-value tests, score/threshold for distances; null without a score.</summary>
+    public static double? Strength(string test, double? score, double threshold) => score switch
+    {
+        null => null,
+        double p when DriftTestIds.IsPValueTest(test) => Math.Log(Math.Max(p, 1e-300)) / Math.Log(threshold),
+        double d => d / threshold,
+    };
 
     /// <summary>Equal-width bins over both samples for numbers; the most frequent categories otherwise.</summary>
     public static Distribution Overlay(ColumnSample reference, ColumnSample current, int maxBins = 30)
@@ -40,6 +47,59 @@ public static class DriftCharts
         return reference.Type == ColumnType.Numerical
             ? NumericOverlay(reference.SortedNumbers, current.SortedNumbers, maxBins)
             : CategoryOverlay(reference.Categories, current.Categories, maxBins);
+    }
+
+    /// <summary>
+    /// Reference vs current from sketches (log-bucket histograms): each bucket's count goes to the equal-width bin of
+    /// its representative value (±2 % relative), over the range both sketches span.
+    /// </summary>
+    public static Distribution Overlay(LogHistogram reference, LogHistogram current, int maxBins = 30)
+    {
+        var referenceBuckets = reference.Buckets().ToList();
+        var currentBuckets = current.Buckets().ToList();
+        var values = referenceBuckets.Concat(currentBuckets).Select(b => b.Value).ToList();
+        if (values.Count == 0)
+        {
+            return new Distribution([], [], []);
+        }
+
+        double min = values.Min(), max = values.Max();
+        if (max == min)
+        {
+            return new Distribution([Format(min)], [referenceBuckets.Count > 0 ? 1 : 0], [currentBuckets.Count > 0 ? 1 : 0]);
+        }
+
+        var width = (max - min) / maxBins;
+        var labels = Enumerable.Range(0, maxBins).Select(b => Format(min + ((b + 0.5) * width))).ToArray();
+        return new Distribution(labels, BucketShares(referenceBuckets, min, width, maxBins), BucketShares(currentBuckets, min, width, maxBins));
+    }
+
+    /// <summary>Reference vs current category counts (top-k sketches), the most frequent categories first.</summary>
+    public static Distribution Overlay(Dictionary<string, long> reference, Dictionary<string, long> current, int top = 30)
+    {
+        double refTotal = reference.Values.Sum(), curTotal = current.Values.Sum();
+        var labels = reference.Keys.Union(current.Keys)
+            .OrderByDescending(k => (refTotal > 0 ? reference.GetValueOrDefault(k) / refTotal : 0) + (curTotal > 0 ? current.GetValueOrDefault(k) / curTotal : 0))
+            .ThenBy(k => k, StringComparer.Ordinal)
+            .Take(top)
+            .ToArray();
+        return new Distribution(
+            labels,
+            labels.Select(k => refTotal > 0 ? reference.GetValueOrDefault(k) / refTotal : 0).ToArray(),
+            labels.Select(k => curTotal > 0 ? current.GetValueOrDefault(k) / curTotal : 0).ToArray(),
+            Categorical: true);
+    }
+
+    private static double[] BucketShares(List<(double Value, long Count)> buckets, double min, double width, int bins)
+    {
+        var shares = new double[bins];
+        double total = buckets.Sum(b => b.Count);
+        foreach (var (value, count) in buckets)
+        {
+            shares[Math.Min(bins - 1, (int)((value - min) / width))] += count / total;
+        }
+
+        return shares;
     }
 
     private static Distribution NumericOverlay(double[] reference, double[] current, int bins)

@@ -4,6 +4,15 @@ using Portal.Web.Features.Ingestion.Storage;
 
 namespace Portal.Web.Features.Ingestion;
 
+/// <summary>One model's kind of new data in a commit (see <see cref="IngestionWriter.Committed"/>).</summary>
+public sealed record CommittedChange(string Model, string What)
+{
+    public const string Predictions = "predictions";
+    public const string Labels = "labels";
+    public const string Resources = "resources";
+    public const string AnyModel = "*";
+}
+
 /// <summary>
 /// The single background writer. It takes every request queued so far (up to
 /// <see cref="IngestionOptions.MaxItemsPerCommit"/> items), writes their rows and rollups in one transaction
@@ -20,8 +29,11 @@ public sealed class IngestionWriter(
 {
     private readonly int maxItemsPerCommit = options.Value.MaxItemsPerCommit;
 
-    /// <summary>Raised after each commit with the names of the models that got new data.</summary>
-    public event Action<IReadOnlyCollection<string>>? Committed;
+    /// <summary>
+    /// Raised after each commit with what got new data: (model, "predictions" | "labels" | "resources"); resources of a
+    /// host that named no model come as model "*".
+    /// </summary>
+    public event Action<IReadOnlyCollection<CommittedChange>>? Committed;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(RunAsync, CancellationToken.None);
 
@@ -93,7 +105,7 @@ public sealed class IngestionWriter(
 
         try
         {
-            Committed?.Invoke(group.Select(ModelName).OfType<string>().Distinct().ToList());
+            Committed?.Invoke(group.SelectMany(Changes).Distinct().ToList());
         }
         catch (Exception e)
         {
@@ -101,11 +113,12 @@ public sealed class IngestionWriter(
         }
     }
 
-    private static string? ModelName(WriteRequest request) => request switch
+    private static IEnumerable<CommittedChange> Changes(WriteRequest request) => request switch
     {
-        PredictionWrite p => p.Model.Name,
-        FeedbackWrite f => f.Model.Name,
-        _ => null,
+        PredictionWrite p => [new CommittedChange(p.Model.Name, CommittedChange.Predictions)],
+        FeedbackWrite f => [new CommittedChange(f.Model.Name, CommittedChange.Labels)],
+        ResourceWrite r => r.Items.Select(i => new CommittedChange(i.Model?.Name ?? CommittedChange.AnyModel, CommittedChange.Resources)),
+        _ => [],
     };
 
     private WriteResult[] Write(List<WriteRequest> group)

@@ -96,5 +96,6 @@ public static class AuthenticationServiceCollectionExtensions
         return Task.CompletedTask;
     }
 
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    /// <summary>REST endpoints and SignalR hubs answer 401/403 instead of redirecting to the sign-in page.</summary>
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs");
 }

@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Data.Entities.Jobs;
+
+namespace Portal.Web.Features.Dashboards;
+
+/// <summary>What a model page needs to know about the model itself.</summary>
+public sealed record ModelHeader(
+    int Id, string Name, ModelTaskType TaskType, string? Description, string? Owner,
+    IReadOnlyList<string> Versions, IReadOnlyList<ModelFeature> Features)
+{
+    public bool IsClassifier => TaskType != ModelTaskType.Regression;
+
+    public string Task => TaskType.ToString().ToLowerInvariant();
+}
+
+/// <summary>One row of the models list: status colour from the worst active signal, and the last hour's traffic.</summary>
+public sealed record ModelListItem(
+    string Name, ModelTaskType TaskType, string? Description, string? Owner, HealthLevel Status, string StatusReason,
+    long PredictionsLastHour, double[] Traffic);
+
+/// <summary>The models list and model headers, read from the model tables and the last hour of rollups.</summary>
+public sealed class ModelDirectory(IServiceScopeFactory scopes, TimeProvider time)
+{
+    /// <summary>Window of the list's status and sparkline.</summary>
+    public static readonly DashboardWindow ListWindow = DashboardWindow.Default;
+
+    public async Task<ModelHeader?> FindAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var model = await db.Models.AsNoTracking().Include(m => m.Features).Include(m => m.Versions).AsSplitQuery()
+            .FirstOrDefaultAsync(m => m.Name == name, cancellationToken);
+        if (model is null)
+        {
+            return null;
+        }
+
+        var rolledVersions = await db.PredictionRollups.Where(r => r.ModelId == model.Id && r.Version != "")
+            .Select(r => r.Version).Distinct().ToListAsync(cancellationToken);
+        var versions = model.Versions.OrderBy(v => v.CreatedAt).Select(v => v.Version)
+            .Concat(rolledVersions.Order(StringComparer.Ordinal)).Distinct().ToList();
+        return new ModelHeader(model.Id, model.Name, model.TaskType, model.Description, model.Owner, versions,
+            [.. model.Features.OrderBy(f => f.Ordinal)]);
+    }
+
+    public async Task<IReadOnlyList<ModelListItem>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var models = await db.Models.AsNoTracking().OrderBy(m => m.Name).ToListAsync(cancellationToken);
+        var range = ListWindow.At(time.GetUtcNow());
+        var lastWeek = range.ShiftedBack(TimeSpan.FromDays(7));
+        var rows = await db.PredictionRollups.AsNoTracking().Where(r => r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs)
+            .Select(r => new { r.ModelId, Row = new PredictionRow(
+                r.Version, r.MinuteMs, r.Count, r.Errors, r.SchemaViolations, r.LatencyCount, r.LatencySumMs, r.LatencyMaxMs, r.LatencyBuckets,
+                r.ScoreCount, r.ScoreSum, null, null, r.LowConfidence, r.ValueCount, r.ValueSum, r.ValueSumSq) })
+            .ToListAsync(cancellationToken);
+        var lastWeekCounts = await db.PredictionRollups.Where(r => r.MinuteMs >= lastWeek.FromMs && r.MinuteMs <= lastWeek.ToMs)
+            .GroupBy(r => r.ModelId).Select(g => new { ModelId = g.Key, Count = g.Sum(r => r.Count) })
+            .ToDictionaryAsync(x => x.ModelId, x => x.Count, cancellationToken);
+        var latestDrift = await LatestDriftSeveritiesAsync(db, cancellationToken);
+        var latencySlos = await db.SloDefinitions.AsNoTracking().Where(s => s.Enabled && s.Kind == SloKind.Latency && s.LatencyBoundMs != null)
+            .ToListAsync(cancellationToken);
+
+        var byModel = rows.ToLookup(r => r.ModelId, r => r.Row);
+        var items = new List<ModelListItem>(models.Count);
+        foreach (var model in models)
+        {
+            var stats = RollupQueries.Bucket(range, byModel[model.Id]);
+            var slo = latencySlos.FirstOrDefault(s => s.ModelId == model.Id);
+            var signals = new List<(HealthLevel Level, string Reason)>
+            {
+                (StatusRules.Traffic(stats.Total.Count, lastWeekCounts.GetValueOrDefault(model.Id)), "traffic vs last week"),
+                (StatusRules.ErrorRate(stats.Total.Errors, stats.Total.Count), "error rate"),
+                (StatusRules.Latency(slo is null ? null : stats.Total.ShareAbove(slo.LatencyBoundMs!.Value), slo?.TargetPercent), "latency SLO"),
+                (StatusRules.Drift(latestDrift.TryGetValue(model.Id, out var severity) ? severity : null), "drift"),
+            };
+            var worst = StatusRules.Worst(signals.Select(s => s.Level));
+            var reason = worst == HealthLevel.Unknown
+                ? (stats.Total.Count == 0 ? "no traffic in the last hour" : "nothing to judge by yet")
+                : string.Join(", ", signals.Where(s => s.Level == worst).Select(s => s.Reason));
+            items.Add(new ModelListItem(model.Name, model.TaskType, model.Description, model.Owner, worst, reason,
+                stats.Total.Count, [.. stats.Buckets.Select(b => (double)b.Count)]));
+        }
+
+        return items;
+    }
+
+    /// <summary>Severity of each model's latest drift run that gave a verdict.</summary>
+    internal static async Task<Dictionary<int, DriftSeverity>> LatestDriftSeveritiesAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var latest = await db.DriftRuns.AsNoTracking().Where(r => r.HasVerdict)
+            .GroupBy(r => r.ModelId).Select(g => g.Max(r => r.Id)).ToListAsync(cancellationToken);
+        return await db.DriftRuns.AsNoTracking().Where(r => latest.Contains(r.Id))
+            .ToDictionaryAsync(r => r.ModelId, r => r.Severity, cancellationToken);
+    }
+}

@@ -1,0 +1,127 @@
+using Bunit;
+using MudBlazor.Services;
+using Portal.Web.Features.Dashboards;
+
+namespace Portal.Web.Tests.Dashboards;
+
+/// <summary>The health cards: what they say for given figures (mapping) and how a card renders its level (bUnit).</summary>
+public sealed class CardsTests : IAsyncLifetime
+{
+    private readonly BunitContext context = new();
+
+    public CardsTests()
+    {
+        context.Services.AddMudServices();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await context.DisposeAsync();
+
+    [Fact]
+    public void Traffic_card_shows_rate_count_and_the_change_against_last_week()
+    {
+        var card = HealthCards.Traffic(Traffic(predictions: 1800, lastWeek: 1200, minutes: 60), DashboardWindow.Default);
+
+        Assert.Equal("30/min", card.Value);
+        Assert.Equal("1,800 predictions in 1 hour", card.Detail);
+        Assert.Equal("same time last week 20/min (+50%)", card.Note);
+        Assert.Equal(HealthLevel.Green, card.Level);
+    }
+
+    [Fact]
+    public void Traffic_card_without_last_week_says_there_is_nothing_to_compare()
+    {
+        var card = HealthCards.Traffic(Traffic(predictions: 5, lastWeek: 0, minutes: 60), DashboardWindow.Default);
+
+        Assert.Equal("0.08/min", card.Value);
+        Assert.Contains("no traffic at the same time last week", card.Note);
+        Assert.Equal(HealthLevel.Unknown, card.Level);
+    }
+
+    [Fact]
+    public void Latency_card_states_the_histogram_error_and_the_slo()
+    {
+        var traffic = Traffic(100, 100, 60) with
+        {
+            P50 = 12.3, P95 = 48.2, P99 = 151, LatencyCount = 100,
+            Slo = new LatencySlo("p99 fast", 300, 99, 99.62, 0.4), SlowShare = 0.004, LatencyLevel = HealthLevel.Green,
+        };
+
+        var card = HealthCards.Latency(traffic);
+
+        Assert.Equal("p95 48.2 ms", card.Value);
+        Assert.Equal("p50 12.3 ms · p99 151 ms (±2 %)", card.Detail);
+        Assert.Equal("SLO p99 fast: 99 % within 300 ms; 99.6 % within in this window, 99.62 % over the SLO window", card.Note);
+    }
+
+    [Fact]
+    public void Latency_card_without_slo_shows_percentiles_and_says_how_to_get_a_colour()
+    {
+        var card = HealthCards.Latency(Traffic(100, 100, 60) with { P50 = 5, P95 = 9, P99 = 20, LatencyCount = 100 });
+
+        Assert.Contains("no latency SLO", card.Note);
+        Assert.Equal(HealthLevel.Unknown, card.Level);
+    }
+
+    [Fact]
+    public void Accuracy_card_shows_coverage_and_the_7_day_baseline()
+    {
+        var accuracy = new AccuracyHealth(false, 60, 120, 50 / 60.0, 0.9, 500, null, HealthLevel.Red, [], [], []);
+
+        var card = HealthCards.Accuracy(accuracy);
+
+        Assert.Equal("83.3 %", card.Value);
+        Assert.Equal("60 labelled (50 % of predictions)", card.Detail);
+        Assert.Equal("previous 7 days 90.0 %", card.Note);
+    }
+
+    [Theory]
+    [InlineData(HealthLevel.Green, "healthy")]
+    [InlineData(HealthLevel.Amber, "warning")]
+    [InlineData(HealthLevel.Red, "critical")]
+    [InlineData(HealthLevel.Unknown, "no verdict")]
+    public void Status_card_renders_its_level_as_colour_class_and_as_text(HealthLevel level, string text)
+    {
+        var cut = context.Render<StatusCard>(p => p.Add(c => c.Card, new StatusCardModel("card-x", "Error rate", "0.50 %", "5 of 1,000 failed", "note", level)));
+
+        var card = cut.Find("[data-testid=card-x]");
+        Assert.Contains($"portal-status-{level.ToString().ToLowerInvariant()}", card.ClassList);
+        Assert.Equal(text, cut.Find(".portal-status-label").TextContent);
+        Assert.Equal("0.50 %", cut.Find("[data-testid=card-x-value]").TextContent);
+        Assert.Equal("5 of 1,000 failed", cut.Find("[data-testid=card-x-detail]").TextContent);
+    }
+
+    [Fact]
+    public void Active_alerts_panel_says_so_when_there_are_none_and_lists_critical_first()
+    {
+        var empty = context.Render<ActiveAlertsPanel>();
+        Assert.Contains("No active alerts", empty.Markup);
+
+        var since = new DateTime(2026, 11, 24, 9, 30, 0, DateTimeKind.Utc);
+        var cut = context.Render<ActiveAlertsPanel>(p => p.Add(c => c.Items,
+        [
+            new ActiveAlertsPanel.Item("Latency p99 over 300 ms", "warning", since),
+            new ActiveAlertsPanel.Item("Error rate over 5 %", "critical", since.AddMinutes(5)),
+        ]));
+
+        var rows = cut.FindAll("tr");
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("Error rate over 5 %", rows[0].TextContent);
+        Assert.Contains("since 2026-11-24 09:30 UTC", rows[1].TextContent);
+        Assert.DoesNotContain("No active alerts", cut.Markup);
+    }
+
+    [Fact]
+    public void Sparkline_draws_a_polyline_scaled_to_the_largest_value()
+    {
+        Assert.Equal("0,27 50,14 100,1", DashboardCharts.SparklinePoints([0, 5, 10], 100, 28));
+        var cut = context.Render<Sparkline>(p => p.Add(s => s.Values, [0.0, 0.0]));
+        Assert.Empty(cut.FindAll("polyline"));   // no traffic: a flat base line instead
+    }
+
+    internal static TrafficHealth Traffic(long predictions, long lastWeek, double minutes) => new(
+        predictions, lastWeek, predictions / minutes, lastWeek / minutes, 0, predictions > 0 ? 0 : null, 0, null, null, null, null, null, null,
+        Portal.Web.Features.Dashboards.StatusRules.Traffic(predictions, lastWeek), HealthLevel.Unknown, HealthLevel.Unknown, [], [], [], [], [], [], []);
+}

@@ -1,0 +1,201 @@
+using Bunit;
+using MudBlazor.Services;
+using Portal.Data.Rollups;
+using Portal.Web.Components.Charts;
+using Portal.Web.Features.Dashboards;
+using Portal.Web.Features.Drift;
+
+namespace Portal.Web.Tests.Dashboards;
+
+/// <summary>Data → chart mapping of the dashboards, and the chart components' redraw rule (bUnit).</summary>
+public sealed class DashboardChartsTests : IAsyncLifetime
+{
+    private static readonly DateTime T0 = new(2026, 11, 24, 10, 0, 0, DateTimeKind.Utc);
+    private readonly BunitContext context = new();
+
+    public DashboardChartsTests()
+    {
+        context.Services.AddMudServices();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await context.DisposeAsync();
+
+    [Fact]
+    public void Requests_chart_overlays_last_week_dashed()
+    {
+        var traffic = CardsTests.Traffic(30, 20, 2) with { Times = [T0, T0.AddMinutes(1)], Requests = [10, 20], LastWeekRequests = [5, 15] };
+
+        var figure = DashboardCharts.Requests(traffic);
+
+        Assert.Equal([T0, T0.AddMinutes(1)], figure.Times);
+        Assert.Equal([10.0, 20.0], figure.Series[0].Values);
+        Assert.Equal([5.0, 15.0], figure.Series[1].Values);
+        Assert.Equal(SeriesStyle.DashedLine, figure.Series[1].Style);
+    }
+
+    [Fact]
+    public void Latency_chart_has_three_percentiles_and_the_slo_bound_as_threshold()
+    {
+        var traffic = CardsTests.Traffic(30, 20, 2) with { Times = [T0], P50s = [5], P95s = [9], P99s = [null], Slo = new LatencySlo("fast", 250, 99, null, null) };
+
+        var figure = DashboardCharts.Latency(traffic);
+
+        Assert.Equal(["p50", "p95", "p99"], figure.Series.Select(s => s.Name));
+        Assert.Equal([null], figure.Series[2].Values);
+        Assert.Equal(250, figure.Threshold);
+        Assert.Equal("SLO bound 250 ms", figure.ThresholdLabel);
+    }
+
+    [Fact]
+    public void Confusion_matrix_puts_actual_in_rows_and_predicted_in_columns_with_shares()
+    {
+        var stats = new QualityStats();
+        stats.Add(new Portal.Data.Entities.QualityRollup { Version = "", Labelled = 10, TruePositives = 4, FalseNegatives = 1, FalsePositives = 2, TrueNegatives = 3 });
+
+        var figure = DashboardCharts.ConfusionMatrix(stats);
+
+        Assert.Equal(["actual 1", "actual 0"], figure.Y);
+        Assert.Equal(["predicted 1", "predicted 0"], figure.X);
+        Assert.Equal([4.0, 1.0], figure.Z[0]);
+        Assert.Equal([2.0, 3.0], figure.Z[1]);
+        Assert.Equal("4 (40%)", figure.Text![0][0].Replace(" %", "%"));
+    }
+
+    [Fact]
+    public void Confidence_histogram_gives_shares_of_the_scored_predictions_per_bin()
+    {
+        var view = Quality(scoreBins: [.. Enumerable.Range(0, 20).Select(i => i == 19 ? 3L : i == 0 ? 1L : 0L)], scoreCount: 4);
+
+        var figure = DashboardCharts.ConfidenceHistogram(view);
+
+        Assert.Equal(20, figure.Labels.Count);
+        Assert.Equal("0.95", figure.Labels[^1]);
+        Assert.Equal(0.75, figure.Series[0].Values[^1]);
+        Assert.Equal(1.0, figure.Series[0].Values.Sum()!.Value, 12);
+    }
+
+    [Fact]
+    public void Class_distribution_stacks_one_area_per_class()
+    {
+        var view = Quality() with { Classes = ["1", "0"], ClassCounts = [[3, 4], [1, 0]], Times = [T0, T0.AddMinutes(1)] };
+
+        var figure = DashboardCharts.PredictionDistribution(view);
+
+        Assert.Equal(["1", "0"], figure.Series.Select(s => s.Name));
+        Assert.All(figure.Series, s => Assert.Equal(SeriesStyle.StackedArea, s.Style));
+        Assert.Equal([3.0, 4.0], figure.Series[0].Values);
+    }
+
+    [Fact]
+    public void Rolling_metrics_sum_the_trailing_buckets()
+    {
+        Assert.Equal([1L, 3, 5, 7], QualityDashboard.Rolling([1, 2, 3, 4], 2));
+        Assert.Equal([1L, 2, 3, 4], QualityDashboard.Rolling([1, 2, 3, 4], 1));
+    }
+
+    [Fact]
+    public void Feature_strengths_put_p_values_and_distances_on_one_scale()
+    {
+        var bars = DashboardCharts.FeatureStrengths(
+        [
+            new FeatureDriftScore("age", "ks", 0.0025, 0.05, true, Portal.Data.Entities.Jobs.DriftSeverity.Warning, 0.5),
+            new FeatureDriftScore("income", "wasserstein", 0.05, 0.1, false, Portal.Data.Entities.Jobs.DriftSeverity.None, 0.2),
+            new FeatureDriftScore("city", "psi", null, 0.1, false, Portal.Data.Entities.Jobs.DriftSeverity.None, 0.1),
+        ]);
+
+        Assert.Equal(Math.Log(0.0025) / Math.Log(0.05), bars[0].Strength, 12);
+        Assert.Equal(0.5, bars[1].Strength, 12);
+        Assert.Equal(0, bars[2].Strength);
+        Assert.Contains("no verdict", bars[2].Hover);
+    }
+
+    [Fact]
+    public void Sketch_overlay_of_numbers_gives_shares_over_common_bins()
+    {
+        var reference = new LogHistogram();
+        var current = new LogHistogram();
+        foreach (var v in new[] { 10.0, 11, 12, 13 })
+        {
+            reference.Add(v);
+        }
+
+        foreach (var v in new[] { 12.0, 30, 31, 32, 33 })
+        {
+            current.Add(v);
+        }
+
+        var overlay = DriftCharts.Overlay(reference, current, maxBins: 10);
+
+        Assert.Equal(10, overlay.Labels.Count);
+        Assert.Equal(1, overlay.Reference.Sum(), 12);
+        Assert.Equal(1, overlay.Current.Sum(), 12);
+        Assert.Equal(1, overlay.Reference[..2].Sum(), 12);     // 10…13 in the lowest bins
+        Assert.Equal(0.8, overlay.Current[8..].Sum(), 12);     // 30…33 in the highest
+        Assert.False(overlay.Categorical);
+    }
+
+    [Fact]
+    public void Sketch_overlay_of_categories_orders_by_combined_share()
+    {
+        var overlay = DriftCharts.Overlay(new Dictionary<string, long> { ["DE"] = 6, ["FR"] = 4 }, new Dictionary<string, long> { ["DE"] = 1, ["PL"] = 9 });
+
+        Assert.Equal(["PL", "DE", "FR"], overlay.Labels);
+        Assert.Equal([0.0, 0.6, 0.4], overlay.Reference);
+        Assert.Equal([0.9, 0.1, 0.0], overlay.Current);
+    }
+
+    [Fact]
+    public void Resource_chart_has_one_series_per_host_that_reported_the_metric()
+    {
+        var view = new ResourceView([T0],
+        [
+            new HostSeries("gpu-1", true, false, [50], [40], [1e9], [80], [2e9], null),
+            new HostSeries("portal:vm", false, true, [5], [1], [3e8], [null], [null], null),
+        ], null);
+
+        Assert.Equal(["gpu-1", "portal:vm"], DashboardCharts.Resource(view, ResourceMetric.Cpu).Series.Select(s => s.Name));
+        Assert.Equal(["gpu-1"], DashboardCharts.Resource(view, ResourceMetric.Gpu).Series.Select(s => s.Name));
+        Assert.True(view.Hosts[0].HasGpu);
+        Assert.False(view.Hosts[1].HasGpu);
+    }
+
+    [Fact]
+    public void Time_series_chart_builds_one_trace_per_series_and_redraws_only_for_a_new_figure()
+    {
+        var figure = new TimeSeriesFigure([T0, T0.AddMinutes(1)], [new Series("p50", [1.0, null]), new Series("labelled", [3.0, 4.0], Style: SeriesStyle.Bars, SecondAxis: true)], "ms", Y2Title: "labelled");
+        var cut = context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, figure));
+
+        var chart = cut.Instance;
+        Assert.Equal(2, chart.Traces.Count);
+        var line = Assert.IsType<Plotly.Blazor.Traces.Scatter>(chart.Traces[0]);
+        Assert.Equal([1.0, null], line.Y.Cast<double?>());
+        var bars = Assert.IsType<Plotly.Blazor.Traces.Bar>(chart.Traces[1]);
+        Assert.Equal("y2", bars.YAxis);
+        Assert.Equal(2, chart.PlotLayout.YAxis.Count);
+        Assert.Equal(1, chart.Builds);
+
+        cut.Render(p => p.Add(c => c.Figure, figure));
+        Assert.Equal(1, chart.Builds);
+
+        cut.Render(p => p.Add(c => c.Figure, figure with { Series = [new Series("p50", [2.0, 3.0])] }));
+        Assert.Equal(2, chart.Builds);
+        Assert.Single(chart.Traces);
+    }
+
+    [Fact]
+    public void Heatmap_chart_writes_the_cell_texts()
+    {
+        var cut = context.Render<HeatmapChart>(p => p.Add(c => c.Figure, new HeatmapFigure(["a", "b"], ["x"], [[1.0, null]], [["1", ""]], "Blues")));
+
+        var heatmap = Assert.IsType<Plotly.Blazor.Traces.HeatMap>(Assert.Single(cut.Instance.Traces));
+        Assert.Equal("%{text}", heatmap.TextTemplate);
+        Assert.Equal(2, heatmap.X.Count);
+    }
+
+    private static QualityView Quality(long[]? scoreBins = null, long scoreCount = 0) => new(
+        false, [T0], TimeSpan.FromMinutes(5), [], [], [null], scoreBins ?? new long[20], scoreCount, null, 0, 0, null, [null],
+        new QualityStats(), [], [null], []);
+}
