@@ -27,14 +27,15 @@ public sealed record AlertDetail(
 /// <summary>Alerts as people see them (list and detail), and acknowledging one.</summary>
 public sealed class AlertService(PortalDbContext db, CurrentUser currentUser, TimeProvider time, IModelChangeNotifier notifier)
 {
-    /// <summary>Firing and pending alerts first, then the recently resolved ones (last 7 days).</summary>
-    public async Task<IReadOnlyList<AlertRow>> ListAsync(bool includeResolved = true, CancellationToken cancellationToken = default)
+    /// <summary>Firing and pending alerts first, then the recently resolved ones (last 7 days); optionally of one model.</summary>
+    public async Task<IReadOnlyList<AlertRow>> ListAsync(bool includeResolved = true, CancellationToken cancellationToken = default, string? model = null)
     {
         var since = time.GetUtcNow().UtcDateTime.AddDays(-7);
         var rows = await (from a in db.Alerts.AsNoTracking()
                           join r in db.AlertRules.AsNoTracking() on a.RuleId equals r.Id
                           join m in db.Models.AsNoTracking() on a.ModelId equals m.Id
-                          where a.State == "Firing" || a.State == "Pending" || (includeResolved && a.State == "Resolved" && a.ResolvedAt >= since)
+                          where (a.State == "Firing" || a.State == "Pending" || (includeResolved && a.State == "Resolved" && a.ResolvedAt >= since))
+                              && (model == null || m.Name == model)
                           select new { a, Rule = r.Name, Model = m.Name }).ToListAsync(cancellationToken);
         var ids = rows.Select(r => r.a.Id).ToList();
         var acks = await LatestAcksAsync(ids, cancellationToken);
