@@ -4,6 +4,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.Admin;
 using Portal.Web.Features.Analysis;
 using Portal.Web.Features.Demo;
+using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
@@ -22,6 +23,7 @@ builder.Services.AddRealtime();
 builder.Services.AddPortalJobs(builder.Configuration);
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
+builder.Services.AddExperiments();
 
 var app = builder.Build();
 
@@ -40,6 +42,7 @@ app.MapAnalysisEndpoints();
 app.MapAdminEndpoints();
 app.MapIngestionEndpoints();
 app.MapModelEndpoints();
+app.MapExperimentEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();
