@@ -279,14 +279,6 @@ public sealed class ExperimentService(
         const string Plan = "the plan (model, unit, alpha, power, MDE, baseline, looks) is fixed once the experiment started: the sample size and the sequential boundaries depend on it";
         string Refuse(string why) => $"Experiment is {{state}}: {why}. Stop it and create a new experiment instead.";
 
-        if (before.Model != after.Model) return ("model", Refuse(Plan));
-        if (before.UnitType != after.UnitType.Trim()) return ("unitType", Refuse(Plan));
-        if (before.Alpha != after.Alpha) return ("alpha", Refuse(Plan));
-        if (before.Power != after.Power) return ("power", Refuse(Plan));
-        if (before.MinimumDetectableEffect != after.MinimumDetectableEffect) return ("minimumDetectableEffect", Refuse(Plan));
-        if (before.BaselineValue != after.BaselineValue) return ("baselineValue", Refuse(Plan));
-        if (before.BaselineStdDev != after.BaselineStdDev) return ("baselineStdDev", Refuse(Plan));
-        if (before.Looks != after.Looks) return ("looks", Refuse(Plan));
         if (before.Arms.Count != after.Arms.Count) return ("arms", Refuse(Split));
         for (var i = 0; i < before.Arms.Count; i++)
         {
@@ -309,6 +301,14 @@ public sealed class ExperimentService(
             if (a.Role == MetricRole.Guardrail && a.Bound != b.Bound) return ($"metrics[{i}].bound", Refuse(Metrics));
         }
 
+        if (before.Model != after.Model) return ("model", Refuse(Plan));
+        if (before.UnitType != after.UnitType.Trim()) return ("unitType", Refuse(Plan));
+        if (before.Alpha != after.Alpha) return ("alpha", Refuse(Plan));
+        if (before.Power != after.Power) return ("power", Refuse(Plan));
+        if (before.MinimumDetectableEffect != after.MinimumDetectableEffect) return ("minimumDetectableEffect", Refuse(Plan));
+        if (before.BaselineValue != after.BaselineValue) return ("baselineValue", Refuse(Plan));
+        if (before.BaselineStdDev != after.BaselineStdDev) return ("baselineStdDev", Refuse(Plan));
+        if (before.Looks != after.Looks) return ("looks", Refuse(Plan));
         return null;
     }
 
