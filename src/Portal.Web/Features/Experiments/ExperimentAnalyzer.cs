@@ -195,8 +195,17 @@ public static class ExperimentAnalyzer
                     case MetricStatistic.Proportion:
                         var c = new Proportion((long)Math.Round(control.Values.Sum()), control.Values.Count);
                         var t = new Proportion((long)Math.Round(treatment.Values.Sum()), treatment.Values.Count);
-                        var prop = ExperimentStatistics.TwoProportions(c, t, alpha);
-                        (difference, ciLow, ciHigh, p, z) = (prop.Difference, prop.CiLow, prop.CiHigh, prop.PValue, prop.Z);
+                        if (c.Successes + t.Successes is var s && (s == 0 || s == c.Trials + t.Trials))
+                        {
+                            // Both arms at 0 % (or 100 %), e.g. no errors at all: no difference, the z-test is undefined.
+                            (difference, ciLow, ciHigh, p, z) = (0, 0, 0, 1, 0);
+                        }
+                        else
+                        {
+                            var prop = ExperimentStatistics.TwoProportions(c, t, alpha);
+                            (difference, ciLow, ciHigh, p, z) = (prop.Difference, prop.CiLow, prop.CiHigh, prop.PValue, prop.Z);
+                        }
+
                         (controlValue, treatmentValue) = ((double)c.Successes / c.Trials, (double)t.Successes / t.Trials);
                         (chance, loss) = Directional(BayesianAb.Conversion(c, t), metric.HigherIsBetter);
                         break;
