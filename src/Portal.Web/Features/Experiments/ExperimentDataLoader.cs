@@ -80,10 +80,17 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
         var id = experiment.Id;
         var predictions = db.PredictionEvents.AsNoTracking()
             .Where(p => p.ModelId == experiment.ModelId && p.TimestampMs >= fromMs && p.TimestampMs <= toMs && p.ExperimentId == id);
+        var shadowArms = experiment.Arms.Where(a => a.IsShadow).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
         var rows = await predictions.OrderBy(p => p.Id).Select(p => new { p.Variant, Failed = p.Error != null, p.LatencyMs }).ToListAsync(cancellationToken);
         foreach (var row in rows)
         {
             var variant = row.Variant ?? "";
+            if (shadowArms.Contains(variant))
+            {
+                // Shadow predictions may carry the experiment too; they are compared in pairs, not as an arm.
+                continue;
+            }
+
             if (!live.Contains(variant))
             {
                 data.UnknownVariants[variant] = data.UnknownVariants.GetValueOrDefault(variant) + 1;
