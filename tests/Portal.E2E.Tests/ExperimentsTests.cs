@@ -85,6 +85,13 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
         Assert.Equal(200, export.Status);
         Assert.Contains("\"verdict\": \"ship\"", await export.TextAsync());
 
+        // Editing the running experiment: split and metrics are locked, with the reason.
+        await PortalServerFixture.GotoInteractiveAsync(page, $"/experiments/{id}/edit");
+        await Assertions.Expect(page.Locator("#locked-note")).ToContainTextAsync("split, metrics and plan are fixed");
+        await Assertions.Expect(page.GetByTestId("arm-0").GetByLabel("Share %")).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByLabel("Experiment name")).ToBeEnabledAsync();
+        await PortalServerFixture.ScreenshotAsync(page, "experiment-edit-running");
+
         await PortalServerFixture.GotoInteractiveAsync(page, "/experiments");
         var row = page.Locator("tr", new() { HasText = id });
         await Assertions.Expect(row).ToContainTextAsync("running");
