@@ -53,14 +53,14 @@ public static class MetricKinds
 
     public static string Describe(MetricKind kind) => kind switch
     {
-        MetricKind.Conversion => "Conversion (0/1 observations)",
-        MetricKind.Continuous => "Continuous value (observations)",
-        MetricKind.Accuracy => "Accuracy on labelled predictions",
-        MetricKind.ErrorRate => "Error rate of predictions",
-        MetricKind.Latency => "Latency mean (ms)",
-        MetricKind.LatencyP95 => "Latency p95 (ms)",
-        MetricKind.LatencyP99 => "Latency p99 (ms)",
-        MetricKind.AbsoluteError => "Absolute error on labelled predictions (regression)",
+        MetricKind.Conversion => "Conversion (obs.)",
+        MetricKind.Continuous => "Value (obs.)",
+        MetricKind.Accuracy => "Accuracy (labelled)",
+        MetricKind.ErrorRate => "Error rate",
+        MetricKind.Latency => "Latency mean",
+        MetricKind.LatencyP95 => "Latency p95",
+        MetricKind.LatencyP99 => "Latency p99",
+        MetricKind.AbsoluteError => "Abs. error (labelled)",
         _ => kind.ToString(),
     };
 
