@@ -6,6 +6,7 @@ using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Analysis;
 using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Demo;
+using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Metrics;
 using Portal.Web.Features.Models;
@@ -29,6 +30,7 @@ builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddAlerting(builder.Configuration);
 builder.Services.AddPortalMetrics(builder.Configuration);
 builder.Services.AddDashboards(builder.Configuration);
+builder.Services.AddExperiments();
 
 var app = builder.Build();
 
@@ -50,6 +52,7 @@ app.MapModelEndpoints();
 app.MapAlertingEndpoints();
 app.MapPortalMetrics();
 app.MapRealtime();
+app.MapExperimentEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();

@@ -798,6 +798,319 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("RunbookVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<double>("Alpha")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("BaselineStdDev")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("BaselineValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime?>("ConcludedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Conclusion")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Hypothesis")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Looks")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("MinimumDetectableEffect")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<double>("Power")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("RequiredPerVariant")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UnitType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "State");
+
+                    b.ToTable("Experiments", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentAnalysis", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DataDigest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<double>("InformationFraction")
+                        .HasColumnType("double precision");
+
+                    b.Property<long?>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("Look")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PrimaryJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("SrmMismatch")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("SrmPValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("StillNeededPerVariant")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ExperimentId", "At");
+
+                    b.ToTable("ExperimentAnalyses", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentArm", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("IsControl")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsShadow")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Share")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ExperimentArms", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentLifecycleEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "At");
+
+                    b.ToTable("ExperimentLifecycleEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentMetric", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<double?>("Bound")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("HigherIsBetter")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ExperimentMetrics", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentObservation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("Covariate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UnitId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Variant")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Metric", "UnitId")
+                        .IsUnique();
+
+                    b.ToTable("ExperimentObservations", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.FeatureRollup", b =>
                 {
                     b.Property<int>("ModelId")
@@ -1966,6 +2279,67 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", "Model")
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Model");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentAnalysis", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentArm", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany("Arms")
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentLifecycleEvent", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentMetric", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany("Metrics")
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentObservation", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftFeatureResult", b =>
                 {
                     b.HasOne("Portal.Data.Entities.Jobs.DriftRun", null)
@@ -2074,6 +2448,13 @@ namespace Portal.Data.Migrations.PostgreSql
             modelBuilder.Entity("Portal.Data.Entities.Alerting.Runbook", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
+                {
+                    b.Navigation("Arms");
+
+                    b.Navigation("Metrics");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftRun", b =>

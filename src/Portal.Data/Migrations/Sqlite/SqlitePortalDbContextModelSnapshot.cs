@@ -760,6 +760,309 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("RunbookVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Alpha")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("BaselineStdDev")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("BaselineValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime?>("ConcludedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Conclusion")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hypothesis")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Looks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("MinimumDetectableEffect")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Power")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("RequiredPerVariant")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "State");
+
+                    b.ToTable("Experiments", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentAnalysis", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataDigest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("InformationFraction")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("JobRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Look")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PrimaryJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SrmMismatch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("SrmPValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("StillNeededPerVariant")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ExperimentId", "At");
+
+                    b.ToTable("ExperimentAnalyses", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentArm", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsControl")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsShadow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Share")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ExperimentArms", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentLifecycleEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "At");
+
+                    b.ToTable("ExperimentLifecycleEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentMetric", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Bound")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("HigherIsBetter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ExperimentMetrics", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentObservation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Covariate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ExperimentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Variant")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Metric", "UnitId")
+                        .IsUnique();
+
+                    b.ToTable("ExperimentObservations", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.FeatureRollup", b =>
                 {
                     b.Property<int>("ModelId")
@@ -1900,6 +2203,67 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", "Model")
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Model");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentAnalysis", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentArm", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany("Arms")
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentLifecycleEvent", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentMetric", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany("Metrics")
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.ExperimentObservation", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Experiments.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftFeatureResult", b =>
                 {
                     b.HasOne("Portal.Data.Entities.Jobs.DriftRun", null)
@@ -2008,6 +2372,13 @@ namespace Portal.Data.Migrations.Sqlite
             modelBuilder.Entity("Portal.Data.Entities.Alerting.Runbook", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
+                {
+                    b.Navigation("Arms");
+
+                    b.Navigation("Metrics");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftRun", b =>

@@ -86,6 +86,7 @@ public sealed class DemoService(
             await using var client = new PortalClient(new PortalClientOptions { BaseAddress = address, ApiKey = key.Key, BatchSize = 500, CloseTimeout = TimeSpan.FromSeconds(1) });
             var simulator = new TrafficSimulator(client, new SimulatorOptions { RatePerSecond = options.Value.RatePerSecond, DriftSpeed = options.Value.DriftSpeed });
             await simulator.SeedAsync(uploadReferences: seed, stoppingToken);
+            await Experiments.DemoExperiment.SeedAsync(scopes, stoppingToken);
             logger.LogInformation("Demo traffic: {Models} at {Rate}/s each, sent to {Address}.", string.Join(", ", TrafficSimulator.Models.Select(m => m.Name)), options.Value.RatePerSecond, address);
             await simulator.RunAsync(stoppingToken);
         }

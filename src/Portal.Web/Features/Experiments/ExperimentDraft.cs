@@ -1,0 +1,145 @@
+using System.Text.Json.Serialization;
+using Portal.Data.Entities.Experiments;
+
+namespace Portal.Web.Features.Experiments;
+
+/// <summary>
+/// An experiment's definition as people edit it (the form) and as the API takes it (POST / PUT body, camelCase JSON).
+/// Everything but the lifecycle; <see cref="ExperimentValidator"/> checks it.
+/// </summary>
+public sealed class ExperimentDraft
+{
+    public string Id { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public string? Hypothesis { get; set; }
+
+    /// <summary>The model's name.</summary>
+    public string Model { get; set; } = "";
+
+    public string UnitType { get; set; } = "user";
+
+    public List<ArmDraft> Arms { get; set; } = [];
+
+    public List<MetricDraft> Metrics { get; set; } = [];
+
+    public double Alpha { get; set; } = 0.05;
+
+    public double Power { get; set; } = 0.8;
+
+    /// <summary>Relative, in the primary metric's better direction (0.05 = 5 %).</summary>
+    public double MinimumDetectableEffect { get; set; } = 0.05;
+
+    public double? BaselineValue { get; set; }
+
+    public double? BaselineStdDev { get; set; }
+
+    public int Looks { get; set; } = 5;
+
+    /// <summary>A new draft with a control and a treatment arm at 50/50 and a conversion primary metric.</summary>
+    public static ExperimentDraft New() => new()
+    {
+        Arms =
+        [
+            new ArmDraft { Name = "control", Share = 50, IsControl = true },
+            new ArmDraft { Name = "treatment", Share = 50 },
+        ],
+        Metrics = [new MetricDraft { Name = "conversion", Role = MetricRole.Primary, Kind = MetricKind.Conversion }],
+        BaselineValue = 0.1,
+    };
+
+    public static ExperimentDraft From(Experiment e, string modelName) => new()
+    {
+        Id = e.Id,
+        Name = e.Name,
+        Hypothesis = e.Hypothesis,
+        Model = modelName,
+        UnitType = e.UnitType,
+        Arms = e.Arms.OrderBy(a => a.Position).Select(a => new ArmDraft
+        {
+            Name = a.Name, ModelVersion = a.ModelVersion, Share = a.Share, IsControl = a.IsControl, IsShadow = a.IsShadow,
+        }).ToList(),
+        Metrics = e.Metrics.OrderBy(m => m.Position).Select(m => new MetricDraft
+        {
+            Name = m.Name, Role = m.Role, Kind = m.Kind, HigherIsBetter = m.HigherIsBetter, Bound = m.Bound,
+        }).ToList(),
+        Alpha = e.Alpha,
+        Power = e.Power,
+        MinimumDetectableEffect = e.MinimumDetectableEffect,
+        BaselineValue = e.BaselineValue,
+        BaselineStdDev = e.BaselineStdDev,
+        Looks = e.Looks,
+    };
+
+    /// <summary>The primary metric, if exactly one is marked primary.</summary>
+    [JsonIgnore]
+    public MetricDraft? Primary => Metrics.Count(m => m.Role == MetricRole.Primary) == 1 ? Metrics.Single(m => m.Role == MetricRole.Primary) : null;
+
+    /// <summary>Arms that get traffic (not shadow).</summary>
+    [JsonIgnore]
+    public IEnumerable<ArmDraft> LiveArms => Arms.Where(a => !a.IsShadow);
+
+    /// <summary>Copies the definition onto the entity (arms and metrics replaced).</summary>
+    public void ApplyTo(Experiment e, int modelId, long requiredPerVariant)
+    {
+        e.Name = Name.Trim();
+        e.Hypothesis = string.IsNullOrWhiteSpace(Hypothesis) ? null : Hypothesis.Trim();
+        e.ModelId = modelId;
+        e.UnitType = UnitType.Trim();
+        e.Alpha = Alpha;
+        e.Power = Power;
+        e.MinimumDetectableEffect = MinimumDetectableEffect;
+        e.BaselineValue = BaselineValue;
+        e.BaselineStdDev = BaselineStdDev;
+        e.Looks = Looks;
+        e.RequiredPerVariant = requiredPerVariant;
+        e.Arms.Clear();
+        e.Arms.AddRange(Arms.Select((a, i) => new ExperimentArm
+        {
+            ExperimentId = e.Id, Position = i, Name = a.Name.Trim(), ModelVersion = a.ModelVersion.Trim(),
+            Share = a.IsShadow ? 0 : a.Share, IsControl = a.IsControl, IsShadow = a.IsShadow,
+        }));
+        e.Metrics.Clear();
+        e.Metrics.AddRange(Metrics.Select((m, i) => new ExperimentMetric
+        {
+            ExperimentId = e.Id, Position = i, Name = m.Name.Trim(), Role = m.Role, Kind = m.Kind,
+            HigherIsBetter = m.HigherIsBetter ?? MetricKinds.DefaultHigherIsBetter(m.Kind), Bound = m.Role == MetricRole.Guardrail ? m.Bound : null,
+        }));
+    }
+}
+
+public sealed class ArmDraft
+{
+    /// <summary>The variant name clients send and assignment answers.</summary>
+    public string Name { get; set; } = "";
+
+    public string ModelVersion { get; set; } = "";
+
+    /// <summary>Percentage of traffic; ignored (0) for shadow arms.</summary>
+    public double Share { get; set; }
+
+    [JsonPropertyName("control")]
+    public bool IsControl { get; set; }
+
+    [JsonPropertyName("shadow")]
+    public bool IsShadow { get; set; }
+}
+
+public sealed class MetricDraft
+{
+    public string Name { get; set; } = "";
+
+    public MetricRole Role { get; set; }
+
+    public MetricKind Kind { get; set; }
+
+    /// <summary>Null: the kind's usual direction (conversion, values and accuracy up; errors and latency down).</summary>
+    public bool? HigherIsBetter { get; set; }
+
+    /// <summary>Guardrails: the treatment must stay below it (lower is better) or above it (higher is better).</summary>
+    public double? Bound { get; set; }
+
+    [JsonIgnore]
+    public bool BetterUp => HigherIsBetter ?? MetricKinds.DefaultHigherIsBetter(Kind);
+}
