@@ -4,8 +4,12 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.Admin;
 using Portal.Web.Features.Analysis;
 using Portal.Web.Features.Demo;
+using Portal.Web.Features.Drift.Monitoring;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Features.JobRuns;
 using Portal.Web.Features.Models;
+using Portal.Web.Features.Quality;
+using Portal.Web.Features.Slos;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Jobs;
@@ -22,6 +26,10 @@ builder.Services.AddRealtime();
 builder.Services.AddPortalJobs(builder.Configuration);
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
+builder.Services.AddDriftMonitoring();
+builder.Services.AddQualityMonitoring();
+builder.Services.AddSlos();
+builder.Services.AddJobRuns();
 
 var app = builder.Build();
 
@@ -40,6 +48,10 @@ app.MapAnalysisEndpoints();
 app.MapAdminEndpoints();
 app.MapIngestionEndpoints();
 app.MapModelEndpoints();
+app.MapDriftEndpoints();
+app.MapQualityEndpoints();
+app.MapSloEndpoints();
+app.MapJobRunEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();
