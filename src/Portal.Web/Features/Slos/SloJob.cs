@@ -46,9 +46,8 @@ public sealed class SloJob(PortalDbContext db, JobRunRecorder recorder, TimeProv
                 : [];
             var created = RollupAccumulator.MinuteOf(model.CreatedAt.ToUnixTimeMilliseconds());
 
-            var ids = slos.Select(s => s.Id).ToList();
-            var statuses = await db.SloStatuses.Where(s => ids.Contains(s.SloId)).ToDictionaryAsync(s => s.SloId, token);
             var evaluatedAt = time.GetUtcNow().UtcDateTime;
+            var reports = new Dictionary<int, SloReport>();
             var lines = new List<string>();
             foreach (var slo in slos)
             {
@@ -57,19 +56,49 @@ public sealed class SloJob(PortalDbContext db, JobRunRecorder recorder, TimeProv
                 var first = Math.Max(end.AddDays(-slo.WindowDays).ToUnixTimeMilliseconds(), created);
                 var series = SloSeriesBuilder.Build(definition, predictions, quality, first, endMs);
                 var report = SloEvaluator.Evaluate(definition, series, end);
-                if (!statuses.TryGetValue(slo.Id, out var status))
-                {
-                    status = new SloStatus { SloId = slo.Id, Status = "" };
-                    db.SloStatuses.Add(status);
-                }
-
-                SloStatusView.Apply(report, status, evaluatedAt);
+                reports[slo.Id] = report;
                 var firing = report.Alerts.Where(a => a.Firing).Select(a => a.Rule.Name).ToList();
                 lines.Add($"{slo.Name}: {report.Status.ToString().ToLowerInvariant()}" + (firing.Count > 0 ? $" (firing {string.Join(", ", firing)})" : ""));
             }
 
-            await db.SaveChangesAsync(token);
+            await SaveStatusesAsync(reports, evaluatedAt, token);
             return new JobResult(string.Join("; ", lines));
         }, context, cancellationToken);
+    }
+
+    /// <summary>
+    /// Overwrites each SLO's status row. Two evaluations of one model can overlap (the schedule and "evaluate now"); when
+    /// the other one inserted a row first, the insert fails on the key and the rows are read again and updated.
+    /// </summary>
+    private async Task SaveStatusesAsync(Dictionary<int, SloReport> reports, DateTime evaluatedAt, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ids = reports.Keys.ToList();
+            var statuses = await db.SloStatuses.Where(s => ids.Contains(s.SloId)).ToDictionaryAsync(s => s.SloId, cancellationToken);
+            foreach (var (id, report) in reports)
+            {
+                if (!statuses.TryGetValue(id, out var status))
+                {
+                    status = new SloStatus { SloId = id, Status = "" };
+                    db.SloStatuses.Add(status);
+                }
+
+                SloStatusView.Apply(report, status, evaluatedAt);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                foreach (var entry in db.ChangeTracker.Entries<SloStatus>().ToList())
+                {
+                    entry.State = EntityState.Detached;
+                }
+            }
+        }
     }
 }

@@ -81,7 +81,7 @@ public sealed class DriftJob(
         run.InputJson = JsonSerializer.Serialize(new
         {
             settings.Window, start, end, baseline, currentRows, baselineRows, settings.MinSampleSize, settings.DriftShare, maxRows = cap,
-            features = features.Select(f => f.Name), settings.Features,
+            analysed = features.Select(f => f.Name), tests = settings.Features,
         }, DriftSettingsView.Json);
 
         var refusal = currentRows < settings.MinSampleSize
