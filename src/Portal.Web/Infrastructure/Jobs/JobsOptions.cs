@@ -12,7 +12,7 @@ public sealed class JobsOptions
     public string SloCron { get; set; } = "*/5 * * * *";
 
     /// <summary>How often the recurring jobs are re-read from the database (new models, schedules edited on another node).</summary>
-    public string ScheduleSyncCron { get; set; } = "*/5 * * * *";
+    public string ScheduleSyncCron { get; set; } = "* * * * *";
 
     /// <summary>Largest sample of raw predictions (and reference rows) a drift run reads per side; more are sampled uniformly.</summary>
     public int DriftMaxRows { get; set; } = 100_000;
