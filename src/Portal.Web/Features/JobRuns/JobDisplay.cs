@@ -39,7 +39,7 @@ public static class JobDisplay
 
     public static string Window(DateTime? start, DateTime? end) => (start, end) switch
     {
-        ({ } s, { } e) => $"{s.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)} → {e.ToString(s.Date == e.Date ? "HH:mm" : "MM-dd HH:mm", CultureInfo.InvariantCulture)}",
+        ({ } s, { } e) => $"{s.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} → {e.ToString(s.Date == e.Date ? "HH:mm" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}",
         _ => "—",
     };
 
