@@ -9,7 +9,11 @@ using Portal.Web.Features.Demo;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Metrics;
+using Portal.Web.Features.Drift.Monitoring;
+using Portal.Web.Features.JobRuns;
 using Portal.Web.Features.Models;
+using Portal.Web.Features.Quality;
+using Portal.Web.Features.Slos;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Jobs;
@@ -31,6 +35,10 @@ builder.Services.AddAlerting(builder.Configuration);
 builder.Services.AddPortalMetrics(builder.Configuration);
 builder.Services.AddDashboards(builder.Configuration);
 builder.Services.AddExperiments();
+builder.Services.AddDriftMonitoring();
+builder.Services.AddQualityMonitoring();
+builder.Services.AddSlos();
+builder.Services.AddJobRuns();
 
 var app = builder.Build();
 
@@ -53,6 +61,10 @@ app.MapAlertingEndpoints();
 app.MapPortalMetrics();
 app.MapRealtime();
 app.MapExperimentEndpoints();
+app.MapDriftEndpoints();
+app.MapQualityEndpoints();
+app.MapSloEndpoints();
+app.MapJobRunEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.Services.MigratePortalDatabaseAsync();

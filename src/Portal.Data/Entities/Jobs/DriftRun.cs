@@ -63,6 +63,12 @@ public sealed class DriftRun
     /// <summary>Data quality per feature (missing %, out-of-range %, new categories, schema violations) as JSON.</summary>
     public string DataQualityJson { get; set; } = "[]";
 
+    /// <summary>Features sent that are not in the schema, summed over the window's predictions (from the rollups).</summary>
+    public long SchemaViolations { get; set; }
+
+    /// <summary>Why there is no verdict ("not enough data: 31 &lt; 100"), or notes on the run; null when there is nothing to say.</summary>
+    public string? Message { get; set; }
+
     public List<DriftFeatureResult> FeatureResults { get; set; } = [];
 }
 
@@ -95,4 +101,14 @@ public sealed class DriftFeatureResult
 
     /// <summary>All result fields of every test run on the feature, as JSON.</summary>
     public string ResultsJson { get; set; } = "{}";
+
+    /// <summary>Non-missing values compared on each side (after sampling) and missing values in the current sample.</summary>
+    public long ReferenceCount { get; set; }
+
+    public long CurrentCount { get; set; }
+
+    public long CurrentMissing { get; set; }
+
+    /// <summary>Why the feature has no verdict, or a note from its test; null when there is nothing to say.</summary>
+    public string? Message { get; set; }
 }

@@ -66,4 +66,15 @@ public sealed class SloStatus
 
     /// <summary>Budget remaining over the window, for the burn-down chart, as JSON [[timeMs, remaining], …].</summary>
     public string BurnDownJson { get; set; } = "[]";
+
+    /// <summary>Good and total events of the window.</summary>
+    public long GoodEvents { get; set; }
+
+    public long TotalEvents { get; set; }
+
+    /// <summary>Share of the window the data reaches (below 1 while the model is younger than the window).</summary>
+    public double CoveredFraction { get; set; }
+
+    /// <summary>The verdict in a sentence ("99.2% good against a 99.9% target; the error budget is overspent: …").</summary>
+    public string? Message { get; set; }
 }

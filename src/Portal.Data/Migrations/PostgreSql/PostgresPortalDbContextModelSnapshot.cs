@@ -1217,6 +1217,12 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("CurrentCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CurrentMissing")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("DriftRunId")
                         .HasColumnType("bigint");
 
@@ -1231,8 +1237,14 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<double>("Importance")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("Message")
+                        .HasColumnType("text");
+
                     b.Property<int>("ModelId")
                         .HasColumnType("integer");
+
+                    b.Property<long>("ReferenceCount")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("ResultsJson")
                         .IsRequired()
@@ -1304,6 +1316,9 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<long>("JobRunId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Message")
+                        .HasColumnType("text");
+
                     b.Property<int>("ModelId")
                         .HasColumnType("integer");
 
@@ -1313,6 +1328,9 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.Property<double?>("PredictionPsi")
                         .HasColumnType("double precision");
+
+                    b.Property<long>("SchemaViolations")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Severity")
                         .IsRequired()
@@ -1338,6 +1356,52 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasIndex("ModelId", "At");
 
                     b.ToTable("DriftRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftSettings", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Cron")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<double>("DriftShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("FeaturesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("FixedEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("FixedStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("MinSampleSize")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SeverityJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("ModelId");
+
+                    b.ToTable("DriftSettings", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
@@ -1395,6 +1459,95 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasIndex("ModelId", "JobType", "StartedAt");
 
                     b.ToTable("JobRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.QualityResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double?>("Accuracy")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("F1")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<double?>("LabelDelayP50Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("LabelDelayP95Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Labelled")
+                        .HasColumnType("bigint");
+
+                    b.Property<double?>("LogLoss")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Mae")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Mape")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Precision")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("R2")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Recall")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Rmse")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RocAuc")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("SampleSize")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Segment")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Version", "Segment", "At");
+
+                    b.ToTable("QualityResults", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.SloDefinition", b =>
@@ -1470,13 +1623,25 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<double?>("CompliancePercent")
                         .HasColumnType("double precision");
 
+                    b.Property<double>("CoveredFraction")
+                        .HasColumnType("double precision");
+
                     b.Property<DateTime>("EvaluatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("GoodEvents")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("text");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<long>("TotalEvents")
+                        .HasColumnType("bigint");
 
                     b.HasKey("SloId");
 
@@ -2364,12 +2529,36 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftSettings", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.Jobs.DriftSettings", "ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
                 {
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.QualityResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.SloDefinition", b =>

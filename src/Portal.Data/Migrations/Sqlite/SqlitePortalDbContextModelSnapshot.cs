@@ -1165,6 +1165,12 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("CurrentCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CurrentMissing")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("DriftRunId")
                         .HasColumnType("INTEGER");
 
@@ -1179,7 +1185,13 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<double>("Importance")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Message")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReferenceCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ResultsJson")
@@ -1250,6 +1262,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long>("JobRunId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Message")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ModelId")
                         .HasColumnType("INTEGER");
 
@@ -1259,6 +1274,9 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<double?>("PredictionPsi")
                         .HasColumnType("REAL");
+
+                    b.Property<long>("SchemaViolations")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Severity")
                         .IsRequired()
@@ -1284,6 +1302,52 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("ModelId", "At");
 
                     b.ToTable("DriftRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftSettings", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cron")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("DriftShare")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FeaturesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FixedEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FixedStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MinSampleSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SeverityJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelId");
+
+                    b.ToTable("DriftSettings", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
@@ -1339,6 +1403,93 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("ModelId", "JobType", "StartedAt");
 
                     b.ToTable("JobRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.QualityResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Accuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("F1")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("LabelDelayP50Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("LabelDelayP95Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Labelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("LogLoss")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Mae")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Mape")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Precision")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("R2")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Recall")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Rmse")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RocAuc")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("SampleSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Segment")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Version", "Segment", "At");
+
+                    b.ToTable("QualityResults", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.SloDefinition", b =>
@@ -1412,13 +1563,25 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<double?>("CompliancePercent")
                         .HasColumnType("REAL");
 
+                    b.Property<double>("CoveredFraction")
+                        .HasColumnType("REAL");
+
                     b.Property<DateTime>("EvaluatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("GoodEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("TotalEvents")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("SloId");
 
@@ -2288,12 +2451,36 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftSettings", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.Jobs.DriftSettings", "ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
                 {
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.QualityResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.SloDefinition", b =>

@@ -1,5 +1,8 @@
 using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.InMemory;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Portal.Data;
 using Portal.Web.Infrastructure.Auth;
 
@@ -15,26 +18,35 @@ public static class JobsServiceCollectionExtensions
     public static IServiceCollection AddPortalJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var provider = DataServiceCollectionExtensions.ReadProvider(configuration);
-        services.AddHangfire((sp, config) =>
+        services.Configure<JobsOptions>(configuration.GetSection(JobsOptions.Section));
+
+        // The storage and the activator belong to this host. Hangfire's defaults read the process-wide
+        // JobStorage.Current / JobActivator.Current, which another host in the same process (tests) may replace.
+        services.AddSingleton<JobStorage>(_ =>
         {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            if (provider == DatabaseProvider.Postgres)
+            if (provider != DatabaseProvider.Postgres)
             {
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionName)));
+                return new InMemoryStorage();
             }
-            else
-            {
-                config.UseInMemoryStorage();
-            }
+
+            var options = new PostgreSqlStorageOptions();
+            var connectionString = configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionName);
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         services.AddHangfireServer(o =>
         {
             o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
             o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
         });
         services.AddScoped<JobRunRecorder>();
+        services.AddScoped<RecurringJobSchedules>();
+        services.AddScoped<IRecurringJobSource, ScheduleSyncJobSource>();
         services.AddHostedService<RecurringJobRegistrar>();
         return services;
     }

@@ -1,0 +1,26 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Web.Features.Ingestion;
+
+namespace Portal.Web.Features.Models;
+
+/// <summary>Finds the model of a <c>/models/{model}/…</c> route for a caller, with the 403/404 answers the API gives.</summary>
+public static class ModelLookup
+{
+    /// <summary>
+    /// The model with its features, or the problem to answer: 403 for an API key scoped to another model, 404 for an
+    /// unknown model. People (any role) and admin keys read every model.
+    /// </summary>
+    public static async Task<(MlModel? Model, IResult? Problem)> FindAsync(PortalDbContext db, ClaimsPrincipal user, string model, CancellationToken cancellationToken)
+    {
+        if (IngestionAuth.ScopedModel(user) is { } scoped && scoped != model)
+        {
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This API key may not read model '{model}'."));
+        }
+
+        var entity = await db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
+        return entity is null ? (null, IngestionAuth.UnknownModel(model)) : (entity, null);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Analysis.Common;
+using Portal.Data;
+using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Models;
+
+namespace Portal.Web.Features.Quality;
+
+/// <summary>
+/// <c>GET /api/v1/models/{model}/quality?window=1h|1d|7d</c>: the latest quality job results of the window: all
+/// predictions (version "" and segment ""), each version and each segment.
+/// </summary>
+public static class QualityEndpoints
+{
+    public sealed record QualityAnswer(string Model, string Window, DateTime? At, IReadOnlyList<QualityResult> Results);
+
+    public static IEndpointRouteBuilder MapQualityEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/v1/models/{model}/quality", GetAsync).RequireAuthorization().WithTags("Quality");
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetAsync(string model, string? window, ClaimsPrincipal user, PortalDbContext db, CancellationToken cancellationToken)
+    {
+        window ??= "1d";
+        if (!QualityJob.Windows.Any(w => w.Name == window))
+        {
+            throw new AnalysisInputException("window", $"'{window}' is not a quality window: use 1h, 1d or 7d.");
+        }
+
+        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
+        if (entity is null)
+        {
+            return problem!;
+        }
+
+        var latest = await db.QualityResults.AsNoTracking().Where(r => r.ModelId == entity.Id && r.Window == window)
+            .OrderByDescending(r => r.JobRunId).Select(r => (long?)r.JobRunId).FirstOrDefaultAsync(cancellationToken);
+        var results = latest is null ? [] : await db.QualityResults.AsNoTracking()
+            .Where(r => r.JobRunId == latest && r.Window == window)
+            .OrderBy(r => r.Segment != "").ThenBy(r => r.Version != "").ThenBy(r => r.Version).ThenBy(r => r.Segment)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new QualityAnswer(model, window, results.FirstOrDefault()?.At, results));
+    }
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Text.Json;
+using Hangfire;
+using Hangfire.Server;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Analysis.Performance;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Drift.Monitoring;
+using Portal.Web.Features.Ingestion;
+using Portal.Web.Infrastructure.Jobs;
+
+namespace Portal.Web.Features.Quality;
+
+/// <summary>
+/// The quality job of one model: rolling metrics over the last 1h, 1d and 7d (by prediction time, whole minutes), for all
+/// predictions, per version and per segment, as labels arrive. Counts-based metrics of the all-segment rows come from the
+/// quality rollups (exact); AUC, log loss, MAPE, multiclass averages, label delays and the segment rows come from the
+/// labelled raw pairs (labels joined to predictions by predictionId) through Portal.Analysis.Performance.
+/// </summary>
+public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, IOptions<JobsOptions> options, TimeProvider time, ILogger<QualityJob> logger)
+{
+    public const string JobType = "quality";
+
+    public static readonly IReadOnlyList<(string Name, TimeSpan Length)> Windows =
+        [("1h", TimeSpan.FromHours(1)), ("1d", TimeSpan.FromDays(1)), ("7d", TimeSpan.FromDays(7))];
+
+    [AutomaticRetry(Attempts = 3)]
+    public async Task RunAsync(int modelId, PerformContext? context, CancellationToken cancellationToken)
+    {
+        var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == modelId, cancellationToken);
+        if (model is null)
+        {
+            logger.LogInformation("Quality job for model {ModelId} skipped: the model no longer exists", modelId);
+            return;
+        }
+
+        // Windows end with the current minute so the rollups (per minute) and the raw rows cover the same predictions.
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var end = DateTimeOffset.FromUnixTimeMilliseconds(RollupAccumulator.MinuteOf(nowMs) + 60_000).UtcDateTime;
+        await recorder.RunAsync(JobType, model.Id, model.Name, (end - Windows[^1].Length, end), (run, token) => ComputeAsync(model, end, run, token), context, cancellationToken);
+    }
+
+    private async Task<JobResult> ComputeAsync(MlModel model, DateTime end, JobRun run, CancellationToken cancellationToken)
+    {
+        var at = time.GetUtcNow().UtcDateTime;
+        var cap = Math.Max(1, options.Value.QualityMaxPairs);
+        var rows = new List<QualityResult>();
+        var sampled = new Dictionary<string, int>();
+        foreach (var (name, length) in Windows)
+        {
+            var start = end - length;
+            var rollups = await RollupsAsync(model.Id, start, end, cancellationToken);
+            var (pairs, stride) = await PairsAsync(model, start, end, cap, cancellationToken);
+            sampled[name] = stride;
+            foreach (var group in Groups(pairs, rollups))
+            {
+                var result = Compute(model.TaskType, group.Pairs, group.Rollup);
+                result.JobRunId = run.Id;
+                result.ModelId = model.Id;
+                result.At = at;
+                result.Window = name;
+                result.WindowStart = start;
+                result.WindowEnd = end;
+                result.Version = group.Version;
+                result.Segment = group.Segment;
+                if (group.Rollup is null)
+                {
+                    result.Labelled = (long)group.Pairs.Count * stride;
+                }
+
+                rows.Add(result);
+            }
+        }
+
+        run.InputJson = JsonSerializer.Serialize(new { end, windows = Windows.Select(w => w.Name), maxPairs = cap, samplingStride = sampled });
+        db.QualityResults.AddRange(rows);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var latest = rows.Where(r => r.Version == "" && r.Segment == "").ToList();
+        if (latest.All(r => r.Labelled == 0))
+        {
+            return new JobResult("not enough data: no labelled predictions in the last 7 days", NotEnoughData: true);
+        }
+
+        var hour = latest.First(r => r.Window == "1h");
+        var day = latest.First(r => r.Window == "1d");
+        var headline = model.TaskType == ModelTaskType.Regression
+            ? $"1d: {day.Labelled} labelled, MAE {Show(day.Mae)}, RMSE {Show(day.Rmse)}"
+            : $"1d: {day.Labelled} labelled, accuracy {Show(day.Accuracy)}, F1 {Show(day.F1)}";
+        return new JobResult($"{headline}; 1h: {hour.Labelled} labelled; {rows.Count} results");
+    }
+
+    /// <summary>A labelled prediction.</summary>
+    public sealed record LabelledPair(string Version, string? Segment, string? Prediction, double? PredictionValue, double? Score, string Label, double? LabelValue, long DelayMs);
+
+    private sealed record Group(string Version, string Segment, IReadOnlyList<LabelledPair> Pairs, QualityRollup? Rollup);
+
+    /// <summary>All predictions, each named version and each named segment (unversioned or unsegmented predictions count in "all" only).</summary>
+    private static IEnumerable<Group> Groups(List<LabelledPair> pairs, Dictionary<string, QualityRollup> rollups)
+    {
+        yield return new Group("", "", pairs, Sum(rollups.Values));
+        foreach (var version in rollups.Keys.Where(v => v != "").Order(StringComparer.Ordinal))
+        {
+            yield return new Group(version, "", pairs.Where(p => p.Version == version).ToList(), rollups[version]);
+        }
+
+        foreach (var segment in pairs.Where(p => !string.IsNullOrEmpty(p.Segment)).GroupBy(p => p.Segment!).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            yield return new Group("", segment.Key, segment.ToList(), null);
+        }
+    }
+
+    /// <summary>
+    /// The metrics of one group. <paramref name="rollup"/> (exact counts) gives labelled, accuracy, precision/recall/F1
+    /// (binary) or MAE/RMSE/R² when present; the pairs give the rest, or everything when there is no rollup (segments).
+    /// </summary>
+    public static QualityResult Compute(ModelTaskType task, IReadOnlyList<LabelledPair> pairs, QualityRollup? rollup)
+    {
+        var result = new QualityResult { Window = "", Labelled = rollup?.Labelled ?? pairs.Count, SampleSize = pairs.Count };
+        if (pairs.Count > 0)
+        {
+            var delays = pairs.Select(p => (double)p.DelayMs).Order().ToArray();
+            result.LabelDelayP50Ms = Percentiles.OfSorted(delays, 50);
+            result.LabelDelayP95Ms = Percentiles.OfSorted(delays, 95);
+        }
+
+        if (task == ModelTaskType.Regression)
+        {
+            RegressionFromPairs(pairs, result);
+            if (rollup is { Labelled: > 0 } r)
+            {
+                var n = (double)r.Labelled;
+                var total = r.LabelSumSq - (r.LabelSum * r.LabelSum / n);
+                result.Mae = r.AbsErrorSum / n;
+                result.Rmse = Math.Sqrt(r.SqErrorSum / n);
+                result.R2 = r.Labelled > 1 && total > 0 ? 1 - (r.SqErrorSum / total) : result.R2;
+            }
+
+            return result;
+        }
+
+        ClassificationFromPairs(task, pairs, result);
+        if (rollup is { Labelled: > 0 } q)
+        {
+            result.Accuracy = (double)q.Correct / q.Labelled;
+            if (task == ModelTaskType.Binary)
+            {
+                result.Precision = Ratio(q.TruePositives, q.TruePositives + q.FalsePositives);
+                result.Recall = Ratio(q.TruePositives, q.TruePositives + q.FalseNegatives);
+                result.F1 = Ratio(2 * q.TruePositives, (2 * q.TruePositives) + q.FalsePositives + q.FalseNegatives);
+            }
+        }
+
+        return result;
+    }
+
+    private static void RegressionFromPairs(IReadOnlyList<LabelledPair> pairs, QualityResult result)
+    {
+        var usable = pairs.Where(p => p.LabelValue is not null && p.PredictionValue is not null).ToList();
+        if (usable.Count < 2)
+        {
+            return;
+        }
+
+        var metrics = RegressionMetrics.Compute(usable.Select(p => p.LabelValue!.Value).ToArray(), usable.Select(p => p.PredictionValue!.Value).ToArray());
+        (result.Mae, result.Rmse, result.R2, result.Mape) = (metrics.Mae, metrics.Rmse, metrics.R2, metrics.Mape);
+    }
+
+    private static void ClassificationFromPairs(ModelTaskType task, IReadOnlyList<LabelledPair> pairs, QualityResult result)
+    {
+        var usable = pairs.Where(p => p.Prediction is not null).ToList();
+        if (usable.Count == 0)
+        {
+            return;
+        }
+
+        var labels = usable.Select(p => p.Label).ToArray();
+        var predictions = usable.Select(p => p.Prediction!).ToArray();
+        if (task == ModelTaskType.Binary && ClassificationMetrics.IsBinary(labels, predictions))
+        {
+            var binary = ClassificationMetrics.Binary(labels, predictions, null);
+            (result.Accuracy, result.Precision, result.Recall, result.F1) = (binary.Accuracy, binary.Precision, binary.Recall, binary.F1);
+            var scored = usable.Where(p => p.Score is not null).ToList();
+            if (scored.Count > 0)
+            {
+                var withScores = ClassificationMetrics.Binary(scored.Select(p => p.Label).ToArray(), scored.Select(p => p.Prediction!).ToArray(), scored.Select(p => p.Score!.Value).ToArray());
+                (result.RocAuc, result.LogLoss) = (withScores.RocAuc, withScores.LogLoss);
+            }
+
+            return;
+        }
+
+        var multiclass = ClassificationMetrics.Multiclass(labels, predictions);
+        (result.Accuracy, result.Precision, result.Recall, result.F1) = (multiclass.Accuracy, multiclass.MacroPrecision, multiclass.MacroRecall, multiclass.MacroF1);
+    }
+
+    /// <summary>Quality rollups of the window summed per version.</summary>
+    private async Task<Dictionary<string, QualityRollup>> RollupsAsync(int modelId, DateTime start, DateTime end, CancellationToken cancellationToken)
+    {
+        var (from, to) = (PredictionWindowReader.Ms(start), PredictionWindowReader.Ms(end));
+        var rows = await db.QualityRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs < to).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.Version).ToDictionary(g => g.Key, g => Sum(g)!, StringComparer.Ordinal);
+    }
+
+    private static QualityRollup? Sum(IEnumerable<QualityRollup> rows)
+    {
+        var list = rows.ToList();
+        return list.Count == 0 ? null : new QualityRollup
+        {
+            Version = "",
+            Labelled = list.Sum(r => r.Labelled),
+            Correct = list.Sum(r => r.Correct),
+            TruePositives = list.Sum(r => r.TruePositives),
+            FalsePositives = list.Sum(r => r.FalsePositives),
+            FalseNegatives = list.Sum(r => r.FalseNegatives),
+            TrueNegatives = list.Sum(r => r.TrueNegatives),
+            AbsErrorSum = list.Sum(r => r.AbsErrorSum),
+            SqErrorSum = list.Sum(r => r.SqErrorSum),
+            LabelSum = list.Sum(r => r.LabelSum),
+            LabelSumSq = list.Sum(r => r.LabelSumSq),
+        };
+    }
+
+    /// <summary>Labelled predictions of the window, every k-th by prediction id when there are more than the cap.</summary>
+    private async Task<(List<LabelledPair> Pairs, int Stride)> PairsAsync(MlModel model, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
+    {
+        var (from, to) = (PredictionWindowReader.Ms(start), PredictionWindowReader.Ms(end));
+        var joined = db.PredictionEvents.AsNoTracking().Where(p => p.ModelId == model.Id && p.TimestampMs >= from && p.TimestampMs < to)
+            .Join(db.FeedbackLabels.AsNoTracking().Where(f => f.ModelId == model.Id), p => p.PredictionId, f => f.PredictionId, (p, f) => new { p, f });
+        var stride = PredictionWindowReader.Stride(await joined.CountAsync(cancellationToken), cap);
+        if (stride > 1)
+        {
+            joined = joined.Where(x => x.p.Id % stride == 0);
+        }
+
+        var pairs = new List<LabelledPair>();
+        var rows = joined.Select(x => new { x.p.ModelVersion, x.p.Segment, x.p.Prediction, x.p.PredictionValue, x.p.Score, x.p.Probabilities, x.p.TimestampMs, x.f.Label, x.f.LabelValue, LabelMs = x.f.TimestampMs });
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var score = row.Score ?? PositiveProbability(row.Probabilities);
+            pairs.Add(new LabelledPair(row.ModelVersion ?? "", row.Segment, row.Prediction, row.PredictionValue, score, row.Label, row.LabelValue, row.LabelMs - row.TimestampMs));
+        }
+
+        return (pairs, stride);
+    }
+
+    /// <summary>The probability of class "1" from a probabilities object, if it has one.</summary>
+    private static double? PositiveProbability(string? probabilities)
+    {
+        if (probabilities is null)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(probabilities);
+        return json.RootElement.TryGetProperty("1", out var p) && p.TryGetDouble(out var value) ? value : null;
+    }
+
+    /// <summary>scikit-learn's zero_division=0: a ratio with nothing to divide by is 0.</summary>
+    private static double Ratio(long numerator, long denominator) => denominator > 0 ? (double)numerator / denominator : 0;
+
+    private static string Show(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "n/a";
+}

@@ -1,0 +1,153 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Analysis.Common;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Jobs;
+
+namespace Portal.Web.Features.Slos;
+
+/// <summary>
+/// SLO definitions of a model: list with their latest status; create, change and delete (validated, audited). Every
+/// change re-registers the model's SLO job and evaluates the model's SLOs at once.
+/// </summary>
+public sealed class SloService(
+    PortalDbContext db, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, IOptions<JobsOptions> options, TimeProvider time)
+{
+    public const string EntityType = "Slo";
+
+    public async Task<IReadOnlyList<SloView>> ListAsync(MlModel model, CancellationToken cancellationToken = default)
+    {
+        var slos = await db.SloDefinitions.AsNoTracking().Where(s => s.ModelId == model.Id).OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        var ids = slos.Select(s => s.Id).ToList();
+        var statuses = await db.SloStatuses.AsNoTracking().Where(s => ids.Contains(s.SloId)).ToDictionaryAsync(s => s.SloId, cancellationToken);
+        return slos.Select(s => ToView(model.Name, s, statuses.GetValueOrDefault(s.Id))).ToList();
+    }
+
+    public async Task<SloView?> FindAsync(MlModel model, int id, CancellationToken cancellationToken = default) =>
+        (await ListAsync(model, cancellationToken)).FirstOrDefault(s => s.Id == id);
+
+    /// <exception cref="AnalysisInputException">A field is invalid; the exception names it.</exception>
+    public async Task<SloView> CreateAsync(MlModel model, SloInput input, CancellationToken cancellationToken = default)
+    {
+        db.ChangeTracker.Clear();
+        input = await ValidateAsync(model, input, null, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var entity = new SloDefinition { ModelId = model.Id, Name = input.Name, CreatedAt = now };
+        Apply(input, entity, now);
+        db.SloDefinitions.Add(entity);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(AuditActions.Create, EntityType, $"{model.Name}/{entity.Id}", null, Snapshot(entity), cancellationToken);
+        await RescheduleAsync(model, cancellationToken);
+        return ToView(model.Name, entity, null);
+    }
+
+    /// <returns>null when the model has no SLO with this id.</returns>
+    public async Task<SloView?> UpdateAsync(MlModel model, int id, SloInput input, CancellationToken cancellationToken = default)
+    {
+        db.ChangeTracker.Clear();
+        var entity = await db.SloDefinitions.FirstOrDefaultAsync(s => s.Id == id && s.ModelId == model.Id, cancellationToken);
+        if (entity is null)
+        {
+            return null;
+        }
+
+        input = await ValidateAsync(model, input, id, cancellationToken);
+        var before = Snapshot(entity);
+        Apply(input, entity, time.GetUtcNow().UtcDateTime);
+        await audit.RecordAsync(AuditActions.Update, EntityType, $"{model.Name}/{entity.Id}", before, Snapshot(entity), cancellationToken);
+        await RescheduleAsync(model, cancellationToken);
+        return await FindAsync(model, id, cancellationToken);
+    }
+
+    public async Task<bool> DeleteAsync(MlModel model, int id, CancellationToken cancellationToken = default)
+    {
+        db.ChangeTracker.Clear();
+        var entity = await db.SloDefinitions.FirstOrDefaultAsync(s => s.Id == id && s.ModelId == model.Id, cancellationToken);
+        if (entity is null)
+        {
+            return false;
+        }
+
+        db.SloDefinitions.Remove(entity);
+        await audit.RecordAsync(AuditActions.Delete, EntityType, $"{model.Name}/{entity.Id}", Snapshot(entity), null, cancellationToken);
+        await RescheduleAsync(model, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Enqueues the model's SLO evaluation now; returns the Hangfire job id.</summary>
+    public string EvaluateNow(int modelId) => jobs.Enqueue<SloJob>(j => j.RunAsync(modelId, null, CancellationToken.None));
+
+    private async Task RescheduleAsync(MlModel model, CancellationToken cancellationToken)
+    {
+        var any = await db.SloDefinitions.AnyAsync(s => s.ModelId == model.Id && s.Enabled, cancellationToken);
+        SloSchedules.Apply(recurring, model.Id, model.Name, any, options.Value.SloCron);
+        if (any)
+        {
+            EvaluateNow(model.Id);
+        }
+    }
+
+    private async Task<SloInput> ValidateAsync(MlModel model, SloInput input, int? id, CancellationToken cancellationToken)
+    {
+        var name = input.Name?.Trim() ?? "";
+        if (name.Length == 0)
+        {
+            throw new AnalysisInputException("name", "is required.");
+        }
+
+        if (name.Length > SloDefinition.NameMaxLength)
+        {
+            throw new AnalysisInputException("name", $"is longer than {SloDefinition.NameMaxLength} characters.");
+        }
+
+        if (await db.SloDefinitions.AnyAsync(s => s.ModelId == model.Id && s.Name == name && s.Id != id, cancellationToken))
+        {
+            throw new AnalysisInputException("name", $"model '{model.Name}' already has an SLO named '{name}'.");
+        }
+
+        input.ToAnalysis().Validate();
+        if (input.Kind == SloKind.Accuracy && model.TaskType == ModelTaskType.Regression)
+        {
+            throw new AnalysisInputException("kind", $"an accuracy SLO needs a classifier; '{model.Name}' is a regression model.");
+        }
+
+        // Only the bound of the SLO's own kind is kept.
+        return input with
+        {
+            Name = name,
+            LatencyBoundMs = input.Kind == SloKind.Latency ? input.LatencyBoundMs : null,
+            MinRequestsPerMinute = input.Kind == SloKind.Throughput ? input.MinRequestsPerMinute : null,
+        };
+    }
+
+    private static void Apply(SloInput input, SloDefinition entity, DateTime now)
+    {
+        entity.Name = input.Name;
+        entity.Kind = input.Kind;
+        entity.TargetPercent = input.TargetPercent;
+        entity.WindowDays = input.WindowDays;
+        entity.LatencyBoundMs = input.LatencyBoundMs;
+        entity.MinRequestsPerMinute = input.MinRequestsPerMinute;
+        entity.Enabled = input.Enabled;
+        entity.UpdatedAt = now;
+    }
+
+    private static object Snapshot(SloDefinition s) => new
+    {
+        s.Name,
+        Kind = s.Kind.ToString(),
+        s.TargetPercent,
+        s.WindowDays,
+        s.LatencyBoundMs,
+        s.MinRequestsPerMinute,
+        s.Enabled,
+    };
+
+    private static SloView ToView(string model, SloDefinition s, SloStatus? status) => new(
+        s.Id, model, s.Name, s.Kind, s.TargetPercent, s.WindowDays, s.LatencyBoundMs, s.MinRequestsPerMinute, s.Enabled, s.CreatedAt, s.UpdatedAt,
+        status is null ? null : SloStatusView.From(status));
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Portal.Analysis.Common;
+using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Analysis;
+using AnalysisSlo = Portal.Analysis.Slo;
+
+namespace Portal.Web.Features.Slos;
+
+/// <summary>What a person or client sends to create or change an SLO.</summary>
+public sealed record SloInput(string Name, SloKind Kind, double TargetPercent, int WindowDays, double? LatencyBoundMs, double? MinRequestsPerMinute, bool Enabled = true)
+{
+    /// <summary>Reads a POST/PUT body; type errors name the field.</summary>
+    public static SloInput Parse(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            throw new AnalysisInputException("$", "The body must be a JSON object.");
+        }
+
+        var kindText = JsonInput.OptionalString(body, "kind") ?? throw new AnalysisInputException("kind", "is required: latency, availability, errorRate, accuracy or throughput.");
+        var kind = Enum.TryParse<SloKind>(kindText.Replace("_", ""), ignoreCase: true, out var k) && Enum.IsDefined(k)
+            ? k
+            : throw new AnalysisInputException("kind", $"'{kindText}' is not an SLO kind: use latency, availability, errorRate, accuracy or throughput.");
+        var windowDays = body.TryGetProperty("windowDays", out var w) && w.ValueKind != JsonValueKind.Null ? JsonInput.WholeNumber(body, "windowDays") : 30;
+        return new SloInput(
+            JsonInput.OptionalString(body, "name") ?? "",
+            kind,
+            JsonInput.Number(body, "targetPercent"),
+            (int)Math.Clamp(windowDays, int.MinValue, int.MaxValue),
+            body.TryGetProperty("latencyBoundMs", out var l) && l.ValueKind != JsonValueKind.Null ? JsonInput.Number(body, "latencyBoundMs") : null,
+            body.TryGetProperty("minRequestsPerMinute", out var m) && m.ValueKind != JsonValueKind.Null ? JsonInput.Number(body, "minRequestsPerMinute") : null,
+            !body.TryGetProperty("enabled", out var e) || e.ValueKind != JsonValueKind.False);
+    }
+
+    public AnalysisSlo.SloDefinition ToAnalysis() =>
+        new(Enum.Parse<AnalysisSlo.SloKind>(Kind.ToString()), TargetPercent, WindowDays, LatencyBoundMs, MinRequestsPerMinute);
+}
+
+/// <summary>One burn-rate alert pair as stored in <see cref="SloStatus.AlertsJson"/> (read by alerting and the SLO page).</summary>
+public sealed record SloAlertPair(
+    string Name, string Severity, string LongWindow, string ShortWindow, double Threshold, double? LongRate, double? ShortRate, bool Firing, string Reason);
+
+/// <summary>The latest evaluation of an SLO, with its JSON columns parsed.</summary>
+public sealed record SloStatusView(
+    DateTime EvaluatedAt,
+    double? CompliancePercent,
+    string Status,
+    double? BudgetRemaining,
+    IReadOnlyDictionary<string, double?> BurnRates,
+    IReadOnlyList<SloAlertPair> Alerts,
+    IReadOnlyList<SloBurnDownPoint> BurnDown,
+    long GoodEvents,
+    long TotalEvents,
+    double CoveredFraction,
+    string? Message)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static SloStatusView From(SloStatus status) => new(
+        status.EvaluatedAt,
+        status.CompliancePercent,
+        status.Status,
+        status.BudgetRemaining,
+        JsonSerializer.Deserialize<Dictionary<string, double?>>(status.BurnRatesJson, Json) ?? [],
+        JsonSerializer.Deserialize<List<SloAlertPair>>(status.AlertsJson, Json) ?? [],
+        (JsonSerializer.Deserialize<List<double?[]>>(status.BurnDownJson, Json) ?? [])
+            .Where(p => p.Length == 2 && p[0] is not null)
+            .Select(p => new SloBurnDownPoint(DateTimeOffset.FromUnixTimeMilliseconds((long)p[0]!.Value).UtcDateTime, p[1]))
+            .ToList(),
+        status.GoodEvents,
+        status.TotalEvents,
+        status.CoveredFraction,
+        status.Message);
+
+    /// <summary>Writes an evaluation into the status row (one per SLO, overwritten).</summary>
+    public static void Apply(AnalysisSlo.SloReport report, SloStatus status, DateTime evaluatedAt)
+    {
+        status.EvaluatedAt = evaluatedAt;
+        status.CompliancePercent = report.CompliancePercent;
+        status.Status = report.Status.ToString();
+        status.BudgetRemaining = report.Budget.RemainingFraction;
+        status.BurnRatesJson = JsonSerializer.Serialize(report.BurnRates.ToDictionary(r => r.Window, r => r.Rate), Json);
+        status.AlertsJson = JsonSerializer.Serialize(report.Alerts.Select(a => new SloAlertPair(
+            a.Rule.Name, a.Rule.Severity.ToString().ToLowerInvariant(), a.Rule.LongWindow, a.Rule.ShortWindow, a.Rule.Threshold,
+            a.LongRate, a.ShortRate, a.Firing, a.Reason)), Json);
+        status.BurnDownJson = JsonSerializer.Serialize(report.BurnDown.Select(p => new double?[] { p.At.ToUnixTimeMilliseconds(), p.RemainingFraction }), Json);
+        status.GoodEvents = report.GoodEvents;
+        status.TotalEvents = report.TotalEvents;
+        status.CoveredFraction = report.CoveredFraction;
+        status.Message = report.Message;
+    }
+}
+
+/// <summary>A point of the burn-down chart: the share of the error budget left at <see cref="At"/> (null with no budget).</summary>
+public sealed record SloBurnDownPoint(DateTime At, double? Remaining);
+
+/// <summary>An SLO with its latest status (null until the SLO job evaluated it).</summary>
+public sealed record SloView(
+    int Id,
+    string Model,
+    string Name,
+    SloKind Kind,
+    double TargetPercent,
+    int WindowDays,
+    double? LatencyBoundMs,
+    double? MinRequestsPerMinute,
+    bool Enabled,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    SloStatusView? Status)
+{
+    /// <summary>"99% of requests within 300 ms over 30 days" — the objective in words.</summary>
+    [JsonIgnore]
+    public string Objective => Describe(Kind, TargetPercent, WindowDays, LatencyBoundMs, MinRequestsPerMinute);
+
+    public SloInput ToInput() => new(Name, Kind, TargetPercent, WindowDays, LatencyBoundMs, MinRequestsPerMinute, Enabled);
+
+    public static string Describe(SloKind kind, double target, int days, double? bound, double? rate)
+    {
+        var t = target.ToString("0.###", CultureInfo.InvariantCulture);
+        var what = kind switch
+        {
+            SloKind.Latency => $"{t}% of requests within {bound?.ToString("0.###", CultureInfo.InvariantCulture)} ms (p{t} latency)",
+            SloKind.Availability => $"{t}% of requests answered without failure",
+            SloKind.ErrorRate => $"{t}% of predictions without an error",
+            SloKind.Accuracy => $"{t}% of labelled predictions correct",
+            SloKind.Throughput => $"{t}% of minutes with at least {rate?.ToString("0.###", CultureInfo.InvariantCulture)} requests",
+            _ => kind.ToString(),
+        };
+        return $"{what} over {days} days";
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Slos;
+using Portal.Web.Tests.Infrastructure;
+using static Portal.Web.Tests.Ingestion.IngestionApi;
+using static Portal.Web.Tests.Jobs.JobsTestData;
+
+namespace Portal.Web.Tests.Jobs;
+
+/// <summary>The SLO job on seeded traffic: 2 hours at 5 predictions a minute, the last 30 minutes of them failing.</summary>
+public sealed class SloJobTests(PortalFactory factory) : IClassFixture<PortalFactory>
+{
+    private readonly HttpClient client = factory.CreateApiClient();
+
+    private async Task<string> TrafficAsync(int failingMinutes, double latencyMs = 20)
+    {
+        var model = await NewModelAsync(client, features: []);
+        var now = ThisMinute();
+        var items = new List<JsonObject>();
+        for (var minutesAgo = 1; minutesAgo <= 120; minutesAgo++)
+        {
+            for (var k = 0; k < 5; k++)
+            {
+                var item = new JsonObject { ["predictionId"] = $"m{minutesAgo}-{k}", ["timestamp"] = Iso(now.AddMinutes(-minutesAgo).AddSeconds(5 + (k * 10))), ["latencyMs"] = latencyMs };
+                if (minutesAgo <= failingMinutes)
+                {
+                    item["error"] = "timeout";
+                }
+                else
+                {
+                    item["prediction"] = 1;
+                    item["score"] = 0.9;
+                }
+
+                items.Add(item);
+            }
+        }
+
+        await PostItemsAsync(client, $"/api/v1/models/{model}/predictions", items);
+        return model;
+    }
+
+    private async Task<JsonNode> CreateSloAsync(string model, object body)
+    {
+        var (status, answer) = await SendJsonAsync(client, HttpMethod.Post, $"/api/v1/models/{model}/slos", body);
+        Assert.True(status == HttpStatusCode.Created, answer.ToJsonString());
+        return answer;
+    }
+
+    private Task RunSloAsync(string model) => RunAsync<SloJob>(factory, model, (job, id) => job.RunAsync(id, null, CancellationToken.None));
+
+    [Fact]
+    public async Task Thirty_minutes_of_errors_fire_the_fast_burn_pair_and_breach_the_target()
+    {
+        var model = await TrafficAsync(failingMinutes: 30);
+        await CreateSloAsync(model, new { name = "errors", kind = "errorRate", targetPercent = 99.9, windowDays = 30 });
+
+        await RunSloAsync(model);
+
+        var slo = (await GetJsonAsync(client, $"/api/v1/models/{model}/slos"))[0]!;
+        var status = slo["status"]!;
+        Assert.Equal("Breached", status["status"]!.GetValue<string>());
+        Assert.Equal(75.0, status["compliancePercent"]!.GetValue<double>(), 9); // 450 good of 600
+        Assert.True(status["budgetRemaining"]!.GetValue<double>() < 0);
+        Assert.Equal(1000, status["burnRates"]!["5m"]!.GetValue<double>(), 6); // all bad: 1 / 0.001
+        Assert.Equal(500, status["burnRates"]!["1h"]!.GetValue<double>(), 6);  // half bad
+        var alerts = status["alerts"]!.AsArray().ToDictionary(a => a!["name"]!.GetValue<string>());
+        Assert.True(alerts["page-1h"]!["firing"]!.GetValue<bool>());
+        Assert.Equal("page", alerts["page-1h"]!["severity"]!.GetValue<string>());
+        Assert.Equal(14.4, alerts["page-1h"]!["threshold"]!.GetValue<double>());
+        Assert.True(alerts["page-6h"]!["firing"]!.GetValue<bool>());
+        Assert.NotEmpty(status["burnDown"]!.AsArray());
+        Assert.Equal(JobOutcome.Succeeded, (await LatestJobRunAsync(factory, model, SloJob.JobType)).Outcome);
+    }
+
+    [Fact]
+    public async Task Healthy_traffic_meets_the_target_and_fires_nothing()
+    {
+        var model = await TrafficAsync(failingMinutes: 0);
+        await CreateSloAsync(model, new { name = "latency", kind = "latency", targetPercent = 99, latencyBoundMs = 300 });
+        await CreateSloAsync(model, new { name = "errors", kind = "errorRate", targetPercent = 99.9 });
+
+        await RunSloAsync(model);
+
+        foreach (var slo in (await GetJsonAsync(client, $"/api/v1/models/{model}/slos")).AsArray())
+        {
+            var status = slo!["status"]!;
+            Assert.Equal("Met", status["status"]!.GetValue<string>());
+            Assert.Equal(100, status["compliancePercent"]!.GetValue<double>());
+            Assert.Equal(1, status["budgetRemaining"]!.GetValue<double>());
+            Assert.All(status["alerts"]!.AsArray(), a => Assert.False(a!["firing"]!.GetValue<bool>()));
+            Assert.Equal(600, status["totalEvents"]!.GetValue<long>());
+        }
+    }
+
+    [Fact]
+    public async Task Slow_requests_breach_a_latency_slo()
+    {
+        var model = await TrafficAsync(failingMinutes: 0, latencyMs: 450);
+        await CreateSloAsync(model, new { name = "p99 under 300 ms", kind = "latency", targetPercent = 99, latencyBoundMs = 300 });
+
+        await RunSloAsync(model);
+
+        var status = (await GetJsonAsync(client, $"/api/v1/models/{model}/slos"))[0]!["status"]!;
+        Assert.Equal("Breached", status["status"]!.GetValue<string>());
+        Assert.Equal(0, status["compliancePercent"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task Slo_form_errors_name_the_field()
+    {
+        var model = await NewModelAsync(client, taskType: "regression", features: []);
+        var cases = new (object Body, string Field)[]
+        {
+            (new { name = "", kind = "errorRate", targetPercent = 99 }, "name"),
+            (new { name = "x", kind = "speed", targetPercent = 99 }, "kind"),
+            (new { name = "x", kind = "errorRate", targetPercent = 120 }, "targetPercent"),
+            (new { name = "x", kind = "errorRate", targetPercent = 99, windowDays = 7 }, "windowDays"),
+            (new { name = "x", kind = "latency", targetPercent = 99 }, "latencyBoundMs"),
+            (new { name = "x", kind = "throughput", targetPercent = 99 }, "minRequestsPerMinute"),
+            (new { name = "x", kind = "accuracy", targetPercent = 90 }, "kind"),
+        };
+        foreach (var (body, field) in cases)
+        {
+            var (status, answer) = await SendJsonAsync(client, HttpMethod.Post, $"/api/v1/models/{model}/slos", body);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.True(answer["errors"]?[field] is not null, $"expected an error for {field}: {answer.ToJsonString()}");
+        }
+
+        await CreateSloAsync(model, new { name = "avail", kind = "availability", targetPercent = 99.5 });
+        var (duplicate, dupAnswer) = await SendJsonAsync(client, HttpMethod.Post, $"/api/v1/models/{model}/slos", new { name = "avail", kind = "errorRate", targetPercent = 99 });
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate);
+        Assert.NotNull(dupAnswer["errors"]!["name"]);
+    }
+
+    [Fact]
+    public async Task Slos_are_edited_and_deleted_by_engineers_and_audited()
+    {
+        var model = await NewModelAsync(client, features: []);
+        var created = await CreateSloAsync(model, new { name = "errors", kind = "errorRate", targetPercent = 99 });
+        var id = created["id"]!.GetValue<int>();
+
+        var viewer = await factory.SignInAsync("Viewer");
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/api/v1/models/{model}/slos")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.DeleteAsync($"/api/v1/models/{model}/slos/{id}")).StatusCode);
+
+        var engineer = await factory.SignInAsync("Engineer");
+        var (status, updated) = await SendJsonAsync(engineer, HttpMethod.Put, $"/api/v1/models/{model}/slos/{id}", new { name = "errors", kind = "errorRate", targetPercent = 99.9, windowDays = 28 });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(28, updated["windowDays"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NoContent, (await engineer.DeleteAsync($"/api/v1/models/{model}/slos/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/models/{model}/slos/{id}")).StatusCode);
+
+        var audit = await GetJsonAsync(client, $"/api/v1/audit?entityType=Slo&take=500");
+        var actions = audit["items"]!.AsArray().Where(e => e!["entityId"]!.GetValue<string>() == $"{model}/{id}").Select(e => e!["action"]!.GetValue<string>()).ToList();
+        Assert.Equal(["delete", "update", "create"], actions);
+    }
+}
