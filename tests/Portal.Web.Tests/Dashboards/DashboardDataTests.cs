@@ -213,6 +213,39 @@ public sealed class DashboardDataTests : IAsyncLifetime
         Assert.Equal("", Assert.Single(view.Versions).Version);
     }
 
+    [Fact]
+    public async Task Quality_tab_lists_the_latest_per_segment_result_of_the_quality_job()
+    {
+        await CreateModelAsync(client, "segmented");
+        var now = DateTime.UtcNow;
+        await WithDbAsync(async db =>
+        {
+            var modelId = (await db.Models.SingleAsync(m => m.Name == "segmented")).Id;
+            var job = new JobRun { JobType = "quality", ModelId = modelId, StartedAt = now.AddMinutes(-30), Outcome = JobOutcome.Succeeded };
+            db.JobRuns.Add(job);
+            await db.SaveChangesAsync();
+            QualityResult Result(string segment, string window, int minutesAgo, double accuracy) => new()
+            {
+                JobRunId = job.Id, ModelId = modelId, At = now.AddMinutes(-minutesAgo), Window = window, Segment = segment,
+                WindowStart = now.AddMinutes(-minutesAgo - 60), WindowEnd = now.AddMinutes(-minutesAgo), Labelled = 100, Accuracy = accuracy,
+            };
+            db.QualityResults.AddRange(
+                Result("mobile", "1h", 30, 0.70), Result("mobile", "1h", 5, 0.75), // only the newer one counts
+                Result("web", "1h", 10, 0.90),
+                Result("", "1h", 5, 0.80),                                        // all segments: not a segment row
+                Result("web", "1d", 5, 0.10));                                    // another job window
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        var model = (await factory.Services.GetRequiredService<ModelDirectory>().FindAsync("segmented"))!;
+
+        var rows = await factory.Services.GetRequiredService<QualityDashboard>().LoadSegmentsAsync(model, DashboardWindow.Default, null, regression: false);
+
+        Assert.Equal(["mobile", "web"], rows.Select(r => r.Segment));
+        Assert.Equal([0.75, 0.90], rows.Select(r => r.Metric!.Value));
+        Assert.All(rows, r => Assert.Equal("1h", r.Window));
+    }
+
     private static TimeSeriesChart Chart(IRenderedComponent<HealthTab> cut, string id) =>
         cut.FindComponents<TimeSeriesChart>().Single(c => c.Instance.Id == id).Instance;
 

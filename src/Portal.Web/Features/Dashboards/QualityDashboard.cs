@@ -34,6 +34,26 @@ public sealed class QualityDashboard(IServiceScopeFactory scopes, TimeProvider t
     /// <summary>Each metric point covers this fraction of the window (at least one bucket).</summary>
     public const int RollingFraction = 12;
 
+    /// <summary>
+    /// The latest per-segment results of the scheduled quality job, for the job window closest to the dashboard's
+    /// (1h, 1d or 7d) and the chosen version ("" = all versions).
+    /// </summary>
+    public async Task<IReadOnlyList<SegmentQualityTable.Row>> LoadSegmentsAsync(ModelHeader model, DashboardWindow window, string? version, bool regression, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var jobWindow = window.Span <= TimeSpan.FromHours(1) ? "1h" : window.Span <= TimeSpan.FromDays(1) ? "1d" : "7d";
+        var versionKey = version ?? "";
+        var rows = await db.QualityResults.AsNoTracking()
+            .Where(r => r.ModelId == model.Id && r.Window == jobWindow && r.Version == versionKey && r.Segment != "")
+            .GroupBy(r => r.Segment)
+            .Select(g => g.OrderByDescending(r => r.At).First())
+            .ToListAsync(cancellationToken);
+        return rows.OrderBy(r => r.Segment, StringComparer.Ordinal)
+            .Select(r => new SegmentQualityTable.Row(r.Segment, r.Window, r.Labelled, regression ? r.Mae : r.Accuracy, r.At))
+            .ToList();
+    }
+
     public async Task<QualityView> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
