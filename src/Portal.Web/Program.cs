@@ -9,6 +9,7 @@ using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.ScaleOut;
 using Portal.Web.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,12 +20,14 @@ builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalAdmin();
 builder.Services.AddPortalUi();
 builder.Services.AddRealtime();
+builder.Services.AddScaleOut(builder.Configuration);
 builder.Services.AddPortalJobs(builder.Configuration);
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseScaleOut();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSharedAssets();
@@ -40,10 +43,16 @@ app.MapAnalysisEndpoints();
 app.MapAdminEndpoints();
 app.MapIngestionEndpoints();
 app.MapModelEndpoints();
+app.MapChangeStream();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-await app.Services.MigratePortalDatabaseAsync();
-await app.InitializePortalIdentityAsync();
+await using (await app.Services.AcquireStartupLockAsync())
+{
+    await app.Services.MigratePortalDatabaseAsync();
+    app.Services.PrepareJobStorage();
+    await app.InitializePortalIdentityAsync();
+}
+
 await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -76,6 +76,7 @@ public static class RealtimeServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IModelChangeNotifier, InProcessModelChangeNotifier>();
+        services.AddHostedService<IngestionChangePublisher>();
         return services;
     }
 }
