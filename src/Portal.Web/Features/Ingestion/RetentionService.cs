@@ -20,7 +20,10 @@ public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Reten
     public const string JobType = "retention";
     private const int ChunkSize = 5_000;
 
-    /// <summary>The job body: one recorded pass; the scheduled time of the occurrence goes into the run's inputs.</summary>
+    /// <summary>
+    /// The job body: one recorded pass. Its inputs hold when Hangfire's scheduler triggered the occurrence (the job's
+    /// "Time" parameter), so runs can be told apart per occurrence.
+    /// </summary>
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(PerformContext? context, CancellationToken cancellationToken)
     {
@@ -28,8 +31,8 @@ public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Reten
         var recorder = scope.ServiceProvider.GetRequiredService<JobRunRecorder>();
         await recorder.RunAsync(JobType, null, null, null, async (run, ct) =>
         {
-            var scheduled = context?.GetJobParameter<long?>("Time") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : (DateTime?)null;
-            run.InputJson = JsonSerializer.Serialize(new { rawDays = options.Value.RawDays, scheduledAt = scheduled });
+            var triggered = context?.GetJobParameter<long?>("Time") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : (DateTime?)null;
+            run.InputJson = JsonSerializer.Serialize(new { rawDays = options.Value.RawDays, triggeredAt = triggered });
             var deleted = await RunOnceAsync(ct);
             return new JobResult($"{deleted} raw rows older than {options.Value.RawDays} days deleted");
         }, context, cancellationToken);
