@@ -27,6 +27,15 @@ builder.Services.AddDemo(builder.Configuration);
 
 var app = builder.Build();
 
+// One node at a time (PostgreSQL advisory lock): migrations, the Hangfire schema (the /jobs mapping below opens the
+// storage), the roles and the first users.
+await using (await app.Services.AcquireStartupLockAsync())
+{
+    await app.Services.MigratePortalDatabaseAsync();
+    app.Services.PrepareJobStorage();
+    await app.InitializePortalIdentityAsync();
+}
+
 app.UseScaleOut();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -45,13 +54,6 @@ app.MapIngestionEndpoints();
 app.MapModelEndpoints();
 app.MapChangeStream();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-
-await using (await app.Services.AcquireStartupLockAsync())
-{
-    await app.Services.MigratePortalDatabaseAsync();
-    app.Services.PrepareJobStorage();
-    await app.InitializePortalIdentityAsync();
-}
 
 await app.RunAsync();
 
