@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "drift" => DriftReportBenchmark.Run(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    "ingest-pg" => await IngestPostgresBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -16,5 +17,7 @@ static int Usage()
     Console.Error.WriteLine("         20-feature drift report, 100k x 100k rows, against SciPy on the same data in the same run");
     Console.Error.WriteLine("  ingest [--seconds 30] [--half-seconds 15] [--concurrency 4] [--baseline-rows 400000]");
     Console.Error.WriteLine("         batches of 1,000 predictions over loopback HTTP against the real portal; see docs/BENCHMARKS.md");
+    Console.Error.WriteLine("  ingest-pg [--seconds 20] [--concurrency 4] [--skip-sqlite]");
+    Console.Error.WriteLine("         the same load on SQLite, then PostgreSQL (Debian's, started here) with 1 and with 2 nodes");
     return 2;
 }
