@@ -22,7 +22,7 @@ public static class JobsServiceCollectionExtensions
                 .UseRecommendedSerializerSettings();
             if (provider == DatabaseProvider.Postgres)
             {
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionName)));
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionName)), PostgresJobStorage.Options());
             }
             else
             {
