@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
 using Portal.Web.Infrastructure.ScaleOut;
 using StackExchange.Redis;
 
@@ -33,6 +34,7 @@ public sealed class RedisModelChangeNotifier(
     public static readonly RedisChannel Channel = RedisChannel.Literal("portal:model-changes");
 
     private readonly Lock gate = new();
+    private readonly CancellationTokenSource stopping = new();
     private readonly Channel<bool> wake = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private HashSet<(string Model, string What)> pending = [];
     private Task? sender;
@@ -53,21 +55,23 @@ public sealed class RedisModelChangeNotifier(
 
     public IDisposable SubscribeLocal(Func<ModelChange, Task> handler) => local.Subscribe(handler);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        await redis.GetSubscriber().SubscribeAsync(Channel, (_, payload) => Receive(payload));
+        RedisSubscription.Start(redis, Channel, Receive, logger, stopping.Token);
         sender = Task.Run(SendAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await stopping.CancelAsync();
         wake.Writer.TryComplete();
         if (sender is not null)
         {
             await sender.WaitAsync(cancellationToken);
         }
 
-        await redis.GetSubscriber().UnsubscribeAsync(Channel);
+        await RedisSubscription.StopAsync(redis, Channel);
     }
 
     public void Dispose()
@@ -184,8 +188,19 @@ public static class RealtimeScaleOutServiceCollectionExtensions
             o.Configuration.ChannelPrefix = RedisChannel.Literal("portal");
             o.Configuration.AbortOnConnectFail = false;
         });
+
+        // Blazor's own hub needs no backplane (a circuit lives on one node, behind sticky sessions). Keeping it on the
+        // in-process manager means a Redis outage never stops a page from opening.
+        if (BlazorCircuitHub is { } circuits)
+        {
+            services.AddSingleton(typeof(HubLifetimeManager<>).MakeGenericType(circuits), typeof(DefaultHubLifetimeManager<>).MakeGenericType(circuits));
+        }
+
         return services;
     }
+
+    /// <summary>The hub of Blazor Server circuits (internal to ASP.NET Core, hence found by name).</summary>
+    public static Type? BlazorCircuitHub { get; } = Type.GetType("Microsoft.AspNetCore.Components.Server.ComponentHub, Microsoft.AspNetCore.Components.Server");
 
     /// <summary>A fresh instance of the notifier <c>AddRealtime()</c> registered (one for local, one for remote changes).</summary>
     private static IModelChangeNotifier Create(IServiceProvider services, ServiceDescriptor registered) =>

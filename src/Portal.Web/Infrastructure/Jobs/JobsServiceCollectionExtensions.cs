@@ -19,7 +19,8 @@ public static class JobsServiceCollectionExtensions
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()));
             if (provider == DatabaseProvider.Postgres)
             {
                 config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionName)), PostgresJobStorage.Options());

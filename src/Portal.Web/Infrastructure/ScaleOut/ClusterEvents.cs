@@ -69,10 +69,19 @@ public sealed class RedisClusterEvents(
         }
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken) =>
-        await redis.GetSubscriber().SubscribeAsync(Channel, (_, payload) => Receive(payload));
+    private readonly CancellationTokenSource stopping = new();
 
-    public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(Channel);
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        RedisSubscription.Start(redis, Channel, Receive, logger, stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        await RedisSubscription.StopAsync(redis, Channel);
+    }
 
     private void Receive(RedisValue payload)
     {
@@ -96,4 +105,47 @@ public sealed class RedisClusterEvents(
     }
 
     private sealed record Message(string Node, string Topic, string Value);
+}
+
+/// <summary>
+/// Subscribes to a Redis channel without holding up start-up: while Redis cannot be reached the node runs on its own and
+/// retries every few seconds; once subscribed, StackExchange.Redis renews the subscription after every reconnect.
+/// </summary>
+public static class RedisSubscription
+{
+    public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
+
+    public static void Start(IConnectionMultiplexer redis, RedisChannel channel, Action<RedisValue> receive, ILogger logger, CancellationToken stopping) =>
+        _ = Task.Run(async () =>
+        {
+            for (var attempt = 1; !stopping.IsCancellationRequested; attempt++)
+            {
+                try
+                {
+                    await redis.GetSubscriber().SubscribeAsync(channel, (_, payload) => receive(payload));
+                    return;
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    if (attempt == 1)
+                    {
+                        logger.LogWarning(e, "Redis channel {Channel} is not reachable; this node works alone until it is (retrying every {Seconds} s).", channel, RetryEvery.TotalSeconds);
+                    }
+
+                    await Task.Delay(RetryEvery, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+            }
+        }, CancellationToken.None);
+
+    public static async Task StopAsync(IConnectionMultiplexer redis, RedisChannel channel)
+    {
+        try
+        {
+            await redis.GetSubscriber().UnsubscribeAsync(channel);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Shutting down without Redis: nothing to undo.
+        }
+    }
 }

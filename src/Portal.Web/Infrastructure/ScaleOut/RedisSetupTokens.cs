@@ -30,7 +30,7 @@ public sealed class RedisSetupTokens(IConnectionMultiplexer redis, ILogger<Redis
         {
             return action();
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             logger.LogWarning(e, "Could not {What} the shared setup tokens in Redis; only this node's own link works.", what);
             return false;
