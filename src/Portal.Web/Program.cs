@@ -17,6 +17,7 @@ using Portal.Web.Features.Slos;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.ScaleOut;
 using Portal.Web.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalAdmin();
 builder.Services.AddPortalUi();
 builder.Services.AddRealtime();
+builder.Services.AddScaleOut(builder.Configuration);
 builder.Services.AddPortalJobs(builder.Configuration);
 builder.Services.AddIngestion(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
@@ -42,6 +44,16 @@ builder.Services.AddJobRuns();
 
 var app = builder.Build();
 
+// One node at a time (PostgreSQL advisory lock): migrations, the Hangfire schema (the /jobs mapping below opens the
+// storage), the roles and the first users.
+await using (await app.Services.AcquireStartupLockAsync())
+{
+    await app.Services.MigratePortalDatabaseAsync();
+    app.Services.PrepareJobStorage();
+    await app.InitializePortalIdentityAsync();
+}
+
+app.UseScaleOut();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSharedAssets();
@@ -65,10 +77,9 @@ app.MapDriftEndpoints();
 app.MapQualityEndpoints();
 app.MapSloEndpoints();
 app.MapJobRunEndpoints();
+app.MapChangeStream();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-await app.Services.MigratePortalDatabaseAsync();
-await app.InitializePortalIdentityAsync();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

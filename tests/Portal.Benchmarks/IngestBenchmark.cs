@@ -85,13 +85,13 @@ public static class IngestBenchmark
         }
     }
 
-    private sealed record Phase(long Accepted, double Seconds, double P50, double P99, double Max, int Errors)
+    internal sealed record Phase(long Accepted, double Seconds, double P50, double P99, double Max, int Errors)
     {
         public double Rate => Accepted / Seconds;
     }
 
     /// <summary><paramref name="concurrency"/> senders, each posting the next batch as soon as the last was answered.</summary>
-    private static async Task<Phase> RunClosedLoopAsync(HttpClient http, BatchBodies bodies, int concurrency, TimeSpan duration)
+    internal static async Task<Phase> RunClosedLoopAsync(HttpClient http, BatchBodies bodies, int concurrency, TimeSpan duration)
     {
         var latencies = new List<double>();
         long accepted = 0;
@@ -177,7 +177,7 @@ public static class IngestBenchmark
     /// JSON bodies of 1,000 predictions made from a few random templates; each call patches fresh, fixed-width
     /// predictionIds into a copy, so every prediction is new (no duplicates) at almost no client CPU.
     /// </summary>
-    private sealed class BatchBodies
+    internal sealed class BatchBodies
     {
         private const string Placeholder = "#########";
         private readonly List<(byte[] Body, int[] Offsets)> templates = [];
@@ -339,7 +339,10 @@ public static class IngestBenchmark
         return result;
     }
 
-    internal static Process StartPortal(string database, int port)
+    internal static Process StartPortal(string database, int port) => StartPortal(port, new Dictionary<string, string> { ["ConnectionStrings__Portal"] = $"Data Source={database}" });
+
+    /// <summary>The Release Portal.Web.dll next to this program on <paramref name="port"/>, demo off, the bench key, warnings only.</summary>
+    internal static Process StartPortal(int port, IReadOnlyDictionary<string, string> environment)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Portal.Web.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -350,7 +353,11 @@ public static class IngestBenchmark
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["ConnectionStrings__Portal"] = $"Data Source={database}";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment["Portal__Bootstrap__ApiKey"] = Key;
         start.Environment["Portal__Demo__Enabled"] = "false";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -373,7 +380,7 @@ public static class IngestBenchmark
 
     internal static async Task WaitHealthyAsync(HttpClient http, Process server)
     {
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 1200; i++)
         {
             if (server.HasExited)
             {
@@ -396,10 +403,10 @@ public static class IngestBenchmark
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("The portal did not become healthy in 30 s.");
+        throw new TimeoutException("The portal did not become healthy in 120 s.");
     }
 
-    private static async Task CreateModelAsync(HttpClient http)
+    internal static async Task CreateModelAsync(HttpClient http)
     {
         var features = string.Join(",", Enumerable.Range(0, 10).Select(f => $$"""{"name": "f{{f}}", "type": "numerical", "min": 0, "max": {{100 * (f + 1)}}}"""));
         var body = $$"""{"taskType": "binary", "features": [{{features}}, {"name": "country", "type": "categorical", "categories": ["DE", "FR", "US", "GB", "NL", "ES"]}, {"name": "device", "type": "categorical"}]}""";

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "drift" => DriftReportBenchmark.Run(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "health" => await HealthBenchmark.RunAsync(args[1..]),
+    "ingest-pg" => await IngestPostgresBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -19,5 +20,7 @@ static int Usage()
     Console.Error.WriteLine("         batches of 1,000 predictions over loopback HTTP against the real portal; see docs/BENCHMARKS.md");
     Console.Error.WriteLine("  health [--predictions 10000000] [--days 8] [--versions 2] [--raw-hours 24] [--runs 20]");
     Console.Error.WriteLine("         health tab data load on rollups of 10M predictions vs the same aggregates from raw rows, and the page over HTTP");
+    Console.Error.WriteLine("  ingest-pg [--seconds 20] [--concurrency 4] [--skip-sqlite]");
+    Console.Error.WriteLine("         the same load on SQLite, then PostgreSQL (Debian's, started here) with 1 and with 2 nodes");
     return 2;
 }

@@ -31,13 +31,14 @@ public sealed class LiveHub : Hub
 public sealed record LiveChange(string Model, IReadOnlyCollection<string> Kinds, DateTime At);
 
 /// <summary>Sends every change of this node's notifier to the hub groups of its model and of "*".</summary>
-public sealed class LiveHubRelay(IModelChangeNotifier notifier, IHubContext<LiveHub> hub) : IHostedService
+public sealed class LiveHubRelay(ILocalModelChanges changes, IHubContext<LiveHub> hub) : IHostedService
 {
     private IDisposable? subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        subscription = notifier.Subscribe(change =>
+        // Only this node's changes: with several nodes the Redis backplane carries them to the clients of the others.
+        subscription = changes.SubscribeLocal(change =>
         {
             var message = new LiveChange(change.Model, [.. change.Kinds.Order(StringComparer.Ordinal)], change.At);
             var groups = change.Model == ModelChangeKinds.AnyModel

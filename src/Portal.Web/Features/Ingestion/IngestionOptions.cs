@@ -36,5 +36,26 @@ public sealed class RetentionOptions
     /// <summary>Raw predictions, feedback labels and resource samples older than this are deleted; rollups are kept.</summary>
     public int RawDays { get; set; } = 30;
 
+    /// <summary>Minutes between runs, counted from the full hour (60: hourly; 1440: daily at midnight UTC).</summary>
     public int IntervalMinutes { get; set; } = 60;
+
+    /// <summary>A cron expression (UTC; 5 fields, or 6 with seconds first) that replaces <see cref="IntervalMinutes"/>.</summary>
+    public string? Cron { get; set; }
+
+    /// <summary>The schedule of the retention job.</summary>
+    public string CronExpression()
+    {
+        if (!string.IsNullOrWhiteSpace(Cron))
+        {
+            return Cron.Trim();
+        }
+
+        var minutes = Math.Max(1, IntervalMinutes);
+        return minutes switch
+        {
+            < 60 => $"*/{minutes} * * * *",
+            < 1440 => $"0 */{Math.Max(1, minutes / 60)} * * *",
+            _ => "0 0 * * *",
+        };
+    }
 }

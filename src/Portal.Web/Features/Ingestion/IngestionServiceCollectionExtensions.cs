@@ -2,12 +2,13 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Data;
 using Portal.Web.Features.Ingestion.Storage;
+using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Ingestion;
 
 public static class IngestionServiceCollectionExtensions
 {
-    /// <summary>Validation, the bounded channel, the background writer (group commit), its store, and retention.</summary>
+    /// <summary>Validation, the bounded channel, the background writer (group commit), its store, and the retention job.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<IngestionOptions>(configuration.GetSection(IngestionOptions.Section));
@@ -25,7 +26,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IngestionWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestionWriter>());
         services.AddSingleton<RetentionService>();
-        services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
+        services.AddScoped<IRecurringJobSource, RetentionJobSource>();
         return services;
     }
 }

@@ -127,11 +127,22 @@ public sealed class IngestionWriter(
         var rollups = new RollupAccumulator();
         var results = new WriteResult[group.Count];
         using var batch = store.Begin();
+
+        // Every prediction of the group in one call (PostgreSQL: one binary COPY), then each request takes its share.
+        var predictions = group.OfType<PredictionWrite>().SelectMany(p => p.Items.Select(item => new PredictionRow(p.Model.Id, item))).ToList();
+        var stored = batch.InsertPredictions(predictions, now);
+        var offset = 0;
         for (var i = 0; i < group.Count; i++)
         {
+            if (group[i] is PredictionWrite p)
+            {
+                results[i] = WritePredictions(batch, p, stored.AsSpan(offset, p.Items.Count), rollups);
+                offset += p.Items.Count;
+                continue;
+            }
+
             results[i] = group[i] switch
             {
-                PredictionWrite p => WritePredictions(batch, p, rollups, now),
                 FeedbackWrite f => WriteFeedback(batch, f, rollups, now),
                 ResourceWrite r => WriteResources(batch, r, rollups, now),
                 _ => throw new InvalidOperationException($"Unknown write request {group[i].GetType().Name}."),
@@ -143,13 +154,14 @@ public sealed class IngestionWriter(
         return results;
     }
 
-    private static WriteResult WritePredictions(IIngestionBatch batch, PredictionWrite request, RollupAccumulator rollups, long now)
+    private static WriteResult WritePredictions(IIngestionBatch batch, PredictionWrite request, ReadOnlySpan<bool> stored, RollupAccumulator rollups)
     {
         int accepted = 0, duplicates = 0;
         var versions = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in request.Items)
+        for (var i = 0; i < request.Items.Count; i++)
         {
-            if (!batch.InsertPrediction(request.Model.Id, item, now))
+            var item = request.Items[i];
+            if (!stored[i])
             {
                 duplicates++;
                 continue;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Web.Infrastructure.ScaleOut;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -22,9 +23,10 @@ public sealed record FeatureInfo(string Name, FeatureType Type, double? Min, dou
 
 /// <summary>
 /// Models by name, cached for a few seconds so the ingestion hot path does not query the database per request.
-/// A change through the API invalidates its entry at once; other nodes see it within <see cref="Ttl"/>.
+/// A change through the API invalidates its entry at once, on other nodes too when they share Redis
+/// (<see cref="IClusterEvents"/>); without it other nodes see it within <see cref="Ttl"/>.
 /// </summary>
-public sealed class ModelCatalog(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class ModelCatalog(IServiceScopeFactory scopes, TimeProvider time, IClusterEvents? cluster = null)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
@@ -45,7 +47,15 @@ public sealed class ModelCatalog(IServiceScopeFactory scopes, TimeProvider time)
         return info;
     }
 
-    public void Invalidate(string name) => cache.TryRemove(name, out _);
+    /// <summary>Forgets the model here and on the other nodes.</summary>
+    public void Invalidate(string name)
+    {
+        Forget(name);
+        cluster?.Publish(ClusterTopics.ModelChanged, name);
+    }
+
+    /// <summary>Forgets the model on this node only (another node changed it).</summary>
+    public void Forget(string name) => cache.TryRemove(name, out _);
 
     public static ModelInfo ToInfo(MlModel model) => new(
         model.Id,

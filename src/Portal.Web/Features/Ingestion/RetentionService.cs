@@ -1,42 +1,41 @@
+using System.Text.Json;
+using Hangfire;
+using Hangfire.Server;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Ingestion;
 
 /// <summary>
 /// Deletes raw predictions, feedback labels and resource samples older than <see cref="RetentionOptions.RawDays"/>
 /// (rollups are kept), in chunks so the ingestion writer is never locked out for long; also removes reference
-/// uploads that a crash cut off. Runs a minute after start-up, then every <see cref="RetentionOptions.IntervalMinutes"/>.
+/// uploads that a crash cut off. A Hangfire recurring job (<see cref="RetentionJobSource"/>), so on several nodes it
+/// runs once per schedule, not once per node; each run is recorded as a <c>retention</c> job run.
 /// </summary>
-public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger)
 {
+    public const string JobType = "retention";
     private const int ChunkSize = 5_000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The job body: one recorded pass. Its inputs hold when Hangfire's scheduler triggered the occurrence (the job's
+    /// "Time" parameter), so runs can be told apart per occurrence.
+    /// </summary>
+    [AutomaticRetry(Attempts = 3)]
+    public async Task RunAsync(PerformContext? context, CancellationToken cancellationToken)
     {
-        try
+        await using var scope = scopes.CreateAsyncScope();
+        var recorder = scope.ServiceProvider.GetRequiredService<JobRunRecorder>();
+        await recorder.RunAsync(JobType, null, null, null, async (run, ct) =>
         {
-            await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Retention run failed; it is retried at the next interval.");
-                }
-
-                await Task.Delay(TimeSpan.FromMinutes(Math.Max(1, options.Value.IntervalMinutes)), time, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
+            var triggered = context?.GetJobParameter<long?>("Time") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : (DateTime?)null;
+            run.InputJson = JsonSerializer.Serialize(new { rawDays = options.Value.RawDays, triggeredAt = triggered });
+            var deleted = await RunOnceAsync(ct);
+            return new JobResult($"{deleted} raw rows older than {options.Value.RawDays} days deleted");
+        }, context, cancellationToken);
     }
 
     /// <summary>One pass; returns the number of raw rows deleted.</summary>
@@ -80,5 +79,17 @@ public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Reten
         }
         while (deleted == ChunkSize);
         return total;
+    }
+}
+
+/// <summary>Registers the retention job (<see cref="RetentionOptions.CronExpression"/>, UTC).</summary>
+public sealed class RetentionJobSource(IOptions<RetentionOptions> options) : IRecurringJobSource
+{
+    public const string JobId = "retention";
+
+    public Task RegisterAsync(IRecurringJobManager jobs, CancellationToken cancellationToken)
+    {
+        jobs.AddOrUpdate<RetentionService>(JobId, s => s.RunAsync(null, CancellationToken.None), options.Value.CronExpression(), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        return Task.CompletedTask;
     }
 }

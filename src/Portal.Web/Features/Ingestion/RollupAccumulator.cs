@@ -17,6 +17,12 @@ public sealed class RollupAccumulator
     private readonly Dictionary<(int, string, long), QualityRollup> quality = [];
     private readonly Dictionary<(string, long), ResourceRollup> resources = [];
 
+    private static readonly Comparer<(int, string, long)> KeyOrder = Comparer<(int, string, long)>.Create((a, b) =>
+        a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2) is var c and not 0 ? c : a.Item3.CompareTo(b.Item3));
+
+    private static readonly Comparer<(string, long)> HostOrder = Comparer<(string, long)>.Create((a, b) =>
+        string.CompareOrdinal(a.Item1, b.Item1) is var c and not 0 ? c : a.Item2.CompareTo(b.Item2));
+
     public static long MinuteOf(long timestampMs) => timestampMs - (timestampMs % 60_000);
 
     public void AddPrediction(ModelInfo model, PredictionRecord p)
@@ -191,24 +197,27 @@ public sealed class RollupAccumulator
         d.GpuMemoryBytesMax = Math.Max(d.GpuMemoryBytesMax, r.GpuMemoryBytes ?? 0);
     }
 
-    /// <summary>Reads each touched rollup row, adds this group's deltas and writes it back (same transaction).</summary>
+    /// <summary>
+    /// Reads each touched rollup row, adds this group's deltas and writes it back (same transaction). Rows are visited in
+    /// key order, table by table, so writers on several nodes that lock rows take the locks in one order (no deadlock).
+    /// </summary>
     public void Flush(IIngestionBatch batch)
     {
-        foreach (var ((modelId, version, minute), d) in predictions)
+        foreach (var ((modelId, version, minute), d) in predictions.OrderBy(p => p.Key, KeyOrder))
         {
             var row = batch.LoadPredictionRollup(modelId, version, minute) ?? new PredictionRollup { ModelId = modelId, Version = version, MinuteMs = minute };
             d.MergeInto(row);
             batch.SavePredictionRollup(row);
         }
 
-        foreach (var ((modelId, feature, minute), d) in features)
+        foreach (var ((modelId, feature, minute), d) in features.OrderBy(p => p.Key, KeyOrder))
         {
             var row = batch.LoadFeatureRollup(modelId, feature, minute) ?? new FeatureRollup { ModelId = modelId, Feature = feature, MinuteMs = minute, Type = d.Type };
             d.MergeInto(row);
             batch.SaveFeatureRollup(row);
         }
 
-        foreach (var ((modelId, version, minute), d) in quality)
+        foreach (var ((modelId, version, minute), d) in quality.OrderBy(p => p.Key, KeyOrder))
         {
             var row = batch.LoadQualityRollup(modelId, version, minute) ?? new QualityRollup { ModelId = modelId, Version = version, MinuteMs = minute };
             row.Labelled += d.Labelled;
@@ -224,7 +233,7 @@ public sealed class RollupAccumulator
             batch.SaveQualityRollup(row);
         }
 
-        foreach (var ((host, minute), d) in resources)
+        foreach (var ((host, minute), d) in resources.OrderBy(p => p.Key, HostOrder))
         {
             var row = batch.LoadResourceRollup(host, minute) ?? new ResourceRollup { Host = host, MinuteMs = minute };
             row.ModelId = d.ModelId != 0 ? d.ModelId : row.ModelId;

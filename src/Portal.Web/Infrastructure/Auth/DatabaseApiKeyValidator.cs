@@ -8,7 +8,8 @@ namespace Portal.Web.Infrastructure.Auth;
 
 /// <summary>
 /// Keys created in the portal (<c>pk_…</c>): found by prefix, compared by SHA-256 hash in constant time.
-/// A found key is cached for <see cref="CacheFor"/>; revoking evicts it on this node (other nodes follow within that time).
+/// A found key is cached for <see cref="CacheFor"/>; revoking evicts it on this node and, over Redis, on the others
+/// (without Redis, or when a message is lost, they follow within that time).
 /// </summary>
 public sealed class DatabaseApiKeyValidator(PortalDbContext db, IMemoryCache cache, ApiKeyUsage usage) : IApiKeyValidator
 {

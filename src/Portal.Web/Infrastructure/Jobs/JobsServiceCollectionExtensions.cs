@@ -29,7 +29,7 @@ public static class JobsServiceCollectionExtensions
                 return new InMemoryStorage();
             }
 
-            var options = new PostgreSqlStorageOptions();
+            var options = PostgresJobStorage.Options();
             var connectionString = configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionName);
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
@@ -38,6 +38,7 @@ public static class JobsServiceCollectionExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .UseStorage(sp.GetRequiredService<JobStorage>()));
         services.AddHangfireServer(o =>
         {

@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Web.Features.Admin.Audit;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.ScaleOut;
 
 namespace Portal.Web.Features.Admin.ApiKeys;
 
@@ -22,7 +23,7 @@ public sealed class ApiKeyInputException(string field, string message) : Excepti
     public string Field { get; } = field;
 }
 
-public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUser currentUser, IMemoryCache cache)
+public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUser currentUser, IMemoryCache cache, IClusterEvents cluster)
 {
     public const string EntityType = "ApiKey";
 
@@ -70,7 +71,10 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
         return new CreatedApiKey(row, key);
     }
 
-    /// <summary>Revokes a key; it stops working at once on this node and within 30 seconds on the others. False when there is no such key.</summary>
+    /// <summary>
+    /// Revokes a key; it stops working at once on this node, and on the others as soon as they hear of it over Redis
+    /// (within 30 seconds, the key cache's lifetime, if they do not). False when there is no such key.
+    /// </summary>
     public async Task<bool> RevokeAsync(int id, CancellationToken cancellationToken = default)
     {
         db.ChangeTracker.Clear();
@@ -90,6 +94,7 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
         entity.RevokedBy = await currentUser.NameAsync();
         await audit.RecordAsync(AuditActions.Revoke, EntityType, id.ToString(), before, Snapshot(ToRow(entity)), cancellationToken);
         DatabaseApiKeyValidator.Evict(cache, entity.Prefix);
+        cluster.Publish(ClusterTopics.ApiKeyRevoked, entity.Prefix);
         return true;
     }
 

@@ -5,7 +5,8 @@ namespace Portal.Web.Features.Ingestion.Storage;
 /// <summary>
 /// Where the background writer puts raw rows and rollups. One <see cref="IIngestionBatch"/> is one transaction
 /// (a group commit). SQLite: prepared statements on one long-lived connection (<see cref="SqliteIngestionStore"/>).
-/// PostgreSQL: the same statements through Npgsql for now; binary COPY belongs to the scale-out work.
+/// PostgreSQL: binary COPY of a group's predictions into a staging table, rollup rows locked per key so several
+/// nodes add up (<see cref="PostgresIngestionStore"/>).
 /// </summary>
 public interface IIngestionStore : IDisposable
 {
@@ -15,8 +16,10 @@ public interface IIngestionStore : IDisposable
 /// <summary>One transaction. Disposing without <see cref="Commit"/> rolls everything back.</summary>
 public interface IIngestionBatch : IDisposable
 {
-    /// <returns>false when (model, predictionId) is already stored: a duplicate, not stored again.</returns>
-    bool InsertPrediction(int modelId, PredictionRecord prediction, long receivedAtMs);
+    /// <summary>Stores a group's predictions (any models, in order).</summary>
+    /// <returns>Per row: false when (model, predictionId) is already stored, or repeated earlier in
+    /// <paramref name="rows"/>: a duplicate, not stored again.</returns>
+    bool[] InsertPredictions(IReadOnlyList<PredictionRow> rows, long receivedAtMs);
 
     void EnsureVersion(int modelId, string version);
 
@@ -46,5 +49,8 @@ public interface IIngestionBatch : IDisposable
 
     void Commit();
 }
+
+/// <summary>A prediction of one model, as the writer hands it to <see cref="IIngestionBatch.InsertPredictions"/>.</summary>
+public readonly record struct PredictionRow(int ModelId, PredictionRecord Prediction);
 
 public sealed record JoinedPrediction(string? Prediction, double? PredictionValue, string? Version, long TimestampMs);

@@ -8,6 +8,8 @@ namespace Portal.Web.Features.Ingestion.Storage;
 /// The writer's statements in SQL that SQLite (3.24+) and PostgreSQL both accept (quoted identifiers,
 /// <c>ON CONFLICT</c> upserts, named parameters), prepared once on one long-lived connection and reused by every
 /// transaction. After any failure the connection is dropped and opened afresh by the next <see cref="Begin"/>.
+/// Providers may replace the row-by-row prediction insert (<see cref="InsertPredictions"/>) and lock rollup rows
+/// (<see cref="LockSuffix"/>, <see cref="CreatesMissingRollups"/>) when several writers share the database.
 /// </summary>
 public abstract class SqlIngestionStore : IIngestionStore
 {
@@ -28,6 +30,32 @@ public abstract class SqlIngestionStore : IIngestionStore
     /// so PostgreSQL relies on its automatic preparation instead.</summary>
     protected virtual bool PrepareExplicitly => true;
 
+    /// <summary>Isolation of each group's transaction.</summary>
+    protected virtual IsolationLevel Isolation => IsolationLevel.Serializable;
+
+    /// <summary>
+    /// When a rollup row is missing, insert it empty (<c>ON CONFLICT DO NOTHING</c>) and load it again under its lock,
+    /// so two writers that both found nothing cannot overwrite each other's first delta (PostgreSQL).
+    /// </summary>
+    protected virtual bool CreatesMissingRollups => false;
+
+    /// <summary>Called once on each new connection, before the statements are prepared.</summary>
+    protected virtual void OnConnectionOpened(DbConnection connection)
+    {
+    }
+
+    /// <summary>Stores a group's predictions; by default row by row with the prepared <c>INSERT … ON CONFLICT DO NOTHING</c>.</summary>
+    protected virtual bool[] InsertPredictions(DbConnection connection, DbTransaction transaction, IReadOnlyList<PredictionRow> rows, long receivedAtMs, Func<PredictionRow, bool> insertOne)
+    {
+        var stored = new bool[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            stored[i] = insertOne(rows[i]);
+        }
+
+        return stored;
+    }
+
     public IIngestionBatch Begin()
     {
         if (statements is null)
@@ -35,6 +63,7 @@ public abstract class SqlIngestionStore : IIngestionStore
             var connection = OpenConnection();
             try
             {
+                OnConnectionOpened(connection);
                 statements = Prepare(connection);
             }
             catch
@@ -82,6 +111,10 @@ public abstract class SqlIngestionStore : IIngestionStore
         SaveQualityRollup = Command(connection, Upsert("QualityRollups", QualityRollupColumns, 13, 3), 13),
         LoadResourceRollup = Command(connection, $"SELECT {ResourceRollupColumns} FROM \"ResourceRollups\" WHERE \"Host\" = @p0 AND \"MinuteMs\" = @p1{LockSuffix}", 2),
         SaveResourceRollup = Command(connection, Upsert("ResourceRollups", ResourceRollupColumns, 14, 2), 14),
+        CreatePredictionRollup = Command(connection, InsertIfMissing("PredictionRollups", PredictionRollupColumns, 18, 3), 18),
+        CreateFeatureRollup = Command(connection, InsertIfMissing("FeatureRollups", FeatureRollupColumns, 13, 3), 13),
+        CreateQualityRollup = Command(connection, InsertIfMissing("QualityRollups", QualityRollupColumns, 13, 3), 13),
+        CreateResourceRollup = Command(connection, InsertIfMissing("ResourceRollups", ResourceRollupColumns, 14, 2), 14),
     };
 
     private static string Params(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"@p{i}"));
@@ -93,6 +126,13 @@ public abstract class SqlIngestionStore : IIngestionStore
         var key = string.Join(", ", names.Take(keyColumns));
         var set = string.Join(", ", names.Skip(keyColumns).Select(c => $"{c} = excluded.{c}"));
         return $"INSERT INTO \"{table}\" ({columns}) VALUES ({Params(count)}) ON CONFLICT ({key}) DO UPDATE SET {set}";
+    }
+
+    /// <summary>INSERT … ON CONFLICT (key) DO NOTHING: creates a rollup row unless it exists.</summary>
+    private static string InsertIfMissing(string table, string columns, int count, int keyColumns)
+    {
+        var key = string.Join(", ", columns.Split(", ").Take(keyColumns));
+        return $"INSERT INTO \"{table}\" ({columns}) VALUES ({Params(count)}) ON CONFLICT ({key}) DO NOTHING";
     }
 
     private DbCommand Command(DbConnection connection, string sql, int parameters)
@@ -144,10 +184,19 @@ public abstract class SqlIngestionStore : IIngestionStore
 
         public required DbCommand SaveResourceRollup { get; init; }
 
+        public required DbCommand CreatePredictionRollup { get; init; }
+
+        public required DbCommand CreateFeatureRollup { get; init; }
+
+        public required DbCommand CreateQualityRollup { get; init; }
+
+        public required DbCommand CreateResourceRollup { get; init; }
+
         public IEnumerable<DbCommand> All =>
         [
             InsertPrediction, EnsureVersion, FindPrediction, InsertFeedback, InsertResource, LoadPredictionRollup, SavePredictionRollup,
             LoadFeatureRollup, SaveFeatureRollup, LoadQualityRollup, SaveQualityRollup, LoadResourceRollup, SaveResourceRollup,
+            CreatePredictionRollup, CreateFeatureRollup, CreateQualityRollup, CreateResourceRollup,
         ];
 
         public void Dispose()
@@ -172,16 +221,23 @@ public abstract class SqlIngestionStore : IIngestionStore
         {
             this.store = store;
             s = statements;
-            transaction = s.Connection.BeginTransaction(IsolationLevel.Serializable);
+            transaction = s.Connection.BeginTransaction(store.Isolation);
             foreach (var command in s.All)
             {
                 command.Transaction = transaction;
             }
         }
 
-        public bool InsertPrediction(int modelId, PredictionRecord p, long receivedAtMs) => Execute(
-            s.InsertPrediction, modelId, p.PredictionId, p.TimestampMs, p.ModelVersion, p.Segment, p.ExperimentId, p.Variant, p.Prediction,
-            p.PredictionValue, p.Score, p.Probabilities, p.LatencyMs, p.Error, p.Features, p.SchemaViolations, receivedAtMs) == 1;
+        public bool[] InsertPredictions(IReadOnlyList<PredictionRow> rows, long receivedAtMs) =>
+            Guard(() => store.InsertPredictions(s.Connection, transaction, rows, receivedAtMs, row => InsertOne(row, receivedAtMs)));
+
+        private bool InsertOne(PredictionRow row, long receivedAtMs)
+        {
+            var p = row.Prediction;
+            return Execute(
+                s.InsertPrediction, row.ModelId, p.PredictionId, p.TimestampMs, p.ModelVersion, p.Segment, p.ExperimentId, p.Variant, p.Prediction,
+                p.PredictionValue, p.Score, p.Probabilities, p.LatencyMs, p.Error, p.Features, p.SchemaViolations, receivedAtMs) == 1;
+        }
 
         public void EnsureVersion(int modelId, string version) => Execute(s.EnsureVersion, modelId, version, DateTimeOffset.UtcNow);
 
@@ -201,7 +257,7 @@ public abstract class SqlIngestionStore : IIngestionStore
             s.InsertResource, r.Host, r.Model?.Id, r.TimestampMs, r.CpuPercent, r.MemoryBytes, r.MemoryPercent, r.GpuPercent, r.GpuMemoryBytes, receivedAtMs);
 
         public PredictionRollup? LoadPredictionRollup(int modelId, string version, long minuteMs) =>
-            Load(s.LoadPredictionRollup, [modelId, version, minuteMs], r => new PredictionRollup
+            Load(s.LoadPredictionRollup, [modelId, version, minuteMs], s.CreatePredictionRollup, () => Values(new PredictionRollup { ModelId = modelId, Version = version, MinuteMs = minuteMs }), r => new PredictionRollup
             {
                 ModelId = r.GetInt32(0), Version = r.GetString(1), MinuteMs = r.GetInt64(2), Count = r.GetInt64(3), Errors = r.GetInt64(4),
                 SchemaViolations = r.GetInt64(5), LatencyCount = r.GetInt64(6), LatencySumMs = r.GetDouble(7), LatencyMaxMs = r.GetDouble(8),
@@ -209,44 +265,58 @@ public abstract class SqlIngestionStore : IIngestionStore
                 ClassCounts = r.GetString(13), LowConfidence = r.GetInt64(14), ValueCount = r.GetInt64(15), ValueSum = r.GetDouble(16), ValueSumSq = r.GetDouble(17),
             });
 
-        public void SavePredictionRollup(PredictionRollup r) => Execute(
-            s.SavePredictionRollup, r.ModelId, r.Version, r.MinuteMs, r.Count, r.Errors, r.SchemaViolations, r.LatencyCount, r.LatencySumMs, r.LatencyMaxMs,
-            r.LatencyBuckets, r.ScoreCount, r.ScoreSum, r.ScoreBins, r.ClassCounts, r.LowConfidence, r.ValueCount, r.ValueSum, r.ValueSumSq);
+        public void SavePredictionRollup(PredictionRollup r) => Execute(s.SavePredictionRollup, Values(r));
+
+        private static object?[] Values(PredictionRollup r) =>
+        [
+            r.ModelId, r.Version, r.MinuteMs, r.Count, r.Errors, r.SchemaViolations, r.LatencyCount, r.LatencySumMs, r.LatencyMaxMs,
+            r.LatencyBuckets, r.ScoreCount, r.ScoreSum, r.ScoreBins, r.ClassCounts, r.LowConfidence, r.ValueCount, r.ValueSum, r.ValueSumSq,
+        ];
 
         public FeatureRollup? LoadFeatureRollup(int modelId, string feature, long minuteMs) =>
-            Load(s.LoadFeatureRollup, [modelId, feature, minuteMs], r => new FeatureRollup
+            Load(s.LoadFeatureRollup, [modelId, feature, minuteMs], s.CreateFeatureRollup, () => Values(new FeatureRollup { ModelId = modelId, Feature = feature, MinuteMs = minuteMs }), r => new FeatureRollup
             {
                 ModelId = r.GetInt32(0), Feature = r.GetString(1), MinuteMs = r.GetInt64(2), Type = Enum.Parse<FeatureType>(r.GetString(3)),
                 Count = r.GetInt64(4), Missing = r.GetInt64(5), OutOfRange = r.GetInt64(6), NewCategories = r.GetInt64(7),
                 Min = DoubleOrNull(r, 8), Max = DoubleOrNull(r, 9), Sum = r.GetDouble(10), SumSq = r.GetDouble(11), Sketch = r.GetString(12),
             });
 
-        public void SaveFeatureRollup(FeatureRollup r) => Execute(
-            s.SaveFeatureRollup, r.ModelId, r.Feature, r.MinuteMs, r.Type.ToString(), r.Count, r.Missing, r.OutOfRange, r.NewCategories, r.Min, r.Max, r.Sum, r.SumSq, r.Sketch);
+        public void SaveFeatureRollup(FeatureRollup r) => Execute(s.SaveFeatureRollup, Values(r));
+
+        private static object?[] Values(FeatureRollup r) =>
+            [r.ModelId, r.Feature, r.MinuteMs, r.Type.ToString(), r.Count, r.Missing, r.OutOfRange, r.NewCategories, r.Min, r.Max, r.Sum, r.SumSq, r.Sketch];
 
         public QualityRollup? LoadQualityRollup(int modelId, string version, long minuteMs) =>
-            Load(s.LoadQualityRollup, [modelId, version, minuteMs], r => new QualityRollup
+            Load(s.LoadQualityRollup, [modelId, version, minuteMs], s.CreateQualityRollup, () => Values(new QualityRollup { ModelId = modelId, Version = version, MinuteMs = minuteMs }), r => new QualityRollup
             {
                 ModelId = r.GetInt32(0), Version = r.GetString(1), MinuteMs = r.GetInt64(2), Labelled = r.GetInt64(3), Correct = r.GetInt64(4),
                 TruePositives = r.GetInt64(5), FalsePositives = r.GetInt64(6), FalseNegatives = r.GetInt64(7), TrueNegatives = r.GetInt64(8),
                 AbsErrorSum = r.GetDouble(9), SqErrorSum = r.GetDouble(10), LabelSum = r.GetDouble(11), LabelSumSq = r.GetDouble(12),
             });
 
-        public void SaveQualityRollup(QualityRollup r) => Execute(
-            s.SaveQualityRollup, r.ModelId, r.Version, r.MinuteMs, r.Labelled, r.Correct, r.TruePositives, r.FalsePositives, r.FalseNegatives, r.TrueNegatives,
-            r.AbsErrorSum, r.SqErrorSum, r.LabelSum, r.LabelSumSq);
+        public void SaveQualityRollup(QualityRollup r) => Execute(s.SaveQualityRollup, Values(r));
+
+        private static object?[] Values(QualityRollup r) =>
+        [
+            r.ModelId, r.Version, r.MinuteMs, r.Labelled, r.Correct, r.TruePositives, r.FalsePositives, r.FalseNegatives, r.TrueNegatives,
+            r.AbsErrorSum, r.SqErrorSum, r.LabelSum, r.LabelSumSq,
+        ];
 
         public ResourceRollup? LoadResourceRollup(string host, long minuteMs) =>
-            Load(s.LoadResourceRollup, [host, minuteMs], r => new ResourceRollup
+            Load(s.LoadResourceRollup, [host, minuteMs], s.CreateResourceRollup, () => Values(new ResourceRollup { Host = host, MinuteMs = minuteMs }), r => new ResourceRollup
             {
                 Host = r.GetString(0), MinuteMs = r.GetInt64(1), ModelId = r.GetInt32(2), Samples = r.GetInt64(3), CpuSamples = r.GetInt64(4),
                 MemorySamples = r.GetInt64(5), GpuSamples = r.GetInt64(6), CpuSum = r.GetDouble(7), CpuMax = r.GetDouble(8), MemoryPercentSum = r.GetDouble(9),
                 MemoryBytesMax = r.GetInt64(10), GpuSum = r.GetDouble(11), GpuMax = r.GetDouble(12), GpuMemoryBytesMax = r.GetInt64(13),
             });
 
-        public void SaveResourceRollup(ResourceRollup r) => Execute(
-            s.SaveResourceRollup, r.Host, r.MinuteMs, r.ModelId, r.Samples, r.CpuSamples, r.MemorySamples, r.GpuSamples, r.CpuSum, r.CpuMax,
-            r.MemoryPercentSum, r.MemoryBytesMax, r.GpuSum, r.GpuMax, r.GpuMemoryBytesMax);
+        public void SaveResourceRollup(ResourceRollup r) => Execute(s.SaveResourceRollup, Values(r));
+
+        private static object?[] Values(ResourceRollup r) =>
+        [
+            r.Host, r.MinuteMs, r.ModelId, r.Samples, r.CpuSamples, r.MemorySamples, r.GpuSamples, r.CpuSum, r.CpuMax,
+            r.MemoryPercentSum, r.MemoryBytesMax, r.GpuSum, r.GpuMax, r.GpuMemoryBytesMax,
+        ];
 
         public void Commit()
         {
@@ -283,6 +353,21 @@ public abstract class SqlIngestionStore : IIngestionStore
         {
             Bind(command, values);
             return Guard(command.ExecuteNonQuery);
+        }
+
+        /// <summary>The stored rollup row, or null; with <see cref="CreatesMissingRollups"/> a missing row is created empty
+        /// and loaded again, so it is locked (<see cref="LockSuffix"/>) like an existing one.</summary>
+        private T? Load<T>(DbCommand command, object?[] key, DbCommand create, Func<object?[]> empty, Func<DbDataReader, T> read)
+            where T : class
+        {
+            var row = Load(command, key, read);
+            if (row is not null || !store.CreatesMissingRollups)
+            {
+                return row;
+            }
+
+            Execute(create, empty());
+            return Load(command, key, read) ?? throw new InvalidOperationException($"A rollup row created by {create.CommandText} could not be read back.");
         }
 
         private T? Load<T>(DbCommand command, object?[] key, Func<DbDataReader, T> read)

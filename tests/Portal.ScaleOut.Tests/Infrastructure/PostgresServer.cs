@@ -1,0 +1,125 @@
+using Npgsql;
+
+namespace Portal.ScaleOut.Tests.Infrastructure;
+
+/// <summary>
+/// A throw-away PostgreSQL cluster from Debian's packages (<c>/usr/lib/postgresql/N/bin</c>): initdb into a temporary
+/// folder, started on a free loopback port (socket in the same folder), one database <c>portal</c> owned by the
+/// trusted user <c>portal</c>. PostgreSQL refuses to run as root, so as root the folder is given to the <c>postgres</c>
+/// OS user (created by the package) and its tools are run through <c>runuser -u postgres --</c>.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private readonly string folder;
+    private readonly string bin;
+    private readonly string? runAs;
+
+    private PostgresServer(string folder, string bin, string? runAs, int port)
+    {
+        this.folder = folder;
+        this.bin = bin;
+        this.runAs = runAs;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Data => Path.Combine(folder, "data");
+
+    public string ConnectionString(string database = "portal") =>
+        $"Host=127.0.0.1;Port={Port};Database={database};Username=portal;Maximum Pool Size=50";
+
+    /// <param name="durable">false (tests): fsync off, a crash of the whole machine may lose data; true (benchmarks): PostgreSQL's defaults.</param>
+    public static async Task<PostgresServer> StartAsync(bool durable = false)
+    {
+        var bin = FindBin();
+        var folder = Directory.CreateTempSubdirectory("portal-pg-").FullName;
+        var runAs = ExternalProcess.IsRoot ? "postgres" : null;
+        if (runAs is not null)
+        {
+            await ExternalProcess.RunAsync("chown", ["-R", "postgres:postgres", folder], TimeSpan.FromSeconds(10));
+        }
+
+        var server = new PostgresServer(folder, bin, runAs, ExternalProcess.FreePort());
+        try
+        {
+            await server.Tool("initdb", ["-D", server.Data, "-U", "portal", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"], TimeSpan.FromSeconds(120));
+            var options = $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {folder} -c max_connections=300 -c shared_buffers=128MB"
+                + (durable ? "" : " -c fsync=off -c full_page_writes=off");
+            await server.Tool("pg_ctl", ["-D", server.Data, "-l", Path.Combine(folder, "postgres.log"), "-w", "-t", "120", "-o", options, "start"], TimeSpan.FromSeconds(150));
+            await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE DATABASE portal", connection);
+            await create.ExecuteNonQueryAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(ConnectionString());
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return (T)Convert.ChangeType(result!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public string Log => File.Exists(Path.Combine(folder, "postgres.log")) ? File.ReadAllText(Path.Combine(folder, "postgres.log")) : "";
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (Directory.Exists(Path.Combine(Data, "base")))
+        {
+            try
+            {
+                await Tool("pg_ctl", ["-D", Data, "-m", "immediate", "-w", "stop"], TimeSpan.FromSeconds(60));
+            }
+            catch (Exception)
+            {
+                // The folder goes below; a server left behind dies with its data directory's removal at the latest on reboot.
+            }
+        }
+
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private Task<string> Tool(string name, string[] arguments, TimeSpan timeout) =>
+        ExternalProcess.RunAsync(Path.Combine(bin, name), arguments, timeout, runAs);
+
+    /// <summary>The newest installed major version's bin folder.</summary>
+    private static string FindBin()
+    {
+        var root = "/usr/lib/postgresql";
+        var bin = Directory.Exists(root)
+            ? Directory.GetDirectories(root)
+                .Select(d => (Dir: d, Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                .OrderByDescending(x => x.Version)
+                .Select(x => Path.Combine(x.Dir, "bin"))
+                .FirstOrDefault(b => File.Exists(Path.Combine(b, "initdb")) && File.Exists(Path.Combine(b, "pg_ctl")))
+            : null;
+        return bin ?? throw new InvalidOperationException("PostgreSQL not found under /usr/lib/postgresql/*/bin: apt-get install postgresql (bash .ci/test.sh does).");
+    }
+}
