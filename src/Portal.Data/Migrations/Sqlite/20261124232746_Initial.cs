@@ -12,6 +12,24 @@ namespace Portal.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AlertSilences",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MatchersJson = table.Column<string>(type: "TEXT", nullable: false),
+                    StartsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    EndsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertSilences", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApiKeys",
                 columns: table => new
                 {
@@ -93,6 +111,20 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "FeatureRollups",
                 columns: table => new
                 {
@@ -151,6 +183,26 @@ namespace Portal.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Models", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationChannels",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    SettingsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ProtectedSecret = table.Column<string>(type: "TEXT", nullable: true),
+                    SendResolved = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationChannels", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -278,6 +330,24 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Runbooks",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Markdown = table.Column<string>(type: "TEXT", nullable: false),
+                    Tags = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Runbooks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -379,6 +449,69 @@ namespace Portal.Data.Migrations.Sqlite
                         name: "FK_AspNetUserTokens_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DriftSettings",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Cron = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Window = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FixedStart = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FixedEnd = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DriftShare = table.Column<double>(type: "REAL", nullable: false),
+                    MinSampleSize = table.Column<int>(type: "INTEGER", nullable: false),
+                    FeaturesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    SeverityJson = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DriftSettings", x => x.ModelId);
+                    table.ForeignKey(
+                        name: "FK_DriftSettings_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Experiments",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Hypothesis = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UnitType = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Alpha = table.Column<double>(type: "REAL", nullable: false),
+                    Power = table.Column<double>(type: "REAL", nullable: false),
+                    MinimumDetectableEffect = table.Column<double>(type: "REAL", nullable: false),
+                    BaselineValue = table.Column<double>(type: "REAL", nullable: true),
+                    BaselineStdDev = table.Column<double>(type: "REAL", nullable: true),
+                    Looks = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequiredPerVariant = table.Column<long>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    StoppedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ConcludedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Conclusion = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Experiments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Experiments_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -514,6 +647,232 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AlertNotifications",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ChannelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    GroupKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FiringAlertIdsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ResolvedAlertIdsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertNotifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertNotifications_NotificationChannels_ChannelId",
+                        column: x => x.ChannelId,
+                        principalTable: "NotificationChannels",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationGroups",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ChannelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastFlushAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastNotifiedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    NotifiedFiringJson = table.Column<string>(type: "TEXT", nullable: false),
+                    NotifiedResolvedJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationGroups", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NotificationGroups_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_NotificationGroups_NotificationChannels_ChannelId",
+                        column: x => x.ChannelId,
+                        principalTable: "NotificationChannels",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AlertRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Metric = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Feature = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Comparator = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Threshold = table.Column<double>(type: "REAL", nullable: false),
+                    WindowSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    ForSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    KeepFiringForSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    LabelsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    RepeatIntervalSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    RunbookId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ChannelIdsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertRules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_Runbooks_RunbookId",
+                        column: x => x.RunbookId,
+                        principalTable: "Runbooks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RunbookVersions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RunbookId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Markdown = table.Column<string>(type: "TEXT", nullable: false),
+                    Tags = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    By = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RunbookVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RunbookVersions_Runbooks_RunbookId",
+                        column: x => x.RunbookId,
+                        principalTable: "Runbooks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentArms",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExperimentId = table.Column<string>(type: "TEXT", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ModelVersion = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Share = table.Column<double>(type: "REAL", nullable: false),
+                    IsControl = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsShadow = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentArms", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentArms_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentLifecycleEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExperimentId = table.Column<string>(type: "TEXT", nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    To = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    By = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentLifecycleEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentLifecycleEvents_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentMetrics",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExperimentId = table.Column<string>(type: "TEXT", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    HigherIsBetter = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Bound = table.Column<double>(type: "REAL", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentMetrics", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentMetrics_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentObservations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExperimentId = table.Column<string>(type: "TEXT", nullable: false),
+                    Metric = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UnitId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Variant = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: false),
+                    Covariate = table.Column<double>(type: "REAL", nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ReceivedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentObservations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentObservations_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DriftRuns",
                 columns: table => new
                 {
@@ -536,7 +895,9 @@ namespace Portal.Data.Migrations.Sqlite
                     Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     PredictionPsi = table.Column<double>(type: "REAL", nullable: true),
                     TargetPsi = table.Column<double>(type: "REAL", nullable: true),
-                    DataQualityJson = table.Column<string>(type: "TEXT", nullable: false)
+                    DataQualityJson = table.Column<string>(type: "TEXT", nullable: false),
+                    SchemaViolations = table.Column<long>(type: "INTEGER", nullable: false),
+                    Message = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -549,6 +910,88 @@ namespace Portal.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "FK_DriftRuns_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentAnalyses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExperimentId = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    JobRunId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Verdict = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StillNeededPerVariant = table.Column<long>(type: "INTEGER", nullable: false),
+                    SrmMismatch = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SrmPValue = table.Column<double>(type: "REAL", nullable: true),
+                    InformationFraction = table.Column<double>(type: "REAL", nullable: false),
+                    Look = table.Column<int>(type: "INTEGER", nullable: true),
+                    PrimaryJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ResultJson = table.Column<string>(type: "TEXT", nullable: false),
+                    DataDigest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentAnalyses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentAnalyses_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ExperimentAnalyses_JobRuns_JobRunId",
+                        column: x => x.JobRunId,
+                        principalTable: "JobRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityResults",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    JobRunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Window = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    WindowEnd = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Segment = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Labelled = table.Column<long>(type: "INTEGER", nullable: false),
+                    SampleSize = table.Column<int>(type: "INTEGER", nullable: false),
+                    Accuracy = table.Column<double>(type: "REAL", nullable: true),
+                    Precision = table.Column<double>(type: "REAL", nullable: true),
+                    Recall = table.Column<double>(type: "REAL", nullable: true),
+                    F1 = table.Column<double>(type: "REAL", nullable: true),
+                    RocAuc = table.Column<double>(type: "REAL", nullable: true),
+                    LogLoss = table.Column<double>(type: "REAL", nullable: true),
+                    Mae = table.Column<double>(type: "REAL", nullable: true),
+                    Rmse = table.Column<double>(type: "REAL", nullable: true),
+                    R2 = table.Column<double>(type: "REAL", nullable: true),
+                    Mape = table.Column<double>(type: "REAL", nullable: true),
+                    LabelDelayP50Ms = table.Column<double>(type: "REAL", nullable: true),
+                    LabelDelayP95Ms = table.Column<double>(type: "REAL", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityResults", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualityResults_JobRuns_JobRunId",
+                        column: x => x.JobRunId,
+                        principalTable: "JobRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualityResults_Models_ModelId",
                         column: x => x.ModelId,
                         principalTable: "Models",
                         principalColumn: "Id",
@@ -594,7 +1037,11 @@ namespace Portal.Data.Migrations.Sqlite
                     BudgetRemaining = table.Column<double>(type: "REAL", nullable: true),
                     BurnRatesJson = table.Column<string>(type: "TEXT", nullable: false),
                     AlertsJson = table.Column<string>(type: "TEXT", nullable: false),
-                    BurnDownJson = table.Column<string>(type: "TEXT", nullable: false)
+                    BurnDownJson = table.Column<string>(type: "TEXT", nullable: false),
+                    GoodEvents = table.Column<long>(type: "INTEGER", nullable: false),
+                    TotalEvents = table.Column<long>(type: "INTEGER", nullable: false),
+                    CoveredFraction = table.Column<double>(type: "REAL", nullable: false),
+                    Message = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -603,6 +1050,70 @@ namespace Portal.Data.Migrations.Sqlite
                         name: "FK_SloStatuses_SloDefinitions_SloId",
                         column: x => x.SloId,
                         principalTable: "SloDefinitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    NotificationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ChannelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempt = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DurationMs = table.Column<double>(type: "REAL", nullable: false),
+                    Success = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationAttempts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NotificationAttempts_AlertNotifications_NotificationId",
+                        column: x => x.NotificationId,
+                        principalTable: "AlertNotifications",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Alerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RuleId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LabelsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ActiveAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FiredAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ClearedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastEvaluatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastValue = table.Column<double>(type: "REAL", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", nullable: true),
+                    SuppressedReason = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Alerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Alerts_AlertRules_RuleId",
+                        column: x => x.RuleId,
+                        principalTable: "AlertRules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Alerts_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -623,7 +1134,11 @@ namespace Portal.Data.Migrations.Sqlite
                     Drifted = table.Column<bool>(type: "INTEGER", nullable: false),
                     Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Importance = table.Column<double>(type: "REAL", nullable: false),
-                    ResultsJson = table.Column<string>(type: "TEXT", nullable: false)
+                    ResultsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ReferenceCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    CurrentCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    CurrentMissing = table.Column<long>(type: "INTEGER", nullable: false),
+                    Message = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -657,6 +1172,135 @@ namespace Portal.Data.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "AlertAcknowledgements",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AlertId = table.Column<long>(type: "INTEGER", nullable: false),
+                    By = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertAcknowledgements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertAcknowledgements_Alerts_AlertId",
+                        column: x => x.AlertId,
+                        principalTable: "Alerts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AlertStateChanges",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AlertId = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertStateChanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertStateChanges_Alerts_AlertId",
+                        column: x => x.AlertId,
+                        principalTable: "Alerts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RcaFindings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AlertId = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PrimaryCause = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Confidence = table.Column<double>(type: "REAL", nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", nullable: false),
+                    CandidatesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    TimelineJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ChecksJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RcaFindings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RcaFindings_Alerts_AlertId",
+                        column: x => x.AlertId,
+                        principalTable: "Alerts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertAcknowledgements_AlertId_At",
+                table: "AlertAcknowledgements",
+                columns: new[] { "AlertId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertNotifications_ChannelId_CreatedAt",
+                table: "AlertNotifications",
+                columns: new[] { "ChannelId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertRules_ModelId",
+                table: "AlertRules",
+                column: "ModelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertRules_Name_Severity",
+                table: "AlertRules",
+                columns: new[] { "Name", "Severity" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertRules_RunbookId",
+                table: "AlertRules",
+                column: "RunbookId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertSilences_EndsAt",
+                table: "AlertSilences",
+                column: "EndsAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertStateChanges_AlertId_At",
+                table: "AlertStateChanges",
+                columns: new[] { "AlertId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_Fingerprint",
+                table: "Alerts",
+                column: "Fingerprint",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_ModelId",
+                table: "Alerts",
+                column: "ModelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_RuleId",
+                table: "Alerts",
+                column: "RuleId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_State",
+                table: "Alerts",
+                column: "State");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_Prefix",
@@ -737,6 +1381,44 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "ModelId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ExperimentAnalyses_ExperimentId_At",
+                table: "ExperimentAnalyses",
+                columns: new[] { "ExperimentId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentAnalyses_JobRunId",
+                table: "ExperimentAnalyses",
+                column: "JobRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentArms_ExperimentId_Name",
+                table: "ExperimentArms",
+                columns: new[] { "ExperimentId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentLifecycleEvents_ExperimentId_At",
+                table: "ExperimentLifecycleEvents",
+                columns: new[] { "ExperimentId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentMetrics_ExperimentId_Name",
+                table: "ExperimentMetrics",
+                columns: new[] { "ExperimentId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentObservations_ExperimentId_Metric_UnitId",
+                table: "ExperimentObservations",
+                columns: new[] { "ExperimentId", "Metric", "UnitId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Experiments_ModelId_State",
+                table: "Experiments",
+                columns: new[] { "ModelId", "State" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FeatureRollups_ModelId_MinuteMs",
                 table: "FeatureRollups",
                 columns: new[] { "ModelId", "MinuteMs" });
@@ -781,6 +1463,33 @@ namespace Portal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_NotificationAttempts_ChannelId_At",
+                table: "NotificationAttempts",
+                columns: new[] { "ChannelId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationAttempts_NotificationId",
+                table: "NotificationAttempts",
+                column: "NotificationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationChannels_Name",
+                table: "NotificationChannels",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationGroups_ChannelId_ModelId_Severity",
+                table: "NotificationGroups",
+                columns: new[] { "ChannelId", "ModelId", "Severity" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationGroups_ModelId",
+                table: "NotificationGroups",
+                column: "ModelId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PredictionEvents_ModelId_PredictionId",
                 table: "PredictionEvents",
                 columns: new[] { "ModelId", "PredictionId" },
@@ -790,6 +1499,31 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_PredictionEvents_ModelId_TimestampMs",
                 table: "PredictionEvents",
                 columns: new[] { "ModelId", "TimestampMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PredictionRollups_ModelId_MinuteMs",
+                table: "PredictionRollups",
+                columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityResults_JobRunId",
+                table: "QualityResults",
+                column: "JobRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityResults_ModelId_Window_Version_Segment_At",
+                table: "QualityResults",
+                columns: new[] { "ModelId", "Window", "Version", "Segment", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityRollups_ModelId_MinuteMs",
+                table: "QualityRollups",
+                columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RcaFindings_AlertId_At",
+                table: "RcaFindings",
+                columns: new[] { "AlertId", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ReferenceChunks_ColumnId_ChunkIndex",
@@ -825,6 +1559,18 @@ namespace Portal.Data.Migrations.Sqlite
                 column: "TimestampMs");
 
             migrationBuilder.CreateIndex(
+                name: "IX_RunbookVersions_RunbookId_Version",
+                table: "RunbookVersions",
+                columns: new[] { "RunbookId", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Runbooks_Title",
+                table: "Runbooks",
+                column: "Title",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SloDefinitions_ModelId_Name",
                 table: "SloDefinitions",
                 columns: new[] { "ModelId", "Name" },
@@ -834,6 +1580,15 @@ namespace Portal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AlertAcknowledgements");
+
+            migrationBuilder.DropTable(
+                name: "AlertSilences");
+
+            migrationBuilder.DropTable(
+                name: "AlertStateChanges");
+
             migrationBuilder.DropTable(
                 name: "ApiKeys");
 
@@ -856,7 +1611,28 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "DriftFeatureResults");
+
+            migrationBuilder.DropTable(
+                name: "DriftSettings");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentAnalyses");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentArms");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentLifecycleEvents");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentMetrics");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentObservations");
 
             migrationBuilder.DropTable(
                 name: "FeatureRollups");
@@ -871,13 +1647,25 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "ModelVersions");
 
             migrationBuilder.DropTable(
+                name: "NotificationAttempts");
+
+            migrationBuilder.DropTable(
+                name: "NotificationGroups");
+
+            migrationBuilder.DropTable(
                 name: "PredictionEvents");
 
             migrationBuilder.DropTable(
                 name: "PredictionRollups");
 
             migrationBuilder.DropTable(
+                name: "QualityResults");
+
+            migrationBuilder.DropTable(
                 name: "QualityRollups");
+
+            migrationBuilder.DropTable(
+                name: "RcaFindings");
 
             migrationBuilder.DropTable(
                 name: "ReferenceChunks");
@@ -887,6 +1675,9 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ResourceSamples");
+
+            migrationBuilder.DropTable(
+                name: "RunbookVersions");
 
             migrationBuilder.DropTable(
                 name: "SloStatuses");
@@ -901,6 +1692,15 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "DriftRuns");
 
             migrationBuilder.DropTable(
+                name: "Experiments");
+
+            migrationBuilder.DropTable(
+                name: "AlertNotifications");
+
+            migrationBuilder.DropTable(
+                name: "Alerts");
+
+            migrationBuilder.DropTable(
                 name: "ReferenceColumns");
 
             migrationBuilder.DropTable(
@@ -910,7 +1710,16 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "JobRuns");
 
             migrationBuilder.DropTable(
+                name: "NotificationChannels");
+
+            migrationBuilder.DropTable(
+                name: "AlertRules");
+
+            migrationBuilder.DropTable(
                 name: "ReferenceDatasets");
+
+            migrationBuilder.DropTable(
+                name: "Runbooks");
 
             migrationBuilder.DropTable(
                 name: "Models");

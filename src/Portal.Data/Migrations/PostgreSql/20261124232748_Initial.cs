@@ -14,6 +14,24 @@ namespace Portal.Data.Migrations.PostgreSql
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AlertSilences",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MatchersJson = table.Column<string>(type: "text", nullable: false),
+                    StartsAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EndsAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Comment = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertSilences", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApiKeys",
                 columns: table => new
                 {
@@ -95,6 +113,20 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "FeatureRollups",
                 columns: table => new
                 {
@@ -153,6 +185,26 @@ namespace Portal.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Models", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationChannels",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Type = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    SettingsJson = table.Column<string>(type: "text", nullable: false),
+                    ProtectedSecret = table.Column<string>(type: "text", nullable: true),
+                    SendResolved = table.Column<bool>(type: "boolean", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationChannels", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -280,6 +332,24 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "Runbooks",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Markdown = table.Column<string>(type: "text", nullable: false),
+                    Tags = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Runbooks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -381,6 +451,69 @@ namespace Portal.Data.Migrations.PostgreSql
                         name: "FK_AspNetUserTokens_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DriftSettings",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Cron = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    Window = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    FixedStart = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FixedEnd = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DriftShare = table.Column<double>(type: "double precision", nullable: false),
+                    MinSampleSize = table.Column<int>(type: "integer", nullable: false),
+                    FeaturesJson = table.Column<string>(type: "text", nullable: false),
+                    SeverityJson = table.Column<string>(type: "text", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DriftSettings", x => x.ModelId);
+                    table.ForeignKey(
+                        name: "FK_DriftSettings_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Experiments",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Hypothesis = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    UnitType = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Alpha = table.Column<double>(type: "double precision", nullable: false),
+                    Power = table.Column<double>(type: "double precision", nullable: false),
+                    MinimumDetectableEffect = table.Column<double>(type: "double precision", nullable: false),
+                    BaselineValue = table.Column<double>(type: "double precision", nullable: true),
+                    BaselineStdDev = table.Column<double>(type: "double precision", nullable: true),
+                    Looks = table.Column<int>(type: "integer", nullable: false),
+                    RequiredPerVariant = table.Column<long>(type: "bigint", nullable: false),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    StoppedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ConcludedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Conclusion = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Experiments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Experiments_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -516,6 +649,232 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "AlertNotifications",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ChannelId = table.Column<int>(type: "integer", nullable: false),
+                    GroupKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    FiringAlertIdsJson = table.Column<string>(type: "text", nullable: false),
+                    ResolvedAlertIdsJson = table.Column<string>(type: "text", nullable: false),
+                    Reason = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertNotifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertNotifications_NotificationChannels_ChannelId",
+                        column: x => x.ChannelId,
+                        principalTable: "NotificationChannels",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationGroups",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ChannelId = table.Column<int>(type: "integer", nullable: false),
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastFlushAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastNotifiedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    NotifiedFiringJson = table.Column<string>(type: "text", nullable: false),
+                    NotifiedResolvedJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationGroups", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NotificationGroups_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_NotificationGroups_NotificationChannels_ChannelId",
+                        column: x => x.ChannelId,
+                        principalTable: "NotificationChannels",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AlertRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ModelId = table.Column<int>(type: "integer", nullable: true),
+                    Metric = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Feature = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    Comparator = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Threshold = table.Column<double>(type: "double precision", nullable: false),
+                    WindowSeconds = table.Column<int>(type: "integer", nullable: false),
+                    ForSeconds = table.Column<int>(type: "integer", nullable: false),
+                    KeepFiringForSeconds = table.Column<int>(type: "integer", nullable: false),
+                    Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    LabelsJson = table.Column<string>(type: "text", nullable: false),
+                    RepeatIntervalSeconds = table.Column<int>(type: "integer", nullable: false),
+                    RunbookId = table.Column<int>(type: "integer", nullable: true),
+                    ChannelIdsJson = table.Column<string>(type: "text", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    Description = table.Column<string>(type: "text", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertRules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_Runbooks_RunbookId",
+                        column: x => x.RunbookId,
+                        principalTable: "Runbooks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RunbookVersions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RunbookId = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Markdown = table.Column<string>(type: "text", nullable: false),
+                    Tags = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    By = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RunbookVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RunbookVersions_Runbooks_RunbookId",
+                        column: x => x.RunbookId,
+                        principalTable: "Runbooks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentArms",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ExperimentId = table.Column<string>(type: "character varying(64)", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ModelVersion = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Share = table.Column<double>(type: "double precision", nullable: false),
+                    IsControl = table.Column<bool>(type: "boolean", nullable: false),
+                    IsShadow = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentArms", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentArms_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentLifecycleEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ExperimentId = table.Column<string>(type: "character varying(64)", nullable: false),
+                    From = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    To = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    By = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentLifecycleEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentLifecycleEvents_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentMetrics",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ExperimentId = table.Column<string>(type: "character varying(64)", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    HigherIsBetter = table.Column<bool>(type: "boolean", nullable: false),
+                    Bound = table.Column<double>(type: "double precision", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentMetrics", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentMetrics_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentObservations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ExperimentId = table.Column<string>(type: "character varying(64)", nullable: false),
+                    Metric = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UnitId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Variant = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Value = table.Column<double>(type: "double precision", nullable: false),
+                    Covariate = table.Column<double>(type: "double precision", nullable: true),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ReceivedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentObservations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentObservations_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DriftRuns",
                 columns: table => new
                 {
@@ -538,7 +897,9 @@ namespace Portal.Data.Migrations.PostgreSql
                     Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     PredictionPsi = table.Column<double>(type: "double precision", nullable: true),
                     TargetPsi = table.Column<double>(type: "double precision", nullable: true),
-                    DataQualityJson = table.Column<string>(type: "text", nullable: false)
+                    DataQualityJson = table.Column<string>(type: "text", nullable: false),
+                    SchemaViolations = table.Column<long>(type: "bigint", nullable: false),
+                    Message = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -551,6 +912,88 @@ namespace Portal.Data.Migrations.PostgreSql
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "FK_DriftRuns_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExperimentAnalyses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ExperimentId = table.Column<string>(type: "character varying(64)", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    JobRunId = table.Column<long>(type: "bigint", nullable: true),
+                    Verdict = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    StillNeededPerVariant = table.Column<long>(type: "bigint", nullable: false),
+                    SrmMismatch = table.Column<bool>(type: "boolean", nullable: false),
+                    SrmPValue = table.Column<double>(type: "double precision", nullable: true),
+                    InformationFraction = table.Column<double>(type: "double precision", nullable: false),
+                    Look = table.Column<int>(type: "integer", nullable: true),
+                    PrimaryJson = table.Column<string>(type: "text", nullable: false),
+                    ResultJson = table.Column<string>(type: "text", nullable: false),
+                    DataDigest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExperimentAnalyses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExperimentAnalyses_Experiments_ExperimentId",
+                        column: x => x.ExperimentId,
+                        principalTable: "Experiments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ExperimentAnalyses_JobRuns_JobRunId",
+                        column: x => x.JobRunId,
+                        principalTable: "JobRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityResults",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    JobRunId = table.Column<long>(type: "bigint", nullable: false),
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Window = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    WindowEnd = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Segment = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Labelled = table.Column<long>(type: "bigint", nullable: false),
+                    SampleSize = table.Column<int>(type: "integer", nullable: false),
+                    Accuracy = table.Column<double>(type: "double precision", nullable: true),
+                    Precision = table.Column<double>(type: "double precision", nullable: true),
+                    Recall = table.Column<double>(type: "double precision", nullable: true),
+                    F1 = table.Column<double>(type: "double precision", nullable: true),
+                    RocAuc = table.Column<double>(type: "double precision", nullable: true),
+                    LogLoss = table.Column<double>(type: "double precision", nullable: true),
+                    Mae = table.Column<double>(type: "double precision", nullable: true),
+                    Rmse = table.Column<double>(type: "double precision", nullable: true),
+                    R2 = table.Column<double>(type: "double precision", nullable: true),
+                    Mape = table.Column<double>(type: "double precision", nullable: true),
+                    LabelDelayP50Ms = table.Column<double>(type: "double precision", nullable: true),
+                    LabelDelayP95Ms = table.Column<double>(type: "double precision", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityResults", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QualityResults_JobRuns_JobRunId",
+                        column: x => x.JobRunId,
+                        principalTable: "JobRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_QualityResults_Models_ModelId",
                         column: x => x.ModelId,
                         principalTable: "Models",
                         principalColumn: "Id",
@@ -596,7 +1039,11 @@ namespace Portal.Data.Migrations.PostgreSql
                     BudgetRemaining = table.Column<double>(type: "double precision", nullable: true),
                     BurnRatesJson = table.Column<string>(type: "text", nullable: false),
                     AlertsJson = table.Column<string>(type: "text", nullable: false),
-                    BurnDownJson = table.Column<string>(type: "text", nullable: false)
+                    BurnDownJson = table.Column<string>(type: "text", nullable: false),
+                    GoodEvents = table.Column<long>(type: "bigint", nullable: false),
+                    TotalEvents = table.Column<long>(type: "bigint", nullable: false),
+                    CoveredFraction = table.Column<double>(type: "double precision", nullable: false),
+                    Message = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -605,6 +1052,70 @@ namespace Portal.Data.Migrations.PostgreSql
                         name: "FK_SloStatuses_SloDefinitions_SloId",
                         column: x => x.SloId,
                         principalTable: "SloDefinitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    NotificationId = table.Column<long>(type: "bigint", nullable: false),
+                    ChannelId = table.Column<int>(type: "integer", nullable: false),
+                    Attempt = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    DurationMs = table.Column<double>(type: "double precision", nullable: false),
+                    Success = table.Column<bool>(type: "boolean", nullable: false),
+                    Status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationAttempts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NotificationAttempts_AlertNotifications_NotificationId",
+                        column: x => x.NotificationId,
+                        principalTable: "AlertNotifications",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Alerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RuleId = table.Column<int>(type: "integer", nullable: false),
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    LabelsJson = table.Column<string>(type: "text", nullable: false),
+                    Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ActiveAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FiredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ResolvedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ClearedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastEvaluatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastValue = table.Column<double>(type: "double precision", nullable: true),
+                    Reason = table.Column<string>(type: "text", nullable: true),
+                    SuppressedReason = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Alerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Alerts_AlertRules_RuleId",
+                        column: x => x.RuleId,
+                        principalTable: "AlertRules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Alerts_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -625,7 +1136,11 @@ namespace Portal.Data.Migrations.PostgreSql
                     Drifted = table.Column<bool>(type: "boolean", nullable: false),
                     Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Importance = table.Column<double>(type: "double precision", nullable: false),
-                    ResultsJson = table.Column<string>(type: "text", nullable: false)
+                    ResultsJson = table.Column<string>(type: "text", nullable: false),
+                    ReferenceCount = table.Column<long>(type: "bigint", nullable: false),
+                    CurrentCount = table.Column<long>(type: "bigint", nullable: false),
+                    CurrentMissing = table.Column<long>(type: "bigint", nullable: false),
+                    Message = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -659,6 +1174,135 @@ namespace Portal.Data.Migrations.PostgreSql
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "AlertAcknowledgements",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AlertId = table.Column<long>(type: "bigint", nullable: false),
+                    By = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Comment = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertAcknowledgements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertAcknowledgements_Alerts_AlertId",
+                        column: x => x.AlertId,
+                        principalTable: "Alerts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AlertStateChanges",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AlertId = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    From = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    To = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Value = table.Column<double>(type: "double precision", nullable: true),
+                    Reason = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertStateChanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertStateChanges_Alerts_AlertId",
+                        column: x => x.AlertId,
+                        principalTable: "Alerts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RcaFindings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AlertId = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    PrimaryCause = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Confidence = table.Column<double>(type: "double precision", nullable: false),
+                    Summary = table.Column<string>(type: "text", nullable: false),
+                    CandidatesJson = table.Column<string>(type: "text", nullable: false),
+                    TimelineJson = table.Column<string>(type: "text", nullable: false),
+                    ChecksJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RcaFindings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RcaFindings_Alerts_AlertId",
+                        column: x => x.AlertId,
+                        principalTable: "Alerts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertAcknowledgements_AlertId_At",
+                table: "AlertAcknowledgements",
+                columns: new[] { "AlertId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertNotifications_ChannelId_CreatedAt",
+                table: "AlertNotifications",
+                columns: new[] { "ChannelId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertRules_ModelId",
+                table: "AlertRules",
+                column: "ModelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertRules_Name_Severity",
+                table: "AlertRules",
+                columns: new[] { "Name", "Severity" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertRules_RunbookId",
+                table: "AlertRules",
+                column: "RunbookId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertSilences_EndsAt",
+                table: "AlertSilences",
+                column: "EndsAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertStateChanges_AlertId_At",
+                table: "AlertStateChanges",
+                columns: new[] { "AlertId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_Fingerprint",
+                table: "Alerts",
+                column: "Fingerprint",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_ModelId",
+                table: "Alerts",
+                column: "ModelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_RuleId",
+                table: "Alerts",
+                column: "RuleId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_State",
+                table: "Alerts",
+                column: "State");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_Prefix",
@@ -739,6 +1383,44 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: new[] { "ModelId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ExperimentAnalyses_ExperimentId_At",
+                table: "ExperimentAnalyses",
+                columns: new[] { "ExperimentId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentAnalyses_JobRunId",
+                table: "ExperimentAnalyses",
+                column: "JobRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentArms_ExperimentId_Name",
+                table: "ExperimentArms",
+                columns: new[] { "ExperimentId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentLifecycleEvents_ExperimentId_At",
+                table: "ExperimentLifecycleEvents",
+                columns: new[] { "ExperimentId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentMetrics_ExperimentId_Name",
+                table: "ExperimentMetrics",
+                columns: new[] { "ExperimentId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExperimentObservations_ExperimentId_Metric_UnitId",
+                table: "ExperimentObservations",
+                columns: new[] { "ExperimentId", "Metric", "UnitId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Experiments_ModelId_State",
+                table: "Experiments",
+                columns: new[] { "ModelId", "State" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FeatureRollups_ModelId_MinuteMs",
                 table: "FeatureRollups",
                 columns: new[] { "ModelId", "MinuteMs" });
@@ -783,6 +1465,33 @@ namespace Portal.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_NotificationAttempts_ChannelId_At",
+                table: "NotificationAttempts",
+                columns: new[] { "ChannelId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationAttempts_NotificationId",
+                table: "NotificationAttempts",
+                column: "NotificationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationChannels_Name",
+                table: "NotificationChannels",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationGroups_ChannelId_ModelId_Severity",
+                table: "NotificationGroups",
+                columns: new[] { "ChannelId", "ModelId", "Severity" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationGroups_ModelId",
+                table: "NotificationGroups",
+                column: "ModelId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PredictionEvents_ModelId_PredictionId",
                 table: "PredictionEvents",
                 columns: new[] { "ModelId", "PredictionId" },
@@ -792,6 +1501,31 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "IX_PredictionEvents_ModelId_TimestampMs",
                 table: "PredictionEvents",
                 columns: new[] { "ModelId", "TimestampMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PredictionRollups_ModelId_MinuteMs",
+                table: "PredictionRollups",
+                columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityResults_JobRunId",
+                table: "QualityResults",
+                column: "JobRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityResults_ModelId_Window_Version_Segment_At",
+                table: "QualityResults",
+                columns: new[] { "ModelId", "Window", "Version", "Segment", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityRollups_ModelId_MinuteMs",
+                table: "QualityRollups",
+                columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RcaFindings_AlertId_At",
+                table: "RcaFindings",
+                columns: new[] { "AlertId", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ReferenceChunks_ColumnId_ChunkIndex",
@@ -827,6 +1561,18 @@ namespace Portal.Data.Migrations.PostgreSql
                 column: "TimestampMs");
 
             migrationBuilder.CreateIndex(
+                name: "IX_RunbookVersions_RunbookId_Version",
+                table: "RunbookVersions",
+                columns: new[] { "RunbookId", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Runbooks_Title",
+                table: "Runbooks",
+                column: "Title",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SloDefinitions_ModelId_Name",
                 table: "SloDefinitions",
                 columns: new[] { "ModelId", "Name" },
@@ -836,6 +1582,15 @@ namespace Portal.Data.Migrations.PostgreSql
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AlertAcknowledgements");
+
+            migrationBuilder.DropTable(
+                name: "AlertSilences");
+
+            migrationBuilder.DropTable(
+                name: "AlertStateChanges");
+
             migrationBuilder.DropTable(
                 name: "ApiKeys");
 
@@ -858,7 +1613,28 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "DriftFeatureResults");
+
+            migrationBuilder.DropTable(
+                name: "DriftSettings");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentAnalyses");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentArms");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentLifecycleEvents");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentMetrics");
+
+            migrationBuilder.DropTable(
+                name: "ExperimentObservations");
 
             migrationBuilder.DropTable(
                 name: "FeatureRollups");
@@ -873,13 +1649,25 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "ModelVersions");
 
             migrationBuilder.DropTable(
+                name: "NotificationAttempts");
+
+            migrationBuilder.DropTable(
+                name: "NotificationGroups");
+
+            migrationBuilder.DropTable(
                 name: "PredictionEvents");
 
             migrationBuilder.DropTable(
                 name: "PredictionRollups");
 
             migrationBuilder.DropTable(
+                name: "QualityResults");
+
+            migrationBuilder.DropTable(
                 name: "QualityRollups");
+
+            migrationBuilder.DropTable(
+                name: "RcaFindings");
 
             migrationBuilder.DropTable(
                 name: "ReferenceChunks");
@@ -889,6 +1677,9 @@ namespace Portal.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "ResourceSamples");
+
+            migrationBuilder.DropTable(
+                name: "RunbookVersions");
 
             migrationBuilder.DropTable(
                 name: "SloStatuses");
@@ -903,6 +1694,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "DriftRuns");
 
             migrationBuilder.DropTable(
+                name: "Experiments");
+
+            migrationBuilder.DropTable(
+                name: "AlertNotifications");
+
+            migrationBuilder.DropTable(
+                name: "Alerts");
+
+            migrationBuilder.DropTable(
                 name: "ReferenceColumns");
 
             migrationBuilder.DropTable(
@@ -912,7 +1712,16 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "JobRuns");
 
             migrationBuilder.DropTable(
+                name: "NotificationChannels");
+
+            migrationBuilder.DropTable(
+                name: "AlertRules");
+
+            migrationBuilder.DropTable(
                 name: "ReferenceDatasets");
+
+            migrationBuilder.DropTable(
+                name: "Runbooks");
 
             migrationBuilder.DropTable(
                 name: "Models");
