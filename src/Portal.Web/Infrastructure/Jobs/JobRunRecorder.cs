@@ -55,6 +55,9 @@ public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier noti
         {
             run.DurationMs = watch.Elapsed.TotalMilliseconds;
             run.FinishedAt = time.GetUtcNow().UtcDateTime;
+
+            // The body shares this scope's DbContext and may have cleared its change tracker: attach the run again.
+            db.JobRuns.Update(run);
             await db.SaveChangesAsync(CancellationToken.None);
             if (modelName is not null)
             {
