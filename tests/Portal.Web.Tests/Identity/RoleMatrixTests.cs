@@ -62,6 +62,13 @@ public sealed class RoleMatrixTests(SignedInClients callers) : IClassFixture<Sig
         ("GET", "/admin/audit", PortalRoles.Engineer),
         ("GET", "/admin/users", PortalRoles.Admin),
         ("GET", "/admin/api-keys", PortalRoles.Admin),
+        ("GET", "/models", PortalRoles.Viewer),
+        ("GET", "/jobs/runs", PortalRoles.Viewer),
+        ("GET", "/alerts", PortalRoles.Viewer),
+        ("GET", "/alerts/rules/new", PortalRoles.Admin),
+        ("GET", "/alerts/channels", PortalRoles.Admin),
+        ("GET", "/experiments", PortalRoles.Viewer),
+        ("GET", "/experiments/new", PortalRoles.ProductOwner),
     ];
 
     private static readonly (string Method, string Path, string? MinimumRole)[] Endpoints =
@@ -75,6 +82,22 @@ public sealed class RoleMatrixTests(SignedInClients callers) : IClassFixture<Sig
     public static TheoryData<string, string, string> PageCases() => Cases(Pages, People);
 
     public static TheoryData<string, string, string> EndpointCases() => Cases(Endpoints, [.. People, .. Keys]);
+
+    [Theory]
+    [InlineData(Anonymous, HttpStatusCode.Redirect)]
+    [InlineData(PortalRoles.Viewer, HttpStatusCode.Forbidden)]
+    [InlineData(PortalRoles.ProductOwner, HttpStatusCode.Forbidden)]
+    [InlineData(PortalRoles.Admin, HttpStatusCode.OK)]
+    public async Task Hangfire_dashboard_is_for_admins_only(string caller, HttpStatusCode expected)
+    {
+        using var response = await callers.For(caller).GetAsync("/jobs");
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Contains("Hangfire", await response.Content.ReadAsStringAsync());
+        }
+    }
 
     [Theory]
     [MemberData(nameof(PageCases))]
