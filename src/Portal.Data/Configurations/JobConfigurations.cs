@@ -12,6 +12,7 @@ public sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         builder.ToTable("JobRuns");
         builder.Property(r => r.JobType).HasMaxLength(JobRun.JobTypeMaxLength);
         builder.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Node).HasMaxLength(JobRun.NodeMaxLength);
         builder.Property(r => r.StartedAt).HasConversion(UtcDateTime.Converter);
         builder.Property(r => r.FinishedAt).HasConversion(UtcDateTime.NullableConverter);
         builder.Property(r => r.WindowStart).HasConversion(UtcDateTime.NullableConverter);

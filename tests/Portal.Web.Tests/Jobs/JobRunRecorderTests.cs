@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.ScaleOut;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Jobs;
@@ -30,6 +32,18 @@ public sealed class JobRunRecorderTests(PortalFactory factory) : IClassFixture<P
         Assert.Equal(JobOutcome.Succeeded, stored.Outcome);
         Assert.Equal("done", stored.Summary);
         Assert.NotNull(stored.FinishedAt);
+        Assert.Equal(Environment.MachineName, stored.Node); // no Portal:NodeName in the test host
+    }
+
+    [Fact]
+    public void Node_name_comes_from_configuration_and_defaults_to_the_host_name()
+    {
+        var named = new PortalNode(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Portal:NodeName"] = "node-b" }).Build());
+        var unnamed = new PortalNode(new ConfigurationBuilder().Build());
+
+        Assert.Equal("node-b", named.Name);
+        Assert.Equal(Environment.MachineName, unnamed.Name);
+        Assert.NotEqual(named.Id, unnamed.Id);
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class JobRun
 {
     public const int JobTypeMaxLength = 40;
 
+    public const int NodeMaxLength = 100;
+
     public long Id { get; set; }
 
     /// <summary>drift, quality, slo, experiment, alerts, retention, …</summary>
@@ -48,4 +50,7 @@ public sealed class JobRun
 
     /// <summary>A short human-readable result ("2 of 12 features drifted", "not enough data: 31 < 100").</summary>
     public string? Summary { get; set; }
+
+    /// <summary>The portal node that ran it (<c>Portal:NodeName</c> or its host name): with several nodes, where to look for its log.</summary>
+    public string? Node { get; set; }
 }

@@ -1435,6 +1435,10 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<int?>("ModelId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(20)

@@ -1379,6 +1379,10 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<int?>("ModelId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(20)

@@ -8,7 +8,7 @@ namespace Portal.Web.Features.JobRuns;
 /// <summary>A job run as listed: what ran, about which model and window, how long it took, how it ended and why.</summary>
 public sealed record JobRunRow(
     long Id, string JobType, string? Model, DateTime? WindowStart, DateTime? WindowEnd, DateTime StartedAt, DateTime? FinishedAt,
-    double? DurationMs, JobOutcome Outcome, int Attempt, string? Summary, string? Error);
+    double? DurationMs, JobOutcome Outcome, int Attempt, string? Summary, string? Error, string? Node);
 
 public sealed record JobRunFilter(string? Model = null, string? Type = null, JobOutcome? Outcome = null);
 
@@ -40,7 +40,7 @@ public sealed class JobRunQuery(PortalDbContext db)
             .Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, MaxTake))
             .Select(r => new JobRunRow(
                 r.Id, r.JobType, db.Models.Where(m => m.Id == r.ModelId).Select(m => m.Name).FirstOrDefault(), r.WindowStart, r.WindowEnd,
-                r.StartedAt, r.FinishedAt, r.DurationMs, r.Outcome, r.Attempt, r.Summary, r.Error))
+                r.StartedAt, r.FinishedAt, r.DurationMs, r.Outcome, r.Attempt, r.Summary, r.Error, r.Node))
             .ToListAsync(cancellationToken);
         return (total, items);
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Hangfire.Server;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
+using Portal.Web.Infrastructure.ScaleOut;
 using Portal.Web.Realtime;
 
 namespace Portal.Web.Infrastructure.Jobs;
@@ -14,7 +15,7 @@ public sealed record JobResult(string Summary, bool NotEnoughData = false);
 /// it finishes. A failing body is recorded as Failed and the exception rethrown so Hangfire retries it (the retry is a
 /// new run with the next attempt number): failures are visible, never silent.
 /// </summary>
-public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier notifier, TimeProvider time, ILogger<JobRunRecorder> logger)
+public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier notifier, PortalNode node, TimeProvider time, ILogger<JobRunRecorder> logger)
 {
     public async Task<JobRun> RunAsync(
         string jobType,
@@ -33,6 +34,7 @@ public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier noti
             WindowEnd = window?.End,
             StartedAt = time.GetUtcNow().UtcDateTime,
             Attempt = (context?.GetJobParameter<int?>("RetryCount") ?? 0) + 1,
+            Node = node.Name,
         };
         db.JobRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);

@@ -4,10 +4,19 @@ using StackExchange.Redis;
 
 namespace Portal.Web.Infrastructure.ScaleOut;
 
-/// <summary>This process among the portal nodes: an id that tells its own Redis messages from the others'.</summary>
-public sealed class PortalNode
+/// <summary>
+/// This process among the portal nodes: an id that tells its own Redis messages from the others', and a name people
+/// read (on job runs: which node ran it) — <c>Portal:NodeName</c>, or the host name.
+/// </summary>
+public sealed class PortalNode(IConfiguration configuration)
 {
+    public const int NameMaxLength = 100;
+
     public string Id { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
+
+    public string Name { get; } = Truncate(configuration["Portal:NodeName"] is { Length: > 0 } name ? name : Environment.MachineName);
+
+    private static string Truncate(string name) => name.Length <= NameMaxLength ? name : name[..NameMaxLength];
 }
 
 /// <summary>Topics of <see cref="IClusterEvents"/>: what another node must forget when something changes.</summary>
