@@ -12,13 +12,19 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 /// <summary>
 /// PostgreSQL and Redis from Debian's packages on free loopback ports in temporary folders, and two portal nodes (A and
 /// B) on them, started at the same time (so the start-up lock is exercised): provider Postgres, the Redis connection,
-/// demo off, a bootstrap admin key, and the retention job every 10 seconds (a real recurring job to count).
+/// demo off, a bootstrap admin (key and user), the retention job every 10 seconds (a real recurring job to count), alert
+/// evaluation every 5 seconds, and the node's name (A, B, …) as <c>Portal:NodeName</c>.
 /// <see cref="StartNodeAsync"/> starts more nodes on the same database and Redis (for the stop tests).
 /// Everything is stopped and deleted on dispose.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string RetentionCron = "*/10 * * * * *";
+
+    /// <summary>Alert rules are evaluated this often (a real recurring job, run by whichever node's Hangfire takes it).</summary>
+    public const int AlertEvaluationSeconds = 5;
+
+    public const string AdminEmail = "scale-admin@portal.test";
 
     private readonly List<PortalNode> nodes = [];
 
@@ -27,6 +33,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     public PostgresServer Postgres { get; private set; } = default!;
 
     public RedisServer Redis { get; private set; } = default!;
+
+    public string AdminPassword => "scale-admin-password-" + ApiKey;
+
+    /// <summary>Debian's Chromium, started on first use.</summary>
+    public ClusterBrowser Browser { get; } = new();
 
     public PortalNode A { get; private set; } = default!;
 
@@ -47,6 +58,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Browser.DisposeAsync();
         foreach (var node in nodes)
         {
             await node.DisposeAsync();
@@ -101,9 +113,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["ConnectionStrings__Redis"] = Redis.ConnectionString,
             ["Portal__Demo__Enabled"] = "false",
             ["Portal__Bootstrap__ApiKey"] = ApiKey,
-            ["Portal__Bootstrap__AdminEmail"] = "scale-admin@portal.test",
-            ["Portal__Bootstrap__AdminPassword"] = "scale-admin-password-" + ApiKey,
+            ["Portal__Bootstrap__AdminEmail"] = AdminEmail,
+            ["Portal__Bootstrap__AdminPassword"] = AdminPassword,
             ["Portal__Retention__Cron"] = RetentionCron,
+            ["Portal__Alerting__EvaluationSeconds"] = AlertEvaluationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Portal__NodeName"] = name,
         });
         nodes.Add(node);
         return node;
