@@ -51,6 +51,21 @@ public sealed class BrowsersAcrossNodesTests(ClusterFixture cluster)
     }
 
     /// <summary>
+    /// Both nodes read one Data Protection key ring (in PostgreSQL), so the sign-in cookie node A issued opens pages on
+    /// node B (loopback cookies are shared across ports, as they would be behind one balancer address).
+    /// </summary>
+    [Fact]
+    public async Task A_sign_in_on_node_A_is_valid_on_node_B()
+    {
+        var page = await cluster.Browser.NewSignedInPageAsync(cluster.A, ClusterFixture.AdminEmail, cluster.AdminPassword);
+        await ClusterBrowser.GotoInteractiveAsync(page, cluster.B.BaseUrl + "/alerts");
+
+        Assert.Equal(new Uri(cluster.B.BaseUrl + "/alerts"), new Uri(page.Url));
+        Assert.Contains(ClusterFixture.AdminEmail, await page.InnerTextAsync("header"));
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>
     /// The alert evaluation is a recurring Hangfire job on the shared PostgreSQL storage: whichever node takes an
     /// occurrence runs it (its job run records the node). Browsers are open on both nodes; the one on the other node
     /// must show the alert within 2 s of the evaluation that fired it.
