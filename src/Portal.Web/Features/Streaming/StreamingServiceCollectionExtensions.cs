@@ -9,6 +9,7 @@ public static class StreamingServiceCollectionExtensions
         services.AddSingleton<StreamingFeed>();
         services.AddSingleton<StreamingMetrics>();
         services.AddSingleton<PossibleDriftRecorder>();
+        services.AddSingleton<PossibleDriftDashboard>();
         services.AddSingleton<StreamingDriftService>();
         services.AddHostedService(sp => sp.GetRequiredService<StreamingDriftService>());
         return services;
