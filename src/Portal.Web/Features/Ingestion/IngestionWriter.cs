@@ -157,7 +157,11 @@ public sealed class IngestionWriter(
 
         rollups.Flush(batch);
         batch.Commit();
-        streaming?.Offer(streamSamples!);
+        if (streamSamples is not null)
+        {
+            streaming!.Offer(streamSamples);
+        }
+
         return results;
     }
 

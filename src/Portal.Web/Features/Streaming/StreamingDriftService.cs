@@ -17,9 +17,17 @@ public sealed class StreamingDriftService(
 
     private readonly StreamDetectors detectors = new(options.Value);
     private long processed;
+    private long signalCount;
+    private volatile bool busy;
 
     /// <summary>Values fed to the detectors (and their signals stored) since start.</summary>
     public long Processed => Interlocked.Read(ref processed);
+
+    /// <summary>Signals the detectors raised since start, before de-duplication.</summary>
+    public long Signals => Interlocked.Read(ref signalCount);
+
+    /// <summary>A round of values taken off the queue is being processed (or its signals stored).</summary>
+    public bool Busy => busy;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,6 +37,7 @@ public sealed class StreamingDriftService(
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
+                busy = true;
                 var values = 0;
                 while (values < MaxValuesPerRound && reader.TryRead(out var sample))
                 {
@@ -38,11 +47,13 @@ public sealed class StreamingDriftService(
 
                 if (signals.Count > 0)
                 {
+                    Interlocked.Add(ref signalCount, signals.Count);
                     await SaveAsync(signals, stoppingToken);
                     signals.Clear();
                 }
 
                 Interlocked.Add(ref processed, values);
+                busy = false;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
