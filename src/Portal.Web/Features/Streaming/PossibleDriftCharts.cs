@@ -28,7 +28,9 @@ public static class PossibleDriftCharts
             markers.Add(new DriftMarker(e.At, y.Value, PossibleDriftDashboard.SignalName(e.Signal, view.Regression), error, label));
         }
 
-        return new PossibleDriftFigure(view.Times, PossibleDriftDashboard.SignalName(PossibleDriftEvent.ScoreSignal, view.Regression), view.Score, view.Error, markers);
+        // No labels in the window: no error line (and no second axis) to show.
+        var errorLine = view.Error.Any(v => v is not null) ? view.Error : [];
+        return new PossibleDriftFigure(view.Times, PossibleDriftDashboard.SignalName(PossibleDriftEvent.ScoreSignal, view.Regression), view.Score, errorLine, markers);
     }
 
     /// <summary>The value of the bucket holding <paramref name="at"/>, or the nearest earlier bucket with data.</summary>

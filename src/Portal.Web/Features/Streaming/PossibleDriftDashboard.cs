@@ -71,7 +71,7 @@ public sealed class PossibleDriftDashboard(IServiceScopeFactory scopes, TimeProv
     };
 
     public static PossibleDriftRow Row(PossibleDriftEvent e, bool regression) => new(
-        e.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC",
+        e.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         SignalName(e.Signal, regression),
         DetectorName(e.Detector),
         $"{Number(e.Statistic)} > {Number(e.Threshold)}",
