@@ -57,5 +57,10 @@ public sealed class PossibleDriftTests(PortalServerFixture portal)
         await panel.ScrollIntoViewIfNeededAsync();
         await PortalServerFixture.ScreenshotAsync(page, "possible-drift-panel");
         await panel.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(PortalServerFixture.ScreenshotFolder, "possible-drift-panel-only.png") });
+
+        await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{Model}?tab=health&window=1h");
+        var note = page.Locator("[data-testid=possible-drift-note]");
+        Assert.Contains("2 possible-drift events", await note.InnerTextAsync());
+        await note.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(PortalServerFixture.ScreenshotFolder, "possible-drift-health-note.png") });
     }
 }

@@ -226,6 +226,8 @@ public sealed class StreamingDriftTests : IAsyncLifetime
         var empty = context.Render<PossibleDriftPanel>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
         empty.WaitForAssertion(() => Assert.Contains("Fast signals between scheduled drift runs", empty.Find("[data-testid=possible-drift-empty]").TextContent));
         Assert.Contains("None so far", empty.Find("[data-testid=possible-drift-empty]").TextContent);
+        var noNote = context.Render<PossibleDriftNote>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
+        Assert.Empty(noNote.FindAll("[data-testid=possible-drift-note]"));
 
         await PostAndWaitAsync("/api/v1/models/paneled/predictions", Shift(0, new Random(7), (600, 0.2), (400, 0.8)));
         var cut = context.Render<PossibleDriftPanel>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
@@ -237,6 +239,9 @@ public sealed class StreamingDriftTests : IAsyncLifetime
         Assert.All(cells, c => Assert.Matches(@"^[\d.]+ > [\d.]+$", c[3]));
         Assert.Matches(@"^0\.[12]\d* → 0\.[3-8]\d*$", cells.Single(c => c[2] == "ADWIN")[4]);
         Assert.Equal("—", cells.Single(c => c[2] == "Page–Hinkley")[4]);
+
+        var note = context.Render<PossibleDriftNote>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
+        note.WaitForAssertion(() => Assert.StartsWith("2 possible-drift events from the streaming detectors in the last 1 hour", note.Find("[data-testid=possible-drift-note]").TextContent.Trim()));
 
         var chart = cut.FindComponent<PossibleDriftChart>().Instance;
         var markers = chart.Traces.OfType<Plotly.Blazor.Traces.Scatter>().Single(t => t.Name == "possible drift (mean score)");

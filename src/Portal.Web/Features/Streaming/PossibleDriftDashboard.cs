@@ -54,6 +54,15 @@ public sealed class PossibleDriftDashboard(IServiceScopeFactory scopes, TimeProv
         return new PossibleDriftView(events, range.BucketStarts(), [.. score.Select(Mean)], [.. error.Select(Mean)], !model.IsClassifier);
     }
 
+    /// <summary>The window's events only, newest first (for the Health tab's note).</summary>
+    public async Task<List<PossibleDriftEvent>> LoadEventsAsync(ModelHeader model, DashboardWindow window, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var from = DateTime.UnixEpoch.AddMilliseconds(window.At(time.GetUtcNow()).FromMs);
+        return await PossibleDriftEndpoints.RecentAsync(db, model.Id, from, MaxEvents, cancellationToken);
+    }
+
     private static double? Mean((double Sum, long Count) b) => b.Count > 0 ? b.Sum / b.Count : null;
 
     public static string SignalName(string signal, bool regression) => signal switch
