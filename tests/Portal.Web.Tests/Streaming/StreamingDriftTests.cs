@@ -111,6 +111,10 @@ public sealed class StreamingDriftTests : IAsyncLifetime
         Assert.True(pageHinkley.Statistic > 50);
         Assert.Equal(50, pageHinkley.Threshold);
         Assert.InRange(pageHinkley.ValuesSeen, 601, 800);
+
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("ml_possible_drift_events_total{model_name=\"shifting\",detector=\"adwin\",signal=\"score\"} 1", metrics);
+        Assert.Contains("ml_possible_drift_events_total{model_name=\"shifting\",detector=\"page-hinkley\",signal=\"score\"} 1", metrics);
     }
 
     [Fact]
