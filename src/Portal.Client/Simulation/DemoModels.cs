@@ -63,9 +63,16 @@ public sealed class FraudModel : DemoModel
     }
 }
 
-/// <summary>Churn classifier: subscription customers. Drift: more support tickets, more month-to-month contracts.</summary>
+/// <summary>
+/// Churn classifier: subscription customers. Drift: more support tickets, more month-to-month contracts, and a sudden
+/// support-ticket surge <see cref="SurgeAfterHours"/> drift hours after the start (an abrupt shift of the mean score
+/// that the streaming detectors report as "possible drift" within minutes of a demo start).
+/// </summary>
 public sealed class ChurnModel : DemoModel
 {
+    /// <summary>3 minutes at drift speed 1.</summary>
+    public const double SurgeAfterHours = 0.05;
+
     public override string Name => "churn-predictor";
 
     public override ModelDefinition Definition { get; } = new()
@@ -89,7 +96,7 @@ public sealed class ChurnModel : DemoModel
     {
         var tenure = (double)r.Next(0, 73);
         var charges = Round(Math.Clamp(Normal(r, 65, 25), 15, 250));
-        var tickets = (double)Poisson(r, 1.0 + (0.4 * h));
+        var tickets = (double)Poisson(r, 1.0 + (0.4 * h) + (h >= SurgeAfterHours ? 2.5 : 0));
         var contract = Pick(r, ("month-to-month", 55 + (5 * h)), ("one-year", 25), ("two-year", 20));
         var known = -1.0 - (0.04 * tenure) + (0.015 * (charges - 65)) + (0.45 * tickets) + (contract == "month-to-month" ? 1.3 : contract == "one-year" ? 0.2 : -0.8);
         var truth = Sigmoid(known);

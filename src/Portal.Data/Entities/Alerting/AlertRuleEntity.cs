@@ -23,6 +23,7 @@ public enum AlertMetric
     SchemaViolationRate,
     SloBurnRate,
     JobFailures,
+    PossibleDriftEvents,
 }
 
 /// <summary>

@@ -60,6 +60,9 @@ public sealed class AlertMetricResolver(PortalDbContext db)
             AlertMetric.JobFailures => JobFailures(await db.JobRuns.AsNoTracking()
                 .Where(r => r.ModelId == model.Id && r.Outcome == JobOutcome.Failed && r.StartedAt >= start.UtcDateTime && r.StartedAt <= to.UtcDateTime)
                 .Select(r => r.StartedAt).ToListAsync(cancellationToken), window),
+            AlertMetric.PossibleDriftEvents => EventCount(await db.PossibleDriftEvents.AsNoTracking()
+                .Where(e => e.ModelId == model.Id && e.At >= start.UtcDateTime && e.At <= to.UtcDateTime)
+                .Select(e => e.At).ToListAsync(cancellationToken), window),
             AlertMetric.Auc => Auc(await LoadLabelledScoresAsync(model.Id, start, to, cancellationToken), window),
             _ => throw new InvalidOperationException($"Unknown metric {rule.Metric}."),
         };
@@ -229,6 +232,9 @@ public sealed class AlertMetricResolver(PortalDbContext db)
 
     private static Func<DateTimeOffset, double?> JobFailures(List<DateTime> failures, TimeSpan window) => t =>
         failures.Count(at => at <= t.UtcDateTime && at > (t - window).UtcDateTime);
+
+    /// <summary>Events (e.g. streaming "possible drift" signals) in the window ending at t.</summary>
+    private static Func<DateTimeOffset, double?> EventCount(List<DateTime> events, TimeSpan window) => JobFailures(events, window);
 
     /// <summary>Score and whether the label is the positive class "1", for labelled predictions in the range (newest rows kept).</summary>
     private async Task<List<(long At, double Score, bool Positive)>> LoadLabelledScoresAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

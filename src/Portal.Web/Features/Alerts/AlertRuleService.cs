@@ -66,6 +66,7 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
         AlertMetric.NewCategoryRate => "new-category rate",
         AlertMetric.SchemaViolationRate => "schema-violation rate",
         AlertMetric.SloBurnRate => "SLO burn rate",
+        AlertMetric.PossibleDriftEvents => "possible-drift events (streaming detectors)",
         _ => "failed job runs",
     };
 
