@@ -8,6 +8,7 @@ public static class QualityServiceCollectionExtensions
     public static IServiceCollection AddQualityMonitoring(this IServiceCollection services)
     {
         services.AddScoped<QualityJob>();
+        services.AddScoped<PerformanceEstimator>();
         services.AddScoped<IRecurringJobSource, QualitySchedules>();
         return services;
     }
