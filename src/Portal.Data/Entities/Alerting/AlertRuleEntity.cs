@@ -23,6 +23,11 @@ public enum AlertMetric
     SchemaViolationRate,
     SloBurnRate,
     JobFailures,
+    EstimatedAccuracy,
+    EstimatedF1,
+    EstimatedPrecision,
+    EstimatedRecall,
+    EstimatedAuc,
 }
 
 /// <summary>
