@@ -103,7 +103,7 @@ public sealed class QualityResult
     /// <summary>True when the scores were calibrated (isotonic) before estimating, false when raw scores were used.</summary>
     public bool? EstimationCalibrated { get; set; }
 
-    /// <summary>Scores the estimate was computed from (a uniform sample of the window's predictions when there are many).</summary>
+    /// <summary>Scored predictions of the window (the estimate uses a uniform sample of them when there are more than the cap).</summary>
     public int EstimationScores { get; set; }
 
     /// <summary>Why there is no estimate (not binary, no usable reference, no scores), or null.</summary>

@@ -94,7 +94,7 @@ public sealed class PerformanceEstimator(PortalDbContext db, ReferenceReader ref
         return Math.Max(1, Math.Min(chunk, referenceRows / 2));
     }
 
-    /// <summary>Fills the Estimated* fields of <paramref name="result"/> from the scores of its window.</summary>
+    /// <summary>Fills the Estimated* fields of <paramref name="result"/> from the scores of its window (or a sample of them).</summary>
     public static void Apply(QualityResult result, CbpeModel model, IReadOnlyList<double> scores)
     {
         var e = model.Estimate(scores);

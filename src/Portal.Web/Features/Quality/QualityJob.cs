@@ -57,7 +57,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             var start = end - length;
             var rollups = await RollupsAsync(model.Id, start, end, cancellationToken);
             var (pairs, stride) = await PairsAsync(model, start, end, cap, cancellationToken);
-            List<(string Version, double Score)> scores = reference is null ? [] : await ScoresAsync(model.Id, start, end, cap, cancellationToken);
+            var (scores, scoreStride) = reference is null ? ([], 1) : await ScoresAsync(model.Id, start, end, cap, cancellationToken);
             sampled[name] = stride;
             foreach (var group in Groups(pairs, rollups))
             {
@@ -77,7 +77,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
 
                 if (group.Segment == "")
                 {
-                    Estimate(result, reference, note, group.Version == "" ? scores.Select(s => s.Score).ToList() : scores.Where(s => s.Version == group.Version).Select(s => s.Score).ToList());
+                    Estimate(result, reference, note, group.Version == "" ? scores.Select(s => s.Score).ToList() : scores.Where(s => s.Version == group.Version).Select(s => s.Score).ToList(), scoreStride);
                 }
 
                 rows.Add(result);
@@ -106,7 +106,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
     }
 
     /// <summary>Estimated performance of one all-segment row from its window's scores, or the reason there is none.</summary>
-    private void Estimate(QualityResult result, PerformanceEstimator.Reference? reference, string? note, List<double> scores)
+    private void Estimate(QualityResult result, PerformanceEstimator.Reference? reference, string? note, List<double> scores, int stride)
     {
         if (reference is null)
         {
@@ -128,13 +128,14 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
         }
 
         PerformanceEstimator.Apply(result, cbpe, scores);
+        result.EstimationScores = scores.Count * stride;
     }
 
     /// <summary>
     /// Scores (probability of class "1") of every prediction of the window, labelled or not, with their version; every
     /// k-th by id when there are more than the cap. Scores outside [0, 1] are not probabilities and are left out.
     /// </summary>
-    private async Task<List<(string Version, double Score)>> ScoresAsync(int modelId, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
+    private async Task<(List<(string Version, double Score)> Scores, int Stride)> ScoresAsync(int modelId, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
     {
         var (from, to) = (PredictionWindowReader.Ms(start), PredictionWindowReader.Ms(end));
         var query = db.PredictionEvents.AsNoTracking()
@@ -154,7 +155,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             }
         }
 
-        return scores;
+        return (scores, stride);
     }
 
     /// <summary>A labelled prediction.</summary>

@@ -9,6 +9,7 @@ public static class QualityServiceCollectionExtensions
     {
         services.AddScoped<QualityJob>();
         services.AddScoped<PerformanceEstimator>();
+        services.AddSingleton<EstimatedPerformanceSource>();
         services.AddScoped<IRecurringJobSource, QualitySchedules>();
         return services;
     }
