@@ -35,6 +35,9 @@ public static class EstimatedPerformanceCharts
         new("auc", "ROC AUC", r => r.EstimatedRocAuc, r => r.EstimatedRocAucLower, r => r.EstimatedRocAucUpper, r => r.RocAuc),
     ];
 
+    /// <summary>The label inside a sentence: "accuracy", but "F1" and "ROC AUC" keep their capitals.</summary>
+    public static string Noun(string label) => label == label.ToUpperInvariant() ? label : label.ToLowerInvariant();
+
     public static EstimatedMetric Metric(string? key) => Metrics.FirstOrDefault(m => m.Key == key) ?? Metrics[0];
 
     /// <summary>Rows with an estimate, as a figure of <paramref name="metric"/>; realised values only where the row has labels.</summary>
