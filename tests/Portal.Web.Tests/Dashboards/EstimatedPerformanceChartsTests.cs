@@ -89,6 +89,6 @@ public sealed class EstimatedPerformanceChartsTests : IAsyncLifetime
         Assert.Equal([0.85, 0.75], traces[2].Y.Cast<double?>());
         Assert.Equal([null, 0.73], traces[3].Y.Cast<double?>());
         Assert.Equal([null, 0.75], traces[4].Y.Cast<double?>());
-        Assert.Equal(".0%", cut.Instance.PlotLayout.YAxis[0].TickFormat);
+        Assert.Equal(".1%", cut.Instance.PlotLayout.YAxis[0].TickFormat);
     }
 }

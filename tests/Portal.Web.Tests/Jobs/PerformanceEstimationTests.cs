@@ -145,6 +145,22 @@ public sealed class PerformanceEstimationTests(PortalFactory factory) : IClassFi
         Assert.True(all.ContainsKey("estimationNote"));
     }
 
+    [Fact]
+    public async Task Run_now_enqueues_the_quality_job_for_engineers_only()
+    {
+        var model = await NewModelAsync(client, features: []);
+
+        using var accepted = await client.PostAsync($"/api/v1/models/{model}/quality/run", null);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal($"/api/v1/models/{model}/quality", accepted.Headers.Location?.OriginalString);
+
+        var viewer = await factory.SignInAsync("Viewer");
+        using var forbidden = await viewer.PostAsync($"/api/v1/models/{model}/quality/run", null);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        using var missing = await client.PostAsync("/api/v1/models/no-such-model/quality/run", null);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
     private static System.Text.Json.JsonValueKind JsonValueKindOf(JsonObject o, string name) =>
         o.TryGetPropertyValue(name, out var v) && v is not null ? v.GetValueKind() : System.Text.Json.JsonValueKind.Undefined;
 
