@@ -19,14 +19,21 @@ public abstract class DemoModel
     /// <summary>One prediction with its true label, at <paramref name="driftHours"/> of drift.</summary>
     public abstract (PredictionEvent Prediction, object Label) Next(Random random, string predictionId, DateTimeOffset now, double driftHours);
 
-    /// <summary>Reference (training) data: the features at zero drift, column-wise.</summary>
+    /// <summary>
+    /// Reference (training) data: the features at zero drift, column-wise; for classifiers also the model's
+    /// <c>score</c> and the true <c>label</c>, so the portal can estimate performance without labels (CBPE).
+    /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<object?>> Reference(Random random, int rows)
     {
         var columns = new Dictionary<string, List<object?>>();
+        var classifier = Definition.TaskType != "regression";
         for (var i = 0; i < rows; i++)
         {
-            var (prediction, _) = Next(random, $"ref-{i}", DateTimeOffset.UtcNow, 0);
-            foreach (var (name, value) in prediction.Features!)
+            var (prediction, label) = Next(random, $"ref-{i}", DateTimeOffset.UtcNow, 0);
+            var values = classifier
+                ? prediction.Features!.Append(new("score", prediction.Score)).Append(new("label", label))
+                : prediction.Features!;
+            foreach (var (name, value) in values)
             {
                 if (!columns.TryGetValue(name, out var column))
                 {

@@ -13,6 +13,7 @@ public sealed class QualityResultConfiguration : IEntityTypeConfiguration<Qualit
         builder.Property(r => r.Window).HasMaxLength(QualityResult.WindowMaxLength);
         builder.Property(r => r.Version).HasMaxLength(ModelVersion.VersionMaxLength);
         builder.Property(r => r.Segment).HasMaxLength(QualityResult.SegmentMaxLength);
+        builder.Property(r => r.EstimationNote).HasMaxLength(QualityResult.EstimationNoteMaxLength);
         builder.Property(r => r.At).HasConversion(UtcDateTime.Converter);
         builder.Property(r => r.WindowStart).HasConversion(UtcDateTime.Converter);
         builder.Property(r => r.WindowEnd).HasConversion(UtcDateTime.Converter);

@@ -24,6 +24,11 @@ public enum AlertMetric
     SloBurnRate,
     JobFailures,
     PossibleDriftEvents,
+    EstimatedAccuracy,
+    EstimatedF1,
+    EstimatedPrecision,
+    EstimatedRecall,
+    EstimatedAuc,
 }
 
 /// <summary>

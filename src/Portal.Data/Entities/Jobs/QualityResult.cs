@@ -10,6 +10,7 @@ public sealed class QualityResult
 {
     public const int WindowMaxLength = 8;
     public const int SegmentMaxLength = 64;
+    public const int EstimationNoteMaxLength = 300;
 
     public long Id { get; set; }
 
@@ -65,4 +66,46 @@ public sealed class QualityResult
     public double? LabelDelayP50Ms { get; set; }
 
     public double? LabelDelayP95Ms { get; set; }
+    // Performance estimated without labels (CBPE, binary classifiers with a reference holding score and label columns):
+    // from the scores of every prediction of the window, labelled or not. Filled on the all-segment rows; null otherwise.
+    // Each band is mean ± 3σ of the estimate over reference chunks of about the window's size.
+
+    public double? EstimatedAccuracy { get; set; }
+
+    public double? EstimatedAccuracyLower { get; set; }
+
+    public double? EstimatedAccuracyUpper { get; set; }
+
+    public double? EstimatedPrecision { get; set; }
+
+    public double? EstimatedPrecisionLower { get; set; }
+
+    public double? EstimatedPrecisionUpper { get; set; }
+
+    public double? EstimatedRecall { get; set; }
+
+    public double? EstimatedRecallLower { get; set; }
+
+    public double? EstimatedRecallUpper { get; set; }
+
+    public double? EstimatedF1 { get; set; }
+
+    public double? EstimatedF1Lower { get; set; }
+
+    public double? EstimatedF1Upper { get; set; }
+
+    public double? EstimatedRocAuc { get; set; }
+
+    public double? EstimatedRocAucLower { get; set; }
+
+    public double? EstimatedRocAucUpper { get; set; }
+
+    /// <summary>True when the scores were calibrated (isotonic) before estimating, false when raw scores were used.</summary>
+    public bool? EstimationCalibrated { get; set; }
+
+    /// <summary>Scored predictions of the window (the estimate uses a uniform sample of them when there are more than the cap).</summary>
+    public int EstimationScores { get; set; }
+
+    /// <summary>Why there is no estimate (not binary, no usable reference, no scores), or null.</summary>
+    public string? EstimationNote { get; set; }
 }

@@ -1479,6 +1479,61 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<double?>("EstimatedAccuracy")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedAccuracyLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedAccuracyUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedF1")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedF1Lower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedF1Upper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedPrecision")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedPrecisionLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedPrecisionUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRecall")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRecallLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRecallUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRocAuc")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRocAucLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRocAucUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool?>("EstimationCalibrated")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("EstimationNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("EstimationScores")
+                        .HasColumnType("integer");
+
                     b.Property<double?>("F1")
                         .HasColumnType("double precision");
 

@@ -1421,6 +1421,61 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("EstimatedAccuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedAccuracyLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedAccuracyUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedF1")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedF1Lower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedF1Upper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedPrecision")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedPrecisionLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedPrecisionUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRecall")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRecallLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRecallUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRocAuc")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRocAucLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRocAucUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool?>("EstimationCalibrated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EstimationNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EstimationScores")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("F1")
                         .HasColumnType("REAL");
 

@@ -64,6 +64,8 @@ public sealed class AlertMetricResolver(PortalDbContext db)
                 .Where(e => e.ModelId == model.Id && e.At >= start.UtcDateTime && e.At <= to.UtcDateTime)
                 .Select(e => e.At).ToListAsync(cancellationToken), window),
             AlertMetric.Auc => Auc(await LoadLabelledScoresAsync(model.Id, start, to, cancellationToken), window),
+            AlertMetric.EstimatedAccuracy or AlertMetric.EstimatedF1 or AlertMetric.EstimatedPrecision or AlertMetric.EstimatedRecall or AlertMetric.EstimatedAuc
+                => Estimated(rule.Metric, await LoadEstimatesAsync(model.Id, window, start - EstimateLookback, to, cancellationToken), window),
             _ => throw new InvalidOperationException($"Unknown metric {rule.Metric}."),
         };
 
@@ -260,6 +262,37 @@ public sealed class AlertMetricResolver(PortalDbContext db)
 
         var labels = w.Select(r => r.Positive ? "1" : "0").ToList();
         return ClassificationMetrics.Binary(labels, labels, w.Select(r => r.Score).ToList()).RocAuc;
+    };
+
+    /// <summary>How far back an estimate is still current when the rule's window is shorter (the quality job runs every 15 minutes).</summary>
+    private static readonly TimeSpan EstimateLookback = TimeSpan.FromHours(1);
+
+    /// <summary>The quality job's window nearest the rule's window: 1h, 1d or 7d.</summary>
+    public static string QualityWindowFor(TimeSpan window) => window <= TimeSpan.FromHours(4) ? "1h" : window <= TimeSpan.FromDays(2) ? "1d" : "7d";
+
+    /// <summary>Estimates (all versions, all segments) stored by the quality job for the job window nearest the rule's window.</summary>
+    private Task<List<QualityResult>> LoadEstimatesAsync(int modelId, TimeSpan window, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var name = QualityWindowFor(window);
+        return db.QualityResults.AsNoTracking()
+            .Where(r => r.ModelId == modelId && r.Window == name && r.Version == "" && r.Segment == "" && r.EstimatedAccuracy != null
+                && r.At >= from.UtcDateTime && r.At <= to.UtcDateTime)
+            .OrderBy(r => r.At).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The newest estimate computed within the rule's window (or the last hour, if longer) before each point.</summary>
+    private static Func<DateTimeOffset, double?> Estimated(AlertMetric metric, List<QualityResult> results, TimeSpan window) => t =>
+    {
+        var since = (t - (window > EstimateLookback ? window : EstimateLookback)).UtcDateTime;
+        var row = results.LastOrDefault(r => r.At <= t.UtcDateTime && r.At > since);
+        return row is null ? null : metric switch
+        {
+            AlertMetric.EstimatedAccuracy => row.EstimatedAccuracy,
+            AlertMetric.EstimatedF1 => row.EstimatedF1,
+            AlertMetric.EstimatedPrecision => row.EstimatedPrecision,
+            AlertMetric.EstimatedRecall => row.EstimatedRecall,
+            _ => row.EstimatedRocAuc,
+        };
     };
 
     private static double? Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : null;

@@ -67,6 +67,11 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
         AlertMetric.SchemaViolationRate => "schema-violation rate",
         AlertMetric.SloBurnRate => "SLO burn rate",
         AlertMetric.PossibleDriftEvents => "possible-drift events (streaming detectors)",
+        AlertMetric.EstimatedAccuracy => "estimated accuracy (no labels)",
+        AlertMetric.EstimatedF1 => "estimated F1 (no labels)",
+        AlertMetric.EstimatedPrecision => "estimated precision (no labels)",
+        AlertMetric.EstimatedRecall => "estimated recall (no labels)",
+        AlertMetric.EstimatedAuc => "estimated AUC (no labels)",
         _ => "failed job runs",
     };
 

@@ -1,15 +1,20 @@
 using System.Security.Claims;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Models;
+using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Quality;
 
 /// <summary>
 /// <c>GET /api/v1/models/{model}/quality?window=1h|1d|7d</c>: the latest quality job results of the window: all
-/// predictions (version "" and segment ""), each version and each segment.
+/// predictions (version "" and segment ""), each version and each segment; all-segment rows of binary models also carry
+/// the performance estimated without labels (estimatedAccuracy … estimatedRocAucUpper, estimationCalibrated,
+/// estimationScores, or estimationNote saying why there is none). <c>POST /api/v1/models/{model}/quality/run</c>
+/// (Engineer) runs the quality job now.
 /// </summary>
 public static class QualityEndpoints
 {
@@ -18,7 +23,21 @@ public static class QualityEndpoints
     public static IEndpointRouteBuilder MapQualityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/v1/models/{model}/quality", GetAsync).RequireAuthorization().WithTags("Quality");
+        endpoints.MapPost("/api/v1/models/{model}/quality/run", RunNowAsync).RequireAuthorization().RequireEngineer().WithTags("Quality");
         return endpoints;
+    }
+
+    private static async Task<IResult> RunNowAsync(string model, ClaimsPrincipal user, PortalDbContext db, IBackgroundJobClient jobs, CancellationToken cancellationToken)
+    {
+        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
+        if (entity is null)
+        {
+            return problem!;
+        }
+
+        var id = entity.Id;
+        var jobId = jobs.Enqueue<QualityJob>(j => j.RunAsync(id, null, CancellationToken.None));
+        return TypedResults.Accepted($"/api/v1/models/{model}/quality", new { model, jobId });
     }
 
     private static async Task<IResult> GetAsync(string model, string? window, ClaimsPrincipal user, PortalDbContext db, CancellationToken cancellationToken)

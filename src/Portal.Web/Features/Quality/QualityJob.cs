@@ -18,9 +18,11 @@ namespace Portal.Web.Features.Quality;
 /// The quality job of one model: rolling metrics over the last 1h, 1d and 7d (by prediction time, whole minutes), for all
 /// predictions, per version and per segment, as labels arrive. Counts-based metrics of the all-segment rows come from the
 /// quality rollups (exact); AUC, log loss, MAPE, multiclass averages, label delays and the segment rows come from the
-/// labelled raw pairs (labels joined to predictions by predictionId) through Portal.Analysis.Performance.
+/// labelled raw pairs (labels joined to predictions by predictionId) through Portal.Analysis.Performance. For binary
+/// models with a reference holding scores and labels, the all-segment rows also carry performance estimated without
+/// labels from the scores of every prediction of the window (<see cref="PerformanceEstimator"/>).
 /// </summary>
-public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, IOptions<JobsOptions> options, TimeProvider time, ILogger<QualityJob> logger)
+public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, PerformanceEstimator estimator, IOptions<JobsOptions> options, TimeProvider time, ILogger<QualityJob> logger)
 {
     public const string JobType = "quality";
 
@@ -49,11 +51,13 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, IOpt
         var cap = Math.Max(1, options.Value.QualityMaxPairs);
         var rows = new List<QualityResult>();
         var sampled = new Dictionary<string, int>();
+        var (reference, note) = await estimator.ReferenceAsync(model, cancellationToken);
         foreach (var (name, length) in Windows)
         {
             var start = end - length;
             var rollups = await RollupsAsync(model.Id, start, end, cancellationToken);
             var (pairs, stride) = await PairsAsync(model, start, end, cap, cancellationToken);
+            var (scores, scoreStride) = reference is null ? ([], 1) : await ScoresAsync(model.Id, start, end, cap, cancellationToken);
             sampled[name] = stride;
             foreach (var group in Groups(pairs, rollups))
             {
@@ -71,18 +75,26 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, IOpt
                     result.Labelled = (long)group.Pairs.Count * stride;
                 }
 
+                if (group.Segment == "")
+                {
+                    Estimate(result, reference, note, group.Version == "" ? scores.Select(s => s.Score).ToList() : scores.Where(s => s.Version == group.Version).Select(s => s.Score).ToList(), scoreStride);
+                }
+
                 rows.Add(result);
             }
         }
 
-        run.InputJson = JsonSerializer.Serialize(new { end, windows = Windows.Select(w => w.Name), maxPairs = cap, samplingStride = sampled });
+        run.InputJson = JsonSerializer.Serialize(new { end, windows = Windows.Select(w => w.Name), maxPairs = cap, samplingStride = sampled, estimationReference = reference?.DatasetId });
         db.QualityResults.AddRange(rows);
         await db.SaveChangesAsync(cancellationToken);
 
         var latest = rows.Where(r => r.Version == "" && r.Segment == "").ToList();
+        var estimated = latest.First(r => r.Window == "1d") is { EstimatedAccuracy: { } a } d
+            ? $"; estimated 1d accuracy {Show(a)} from {d.EstimationScores} scores"
+            : $"; no estimate: {latest.Select(r => r.EstimationNote).FirstOrDefault(n => n is not null) ?? "no scores"}";
         if (latest.All(r => r.Labelled == 0))
         {
-            return new JobResult("not enough data: no labelled predictions in the last 7 days", NotEnoughData: true);
+            return new JobResult("not enough data: no labelled predictions in the last 7 days" + estimated, NotEnoughData: true);
         }
 
         var hour = latest.First(r => r.Window == "1h");
@@ -90,7 +102,60 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, IOpt
         var headline = model.TaskType == ModelTaskType.Regression
             ? $"1d: {day.Labelled} labelled, MAE {Show(day.Mae)}, RMSE {Show(day.Rmse)}"
             : $"1d: {day.Labelled} labelled, accuracy {Show(day.Accuracy)}, F1 {Show(day.F1)}";
-        return new JobResult($"{headline}; 1h: {hour.Labelled} labelled; {rows.Count} results");
+        return new JobResult($"{headline}; 1h: {hour.Labelled} labelled; {rows.Count} results{estimated}");
+    }
+
+    /// <summary>Estimated performance of one all-segment row from its window's scores, or the reason there is none.</summary>
+    private void Estimate(QualityResult result, PerformanceEstimator.Reference? reference, string? note, List<double> scores, int stride)
+    {
+        if (reference is null)
+        {
+            result.EstimationNote = note;
+            return;
+        }
+
+        if (scores.Count == 0)
+        {
+            result.EstimationNote = "No scored predictions in this window.";
+            return;
+        }
+
+        var (cbpe, fitNote) = estimator.ModelFor(reference, scores.Count);
+        if (cbpe is null)
+        {
+            result.EstimationNote = fitNote;
+            return;
+        }
+
+        PerformanceEstimator.Apply(result, cbpe, scores);
+        result.EstimationScores = scores.Count * stride;
+    }
+
+    /// <summary>
+    /// Scores (probability of class "1") of every prediction of the window, labelled or not, with their version; every
+    /// k-th by id when there are more than the cap. Scores outside [0, 1] are not probabilities and are left out.
+    /// </summary>
+    private async Task<(List<(string Version, double Score)> Scores, int Stride)> ScoresAsync(int modelId, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
+    {
+        var (from, to) = (PredictionWindowReader.Ms(start), PredictionWindowReader.Ms(end));
+        var query = db.PredictionEvents.AsNoTracking()
+            .Where(p => p.ModelId == modelId && p.TimestampMs >= from && p.TimestampMs < to && (p.Score != null || p.Probabilities != null));
+        var stride = PredictionWindowReader.Stride(await query.CountAsync(cancellationToken), cap);
+        if (stride > 1)
+        {
+            query = query.Where(p => p.Id % stride == 0);
+        }
+
+        var scores = new List<(string, double)>();
+        await foreach (var row in query.Select(p => new { p.ModelVersion, p.Score, p.Probabilities }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if ((row.Score ?? PositiveProbability(row.Probabilities)) is { } score && score is >= 0 and <= 1)
+            {
+                scores.Add((row.ModelVersion ?? "", score));
+            }
+        }
+
+        return (scores, stride);
     }
 
     /// <summary>A labelled prediction.</summary>

@@ -8,6 +8,8 @@ public static class QualityServiceCollectionExtensions
     public static IServiceCollection AddQualityMonitoring(this IServiceCollection services)
     {
         services.AddScoped<QualityJob>();
+        services.AddScoped<PerformanceEstimator>();
+        services.AddSingleton<EstimatedPerformanceSource>();
         services.AddScoped<IRecurringJobSource, QualitySchedules>();
         return services;
     }

@@ -22,6 +22,20 @@ public sealed class ReferenceReader(PortalDbContext db)
 
     public async Task<ColumnSample?> ReadAsync(ReferenceDataset dataset, string name, FeatureType type, int cap, CancellationToken cancellationToken)
     {
+        if (await ReadValuesAsync(dataset, name, type, cap, cancellationToken) is not { } values)
+        {
+            return null;
+        }
+
+        return type == FeatureType.Numerical ? ColumnSample.FromNumbers(values.Numbers) : ColumnSample.FromCategories(values.Categories);
+    }
+
+    /// <summary>
+    /// A column's values in row order with missing values kept (NaN or null), so two columns of the same dataset read
+    /// with the same cap stay aligned row by row; null when the dataset has no such column.
+    /// </summary>
+    public async Task<ReferenceValues?> ReadValuesAsync(ReferenceDataset dataset, string name, FeatureType type, int cap, CancellationToken cancellationToken)
+    {
         var column = dataset.Columns.FirstOrDefault(c => c.Name == name);
         if (column is null)
         {
@@ -74,7 +88,7 @@ public sealed class ReferenceReader(PortalDbContext db)
             }
         }
 
-        return type == FeatureType.Numerical ? ColumnSample.FromNumbers(numbers.ToArray()) : ColumnSample.FromCategories(categories);
+        return new ReferenceValues(numbers.ToArray(), categories);
     }
 
     /// <summary>The first of <paramref name="names"/> the dataset has, read with <paramref name="type"/>; null when it has none.</summary>
@@ -91,3 +105,6 @@ public sealed class ReferenceReader(PortalDbContext db)
         return null;
     }
 }
+
+/// <summary>One reference column read in row order: numbers (NaN = missing) or categories (null = missing), by the type asked for.</summary>
+public sealed record ReferenceValues(double[] Numbers, IReadOnlyList<string?> Categories);

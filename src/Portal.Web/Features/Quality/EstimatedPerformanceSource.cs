@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Dashboards;
+
+namespace Portal.Web.Features.Quality;
+
+/// <summary>The quality job's stored estimates for the estimated-performance panel (all segments, one job window).</summary>
+public sealed class EstimatedPerformanceSource(IServiceScopeFactory scopes, TimeProvider time)
+{
+    public const int MaxPoints = 500;
+
+    /// <summary>The quality job window shown for a dashboard window: 1h, 1d or 7d.</summary>
+    public static string JobWindowFor(DashboardWindow window) =>
+        window.Span <= TimeSpan.FromHours(1) ? "1h" : window.Span <= TimeSpan.FromDays(1) ? "1d" : "7d";
+
+    /// <summary>
+    /// Results of the job window nearest the dashboard window, oldest first, computed over the dashboard window (at least
+    /// the last day, as the job runs every 15 minutes), for the version or all versions.
+    /// </summary>
+    public async Task<List<QualityResult>> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var jobWindow = JobWindowFor(window);
+        var since = time.GetUtcNow().UtcDateTime - (window.Span > TimeSpan.FromDays(1) ? window.Span : TimeSpan.FromDays(1));
+        var versionKey = version ?? "";
+        var rows = await db.QualityResults.AsNoTracking()
+            .Where(r => r.ModelId == model.Id && r.Window == jobWindow && r.Version == versionKey && r.Segment == "" && r.At >= since)
+            .OrderByDescending(r => r.At).Take(MaxPoints).ToListAsync(cancellationToken);
+        rows.Reverse();
+        return rows;
+    }
+}
