@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261125000658_Cbpe")]
+    [Migration("20261125005342_Cbpe")]
     partial class Cbpe
     {
         /// <inheritdoc />
@@ -1382,6 +1382,10 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<int?>("ModelId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -2154,6 +2158,54 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("ResourceSamples", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Streaming.PossibleDriftEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detector")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("MeanAfter")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MeanBefore")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Statistic")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("ValuesSeen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "At");
+
+                    b.ToTable("PossibleDriftEvents", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Identity.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -2596,6 +2648,15 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.ReferenceDataset", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Streaming.PossibleDriftEvent", b =>
                 {
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()

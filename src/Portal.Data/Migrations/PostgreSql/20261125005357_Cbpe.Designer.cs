@@ -13,7 +13,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261125000734_Cbpe")]
+    [Migration("20261125005357_Cbpe")]
     partial class Cbpe
     {
         /// <inheritdoc />
@@ -1438,6 +1438,10 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<int?>("ModelId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -2230,6 +2234,56 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("ResourceSamples", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Streaming.PossibleDriftEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detector")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<double?>("MeanAfter")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MeanBefore")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<double>("Statistic")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("ValuesSeen")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "At");
+
+                    b.ToTable("PossibleDriftEvents", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Identity.ApiKey", b =>
                 {
                     b.Property<int>("Id")
@@ -2674,6 +2728,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.ReferenceDataset", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Streaming.PossibleDriftEvent", b =>
                 {
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()
