@@ -23,6 +23,9 @@ public enum AlertMetric
     SchemaViolationRate,
     SloBurnRate,
     JobFailures,
+
+    /// <summary>The lowest fairness disparity ratio of the latest fairness run (attribute in Feature, null = every attribute).</summary>
+    FairnessDisparity,
 }
 
 /// <summary>

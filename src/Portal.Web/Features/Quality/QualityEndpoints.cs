@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Fairness;
 using Portal.Web.Features.Models;
 
 namespace Portal.Web.Features.Quality;
@@ -18,6 +19,7 @@ public static class QualityEndpoints
     public static IEndpointRouteBuilder MapQualityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/v1/models/{model}/quality", GetAsync).RequireAuthorization().WithTags("Quality");
+        endpoints.MapFairnessEndpoints(); // fairness is part of model quality
         return endpoints;
     }
 

@@ -1,3 +1,4 @@
+using Portal.Web.Features.Fairness;
 using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Quality;
@@ -9,6 +10,7 @@ public static class QualityServiceCollectionExtensions
     {
         services.AddScoped<QualityJob>();
         services.AddScoped<IRecurringJobSource, QualitySchedules>();
+        services.AddFairnessMonitoring(); // fairness runs on the quality job's schedule
         return services;
     }
 }
