@@ -61,6 +61,7 @@ public sealed class AlertMetricResolver(PortalDbContext db)
                 .Where(r => r.ModelId == model.Id && r.Outcome == JobOutcome.Failed && r.StartedAt >= start.UtcDateTime && r.StartedAt <= to.UtcDateTime)
                 .Select(r => r.StartedAt).ToListAsync(cancellationToken), window),
             AlertMetric.Auc => Auc(await LoadLabelledScoresAsync(model.Id, start, to, cancellationToken), window),
+            AlertMetric.FairnessDisparity => Fairness(await LoadFairnessAsync(model.Id, rule.Feature, window, start, to, cancellationToken), window),
             _ => throw new InvalidOperationException($"Unknown metric {rule.Metric}."),
         };
 
@@ -254,6 +255,39 @@ public sealed class AlertMetricResolver(PortalDbContext db)
 
         var labels = w.Select(r => r.Positive ? "1" : "0").ToList();
         return ClassificationMetrics.Binary(labels, labels, w.Select(r => r.Score).ToList()).RocAuc;
+    };
+
+    /// <summary>
+    /// Disparity ratios of the fairness window nearest the rule's window (1h, 1d or 7d) for one attribute (null: all).
+    /// </summary>
+    private async Task<List<FairnessDisparityResult>> LoadFairnessAsync(int modelId, string? attribute, TimeSpan window, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var fairnessWindow = FairnessWindowFor(window);
+        var query = db.FairnessDisparityResults.AsNoTracking()
+            .Where(r => r.ModelId == modelId && r.Window == fairnessWindow && r.Ratio != null && r.At >= from.UtcDateTime && r.At <= to.UtcDateTime);
+        if (!string.IsNullOrWhiteSpace(attribute))
+        {
+            query = query.Where(r => r.Attribute == attribute);
+        }
+
+        return await query.OrderBy(r => r.JobRunId).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The fairness job's window (1h, 1d, 7d) nearest the rule's window on a log scale.</summary>
+    public static string FairnessWindowFor(TimeSpan window) =>
+        window.TotalHours <= Math.Sqrt(24) ? "1h" : window.TotalDays <= Math.Sqrt(7) ? "1d" : "7d";
+
+    /// <summary>The lowest disparity ratio (any metric, the attribute's or every attribute's) of the latest fairness run within the window.</summary>
+    private static Func<DateTimeOffset, double?> Fairness(List<FairnessDisparityResult> results, TimeSpan window) => t =>
+    {
+        var inWindow = results.Where(r => r.At <= t.UtcDateTime && r.At > (t - window).UtcDateTime).ToList();
+        if (inWindow.Count == 0)
+        {
+            return null;
+        }
+
+        var run = inWindow[^1].JobRunId;
+        return inWindow.Where(r => r.JobRunId == run).Min(r => r.Ratio);
     };
 
     private static double? Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : null;

@@ -36,10 +36,13 @@ public sealed class FairnessResults(PortalDbContext db)
     /// The latest run's groups and disparities of every configured attribute (or only <paramref name="attribute"/>) in
     /// <paramref name="window"/>; with <paramref name="history"/> also the disparity ratios of earlier runs.
     /// </summary>
-    public async Task<FairnessAnswer> LoadAsync(MlModel model, string window, string? attribute, bool history, CancellationToken cancellationToken)
+    public Task<FairnessAnswer> LoadAsync(MlModel model, string window, string? attribute, bool history, CancellationToken cancellationToken) =>
+        LoadAsync(model.Id, model.Name, model.TaskType, window, attribute, history, cancellationToken);
+
+    public async Task<FairnessAnswer> LoadAsync(int modelId, string modelName, ModelTaskType task, string window, string? attribute, bool history, CancellationToken cancellationToken)
     {
-        var settings = FairnessSettingsView.From(await db.FairnessSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ModelId == model.Id, cancellationToken));
-        var latest = await db.FairnessGroupResults.AsNoTracking().Where(r => r.ModelId == model.Id && r.Window == window)
+        var settings = FairnessSettingsView.From(await db.FairnessSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ModelId == modelId, cancellationToken));
+        var latest = await db.FairnessGroupResults.AsNoTracking().Where(r => r.ModelId == modelId && r.Window == window)
             .OrderByDescending(r => r.JobRunId).Select(r => new { r.JobRunId, r.At }).FirstOrDefaultAsync(cancellationToken);
         var attributes = settings.Attributes.Where(a => attribute is null || a == attribute).ToList();
         var results = new List<FairnessAttributeResult>();
@@ -49,7 +52,7 @@ public sealed class FairnessResults(PortalDbContext db)
             var disparities = await db.FairnessDisparityResults.AsNoTracking().Where(r => r.JobRunId == latest.JobRunId && r.Window == window).ToListAsync(cancellationToken);
             foreach (var name in attributes)
             {
-                var points = history ? await HistoryAsync(model.Id, window, name, cancellationToken) : [];
+                var points = history ? await HistoryAsync(modelId, window, name, cancellationToken) : [];
                 results.Add(new FairnessAttributeResult(
                     name,
                     groups.Where(g => g.Attribute == name).OrderBy(g => g.Group, StringComparer.Ordinal)
@@ -60,11 +63,11 @@ public sealed class FairnessResults(PortalDbContext db)
             }
         }
 
-        var message = model.TaskType != ModelTaskType.Binary ? FairnessJob.NotSupported(model.TaskType)
+        var message = task != ModelTaskType.Binary ? FairnessJob.NotSupported(task)
             : settings.Attributes.Count == 0 ? "No sensitive attribute chosen: pick one in the model's fairness settings."
             : latest is null ? "No fairness results yet: the fairness job needs labelled predictions (labels joined by predictionId) and runs with the quality job."
             : null;
-        return new FairnessAnswer(model.Name, window, latest?.At, settings.Attributes, settings.MinGroupSize, settings.Threshold, message, results);
+        return new FairnessAnswer(modelName, window, latest?.At, settings.Attributes, settings.MinGroupSize, settings.Threshold, message, results);
     }
 
     private async Task<IReadOnlyList<FairnessPoint>> HistoryAsync(int modelId, string window, string attribute, CancellationToken cancellationToken)
