@@ -46,11 +46,16 @@ public sealed class FairnessChartsTests : IAsyncLifetime
         Assert.Equal([0.9, 0.6], selection.Ratios);
         Assert.Equal([selection.Color, ChartColors.Bad], selection.MarkerColors);
         Assert.Equal([(double?)null], figure.Lines[2].Ratios);
+        Assert.Null(figure.XRange);
         Assert.Empty(FairnessCharts.Disparities([], 0.8).Lines);
+
+        // One run so far: the axis spans an hour around it.
+        var single = FairnessCharts.Disparities(History.Where(p => p.At == T0), 0.8);
+        Assert.Equal((T0.AddMinutes(-30), T0.AddMinutes(30)), single.XRange);
     }
 
     [Fact]
-    public void Lowest_group_is_the_worst_off_group_of_the_smallest_ratio()
+    public void Lowest_group_per_metric_comes_from_each_ratio_that_could_be_computed()
     {
         FairnessDisparity[] disparities =
         [
@@ -59,9 +64,11 @@ public sealed class FairnessChartsTests : IAsyncLifetime
             new("falsePositiveRate", null, null, null, false),
         ];
 
-        Assert.Equal("C", FairnessCharts.LowestGroup(disparities));
-        Assert.Equal("selectionRate", FairnessCharts.Worst(disparities)!.Metric);
-        Assert.Null(FairnessCharts.LowestGroup([new("accuracy", null, null, null, false)]));
+        var lowest = FairnessCharts.LowestByMetric(disparities);
+        Assert.Equal(["accuracy", "selectionRate"], lowest.Keys.Order());
+        Assert.Equal("B", lowest["accuracy"].LowestGroup);
+        Assert.True(lowest["selectionRate"].Flagged);
+        Assert.Equal("C", lowest["selectionRate"].LowestGroup);
     }
 
     [Theory]

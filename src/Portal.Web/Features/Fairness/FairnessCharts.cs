@@ -9,8 +9,11 @@ public static class FairnessCharts
     /// <summary>One metric's disparity ratio over time; a flagged point (below the threshold) is drawn red.</summary>
     public sealed record Line(string Metric, string Name, string Color, IReadOnlyList<DateTime> Times, IReadOnlyList<double?> Ratios, IReadOnlyList<string> MarkerColors);
 
-    /// <summary>The disparity chart: one line per metric and the threshold as a dashed line.</summary>
-    public sealed record DisparityFigure(IReadOnlyList<Line> Lines, double Threshold);
+    /// <summary>
+    /// The disparity chart: one line per metric and the threshold as a dashed line. <paramref name="XRange"/> is set when
+    /// all points fall within a minute (one run so far), so the axis shows an hour around them rather than milliseconds.
+    /// </summary>
+    public sealed record DisparityFigure(IReadOnlyList<Line> Lines, double Threshold, (DateTime From, DateTime To)? XRange = null);
 
     /// <summary>The metrics the chart draws, with their labels and colours.</summary>
     public static readonly IReadOnlyList<(string Metric, string Name, string Color)> ChartedMetrics =
@@ -45,18 +48,18 @@ public static class FairnessCharts
                 series.Select(p => p.Flagged ? ChartColors.Bad : color).ToList()));
         }
 
-        return new DisparityFigure(lines, threshold);
+        var times = lines.SelectMany(l => l.Times).ToList();
+        (DateTime, DateTime)? range = times.Count > 0 && times.Max() - times.Min() < TimeSpan.FromMinutes(1)
+            ? (times.Min().AddMinutes(-30), times.Max().AddMinutes(30))
+            : null;
+        return new DisparityFigure(lines, threshold, range);
     }
 
     /// <summary>The fairness window (1h, 1d, 7d) nearest the dashboard's window.</summary>
     public static string WindowFor(DashboardWindow window) =>
         window.Span <= TimeSpan.FromHours(1) ? "1h" : window.Span <= TimeSpan.FromDays(1) ? "1d" : "7d";
 
-    /// <summary>The group to highlight: the lowest group of the smallest disparity ratio (the worst-off group), if any.</summary>
-    public static string? LowestGroup(IReadOnlyList<FairnessDisparity> disparities) =>
-        disparities.Where(d => d.Ratio is not null).OrderBy(d => d.Ratio).FirstOrDefault()?.LowestGroup;
-
-    /// <summary>The smallest disparity ratio, for the headline.</summary>
-    public static FairnessDisparity? Worst(IReadOnlyList<FairnessDisparity> disparities) =>
-        disparities.Where(d => d.Ratio is not null).OrderBy(d => d.Ratio).FirstOrDefault();
+    /// <summary>Per metric with a ratio: the group with the lowest value (highlighted in the table) and whether the ratio is flagged.</summary>
+    public static IReadOnlyDictionary<string, FairnessDisparity> LowestByMetric(IReadOnlyList<FairnessDisparity> disparities) =>
+        disparities.Where(d => d.Ratio is not null && d.LowestGroup is not null).ToDictionary(d => d.Metric, StringComparer.Ordinal);
 }

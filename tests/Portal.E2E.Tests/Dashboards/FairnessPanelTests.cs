@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Portal.E2E.Tests.Infrastructure;
+
+namespace Portal.E2E.Tests.Dashboards;
+
+/// <summary>
+/// The fairness panel on the Quality tab, on a churn model like the demo's (the E2E server runs without demo traffic):
+/// the model over-predicts churn for the "18-29" age band, the fairness job runs through Hangfire ("run now").
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class FairnessPanelTests(PortalServerFixture portal)
+{
+    private const string Model = "e2e-churn-fairness";
+
+    [Fact]
+    public async Task Quality_tab_shows_groups_the_lowest_group_and_flagged_disparities_over_time()
+    {
+        using var client = portal.CreateHttpClient(portal.ApiKey);
+        await DashboardSeed.SendAsync(client, HttpMethod.Put, $"/api/v1/models/{Model}", """
+            { "taskType": "binary", "description": "churn model with a fairness problem", "owner": "e2e", "versions": ["v3"],
+              "features": [ {"name": "tenure_months", "type": "numerical", "min": 0, "max": 120, "importance": 0.7},
+                            {"name": "age_band", "type": "categorical", "categories": ["18-29", "30-49", "50+"], "importance": 0.3} ] }
+            """);
+        await DashboardSeed.SendAsync(client, HttpMethod.Put, $"/api/v1/models/{Model}/fairness/settings", """{"attributes": ["age_band"], "minGroupSize": 30}""");
+
+        // Labels positive 30 % in every band; predicted positive 18-29 60 %, 30-49 30 %, 50+ 25 %, so the young get many false
+        // positives: accuracy 0.7 / 0.9 / 0.9, selection-rate ratio 0.25 / 0.6 ≈ 0.42, both flagged.
+        var now = DateTimeOffset.UtcNow;
+        var bands = new[] { ("18-29", 48, 0), ("30-49", 24, 4), ("50+", 20, 2) };
+        var predictions = new List<string>();
+        var labels = new List<string>();
+        var i = 0;
+        foreach (var (band, positives, offset) in bands)
+        {
+            for (var k = 0; k < 80; k++, i++)
+            {
+                var predicted = (k + offset) % 80 < positives ? 1 : 0;
+                var label = k < 24 ? 1 : 0;
+                predictions.Add($$$"""{"predictionId": "f-{{{i}}}", "timestamp": "{{{DashboardSeed.Iso(now.AddSeconds(-10 * i))}}}", "modelVersion": "v3", "prediction": {{{predicted}}}, "score": {{{(predicted == 1 ? "0.7" : "0.2")}}}, "features": {"tenure_months": {{{k % 60}}}, "age_band": "{{{band}}}"}}""");
+                labels.Add($$"""{"predictionId": "f-{{i}}", "label": {{label}}}""");
+            }
+        }
+
+        await DashboardSeed.SendAsync(client, HttpMethod.Post, $"/api/v1/models/{Model}/predictions", "[" + string.Join(',', predictions) + "]");
+        await DashboardSeed.SendAsync(client, HttpMethod.Post, $"/api/v1/models/{Model}/feedback", "[" + string.Join(',', labels) + "]");
+        using (var run = await client.PostAsync($"/api/v1/models/{Model}/fairness/run", null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, run.StatusCode);
+        }
+
+        await WaitForResultsAsync(client);
+
+        var page = await portal.NewPageAsync();
+        await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{Model}?tab=quality&window=24h");
+        var panel = page.Locator("[data-testid=fairness-panel]");
+        await panel.Locator("[data-testid=fairness-groups]").WaitForAsync();
+
+        var rows = panel.Locator("[data-testid=fairness-groups] tbody tr");
+        Assert.Equal(3, await rows.CountAsync());
+        var young = rows.Filter(new() { HasText = "18-29" });
+        Assert.Contains("60.0 %", await young.InnerTextAsync());   // selection rate
+        Assert.Contains("70.0 %", await young.Locator("td[data-lowest=accuracy]").InnerTextAsync());
+        var old = rows.Filter(new() { HasText = "50+" });
+        Assert.Contains("25.0 %", await old.Locator("td[data-lowest=selectionRate]").InnerTextAsync());
+        Assert.Equal(1, await panel.Locator("td[data-lowest=accuracy]").CountAsync());
+        var chips = await panel.Locator("[data-testid=fairness-disparities]").InnerTextAsync();
+        Assert.Contains("selection rate: 0.42 · flagged", chips);
+        Assert.Contains("accuracy: 0.78 · flagged", chips);
+        Assert.Contains("age_band", await panel.Locator("[data-testid=fairness-attribute]").InnerTextAsync());
+        await panel.Locator("#chart-fairness .main-svg").First.WaitForAsync();
+        Assert.True(await panel.Locator("#chart-fairness .scatterlayer .trace").CountAsync() >= 3);
+
+        await panel.ScrollIntoViewIfNeededAsync();
+        await panel.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(PortalServerFixture.ScreenshotFolder, "fairness-panel.png") });
+        await PortalServerFixture.ScreenshotAsync(page, "dashboard-quality-fairness");
+    }
+
+    private static async Task WaitForResultsAsync(HttpClient client)
+    {
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            var body = await client.GetStringAsync($"/api/v1/models/{Model}/fairness?window=1d");
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.GetProperty("at").ValueKind != JsonValueKind.Null)
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Fail("The fairness job did not store results within 60 s.");
+    }
+}
