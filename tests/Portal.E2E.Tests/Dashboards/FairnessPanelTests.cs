@@ -74,6 +74,18 @@ public sealed class FairnessPanelTests(PortalServerFixture portal)
         await panel.ScrollIntoViewIfNeededAsync();
         await panel.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(PortalServerFixture.ScreenshotFolder, "fairness-panel.png") });
         await PortalServerFixture.ScreenshotAsync(page, "dashboard-quality-fairness");
+
+        // The settings page shows the chosen attribute; a model without one gets an empty state that says what to do.
+        await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{Model}/fairness-settings");
+        await PortalServerFixture.ScreenshotAsync(page, "fairness-settings");
+        var select = page.Locator("[data-testid=fairness-attributes]").First;
+        Assert.Contains("age_band", await select.EvaluateAsync<string>("e => (e.value || '') + (e.textContent || '') + e.outerHTML"));
+
+        await DashboardSeed.SendAsync(client, HttpMethod.Put, "/api/v1/models/e2e-fairness-unset", """{ "taskType": "binary", "versions": ["v1"], "features": [] }""");
+        await PortalServerFixture.GotoInteractiveAsync(page, "/models/e2e-fairness-unset?tab=quality");
+        var empty = page.Locator("[data-testid=fairness-empty]");
+        Assert.Contains("No sensitive attribute chosen", await empty.InnerTextAsync());
+        await page.Locator("[data-testid=fairness-panel]").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(PortalServerFixture.ScreenshotFolder, "fairness-empty.png") });
     }
 
     private static async Task WaitForResultsAsync(HttpClient client)
