@@ -193,6 +193,12 @@ public sealed class FairnessJobTests(PortalFactory factory) : IClassFixture<Port
         Assert.Equal("A", selection["highestGroup"]!.GetValue<string>());
         Assert.Equal(0.6, selection["ratio"]!.GetValue<double>(), 12);
 
+        Assert.Null(sex["history"]);
+        await RunAsync<FairnessJob>(factory, model, (job, id) => job.RunAsync(id, null, CancellationToken.None));
+        var history = (await GetJsonAsync(viewer, $"/api/v1/models/{model}/fairness?window=1d&attribute=sex&history=true"))["attributes"]![0]!["history"]!.AsArray();
+        Assert.Equal(8, history.Count);   // two runs × four metrics
+        Assert.Equal(2, history.Count(p => p!["metric"]!.GetValue<string>() == "selectionRate" && p["flagged"]!.GetValue<bool>()));
+
         // A model-scoped API key reads its model too.
         using var scoped = factory.CreateApiClient(PortalFactory.ScopedKey(model));
         await GetJsonAsync(scoped, $"/api/v1/models/{model}/fairness?window=7d");

@@ -9,7 +9,7 @@ namespace Portal.Web.Features.Fairness;
 
 /// <summary>
 /// <c>/api/v1/models/{model}/fairness</c>: the latest fairness results of a window (<c>?window=1h|1d|7d</c>, optional
-/// <c>&amp;attribute=</c>), the settings and "run now". Reading needs any signed-in user or an API key of the model
+/// <c>&amp;attribute=</c>, <c>&amp;history=true</c> for the disparity ratios of earlier runs), the settings and "run now". Reading needs any signed-in user or an API key of the model
 /// (or admin); changing needs an Engineer or an admin key.
 /// </summary>
 public static class FairnessEndpoints
@@ -24,7 +24,7 @@ public static class FairnessEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> GetAsync(string model, string? window, string? attribute, ClaimsPrincipal user, PortalDbContext db, FairnessResults results, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string model, string? window, string? attribute, bool? history, ClaimsPrincipal user, PortalDbContext db, FairnessResults results, CancellationToken cancellationToken)
     {
         window ??= "1d";
         if (!FairnessResults.IsWindow(window))
@@ -38,7 +38,7 @@ public static class FairnessEndpoints
             return problem!;
         }
 
-        var answer = await results.LoadAsync(entity, window, attribute, history: false, cancellationToken);
+        var answer = await results.LoadAsync(entity, window, attribute, history == true, cancellationToken);
         if (attribute is not null && !answer.SensitiveAttributes.Contains(attribute))
         {
             throw new AnalysisInputException("attribute", $"'{attribute}' is not a sensitive attribute of model '{model}' (configured: {string.Join(", ", answer.SensitiveAttributes.DefaultIfEmpty("none"))}).");

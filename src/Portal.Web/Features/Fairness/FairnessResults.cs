@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -15,9 +16,10 @@ public sealed record FairnessDisparity(string Metric, double? Ratio, string? Low
 /// <summary>A disparity ratio of one run, for the history chart.</summary>
 public sealed record FairnessPoint(DateTime At, string Metric, double? Ratio, bool Flagged);
 
-/// <summary>The latest results of one attribute in one window, and its disparity history.</summary>
+/// <summary>The latest results of one attribute in one window, and (when asked for) its disparity history, oldest first.</summary>
 public sealed record FairnessAttributeResult(
-    string Attribute, IReadOnlyList<FairnessGroup> Groups, IReadOnlyList<FairnessDisparity> Disparities, IReadOnlyList<FairnessPoint> History);
+    string Attribute, IReadOnlyList<FairnessGroup> Groups, IReadOnlyList<FairnessDisparity> Disparities,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<FairnessPoint>? History);
 
 /// <summary>What the Quality tab's fairness panel and <c>GET /api/v1/models/{model}/fairness</c> show.</summary>
 public sealed record FairnessAnswer(
@@ -52,7 +54,7 @@ public sealed class FairnessResults(PortalDbContext db)
             var disparities = await db.FairnessDisparityResults.AsNoTracking().Where(r => r.JobRunId == latest.JobRunId && r.Window == window).ToListAsync(cancellationToken);
             foreach (var name in attributes)
             {
-                var points = history ? await HistoryAsync(modelId, window, name, cancellationToken) : [];
+                var points = history ? await HistoryAsync(modelId, window, name, cancellationToken) : null;
                 results.Add(new FairnessAttributeResult(
                     name,
                     groups.Where(g => g.Attribute == name).OrderBy(g => g.Group, StringComparer.Ordinal)
