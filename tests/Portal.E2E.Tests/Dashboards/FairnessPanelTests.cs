@@ -49,7 +49,7 @@ public sealed class FairnessPanelTests(PortalServerFixture portal)
             Assert.Equal(System.Net.HttpStatusCode.Accepted, run.StatusCode);
         }
 
-        await WaitForResultsAsync(client);
+        var ranAt = await WaitForResultsAsync(client);
 
         var page = await portal.NewPageAsync();
         await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{Model}?tab=quality&window=24h");
@@ -86,9 +86,30 @@ public sealed class FairnessPanelTests(PortalServerFixture portal)
         var empty = page.Locator("[data-testid=fairness-empty]");
         Assert.Contains("No sensitive attribute chosen", await empty.InnerTextAsync());
         await page.Locator("[data-testid=fairness-panel]").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(PortalServerFixture.ScreenshotFolder, "fairness-empty.png") });
+
+        // An alert rule on the disparity ratio: the form names the metric and its preview replays the stored run.
+        var created = await DashboardSeed.SendAsync(client, HttpMethod.Post, "/api/v1/alert-rules", $$"""
+            {"name": "AgeBandDisparity", "model": "{{Model}}", "metric": "fairnessDisparity", "feature": "age_band", "comparator": "lessThan",
+             "threshold": 0.8, "window": "30m", "for": "0s", "keepFiringFor": "0s", "severity": "warning", "repeatInterval": "4h"}
+            """);
+
+        // The preview steps whole minutes up to the current one: wait until the run's minute has passed.
+        while (DateTime.UtcNow.Ticks / TimeSpan.TicksPerMinute <= ranAt.Ticks / TimeSpan.TicksPerMinute)
+        {
+            await Task.Delay(1000);
+        }
+
+        await PortalServerFixture.GotoInteractiveAsync(page, $"/alerts/rules/{created.GetProperty("id").GetInt32()}");
+        Assert.Contains("fairness disparity ratio (min/max)", await page.InnerTextAsync("body"));
+        await page.ClickAsync("#rule-preview");
+        await page.WaitForSelectorAsync("#preview-summary");
+        Assert.StartsWith("Would have fired 1 time", await page.InnerTextAsync("#preview-summary"));
+        await page.WaitForSelectorAsync("#alert-preview .main-svg");
+        await PortalServerFixture.ScreenshotAsync(page, "fairness-alert-rule-preview");
     }
 
-    private static async Task WaitForResultsAsync(HttpClient client)
+    /// <summary>Waits for the first stored run; returns when it was computed (UTC).</summary>
+    private static async Task<DateTime> WaitForResultsAsync(HttpClient client)
     {
         for (var attempt = 0; attempt < 120; attempt++)
         {
@@ -96,12 +117,13 @@ public sealed class FairnessPanelTests(PortalServerFixture portal)
             using var json = JsonDocument.Parse(body);
             if (json.RootElement.GetProperty("at").ValueKind != JsonValueKind.Null)
             {
-                return;
+                return json.RootElement.GetProperty("at").GetDateTime().ToUniversalTime();
             }
 
             await Task.Delay(500);
         }
 
         Assert.Fail("The fairness job did not store results within 60 s.");
+        return default;
     }
 }
