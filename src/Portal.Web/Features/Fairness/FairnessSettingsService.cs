@@ -1,11 +1,11 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Admin.Audit;
 using Portal.Web.Infrastructure.Jobs;
-using Microsoft.Extensions.Options;
 
 namespace Portal.Web.Features.Fairness;
 
