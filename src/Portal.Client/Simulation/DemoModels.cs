@@ -87,6 +87,7 @@ public sealed class ChurnModel : DemoModel
             new() { Name = "monthly_charges", Type = "numerical", Min = 0, Max = 300, Importance = 0.2 },
             new() { Name = "support_tickets", Type = "numerical", Min = 0, Max = 50, Importance = 0.25 },
             new() { Name = "contract", Type = "categorical", Categories = ["month-to-month", "one-year", "two-year"], Importance = 0.25 },
+            new() { Name = "age_band", Type = "categorical", Categories = ["18-29", "30-49", "50+"], Importance = 0.05 },
         ],
     };
 
@@ -100,7 +101,11 @@ public sealed class ChurnModel : DemoModel
         var contract = Pick(r, ("month-to-month", 55 + (5 * h)), ("one-year", 25), ("two-year", 20));
         var known = -1.0 - (0.04 * tenure) + (0.015 * (charges - 65)) + (0.45 * tickets) + (contract == "month-to-month" ? 1.3 : contract == "one-year" ? 0.2 : -0.8);
         var truth = Sigmoid(known);
-        var score = Round(Sigmoid(known + Normal(r, 0, 0.7)), 4);
+
+        // The fairness demo: the model over-predicts churn for young customers (age does not change the truth), so their
+        // selection and false-positive rates are higher than the others' (disparity ratios below 0.8).
+        var age = Pick(r, ("18-29", 30), ("30-49", 45), ("50+", 25));
+        var score = Round(Sigmoid(known + (age == "18-29" ? 1.2 : 0) + Normal(r, 0, 0.7)), 4);
         return (new PredictionEvent
         {
             PredictionId = id,
@@ -110,6 +115,7 @@ public sealed class ChurnModel : DemoModel
             {
                 ["tenure_months"] = tenure, ["monthly_charges"] = charges, ["support_tickets"] = tickets,
                 ["contract"] = r.NextDouble() < 0.01 ? null : contract,
+                ["age_band"] = age,
             },
             Prediction = score >= 0.5 ? 1 : 0,
             Score = score,

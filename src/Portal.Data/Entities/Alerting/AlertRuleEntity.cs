@@ -29,6 +29,9 @@ public enum AlertMetric
     EstimatedPrecision,
     EstimatedRecall,
     EstimatedAuc,
+
+    /// <summary>The lowest fairness disparity ratio of the latest fairness run (attribute in Feature, null = every attribute).</summary>
+    FairnessDisparity,
 }
 
 /// <summary>

@@ -1404,6 +1404,152 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("DriftSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessDisparityResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("HighestGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LowestGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Ratio")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Attribute", "At");
+
+                    b.ToTable("FairnessDisparityResults", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessGroupResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("FalsePositiveRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Group")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<bool>("IncludedInRatios")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("SelectionRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("TruePositiveRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Attribute", "At");
+
+                    b.ToTable("FairnessGroupResults", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessSettings", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<string>>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ModelId");
+
+                    b.ToTable("FairnessSettings", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
                 {
                     b.Property<long>("Id")
@@ -2643,6 +2789,45 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithOne()
                         .HasForeignKey("Portal.Data.Entities.Jobs.DriftSettings", "ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessDisparityResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessGroupResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessSettings", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.Jobs.FairnessSettings", "ModelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

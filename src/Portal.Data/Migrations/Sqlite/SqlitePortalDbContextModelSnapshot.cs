@@ -1350,6 +1350,148 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("DriftSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessDisparityResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HighestGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LowestGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Ratio")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Attribute", "At");
+
+                    b.ToTable("FairnessDisparityResults", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessGroupResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("FalsePositiveRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Group")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IncludedInRatios")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SelectionRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TruePositiveRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Attribute", "At");
+
+                    b.ToTable("FairnessGroupResults", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessSettings", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelId");
+
+                    b.ToTable("FairnessSettings", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
                 {
                     b.Property<long>("Id")
@@ -2563,6 +2705,45 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithOne()
                         .HasForeignKey("Portal.Data.Entities.Jobs.DriftSettings", "ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessDisparityResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessGroupResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessSettings", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.Jobs.FairnessSettings", "ModelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

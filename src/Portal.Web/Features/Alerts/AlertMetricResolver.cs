@@ -66,6 +66,7 @@ public sealed class AlertMetricResolver(PortalDbContext db)
             AlertMetric.Auc => Auc(await LoadLabelledScoresAsync(model.Id, start, to, cancellationToken), window),
             AlertMetric.EstimatedAccuracy or AlertMetric.EstimatedF1 or AlertMetric.EstimatedPrecision or AlertMetric.EstimatedRecall or AlertMetric.EstimatedAuc
                 => Estimated(rule.Metric, await LoadEstimatesAsync(model.Id, window, start - EstimateLookback, to, cancellationToken), window),
+            AlertMetric.FairnessDisparity => Fairness(await LoadFairnessAsync(model.Id, rule.Feature, window, start, to, cancellationToken), window),
             _ => throw new InvalidOperationException($"Unknown metric {rule.Metric}."),
         };
 
@@ -267,7 +268,7 @@ public sealed class AlertMetricResolver(PortalDbContext db)
     /// <summary>How far back an estimate is still current when the rule's window is shorter (the quality job runs every 15 minutes).</summary>
     private static readonly TimeSpan EstimateLookback = TimeSpan.FromHours(1);
 
-    /// <summary>The quality job's window nearest the rule's window: 1h, 1d or 7d.</summary>
+    /// <summary>The quality (and fairness) job's window nearest the rule's window: 1h, 1d or 7d.</summary>
     public static string QualityWindowFor(TimeSpan window) => window <= TimeSpan.FromHours(4) ? "1h" : window <= TimeSpan.FromDays(2) ? "1d" : "7d";
 
     /// <summary>Estimates (all versions, all segments) stored by the quality job for the job window nearest the rule's window.</summary>
@@ -293,6 +294,33 @@ public sealed class AlertMetricResolver(PortalDbContext db)
             AlertMetric.EstimatedRecall => row.EstimatedRecall,
             _ => row.EstimatedRocAuc,
         };
+    /// <summary>
+    /// Disparity ratios of the fairness window nearest the rule's window (1h, 1d or 7d) for one attribute (null: all).
+    /// </summary>
+    private async Task<List<FairnessDisparityResult>> LoadFairnessAsync(int modelId, string? attribute, TimeSpan window, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var fairnessWindow = QualityWindowFor(window); // the fairness job runs the quality job's windows
+        var query = db.FairnessDisparityResults.AsNoTracking()
+            .Where(r => r.ModelId == modelId && r.Window == fairnessWindow && r.Ratio != null && r.At >= from.UtcDateTime && r.At <= to.UtcDateTime);
+        if (!string.IsNullOrWhiteSpace(attribute))
+        {
+            query = query.Where(r => r.Attribute == attribute);
+        }
+
+        return await query.OrderBy(r => r.JobRunId).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The lowest disparity ratio (any metric, the attribute's or every attribute's) of the latest fairness run within the window.</summary>
+    private static Func<DateTimeOffset, double?> Fairness(List<FairnessDisparityResult> results, TimeSpan window) => t =>
+    {
+        var inWindow = results.Where(r => r.At <= t.UtcDateTime && r.At > (t - window).UtcDateTime).ToList();
+        if (inWindow.Count == 0)
+        {
+            return null;
+        }
+
+        var run = inWindow[^1].JobRunId;
+        return inWindow.Where(r => r.JobRunId == run).Min(r => r.Ratio);
     };
 
     private static double? Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : null;

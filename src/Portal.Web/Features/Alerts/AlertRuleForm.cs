@@ -51,7 +51,8 @@ public sealed partial class AlertRuleForm
     public static bool IsFraction(AlertMetric metric) => metric is AlertMetric.ErrorRate or AlertMetric.Accuracy or AlertMetric.F1
         or AlertMetric.Auc or AlertMetric.DatasetDriftShare or AlertMetric.LowConfidenceRate or AlertMetric.MissingRate
         or AlertMetric.OutOfRangeRate or AlertMetric.NewCategoryRate or AlertMetric.SchemaViolationRate
-        or AlertMetric.EstimatedAccuracy or AlertMetric.EstimatedF1 or AlertMetric.EstimatedPrecision or AlertMetric.EstimatedRecall or AlertMetric.EstimatedAuc;
+        or AlertMetric.EstimatedAccuracy or AlertMetric.EstimatedF1 or AlertMetric.EstimatedPrecision or AlertMetric.EstimatedRecall or AlertMetric.EstimatedAuc
+        or AlertMetric.FairnessDisparity;
 
     /// <summary>Parses <see cref="Labels"/>; errors go to <paramref name="errors"/> under "labels".</summary>
     public Dictionary<string, string> ParseLabels(Dictionary<string, string>? errors = null)

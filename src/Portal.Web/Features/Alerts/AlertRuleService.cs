@@ -72,6 +72,7 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
         AlertMetric.EstimatedPrecision => "estimated precision (no labels)",
         AlertMetric.EstimatedRecall => "estimated recall (no labels)",
         AlertMetric.EstimatedAuc => "estimated AUC (no labels)",
+        AlertMetric.FairnessDisparity => "fairness disparity ratio (min/max)",
         _ => "failed job runs",
     };
 
@@ -137,6 +138,12 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
             {
                 errors["feature"] = $"Model \"{model.Name}\" has no feature \"{form.Feature}\".";
             }
+        }
+
+        if (form.Metric == AlertMetric.FairnessDisparity && !string.IsNullOrWhiteSpace(form.Feature)
+            && model is not null && model.Features.Count > 0 && model.Features.All(f => f.Name != form.Feature.Trim()))
+        {
+            errors["feature"] = $"Model \"{model.Name}\" has no feature \"{form.Feature}\" to use as sensitive attribute.";
         }
 
         if (!double.IsFinite(form.Threshold))
@@ -246,7 +253,7 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
         rule.Description = string.IsNullOrWhiteSpace(form.Description) ? null : form.Description.Trim();
         rule.ModelId = modelId;
         rule.Metric = form.Metric;
-        rule.Feature = form.Metric == AlertMetric.FeatureDriftScore ? form.Feature?.Trim() : null;
+        rule.Feature = form.Metric is AlertMetric.FeatureDriftScore or AlertMetric.FairnessDisparity && !string.IsNullOrWhiteSpace(form.Feature) ? form.Feature.Trim() : null;
         rule.Comparator = form.Comparator.ToString();
         rule.Threshold = form.Threshold;
         rule.WindowSeconds = Seconds(form.Window);

@@ -87,6 +87,7 @@ public sealed class DemoService(
             var simulator = new TrafficSimulator(client, new SimulatorOptions { RatePerSecond = options.Value.RatePerSecond, DriftSpeed = options.Value.DriftSpeed });
             await simulator.SeedAsync(uploadReferences: seed, stoppingToken);
             await Experiments.DemoExperiment.SeedAsync(scopes, stoppingToken);
+            await Fairness.DemoFairness.SeedAsync(scopes, stoppingToken);
             logger.LogInformation("Demo traffic: {Models} at {Rate}/s each, sent to {Address}.", string.Join(", ", TrafficSimulator.Models.Select(m => m.Name)), options.Value.RatePerSecond, address);
             await simulator.RunAsync(stoppingToken);
         }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Fairness;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure.Auth;
 
@@ -24,6 +25,7 @@ public static class QualityEndpoints
     {
         endpoints.MapGet("/api/v1/models/{model}/quality", GetAsync).RequireAuthorization().WithTags("Quality");
         endpoints.MapPost("/api/v1/models/{model}/quality/run", RunNowAsync).RequireAuthorization().RequireEngineer().WithTags("Quality");
+        endpoints.MapFairnessEndpoints(); // fairness is part of model quality
         return endpoints;
     }
 

@@ -1,3 +1,4 @@
+using Portal.Web.Features.Fairness;
 using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Quality;
@@ -11,6 +12,7 @@ public static class QualityServiceCollectionExtensions
         services.AddScoped<PerformanceEstimator>();
         services.AddSingleton<EstimatedPerformanceSource>();
         services.AddScoped<IRecurringJobSource, QualitySchedules>();
+        services.AddFairnessMonitoring(); // fairness runs on the quality job's schedule
         return services;
     }
 }

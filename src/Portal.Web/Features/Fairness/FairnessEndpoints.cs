@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Portal.Analysis.Common;
+using Portal.Data;
+using Portal.Web.Features.Models;
+using Portal.Web.Infrastructure.Auth;
+
+namespace Portal.Web.Features.Fairness;
+
+/// <summary>
+/// <c>/api/v1/models/{model}/fairness</c>: the latest fairness results of a window (<c>?window=1h|1d|7d</c>, optional
+/// <c>&amp;attribute=</c>, <c>&amp;history=true</c> for the disparity ratios of earlier runs), the settings and "run now". Reading needs any signed-in user or an API key of the model
+/// (or admin); changing needs an Engineer or an admin key.
+/// </summary>
+public static class FairnessEndpoints
+{
+    public static IEndpointRouteBuilder MapFairnessEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/models/{model}/fairness").RequireAuthorization().WithTags("Fairness");
+        group.MapGet("", GetAsync);
+        group.MapGet("/settings", GetSettingsAsync);
+        group.MapPut("/settings", PutSettingsAsync).RequireEngineer();
+        group.MapPost("/run", RunNowAsync).RequireEngineer();
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetAsync(string model, string? window, string? attribute, bool? history, ClaimsPrincipal user, PortalDbContext db, FairnessResults results, CancellationToken cancellationToken)
+    {
+        window ??= "1d";
+        if (!FairnessResults.IsWindow(window))
+        {
+            throw new AnalysisInputException("window", $"'{window}' is not a fairness window: use 1h, 1d or 7d.");
+        }
+
+        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
+        if (entity is null)
+        {
+            return problem!;
+        }
+
+        var answer = await results.LoadAsync(entity, window, attribute, history == true, cancellationToken);
+        if (attribute is not null && !answer.SensitiveAttributes.Contains(attribute))
+        {
+            throw new AnalysisInputException("attribute", $"'{attribute}' is not a sensitive attribute of model '{model}' (configured: {string.Join(", ", answer.SensitiveAttributes.DefaultIfEmpty("none"))}).");
+        }
+
+        return TypedResults.Ok(answer);
+    }
+
+    private static async Task<IResult> GetSettingsAsync(string model, ClaimsPrincipal user, PortalDbContext db, FairnessSettingsService settings, CancellationToken cancellationToken)
+    {
+        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
+        return entity is null ? problem! : TypedResults.Ok(await settings.GetAsync(entity.Id, cancellationToken));
+    }
+
+    private static async Task<IResult> PutSettingsAsync(string model, JsonElement body, ClaimsPrincipal user, PortalDbContext db, FairnessSettingsService settings, CancellationToken cancellationToken)
+    {
+        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
+        return entity is null ? problem! : TypedResults.Ok(await settings.SaveAsync(entity, FairnessSettingsView.Parse(body), cancellationToken));
+    }
+
+    private static async Task<IResult> RunNowAsync(string model, ClaimsPrincipal user, PortalDbContext db, FairnessSettingsService settings, CancellationToken cancellationToken)
+    {
+        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
+        if (entity is null)
+        {
+            return problem!;
+        }
+
+        var jobId = settings.RunNow(entity.Id);
+        return TypedResults.Accepted($"/api/v1/models/{model}/fairness", new { model, jobId });
+    }
+}
