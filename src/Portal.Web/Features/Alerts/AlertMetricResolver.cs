@@ -294,6 +294,8 @@ public sealed class AlertMetricResolver(PortalDbContext db)
             AlertMetric.EstimatedRecall => row.EstimatedRecall,
             _ => row.EstimatedRocAuc,
         };
+    };
+
     /// <summary>
     /// Disparity ratios of the fairness window nearest the rule's window (1h, 1d or 7d) for one attribute (null: all).
     /// </summary>
