@@ -15,6 +15,7 @@ public sealed class RollupAccumulator
     private readonly Dictionary<(int, string, long), FeatureDelta> features = [];
     private readonly Dictionary<(ModelInfo, long), FeatureDelta[]> schemaFeatures = [];
     private readonly Dictionary<(int, string, long), QualityRollup> quality = [];
+    private readonly Dictionary<(int, string, long), Dictionary<(string True, string Predicted), long>> confusion = [];
     private readonly Dictionary<(string, long), ResourceRollup> resources = [];
 
     private static readonly Comparer<(int, string, long)> KeyOrder = Comparer<(int, string, long)>.Create((a, b) =>
@@ -24,6 +25,8 @@ public sealed class RollupAccumulator
         string.CompareOrdinal(a.Item1, b.Item1) is var c and not 0 ? c : a.Item2.CompareTo(b.Item2));
 
     public static long MinuteOf(long timestampMs) => timestampMs - (timestampMs % 60_000);
+
+    public static long HourOf(long timestampMs) => timestampMs - (timestampMs % 3_600_000);
 
     public void AddPrediction(ModelInfo model, PredictionRecord p)
     {
@@ -141,6 +144,16 @@ public sealed class RollupAccumulator
         {
             var correct = prediction.Prediction == label.Label;
             q.Correct += correct ? 1 : 0;
+            if (prediction.Prediction is { } predicted && label.Label is { } actual)
+            {
+                if (!confusion.TryGetValue(key, out var pairs))
+                {
+                    confusion[key] = pairs = [];
+                }
+
+                pairs[(actual, predicted)] = pairs.GetValueOrDefault((actual, predicted)) + 1;
+            }
+
             if (model.TaskType == ModelTaskType.Binary)
             {
                 var predictedPositive = IsPositive(prediction.Prediction);
@@ -210,6 +223,19 @@ public sealed class RollupAccumulator
             batch.SavePredictionRollup(row);
         }
 
+        // Hour rows get the same deltas as their minutes (a group rarely spans more than one or two minutes of an hour).
+        foreach (var hour in predictions.GroupBy(p => (p.Key.Item1, p.Key.Item2, HourOf(p.Key.Item3))).OrderBy(g => g.Key, KeyOrder))
+        {
+            var (modelId, version, hourMs) = hour.Key;
+            var row = batch.LoadPredictionHourRollup(modelId, version, hourMs) ?? new PredictionHourRollup { ModelId = modelId, Version = version, HourMs = hourMs };
+            foreach (var (_, d) in hour)
+            {
+                d.MergeInto(row);
+            }
+
+            batch.SavePredictionHourRollup(row);
+        }
+
         foreach (var ((modelId, feature, minute), d) in features.OrderBy(p => p.Key, KeyOrder))
         {
             var row = batch.LoadFeatureRollup(modelId, feature, minute) ?? new FeatureRollup { ModelId = modelId, Feature = feature, MinuteMs = minute, Type = d.Type };
@@ -233,6 +259,22 @@ public sealed class RollupAccumulator
             batch.SaveQualityRollup(row);
         }
 
+        foreach (var ((modelId, version, minute), pairs) in confusion.OrderBy(p => p.Key, KeyOrder))
+        {
+            var known = new HashSet<string>(batch.LoadConfusionClasses(modelId, version, minute), StringComparer.Ordinal);
+            var capped = new SortedDictionary<(string, string), long>(PairOrder);
+            foreach (var ((actual, predicted), count) in pairs.OrderBy(p => p.Key, PairOrder))
+            {
+                var key = (Capped(known, actual), Capped(known, predicted));
+                capped[key] = capped.GetValueOrDefault(key) + count;
+            }
+
+            foreach (var ((actual, predicted), count) in capped)
+            {
+                batch.AddConfusionCount(new ConfusionRollup { ModelId = modelId, Version = version, MinuteMs = minute, TrueClass = actual, PredictedClass = predicted, Count = count });
+            }
+        }
+
         foreach (var ((host, minute), d) in resources.OrderBy(p => p.Key, HostOrder))
         {
             var row = batch.LoadResourceRollup(host, minute) ?? new ResourceRollup { Host = host, MinuteMs = minute };
@@ -250,6 +292,26 @@ public sealed class RollupAccumulator
             row.GpuMemoryBytesMax = Math.Max(row.GpuMemoryBytesMax, d.GpuMemoryBytesMax);
             batch.SaveResourceRollup(row);
         }
+    }
+
+    private static readonly Comparer<(string, string)> PairOrder = Comparer<(string, string)>.Create((a, b) =>
+        string.CompareOrdinal(a.Item1, b.Item1) is var c and not 0 ? c : string.CompareOrdinal(a.Item2, b.Item2));
+
+    /// <summary>The class itself while the minute counts fewer than <see cref="ConfusionRollup.MaxClasses"/> distinct classes, else "other".</summary>
+    private static string Capped(HashSet<string> known, string label)
+    {
+        if (known.Contains(label))
+        {
+            return label;
+        }
+
+        if (known.Count(c => c != ConfusionRollup.Other) < ConfusionRollup.MaxClasses)
+        {
+            known.Add(label);
+            return label;
+        }
+
+        return ConfusionRollup.Other;
     }
 
     /// <summary>The deltas of a model's schema features for one minute, by schema position (one lookup per item).</summary>
@@ -294,7 +356,7 @@ public sealed class RollupAccumulator
         public double ValueSum;
         public double ValueSumSq;
 
-        public void MergeInto(PredictionRollup row)
+        public void MergeInto(PredictionSums row)
         {
             row.Count += Count;
             row.Errors += Errors;
