@@ -63,6 +63,20 @@ public sealed class DashboardTests(PortalServerFixture portal) : IAsyncLifetime
         await page.Locator("#chart-confidence .main-svg").First.WaitForAsync();
         Assert.Contains("v1", await page.InnerTextAsync("[data-testid=version-table]"));
         await PortalServerFixture.ScreenshotAsync(page, "dashboard-quality");
+
+        // A multiclass model: the same heat map, one row and column per class, counts with row shares in the cells.
+        await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{DashboardSeed.Multiclass}?tab=quality");
+        var matrix = page.Locator("[data-testid=confusion-matrix]");
+        await matrix.Locator("#chart-confusion .main-svg").First.WaitForAsync();
+        Assert.Contains("Confusion matrix (80 labelled)", await matrix.InnerTextAsync());
+        string[] queues = ["account", "billing", "sales", "technical"];
+        Assert.Equal(queues, await matrix.Locator(".xtick text").AllTextContentsAsync());
+        Assert.Equal(queues, await matrix.Locator(".ytick text").AllTextContentsAsync());
+        // Cell texts are "count<br>share of the row"; technical → account: 8 of 20.
+        var texts = (await matrix.Locator("svg text").AllTextContentsAsync()).Select(t => new string([.. t.Where(c => !char.IsWhiteSpace(c))]));
+        Assert.Contains("840.0%", texts);
+        await matrix.ScrollIntoViewIfNeededAsync();
+        await PortalServerFixture.ScreenshotAsync(page, "dashboard-quality-multiclass");
     }
 
     [Fact]

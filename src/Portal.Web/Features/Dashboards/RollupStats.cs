@@ -160,6 +160,12 @@ public static class RollupQueries
     public const long HourMs = 3_600_000;
 
     /// <summary>
+    /// Whether long ranges read hour rows (always, in the portal). tests/Portal.Benchmarks turns it off for one pass to
+    /// measure the minute-rows-only load against it in the same run.
+    /// </summary>
+    public static bool ReadHourRows { get; set; } = true;
+
+    /// <summary>
     /// Where hour rows can stand in for minute rows: hours [<see cref="HourFrom"/>, <see cref="HourTo"/>) lie wholly inside
     /// the range; minute rows cover the rest ([FromMs, HourFrom) and [HourTo, ToMs]). Empty when HourFrom == HourTo.
     /// </summary>
@@ -175,7 +181,7 @@ public static class RollupQueries
     public static RangeSplit Split(TimeRange range, bool bucketed)
     {
         var none = new RangeSplit(range.ToMs + 1, range.ToMs + 1);
-        if (bucketed && range.BucketMs % HourMs != 0)
+        if (!ReadHourRows || (bucketed && range.BucketMs % HourMs != 0))
         {
             return none;
         }
