@@ -109,7 +109,7 @@ public static class DashboardSeed
             """);
         var routed = Routing.SelectMany(r => Enumerable.Repeat(r, r.Count)).Select((r, i) => (Id: $"t-{i}", r.Actual, r.Predicted)).ToList();
         await SendAsync(client, HttpMethod.Post, $"/api/v1/models/{Multiclass}/predictions", "[" + string.Join(',', routed.Select((r, i) =>
-            $$"""{"predictionId": "{{r.Id}}", "timestamp": "{{Iso(now.AddSeconds(-20 * i))}}", "modelVersion": "v1", "prediction": "{{r.Predicted}}", "latencyMs": 9, "features": {"message_length": {{100 + i}}}}""")) + "]");
+            $$$"""{"predictionId": "{{{r.Id}}}", "timestamp": "{{{Iso(now.AddSeconds(-20 * i))}}}", "modelVersion": "v1", "prediction": "{{{r.Predicted}}}", "latencyMs": 9, "features": {"message_length": {{{100 + i}}}}}""")) + "]");
         await SendAsync(client, HttpMethod.Post, $"/api/v1/models/{Multiclass}/feedback", "[" + string.Join(',', routed.Select(r =>
             $$"""{"predictionId": "{{r.Id}}", "label": "{{r.Actual}}"}""")) + "]");
     }

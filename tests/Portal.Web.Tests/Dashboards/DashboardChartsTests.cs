@@ -64,6 +64,7 @@ public sealed class DashboardChartsTests : IAsyncLifetime
         Assert.Equal([0.0, 1.0, 0.0], figure.Z[0]);
         Assert.Equal([0.0, 0.75, 0.25], figure.Z[1]);
         Assert.Equal("6<br>75.0 %", figure.Text![1][1]);
+        Assert.Equal("0", figure.Text[0][0]);
         Assert.Equal("actual cat → predicted dog<br>2 of 8 (25.0 % of actual cat)", figure.Hover![1][2]);
         Assert.Equal((0.0, 1.0), (figure.ZMin, figure.ZMax));
     }
@@ -77,7 +78,7 @@ public sealed class DashboardChartsTests : IAsyncLifetime
 
         var matrix = ConfusionMatrix.From(pairs);
 
-        Assert.Equal([.. Enumerable.Range(0, ConfusionMatrix.MaxClasses).Select(i => $"{i}"), "other"], matrix.Classes);
+        Assert.Equal([.. Enumerable.Range(0, ConfusionMatrix.MaxClasses).Select(i => $"{i}"), ConfusionMatrix.OtherLabel], matrix.Classes);
         Assert.Equal(5, matrix.Counts[2][10]);
         var other = matrix.Classes.Count - 1;
         Assert.Equal((100 - 12) + (100 - 13) + (100 - 14), matrix.Counts[other][other]);

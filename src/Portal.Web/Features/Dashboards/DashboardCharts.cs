@@ -87,7 +87,7 @@ public static class DashboardCharts
                 var share = rowTotal > 0 ? count / (double)rowTotal : (double?)null;
                 shares[row][col] = share;
                 var percent = share is { } s ? HealthCards.Percent(s, 1) : "—";
-                text[row][col] = $"{count.ToString("N0", CultureInfo.InvariantCulture)}<br>{percent}";
+                text[row][col] = count == 0 ? "0" : $"{count.ToString("N0", CultureInfo.InvariantCulture)}<br>{percent}";
                 hover[row][col] = $"actual {Html(m.Classes[row])} → predicted {Html(m.Classes[col])}<br>"
                     + $"{count.ToString("N0", CultureInfo.InvariantCulture)} of {rowTotal.ToString("N0", CultureInfo.InvariantCulture)} ({percent} of actual {Html(m.Classes[row])})";
             }

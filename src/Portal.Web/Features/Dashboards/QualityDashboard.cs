@@ -34,7 +34,8 @@ public sealed record ConfusionMatrix(IReadOnlyList<string> Classes, long[][] Cou
     /// <summary>Classes shown at most; the rest are summed as "other".</summary>
     public const int MaxClasses = 12;
 
-    public const string OtherLabel = "other";
+    /// <summary>The row and column of every class past <see cref="MaxClasses"/> (and of the rollups' own "other").</summary>
+    public const string OtherLabel = "(other)";
 
     public long Total => Counts.Sum(row => row.Sum());
 
@@ -42,7 +43,7 @@ public sealed record ConfusionMatrix(IReadOnlyList<string> Classes, long[][] Cou
 
     /// <summary>
     /// The matrix of summed pairs: the <see cref="MaxClasses"/> classes with most labelled predictions (true or predicted),
-    /// in natural order (numerically when every class is a number), then "other" for the rest.
+    /// in natural order (numerically when every class is a number), then "(other)" for the rest.
     /// </summary>
     public static ConfusionMatrix From(IEnumerable<(string True, string Predicted, long Count)> pairs)
     {
@@ -54,7 +55,7 @@ public sealed record ConfusionMatrix(IReadOnlyList<string> Classes, long[][] Cou
             weight[p] = weight.GetValueOrDefault(p) + n;
         }
 
-        var kept = weight.Where(w => w.Key != ConfusionRollup.Other).OrderByDescending(w => w.Value).ThenBy(w => w.Key, StringComparer.Ordinal)
+        var kept = weight.Where(w => w.Key is not ConfusionRollup.Other and not OtherLabel).OrderByDescending(w => w.Value).ThenBy(w => w.Key, StringComparer.Ordinal)
             .Take(MaxClasses).Select(w => w.Key).ToList();
         var numeric = kept.All(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
         var classes = numeric
@@ -74,7 +75,7 @@ public sealed record ConfusionMatrix(IReadOnlyList<string> Classes, long[][] Cou
 
         return new ConfusionMatrix(classes, counts);
 
-        int Index(string c) => index.TryGetValue(c, out var i) && c != OtherLabel ? i : index[OtherLabel];
+        int Index(string c) => index.TryGetValue(c, out var i) ? i : index[OtherLabel];
     }
 }
 
