@@ -171,6 +171,11 @@ public static class HealthBenchmark
               "LatencyBuckets","ScoreCount","ScoreSum","ScoreBins","ClassCounts","LowConfidence","ValueCount","ValueSum","ValueSumSq")
             VALUES ($m,$v,$t,$n,$e,0,$n,$ls,$lm,$lb,$n,$ss,$sb,$cc,$lc,0,0,0)
             """, "$m", "$v", "$t", "$n", "$e", "$ls", "$lm", "$lb", "$ss", "$sb", "$cc", "$lc");
+        using var qualityHourInsert = Command(connection, transaction, """
+            INSERT INTO "QualityHourRollups" ("ModelId","Version","HourMs","Labelled","Correct","TruePositives","FalsePositives","FalseNegatives","TrueNegatives",
+              "AbsErrorSum","SqErrorSum","LabelSum","LabelSumSq")
+            VALUES ($m,$v,$t,$l,$c,$tp,$fp,$fn,$tn,0,0,0,0)
+            """, "$m", "$v", "$t", "$l", "$c", "$tp", "$fp", "$fn", "$tn");
         // What the writer adds to the hour rows: the sums of their minutes (histograms by bucket).
         var hours = new Dictionary<(int Version, long HourMs), HourSums>();
         var parsed = templates.ToDictionary(t => t, t => (Latency: LogHistogram.FromJson(t.LatencyJson), Scores: ScoreHistogram.FromJson(t.ScoreJson), Classes: TopK.FromJson(t.ClassJson)));
@@ -217,6 +222,8 @@ public static class HealthBenchmark
         {
             Set(hourInsert, modelId, $"v{v}", hourMs, h.Count, h.Errors, h.LatencySum, h.LatencyMax, h.Latency.ToJson(), h.ScoreSum, ScoreHistogram.ToJson(h.Scores), TopK.ToJson(h.Classes), h.LowConfidence);
             hourInsert.ExecuteNonQuery();
+            Set(qualityHourInsert, modelId, $"v{v}", hourMs, h.Labelled, h.Correct, h.TruePositives, h.FalsePositives, h.FalseNegatives, h.TrueNegatives);
+            qualityHourInsert.ExecuteNonQuery();
         }
 
         transaction.Commit();
@@ -352,6 +359,12 @@ public static class HealthBenchmark
         public readonly long[] Scores = new long[ScoreHistogram.Bins];
         public readonly Dictionary<string, long> Classes = [];
         public long LowConfidence;
+        public long Labelled;
+        public long Correct;
+        public long TruePositives;
+        public long FalsePositives;
+        public long FalseNegatives;
+        public long TrueNegatives;
 
         public void Add(MinuteTemplate t, (LogHistogram Latency, long[] Scores, Dictionary<string, long> Classes) parsed)
         {
@@ -368,6 +381,12 @@ public static class HealthBenchmark
 
             TopK.Merge(Classes, parsed.Classes);
             LowConfidence += t.LowConfidence;
+            Labelled += t.Labelled;
+            Correct += t.Correct;
+            TruePositives += t.TruePositives;
+            FalsePositives += t.FalsePositives;
+            FalseNegatives += t.FalseNegatives;
+            TrueNegatives += t.TrueNegatives;
         }
     }
 

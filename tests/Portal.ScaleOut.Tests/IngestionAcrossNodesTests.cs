@@ -87,6 +87,8 @@ public sealed class IngestionAcrossNodesTests(ClusterFixture cluster)
             """SELECT count(*) FROM "ConfusionRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model""", ("model", model)));
         Assert.Equal(800, await cluster.Postgres.ScalarAsync<long>(
             """SELECT coalesce(sum(r."Labelled"), 0) FROM "QualityRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model""", ("model", model)));
+        Assert.Equal(800, await cluster.Postgres.ScalarAsync<long>(
+            """SELECT coalesce(sum(r."Labelled"), 0) FROM "QualityHourRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model""", ("model", model)));
     }
 
     [Fact]

@@ -15,6 +15,17 @@ public sealed class PredictionHourRollupConfiguration : IEntityTypeConfiguration
     }
 }
 
+public sealed class QualityHourRollupConfiguration : IEntityTypeConfiguration<QualityHourRollup>
+{
+    public void Configure(EntityTypeBuilder<QualityHourRollup> builder)
+    {
+        builder.ToTable("QualityHourRollups");
+        builder.HasKey(r => new { r.ModelId, r.Version, r.HourMs });
+        builder.HasIndex(r => new { r.ModelId, r.HourMs });
+        builder.Property(r => r.Version).HasMaxLength(ModelVersion.VersionMaxLength);
+    }
+}
+
 public sealed class ConfusionRollupConfiguration : IEntityTypeConfiguration<ConfusionRollup>
 {
     public void Configure(EntityTypeBuilder<ConfusionRollup> builder)

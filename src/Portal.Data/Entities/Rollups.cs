@@ -99,13 +99,24 @@ public sealed class FeatureRollup
 }
 
 /// <summary>Per model, version and minute of the prediction: how labelled predictions fared.</summary>
-public sealed class QualityRollup
+public sealed class QualityRollup : QualitySums
+{
+    public long MinuteMs { get; set; }
+}
+
+/// <summary>The same sums as <see cref="QualityRollup"/> per model, version and hour of the prediction (written with them).</summary>
+public sealed class QualityHourRollup : QualitySums
+{
+    /// <summary>Start of the hour, Unix milliseconds.</summary>
+    public long HourMs { get; set; }
+}
+
+/// <summary>What quality rollups of any length hold (not an entity of its own).</summary>
+public abstract class QualitySums
 {
     public int ModelId { get; set; }
 
     public required string Version { get; set; }
-
-    public long MinuteMs { get; set; }
 
     public long Labelled { get; set; }
 

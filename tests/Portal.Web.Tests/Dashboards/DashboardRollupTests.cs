@@ -148,6 +148,22 @@ public sealed class DashboardRollupTests : IAsyncLifetime
         Assert.Equal(fromMinutes.Buckets.Select(b => b.Count), (await WithDbAsync(db => RollupQueries.CountsAsync(db, hours[0].ModelId, null, range, CancellationToken.None))));
         Assert.Equal(45, counts.Sum());
         Assert.Equal(90, await WithDbAsync(db => RollupQueries.CountAsync(db, hours[0].ModelId, null, range, CancellationToken.None)));
+
+        // Labels: quality hour rows hold the sums of their minutes; long windows read the same metrics from them.
+        await PostOkAsync(client, "/api/v1/models/hourly/feedback", "[" + string.Join(',', Enumerable.Range(0, 60).Select(i => $$"""{"predictionId": "p-{{i}}", "label": {{(i % 3 == 0 ? 1 : 0)}}}""")) + "]");
+        var (qualityMinutes, qualityHours) = await WithDbAsync(async db => (await db.QualityRollups.AsNoTracking().ToListAsync(), await db.QualityHourRollups.AsNoTracking().ToListAsync()));
+        Assert.Equal(60, qualityHours.Sum(h => h.Labelled));
+        foreach (var h in qualityHours)
+        {
+            var own = qualityMinutes.Where(m => m.Version == h.Version).ToList();
+            Assert.Equal((own.Sum(m => m.Correct), own.Sum(m => m.TruePositives), own.Sum(m => m.FalseNegatives)), (h.Correct, h.TruePositives, h.FalseNegatives));
+        }
+
+        var minuteStats = QualityStats.Sum(qualityMinutes);
+        var read = await WithDbAsync(db => RollupQueries.QualityAsync(db, hours[0].ModelId, null, range, CancellationToken.None));
+        Assert.Equal((minuteStats.Labelled, minuteStats.Accuracy, minuteStats.F1), (read.Total.Labelled, read.Total.Accuracy, read.Total.F1));
+        var byVersion = await WithDbAsync(db => QualityRollupQueries.SumsByVersionAsync(db, hours[0].ModelId, range.FromMs, range.ToMs + 1, CancellationToken.None));
+        Assert.Equal(qualityMinutes.Where(m => m.Version == "v1").Sum(m => m.Labelled), byVersion["v1"].Labelled);
     }
 
     [Fact]

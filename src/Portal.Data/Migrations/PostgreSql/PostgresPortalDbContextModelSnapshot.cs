@@ -2005,6 +2005,55 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("PredictionRollups", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.QualityHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("AbsErrorSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Correct")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FalseNegatives")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FalsePositives")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("LabelSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LabelSumSq")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Labelled")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("SqErrorSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("TrueNegatives")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TruePositives")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("QualityHourRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.QualityRollup", b =>
                 {
                     b.Property<int>("ModelId")

@@ -1937,6 +1937,55 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("PredictionRollups", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.QualityHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AbsErrorSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Correct")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FalseNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FalsePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LabelSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LabelSumSq")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Labelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SqErrorSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TrueNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TruePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("QualityHourRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.QualityRollup", b =>
                 {
                     b.Property<int>("ModelId")

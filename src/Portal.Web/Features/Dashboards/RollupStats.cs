@@ -152,7 +152,7 @@ public sealed record BucketedStats<T>(TimeRange Range, T[] Buckets, T Total);
 
 /// <summary>
 /// Reads the rollups of one model (optionally one version) and sums them into buckets. Long ranges read hour rows
-/// (<see cref="PredictionHourRollup"/>) for their whole hours and minute rows only for the rest (<see cref="Split"/>), so a
+/// (<see cref="PredictionHourRollup"/>, <see cref="QualityHourRollup"/>) for their whole hours and minute rows only for the rest (<see cref="Split"/>), so a
 /// 30-day window reads ≈ 720 rows per version instead of 43,200; the sums are the same either way.
 /// </summary>
 public static class RollupQueries
@@ -260,7 +260,7 @@ public static class RollupQueries
     }
 
     /// <summary>The minute-row parts of a split range, as [from, to) pairs.</summary>
-    private static IEnumerable<(long From, long To)> MinuteParts(TimeRange range, RangeSplit split)
+    public static IEnumerable<(long From, long To)> MinuteParts(TimeRange range, RangeSplit split)
     {
         if (split.HourFrom > range.FromMs)
         {
@@ -294,43 +294,36 @@ public static class RollupQueries
         return new BucketedStats<PredictionStats>(range, buckets, total);
     }
 
-    /// <summary>Quality rollups summed per bucket in SQL (≤ 300 rows come back whatever the window).</summary>
+    /// <summary>Quality rollups summed per bucket in SQL (≤ 300 rows come back whatever the window; hour rows for whole hours).</summary>
     public static async Task<BucketedStats<QualityStats>> QualityAsync(
         PortalDbContext db, int modelId, string? version, TimeRange range, CancellationToken cancellationToken)
     {
-        var (fromMs, toMs, bucketMs) = (range.FromMs, range.ToMs, range.BucketMs);
-        var sums = await db.QualityRollups.AsNoTracking()
-            .Where(r => r.ModelId == modelId && r.MinuteMs >= fromMs && r.MinuteMs <= toMs && (version == null || r.Version == version))
-            .GroupBy(r => (r.MinuteMs - fromMs) / bucketMs)
-            .Select(g => new
-            {
-                Bucket = g.Key,
-                Sums = new QualityRollup
-                {
-                    ModelId = modelId,
-                    Version = "",
-                    Labelled = g.Sum(r => r.Labelled),
-                    Correct = g.Sum(r => r.Correct),
-                    TruePositives = g.Sum(r => r.TruePositives),
-                    FalsePositives = g.Sum(r => r.FalsePositives),
-                    FalseNegatives = g.Sum(r => r.FalseNegatives),
-                    TrueNegatives = g.Sum(r => r.TrueNegatives),
-                    AbsErrorSum = g.Sum(r => r.AbsErrorSum),
-                    SqErrorSum = g.Sum(r => r.SqErrorSum),
-                    LabelSum = g.Sum(r => r.LabelSum),
-                    LabelSumSq = g.Sum(r => r.LabelSumSq),
-                },
-            })
-            .ToListAsync(cancellationToken);
+        var (fromMs, bucketMs) = (range.FromMs, range.BucketMs);
+        var split = Split(range, bucketed: true);
+        var sums = new List<(long Bucket, QualityRollup Sums)>();
+        foreach (var (from, to) in MinuteParts(range, split))
+        {
+            sums.AddRange(await QualityRollupQueries.GroupedSumsAsync(
+                db.QualityRollups.Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs < to && (version == null || r.Version == version)),
+                r => (r.MinuteMs - fromMs) / bucketMs, cancellationToken));
+        }
+
+        if (split.HasHours)
+        {
+            sums.AddRange(await QualityRollupQueries.GroupedSumsAsync(
+                db.QualityHourRollups.Where(r => r.ModelId == modelId && r.HourMs >= split.HourFrom && r.HourMs < split.HourTo && (version == null || r.Version == version)),
+                r => (r.HourMs - fromMs) / bucketMs, cancellationToken));
+        }
+
         var buckets = new QualityStats[range.Buckets];
         for (var i = 0; i < buckets.Length; i++)
         {
             buckets[i] = new QualityStats();
         }
 
-        foreach (var row in sums)
+        foreach (var (bucket, row) in sums)
         {
-            buckets[Math.Clamp((int)row.Bucket, 0, buckets.Length - 1)].Add(row.Sums);
+            buckets[Math.Clamp((int)bucket, 0, buckets.Length - 1)].Add(row);
         }
 
         return new BucketedStats<QualityStats>(range, buckets, QualityStats.Sum(buckets));

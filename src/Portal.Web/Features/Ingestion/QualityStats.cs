@@ -1,6 +1,8 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Web.Features.Dashboards;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -104,34 +106,68 @@ public sealed class QualityStats
     private static double ZeroDivision(long numerator, long denominator) => denominator > 0 ? (double)numerator / denominator : 0;
 }
 
-/// <summary>Reads quality rollups for the dashboards and the quality job.</summary>
+/// <summary>Reads quality rollups for the dashboards and the quality job: sums in SQL, hour rows for whole hours.</summary>
 public static class QualityRollupQueries
 {
     /// <summary>
     /// The quality rollups of a model whose minute starts in [<paramref name="fromMs"/>, <paramref name="toMs"/>), summed
-    /// per version in one grouped SQL query (versions with no rows are absent).
+    /// per version (versions with no rows are absent): hour rows for the whole hours, minute rows for the rest.
     /// </summary>
     public static async Task<Dictionary<string, QualityStats>> SumsByVersionAsync(PortalDbContext db, int modelId, long fromMs, long toMs, CancellationToken cancellationToken)
     {
-        var rows = await db.QualityRollups.AsNoTracking()
-            .Where(r => r.ModelId == modelId && r.MinuteMs >= fromMs && r.MinuteMs < toMs)
-            .GroupBy(r => r.Version)
-            .Select(g => new QualityRollup
+        var range = new TimeRange(fromMs, toMs - 1, 60_000);
+        var split = RollupQueries.Split(range, bucketed: false);
+        var sums = new Dictionary<string, QualityStats>(StringComparer.Ordinal);
+        void Add(IEnumerable<(string Version, QualityRollup Sums)> rows)
+        {
+            foreach (var (version, row) in rows)
             {
-                ModelId = modelId,
-                Version = g.Key,
-                Labelled = g.Sum(r => r.Labelled),
-                Correct = g.Sum(r => r.Correct),
-                TruePositives = g.Sum(r => r.TruePositives),
-                FalsePositives = g.Sum(r => r.FalsePositives),
-                FalseNegatives = g.Sum(r => r.FalseNegatives),
-                TrueNegatives = g.Sum(r => r.TrueNegatives),
-                AbsErrorSum = g.Sum(r => r.AbsErrorSum),
-                SqErrorSum = g.Sum(r => r.SqErrorSum),
-                LabelSum = g.Sum(r => r.LabelSum),
-                LabelSumSq = g.Sum(r => r.LabelSumSq),
+                if (!sums.TryGetValue(version, out var stats))
+                {
+                    sums[version] = stats = new QualityStats();
+                }
+
+                stats.Add(row);
+            }
+        }
+
+        foreach (var (from, to) in RollupQueries.MinuteParts(range, split))
+        {
+            Add(await GroupedSumsAsync(db.QualityRollups.Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs < to), r => r.Version, cancellationToken));
+        }
+
+        if (split.HasHours)
+        {
+            Add(await GroupedSumsAsync(db.QualityHourRollups.Where(r => r.ModelId == modelId && r.HourMs >= split.HourFrom && r.HourMs < split.HourTo), r => r.Version, cancellationToken));
+        }
+
+        return sums;
+    }
+
+    /// <summary>Quality rows grouped by <paramref name="key"/> and summed in SQL (one row per group comes back).</summary>
+    public static async Task<List<(TKey Key, QualityRollup Sums)>> GroupedSumsAsync<T, TKey>(IQueryable<T> rows, Expression<Func<T, TKey>> key, CancellationToken cancellationToken)
+        where T : QualitySums
+    {
+        var groups = await rows.AsNoTracking().GroupBy(key)
+            .Select(g => new
+            {
+                g.Key,
+                Sums = new QualityRollup
+                {
+                    Version = "",
+                    Labelled = g.Sum(r => r.Labelled),
+                    Correct = g.Sum(r => r.Correct),
+                    TruePositives = g.Sum(r => r.TruePositives),
+                    FalsePositives = g.Sum(r => r.FalsePositives),
+                    FalseNegatives = g.Sum(r => r.FalseNegatives),
+                    TrueNegatives = g.Sum(r => r.TrueNegatives),
+                    AbsErrorSum = g.Sum(r => r.AbsErrorSum),
+                    SqErrorSum = g.Sum(r => r.SqErrorSum),
+                    LabelSum = g.Sum(r => r.LabelSum),
+                    LabelSumSq = g.Sum(r => r.LabelSumSq),
+                },
             })
             .ToListAsync(cancellationToken);
-        return rows.ToDictionary(r => r.Version, r => QualityStats.Sum(new[] { r }), StringComparer.Ordinal);
+        return groups.Select(g => (g.Key, g.Sums)).ToList();
     }
 }

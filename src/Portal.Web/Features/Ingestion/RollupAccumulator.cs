@@ -246,17 +246,20 @@ public sealed class RollupAccumulator
         foreach (var ((modelId, version, minute), d) in quality.OrderBy(p => p.Key, KeyOrder))
         {
             var row = batch.LoadQualityRollup(modelId, version, minute) ?? new QualityRollup { ModelId = modelId, Version = version, MinuteMs = minute };
-            row.Labelled += d.Labelled;
-            row.Correct += d.Correct;
-            row.TruePositives += d.TruePositives;
-            row.FalsePositives += d.FalsePositives;
-            row.FalseNegatives += d.FalseNegatives;
-            row.TrueNegatives += d.TrueNegatives;
-            row.AbsErrorSum += d.AbsErrorSum;
-            row.SqErrorSum += d.SqErrorSum;
-            row.LabelSum += d.LabelSum;
-            row.LabelSumSq += d.LabelSumSq;
+            AddQuality(row, d);
             batch.SaveQualityRollup(row);
+        }
+
+        foreach (var hour in quality.GroupBy(p => (p.Key.Item1, p.Key.Item2, HourOf(p.Key.Item3))).OrderBy(g => g.Key, KeyOrder))
+        {
+            var (modelId, version, hourMs) = hour.Key;
+            var row = batch.LoadQualityHourRollup(modelId, version, hourMs) ?? new QualityHourRollup { ModelId = modelId, Version = version, HourMs = hourMs };
+            foreach (var (_, d) in hour)
+            {
+                AddQuality(row, d);
+            }
+
+            batch.SaveQualityHourRollup(row);
         }
 
         foreach (var ((modelId, version, minute), pairs) in confusion.OrderBy(p => p.Key, KeyOrder))
@@ -292,6 +295,20 @@ public sealed class RollupAccumulator
             row.GpuMemoryBytesMax = Math.Max(row.GpuMemoryBytesMax, d.GpuMemoryBytesMax);
             batch.SaveResourceRollup(row);
         }
+    }
+
+    private static void AddQuality(QualitySums row, QualityRollup d)
+    {
+        row.Labelled += d.Labelled;
+        row.Correct += d.Correct;
+        row.TruePositives += d.TruePositives;
+        row.FalsePositives += d.FalsePositives;
+        row.FalseNegatives += d.FalseNegatives;
+        row.TrueNegatives += d.TrueNegatives;
+        row.AbsErrorSum += d.AbsErrorSum;
+        row.SqErrorSum += d.SqErrorSum;
+        row.LabelSum += d.LabelSum;
+        row.LabelSumSq += d.LabelSumSq;
     }
 
     private static readonly Comparer<(string, string)> PairOrder = Comparer<(string, string)>.Create((a, b) =>

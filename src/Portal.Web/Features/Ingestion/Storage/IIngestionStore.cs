@@ -56,6 +56,10 @@ public interface IIngestionBatch : IDisposable
 
     void SaveQualityRollup(QualityRollup rollup);
 
+    QualityHourRollup? LoadQualityHourRollup(int modelId, string version, long hourMs);
+
+    void SaveQualityHourRollup(QualityHourRollup rollup);
+
     ResourceRollup? LoadResourceRollup(string host, long minuteMs);
 
     void SaveResourceRollup(ResourceRollup rollup);

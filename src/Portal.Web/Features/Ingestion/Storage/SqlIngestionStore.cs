@@ -19,7 +19,9 @@ public abstract class SqlIngestionStore : IIngestionStore
     private const string PredictionHourRollupColumns = "\"ModelId\", \"Version\", \"HourMs\", " + PredictionSumColumns;
     private const string ConfusionRollupColumns = "\"ModelId\", \"Version\", \"MinuteMs\", \"TrueClass\", \"PredictedClass\", \"Count\"";
     private const string FeatureRollupColumns = "\"ModelId\", \"Feature\", \"MinuteMs\", \"Type\", \"Count\", \"Missing\", \"OutOfRange\", \"NewCategories\", \"Min\", \"Max\", \"Sum\", \"SumSq\", \"Sketch\"";
-    private const string QualityRollupColumns = "\"ModelId\", \"Version\", \"MinuteMs\", \"Labelled\", \"Correct\", \"TruePositives\", \"FalsePositives\", \"FalseNegatives\", \"TrueNegatives\", \"AbsErrorSum\", \"SqErrorSum\", \"LabelSum\", \"LabelSumSq\"";
+    private const string QualitySumColumns = "\"Labelled\", \"Correct\", \"TruePositives\", \"FalsePositives\", \"FalseNegatives\", \"TrueNegatives\", \"AbsErrorSum\", \"SqErrorSum\", \"LabelSum\", \"LabelSumSq\"";
+    private const string QualityRollupColumns = "\"ModelId\", \"Version\", \"MinuteMs\", " + QualitySumColumns;
+    private const string QualityHourRollupColumns = "\"ModelId\", \"Version\", \"HourMs\", " + QualitySumColumns;
     private const string ResourceRollupColumns = "\"Host\", \"MinuteMs\", \"ModelId\", \"Samples\", \"CpuSamples\", \"MemorySamples\", \"GpuSamples\", \"CpuSum\", \"CpuMax\", \"MemoryPercentSum\", \"MemoryBytesMax\", \"GpuSum\", \"GpuMax\", \"GpuMemoryBytesMax\"";
 
     private Statements? statements;
@@ -116,6 +118,9 @@ public abstract class SqlIngestionStore : IIngestionStore
         SaveFeatureRollup = Command(connection, Upsert("FeatureRollups", FeatureRollupColumns, 13, 3), 13),
         LoadQualityRollup = Command(connection, $"SELECT {QualityRollupColumns} FROM \"QualityRollups\" WHERE \"ModelId\" = @p0 AND \"Version\" = @p1 AND \"MinuteMs\" = @p2{LockSuffix}", 3),
         SaveQualityRollup = Command(connection, Upsert("QualityRollups", QualityRollupColumns, 13, 3), 13),
+        LoadQualityHourRollup = Command(connection, $"SELECT {QualityHourRollupColumns} FROM \"QualityHourRollups\" WHERE \"ModelId\" = @p0 AND \"Version\" = @p1 AND \"HourMs\" = @p2{LockSuffix}", 3),
+        SaveQualityHourRollup = Command(connection, Upsert("QualityHourRollups", QualityHourRollupColumns, 13, 3), 13),
+        CreateQualityHourRollup = Command(connection, InsertIfMissing("QualityHourRollups", QualityHourRollupColumns, 13, 3), 13),
         LoadResourceRollup = Command(connection, $"SELECT {ResourceRollupColumns} FROM \"ResourceRollups\" WHERE \"Host\" = @p0 AND \"MinuteMs\" = @p1{LockSuffix}", 2),
         SaveResourceRollup = Command(connection, Upsert("ResourceRollups", ResourceRollupColumns, 14, 2), 14),
         CreatePredictionRollup = Command(connection, InsertIfMissing("PredictionRollups", PredictionRollupColumns, 18, 3), 18),
@@ -188,6 +193,12 @@ public abstract class SqlIngestionStore : IIngestionStore
 
         public required DbCommand LoadConfusionClasses { get; init; }
 
+        public required DbCommand LoadQualityHourRollup { get; init; }
+
+        public required DbCommand SaveQualityHourRollup { get; init; }
+
+        public required DbCommand CreateQualityHourRollup { get; init; }
+
         public required DbCommand AddConfusionCount { get; init; }
 
         public required DbCommand LoadFeatureRollup { get; init; }
@@ -216,6 +227,7 @@ public abstract class SqlIngestionStore : IIngestionStore
             LoadFeatureRollup, SaveFeatureRollup, LoadQualityRollup, SaveQualityRollup, LoadResourceRollup, SaveResourceRollup,
             CreatePredictionRollup, CreateFeatureRollup, CreateQualityRollup, CreateResourceRollup,
             LoadPredictionHourRollup, SavePredictionHourRollup, CreatePredictionHourRollup, LoadConfusionClasses, AddConfusionCount,
+            LoadQualityHourRollup, SaveQualityHourRollup, CreateQualityHourRollup,
         ];
 
         public void Dispose()
@@ -353,18 +365,40 @@ public abstract class SqlIngestionStore : IIngestionStore
             [r.ModelId, r.Feature, r.MinuteMs, r.Type.ToString(), r.Count, r.Missing, r.OutOfRange, r.NewCategories, r.Min, r.Max, r.Sum, r.SumSq, r.Sketch];
 
         public QualityRollup? LoadQualityRollup(int modelId, string version, long minuteMs) =>
-            Load(s.LoadQualityRollup, [modelId, version, minuteMs], s.CreateQualityRollup, () => Values(new QualityRollup { ModelId = modelId, Version = version, MinuteMs = minuteMs }), r => new QualityRollup
-            {
-                ModelId = r.GetInt32(0), Version = r.GetString(1), MinuteMs = r.GetInt64(2), Labelled = r.GetInt64(3), Correct = r.GetInt64(4),
-                TruePositives = r.GetInt64(5), FalsePositives = r.GetInt64(6), FalseNegatives = r.GetInt64(7), TrueNegatives = r.GetInt64(8),
-                AbsErrorSum = r.GetDouble(9), SqErrorSum = r.GetDouble(10), LabelSum = r.GetDouble(11), LabelSumSq = r.GetDouble(12),
-            });
+            Load(s.LoadQualityRollup, [modelId, version, minuteMs], s.CreateQualityRollup, () => Values(new QualityRollup { ModelId = modelId, Version = version, MinuteMs = minuteMs }), r =>
+                ReadQualitySums(r, new QualityRollup { ModelId = r.GetInt32(0), Version = r.GetString(1), MinuteMs = r.GetInt64(2) }));
 
         public void SaveQualityRollup(QualityRollup r) => Execute(s.SaveQualityRollup, Values(r));
 
-        private static object?[] Values(QualityRollup r) =>
+        private static object?[] Values(QualityRollup r) => Values(r, r.MinuteMs);
+
+        public QualityHourRollup? LoadQualityHourRollup(int modelId, string version, long hourMs) =>
+            Load(s.LoadQualityHourRollup, [modelId, version, hourMs], s.CreateQualityHourRollup, () => Values(new QualityHourRollup { ModelId = modelId, Version = version, HourMs = hourMs }), r =>
+                ReadQualitySums(r, new QualityHourRollup { ModelId = r.GetInt32(0), Version = r.GetString(1), HourMs = r.GetInt64(2) }));
+
+        public void SaveQualityHourRollup(QualityHourRollup r) => Execute(s.SaveQualityHourRollup, Values(r));
+
+        private static object?[] Values(QualityHourRollup r) => Values(r, r.HourMs);
+
+        private static T ReadQualitySums<T>(DbDataReader r, T row)
+            where T : QualitySums
+        {
+            row.Labelled = r.GetInt64(3);
+            row.Correct = r.GetInt64(4);
+            row.TruePositives = r.GetInt64(5);
+            row.FalsePositives = r.GetInt64(6);
+            row.FalseNegatives = r.GetInt64(7);
+            row.TrueNegatives = r.GetInt64(8);
+            row.AbsErrorSum = r.GetDouble(9);
+            row.SqErrorSum = r.GetDouble(10);
+            row.LabelSum = r.GetDouble(11);
+            row.LabelSumSq = r.GetDouble(12);
+            return row;
+        }
+
+        private static object?[] Values(QualitySums r, long startMs) =>
         [
-            r.ModelId, r.Version, r.MinuteMs, r.Labelled, r.Correct, r.TruePositives, r.FalsePositives, r.FalseNegatives, r.TrueNegatives,
+            r.ModelId, r.Version, startMs, r.Labelled, r.Correct, r.TruePositives, r.FalsePositives, r.FalseNegatives, r.TrueNegatives,
             r.AbsErrorSum, r.SqErrorSum, r.LabelSum, r.LabelSumSq,
         ];
 

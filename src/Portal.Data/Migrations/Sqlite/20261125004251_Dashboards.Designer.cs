@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261125000605_Dashboards")]
+    [Migration("20261125004251_Dashboards")]
     partial class Dashboards
     {
         /// <inheritdoc />
@@ -1938,6 +1938,55 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("PredictionRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.QualityHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AbsErrorSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Correct")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FalseNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FalsePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LabelSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LabelSumSq")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Labelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SqErrorSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TrueNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TruePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("QualityHourRollups", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.QualityRollup", b =>

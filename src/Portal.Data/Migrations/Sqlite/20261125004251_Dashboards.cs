@@ -54,6 +54,29 @@ namespace Portal.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_PredictionHourRollups", x => new { x.ModelId, x.Version, x.HourMs });
                 });
 
+            migrationBuilder.CreateTable(
+                name: "QualityHourRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HourMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Labelled = table.Column<long>(type: "INTEGER", nullable: false),
+                    Correct = table.Column<long>(type: "INTEGER", nullable: false),
+                    TruePositives = table.Column<long>(type: "INTEGER", nullable: false),
+                    FalsePositives = table.Column<long>(type: "INTEGER", nullable: false),
+                    FalseNegatives = table.Column<long>(type: "INTEGER", nullable: false),
+                    TrueNegatives = table.Column<long>(type: "INTEGER", nullable: false),
+                    AbsErrorSum = table.Column<double>(type: "REAL", nullable: false),
+                    SqErrorSum = table.Column<double>(type: "REAL", nullable: false),
+                    LabelSum = table.Column<double>(type: "REAL", nullable: false),
+                    LabelSumSq = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityHourRollups", x => new { x.ModelId, x.Version, x.HourMs });
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ConfusionRollups_ModelId_MinuteMs",
                 table: "ConfusionRollups",
@@ -62,6 +85,11 @@ namespace Portal.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_PredictionHourRollups_ModelId_HourMs",
                 table: "PredictionHourRollups",
+                columns: new[] { "ModelId", "HourMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityHourRollups_ModelId_HourMs",
+                table: "QualityHourRollups",
                 columns: new[] { "ModelId", "HourMs" });
         }
 
@@ -73,6 +101,9 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "PredictionHourRollups");
+
+            migrationBuilder.DropTable(
+                name: "QualityHourRollups");
         }
     }
 }
