@@ -7,7 +7,9 @@ namespace Portal.Web.Features.Ingestion;
 /// <summary>
 /// Sums what one group commit adds to the per-minute rollups, then merges it into the stored rows inside the
 /// writer's transaction, so rollups and raw rows are always committed together. Each touched rollup row is read
-/// and written once per group, however many items fall into it.
+/// and written once per group, however many items fall into it. The same prediction and quality deltas go into the
+/// hour rows of their minutes; labelled classifier predictions also count their (true, predicted) class pair in the
+/// confusion rollups (at most <see cref="ConfusionRollup.MaxClasses"/> classes per model, version and minute).
 /// </summary>
 public sealed class RollupAccumulator
 {
