@@ -32,7 +32,7 @@ public static class HealthBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var predictions = (long)IngestBenchmark.Option(args, "--predictions", 10_000_000);
-        var days = IngestBenchmark.Option(args, "--days", 8);
+        var days = IngestBenchmark.Option(args, "--days", 31);
         var versions = IngestBenchmark.Option(args, "--versions", 2);
         var rawHours = IngestBenchmark.Option(args, "--raw-hours", 24);
         var runs = IngestBenchmark.Option(args, "--runs", 20);
@@ -46,43 +46,62 @@ public static class HealthBenchmark
             var clock = Stopwatch.StartNew();
             var now = DateTimeOffset.UtcNow;
             var (modelId, rollupRows, rawRows) = await SeedAsync(services, database, now, predictions, days, versions, rawHours);
-            Console.WriteLine($"seeded {rollupRows:N0} prediction rollup rows (+ as many quality rows) and {rawRows:N0} raw rows in {clock.Elapsed.TotalSeconds:F0} s; file {new FileInfo(database).Length / 1048576.0:F0} MB");
+            Console.WriteLine($"seeded {rollupRows:N0} prediction rollup rows (+ as many quality rows, and their hour rows) and {rawRows:N0} raw rows in {clock.Elapsed.TotalSeconds:F0} s; file {new FileInfo(database).Length / 1048576.0:F0} MB");
 
             var header = new ModelHeader(modelId, Model, ModelTaskType.Binary, null, null, [.. Enumerable.Range(1, versions).Select(v => $"v{v}")], []);
             var rows = new List<string>();
-            foreach (var key in new[] { "1h", "24h", "7d" })
+            foreach (var key in new[] { "1h", "24h", "7d", "30d" })
             {
                 var window = DashboardWindow.Parse(key);
                 var range = window.At(now);
-                var load = await TimeAsync(runs, async () =>
+                async Task<long> LoadAsync()
                 {
                     await using var scope = services.CreateAsyncScope();
                     var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
                     var traffic = await HealthDashboard.LoadTrafficAsync(db, header, range, null, CancellationToken.None);
-                    await HealthDashboard.LoadAccuracyAsync(db, header, range, null, CancellationToken.None);
-                    return traffic.Predictions;
-                });
+                    var accuracy = await HealthDashboard.LoadAccuracyAsync(db, header, range, null, CancellationToken.None);
+                    // Everything the cards show, so the two passes below can be checked against each other.
+                    return HashCode.Combine(traffic.Predictions, traffic.LastWeekPredictions, traffic.Errors, traffic.P95, traffic.P99, accuracy.Labelled, accuracy.Value, accuracy.Predictions);
+                }
+
+                // The same load reading minute rows only (the code before hour rollups): the baseline of this run.
+                RollupQueries.ReadHourRows = false;
+                var minutesOnly = await TimeAsync(runs, LoadAsync);
+                RollupQueries.ReadHourRows = true;
+                var load = await TimeAsync(runs, LoadAsync);
+                if (load.Result != minutesOnly.Result)
+                {
+                    throw new InvalidOperationException($"{key}: the health figures from hour rows differ from those of minute rows.");
+                }
+
+                long predictionsInWindow;
+                await using (var scope = services.CreateAsyncScope())
+                {
+                    predictionsInWindow = (await HealthDashboard.LoadTrafficAsync(scope.ServiceProvider.GetRequiredService<PortalDbContext>(), header, range, null, CancellationToken.None)).Predictions;
+                }
+
                 string baselineText = "—", ratio = "—";
                 if (window.Span <= TimeSpan.FromHours(rawHours))
                 {
                     var baseline = await TimeAsync(Math.Max(3, runs / 4), () => Task.FromResult(RawBaseline(database, modelId, range)));
-                    if (baseline.Result != load.Result)
+                    if (baseline.Result != predictionsInWindow)
                     {
-                        throw new InvalidOperationException($"{key}: rollups count {load.Result}, raw rows {baseline.Result}.");
+                        throw new InvalidOperationException($"{key}: rollups count {predictionsInWindow}, raw rows {baseline.Result}.");
                     }
 
                     baselineText = $"{baseline.Median:F1}";
                     ratio = $"{baseline.Median / load.Median:F0}×";
                 }
 
-                Console.WriteLine($"{key}: {load.Result:N0} predictions; health data load median {load.Median:F1} ms, p95 {load.P95:F1} ms; raw-row baseline median {baselineText} ms");
-                rows.Add($"| {key} ({range.Buckets} points) | {load.Result:N0} | {load.Median:F1} / {load.P95:F1} | {baselineText} | {ratio} |");
+                var hours = RollupQueries.Split(range, bucketed: true).HasHours ? "hour + minute rows" : "minute rows";
+                Console.WriteLine($"{key}: {predictionsInWindow:N0} predictions; health data load ({hours}) median {load.Median:F1} ms, p95 {load.P95:F1} ms; minute rows only {minutesOnly.Median:F1} / {minutesOnly.P95:F1} ms; raw-row baseline median {baselineText} ms");
+                rows.Add($"| {key} ({range.Buckets} points) | {predictionsInWindow:N0} | {hours} | {load.Median:F1} / {load.P95:F1} | {minutesOnly.Median:F1} / {minutesOnly.P95:F1} | {baselineText} | {ratio} |");
             }
 
             var http = await HttpRenderAsync(database, runs);
             Console.WriteLine();
-            Console.WriteLine("| window | predictions in window | health data load median / p95 (ms) | raw-row baseline median (ms) | baseline / load |");
-            Console.WriteLine("|---|---|---|---|---|");
+            Console.WriteLine("| window | predictions in window | rows read | health data load median / p95 (ms) | minute rows only median / p95 (ms) | raw-row baseline median (ms) | raw / load |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
             rows.ForEach(Console.WriteLine);
             Console.WriteLine();
             Console.WriteLine($"| GET /models/{Model}?tab=health (1 h, server render over HTTP) median / p95 (ms) | {http.Median:F1} / {http.P95:F1} |");
@@ -147,6 +166,19 @@ public static class HealthBenchmark
               "AbsErrorSum","SqErrorSum","LabelSum","LabelSumSq")
             VALUES ($m,$v,$t,$l,$c,$tp,$fp,$fn,$tn,0,0,0,0)
             """, "$m", "$v", "$t", "$l", "$c", "$tp", "$fp", "$fn", "$tn");
+        using var hourInsert = Command(connection, transaction, """
+            INSERT INTO "PredictionHourRollups" ("ModelId","Version","HourMs","Count","Errors","SchemaViolations","LatencyCount","LatencySumMs","LatencyMaxMs",
+              "LatencyBuckets","ScoreCount","ScoreSum","ScoreBins","ClassCounts","LowConfidence","ValueCount","ValueSum","ValueSumSq")
+            VALUES ($m,$v,$t,$n,$e,0,$n,$ls,$lm,$lb,$n,$ss,$sb,$cc,$lc,0,0,0)
+            """, "$m", "$v", "$t", "$n", "$e", "$ls", "$lm", "$lb", "$ss", "$sb", "$cc", "$lc");
+        using var qualityHourInsert = Command(connection, transaction, """
+            INSERT INTO "QualityHourRollups" ("ModelId","Version","HourMs","Labelled","Correct","TruePositives","FalsePositives","FalseNegatives","TrueNegatives",
+              "AbsErrorSum","SqErrorSum","LabelSum","LabelSumSq")
+            VALUES ($m,$v,$t,$l,$c,$tp,$fp,$fn,$tn,0,0,0,0)
+            """, "$m", "$v", "$t", "$l", "$c", "$tp", "$fp", "$fn", "$tn");
+        // What the writer adds to the hour rows: the sums of their minutes (histograms by bucket).
+        var hours = new Dictionary<(int Version, long HourMs), HourSums>();
+        var parsed = templates.ToDictionary(t => t, t => (Latency: LogHistogram.FromJson(t.LatencyJson), Scores: ScoreHistogram.FromJson(t.ScoreJson), Classes: TopK.FromJson(t.ClassJson)));
         using var rawInsert = Command(connection, transaction, """
             INSERT INTO "PredictionEvents" ("ModelId","PredictionId","TimestampMs","ModelVersion","Prediction","PredictionValue","Score","LatencyMs","Error","Features","SchemaViolations","ReceivedAtMs")
             VALUES ($m,$id,$t,$v,$p,$pv,$s,$l,$e,$f,0,$t)
@@ -162,6 +194,13 @@ public static class HealthBenchmark
                 prediction.ExecuteNonQuery();
                 Set(quality, modelId, $"v{v}", minuteMs, t.Labelled, t.Correct, t.TruePositives, t.FalsePositives, t.FalseNegatives, t.TrueNegatives);
                 quality.ExecuteNonQuery();
+                var hourKey = (v, minuteMs - (minuteMs % RollupQueries.HourMs));
+                if (!hours.TryGetValue(hourKey, out var hour))
+                {
+                    hours[hourKey] = hour = new HourSums();
+                }
+
+                hour.Add(t, parsed[t]);
                 rollups++;
                 if (minuteMs < rawFrom)
                 {
@@ -177,6 +216,14 @@ public static class HealthBenchmark
                     raw++;
                 }
             }
+        }
+
+        foreach (var ((v, hourMs), h) in hours)
+        {
+            Set(hourInsert, modelId, $"v{v}", hourMs, h.Count, h.Errors, h.LatencySum, h.LatencyMax, h.Latency.ToJson(), h.ScoreSum, ScoreHistogram.ToJson(h.Scores), TopK.ToJson(h.Classes), h.LowConfidence);
+            hourInsert.ExecuteNonQuery();
+            Set(qualityHourInsert, modelId, $"v{v}", hourMs, h.Labelled, h.Correct, h.TruePositives, h.FalsePositives, h.FalseNegatives, h.TrueNegatives);
+            qualityHourInsert.ExecuteNonQuery();
         }
 
         transaction.Commit();
@@ -298,6 +345,48 @@ public static class HealthBenchmark
         for (var i = 0; i < values.Length; i++)
         {
             command.Parameters[i].Value = values[i];
+        }
+    }
+
+    private sealed class HourSums
+    {
+        public long Count;
+        public long Errors;
+        public double LatencySum;
+        public double LatencyMax;
+        public readonly LogHistogram Latency = new();
+        public double ScoreSum;
+        public readonly long[] Scores = new long[ScoreHistogram.Bins];
+        public readonly Dictionary<string, long> Classes = [];
+        public long LowConfidence;
+        public long Labelled;
+        public long Correct;
+        public long TruePositives;
+        public long FalsePositives;
+        public long FalseNegatives;
+        public long TrueNegatives;
+
+        public void Add(MinuteTemplate t, (LogHistogram Latency, long[] Scores, Dictionary<string, long> Classes) parsed)
+        {
+            Count += t.Count;
+            Errors += t.Errors;
+            LatencySum += t.LatencySum;
+            LatencyMax = Math.Max(LatencyMax, t.LatencyMax);
+            Latency.Merge(parsed.Latency);
+            ScoreSum += t.ScoreSum;
+            for (var i = 0; i < Scores.Length; i++)
+            {
+                Scores[i] += parsed.Scores[i];
+            }
+
+            TopK.Merge(Classes, parsed.Classes);
+            LowConfidence += t.LowConfidence;
+            Labelled += t.Labelled;
+            Correct += t.Correct;
+            TruePositives += t.TruePositives;
+            FalsePositives += t.FalsePositives;
+            FalseNegatives += t.FalseNegatives;
+            TrueNegatives += t.TrueNegatives;
         }
     }
 

@@ -42,8 +42,53 @@ public sealed class IngestionAcrossNodesTests(ClusterFixture cluster)
             """SELECT count(*) FROM "PredictionRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model AND r."Count" = 800""", ("model", model)));
         Assert.Equal(8_000, await cluster.Postgres.ScalarAsync<long>(
             """SELECT coalesce(sum(r."Count"), 0) FROM "FeatureRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model AND r."Feature" = 'amount'""", ("model", model)));
+        Assert.Equal(8_000, await cluster.Postgres.ScalarAsync<long>(
+            """SELECT coalesce(sum(r."Count"), 0) FROM "PredictionHourRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model""", ("model", model)));
         Assert.Equal(8_000, await Predictions.SummaryCountAsync(cluster.A, cluster.ApiKey, model));
         Assert.Equal(8_000, await Predictions.SummaryCountAsync(cluster.B, cluster.ApiKey, model));
+    }
+
+    [Fact]
+    public async Task Labels_sent_to_both_nodes_at_once_add_up_in_the_confusion_pairs()
+    {
+        var model = await cluster.CreateModelAsync(cluster.A, "pairs");
+        var now = DateTimeOffset.UtcNow;
+        var minute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 30, TimeSpan.Zero).AddMinutes(-1);
+        using var a = cluster.A.CreateClient(cluster.ApiKey);
+        using var b = cluster.B.CreateClient(cluster.ApiKey);
+        // 800 predictions of one minute (predicted i % 2), then 8 senders (4 per node) label 100 each at once, in two
+        // rounds so the second round adds to pair rows the first created: every label lands on one of the same 4 pair rows.
+        for (var sender = 0; sender < 8; sender++)
+        {
+            await Predictions.PostAsync(a, model, Enumerable.Range(0, 100).Select(i => $"s{sender}-{i}"), minute);
+        }
+
+        for (var round = 0; round < 2; round++)
+        {
+            var r = round;
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(async sender =>
+            {
+                var labels = Enumerable.Range(r * 50, 50).Select(i => new { predictionId = $"s{sender}-{i}", label = i % 3 == 0 ? 1 : 0 });
+                using var response = await (sender % 2 == 0 ? a : b).PostAsJsonAsync($"/api/v1/models/{model}/feedback", labels);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }));
+        }
+
+        async Task<long> Pair(string actual, string predicted) => await cluster.Postgres.ScalarAsync<long>(
+            """SELECT coalesce(sum(r."Count"), 0) FROM "ConfusionRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model AND r."TrueClass" = @t AND r."PredictedClass" = @p""",
+            ("model", model), ("t", actual), ("p", predicted));
+        var expected = Enumerable.Range(0, 100).GroupBy(i => (Actual: i % 3 == 0 ? "1" : "0", Predicted: i % 2 == 0 ? "0" : "1")).ToDictionary(g => g.Key, g => 8L * g.Count());
+        foreach (var ((actual, predicted), count) in expected)
+        {
+            Assert.Equal(count, await Pair(actual, predicted));
+        }
+
+        Assert.Equal(4, await cluster.Postgres.ScalarAsync<long>(
+            """SELECT count(*) FROM "ConfusionRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model""", ("model", model)));
+        Assert.Equal(800, await cluster.Postgres.ScalarAsync<long>(
+            """SELECT coalesce(sum(r."Labelled"), 0) FROM "QualityRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model""", ("model", model)));
+        Assert.Equal(800, await cluster.Postgres.ScalarAsync<long>(
+            """SELECT coalesce(sum(r."Labelled"), 0) FROM "QualityHourRollups" r JOIN "Models" m ON m."Id" = r."ModelId" WHERE m."Name" = @model""", ("model", model)));
     }
 
     [Fact]

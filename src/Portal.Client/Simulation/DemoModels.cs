@@ -178,3 +178,60 @@ public sealed class BikeDemandModel : DemoModel
         }, Round(truth, 1));
     }
 }
+
+/// <summary>
+/// Support-ticket router: a multiclass classifier sending tickets to billing, technical, account or sales. Drift: more
+/// tickets come by chat and more of them are technical, which the model confuses with account more often.
+/// </summary>
+public sealed class TicketRouterModel : DemoModel
+{
+    private static readonly string[] Queues = ["billing", "technical", "account", "sales"];
+
+    public override string Name => "ticket-router";
+
+    public override ModelDefinition Definition { get; } = new()
+    {
+        TaskType = "multiclass",
+        Description = "Support-ticket routing classifier, four queues (demo traffic).",
+        Owner = "demo",
+        Versions = ["v1"],
+        Features =
+        [
+            new() { Name = "message_length", Type = "numerical", Min = 0, Max = 5_000, Importance = 0.3 },
+            new() { Name = "mentions_invoice", Type = "numerical", Min = 0, Max = 1, Importance = 0.3 },
+            new() { Name = "channel", Type = "categorical", Categories = ["email", "chat", "phone"], Importance = 0.2 },
+            new() { Name = "customer_tier", Type = "categorical", Categories = ["free", "pro", "enterprise"], Importance = 0.2 },
+        ],
+    };
+
+    public override TimeSpan LabelDelay(Random random) => TimeSpan.FromSeconds(60 + random.Next(300));
+
+    public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h)
+    {
+        var channel = Pick(r, ("email", 50), ("chat", 30 + (5 * h)), ("phone", 20));
+        var tier = Pick(r, ("free", 50), ("pro", 35), ("enterprise", 15));
+        var truth = Pick(r, ("billing", 30), ("technical", 30 + (4 * h)), ("account", 25), ("sales", tier == "free" ? 20 : 10));
+        var invoice = truth == "billing" ? (r.NextDouble() < 0.7 ? 1.0 : 0.0) : (r.NextDouble() < 0.1 ? 1.0 : 0.0);
+        var length = Round(Math.Clamp(LogNormal(r, Math.Log(truth == "technical" ? 900 : 400), 0.6), 10, 5_000), 0);
+        // The model's view of each queue: right most of the time, technical and account blur together on chat.
+        var logits = Queues.ToDictionary(q => q, q => (q == truth ? 2.2 : 0) + Normal(r, 0, 0.9)
+            + (channel == "chat" && q is "technical" or "account" && truth is "technical" or "account" ? 0.8 + (0.1 * h) : 0));
+        var sum = logits.Values.Sum(Math.Exp);
+        var probabilities = logits.ToDictionary(p => p.Key, p => Round(Math.Exp(p.Value) / sum, 4));
+        var predicted = probabilities.MaxBy(p => p.Value).Key;
+        return (new PredictionEvent
+        {
+            PredictionId = id,
+            Timestamp = now,
+            ModelVersion = "v1",
+            Features = new Dictionary<string, object?>
+            {
+                ["message_length"] = length, ["mentions_invoice"] = invoice, ["channel"] = channel, ["customer_tier"] = tier,
+            },
+            Prediction = predicted,
+            Probabilities = probabilities,
+            LatencyMs = Latency(r, 9),
+            Segment = tier,
+        }, truth);
+    }
+}

@@ -15,7 +15,7 @@ public sealed class SimulatorOptions
 }
 
 /// <summary>
-/// Sends demo traffic through a <see cref="PortalClient"/>: predictions of the three <see cref="Models"/> at a steady
+/// Sends demo traffic through a <see cref="PortalClient"/>: predictions of the four <see cref="Models"/> at a steady
 /// rate, their labels after a delay (joined by predictionId), and a resource sample per serving host every 10 s.
 /// Feature drift grows with the hours since the simulator started.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class TrafficSimulator(PortalClient client, SimulatorOptions optio
 {
     private const int MaxPendingLabels = 200_000;
 
-    public static IReadOnlyList<DemoModel> Models { get; } = [new FraudModel(), new ChurnModel(), new BikeDemandModel()];
+    public static IReadOnlyList<DemoModel> Models { get; } = [new FraudModel(), new ChurnModel(), new BikeDemandModel(), new TicketRouterModel()];
 
     private readonly Random random = new(options.Seed);
 

@@ -4,15 +4,30 @@ namespace Portal.Data.Entities;
 /// Per model, version and minute: what dashboards and jobs read instead of raw rows. Updated by the
 /// ingestion writer in the same transaction as the raw rows. Histogram formats: see Portal.Data.Rollups.
 /// </summary>
-public sealed class PredictionRollup
+public sealed class PredictionRollup : PredictionSums
+{
+    /// <summary>Start of the minute, Unix milliseconds.</summary>
+    public long MinuteMs { get; set; }
+}
+
+/// <summary>
+/// The same sums as <see cref="PredictionRollup"/> per model, version and hour, written by the ingestion writer in the
+/// same transaction as the minute rows: long dashboard windows read one row per hour instead of sixty (every column adds
+/// up, the latency log-histogram and score bins by bucket, so an hour row is exactly the sum of its minutes).
+/// </summary>
+public sealed class PredictionHourRollup : PredictionSums
+{
+    /// <summary>Start of the hour, Unix milliseconds.</summary>
+    public long HourMs { get; set; }
+}
+
+/// <summary>What prediction rollups of any length hold (not an entity of its own).</summary>
+public abstract class PredictionSums
 {
     public int ModelId { get; set; }
 
     /// <summary>Model version, or "" when the predictions named none.</summary>
     public required string Version { get; set; }
-
-    /// <summary>Start of the minute, Unix milliseconds.</summary>
-    public long MinuteMs { get; set; }
 
     public long Count { get; set; }
 
@@ -84,13 +99,24 @@ public sealed class FeatureRollup
 }
 
 /// <summary>Per model, version and minute of the prediction: how labelled predictions fared.</summary>
-public sealed class QualityRollup
+public sealed class QualityRollup : QualitySums
+{
+    public long MinuteMs { get; set; }
+}
+
+/// <summary>The same sums as <see cref="QualityRollup"/> per model, version and hour of the prediction (written with them).</summary>
+public sealed class QualityHourRollup : QualitySums
+{
+    /// <summary>Start of the hour, Unix milliseconds.</summary>
+    public long HourMs { get; set; }
+}
+
+/// <summary>What quality rollups of any length hold (not an entity of its own).</summary>
+public abstract class QualitySums
 {
     public int ModelId { get; set; }
 
     public required string Version { get; set; }
-
-    public long MinuteMs { get; set; }
 
     public long Labelled { get; set; }
 
@@ -114,6 +140,33 @@ public sealed class QualityRollup
     public double LabelSum { get; set; }
 
     public double LabelSumSq { get; set; }
+}
+
+/// <summary>
+/// Per model, version and minute of the prediction: how many labelled predictions had true class
+/// <see cref="TrueClass"/> and predicted class <see cref="PredictedClass"/> (the confusion matrix of classifiers, binary
+/// and multiclass alike). Written with the quality rollups; at most <see cref="MaxClasses"/> distinct classes per model,
+/// version and minute, further ones counted under <see cref="Other"/>.
+/// </summary>
+public sealed class ConfusionRollup
+{
+    /// <summary>Distinct classes (true or predicted) kept per model, version and minute.</summary>
+    public const int MaxClasses = 20;
+
+    /// <summary>The class that stands for every class past <see cref="MaxClasses"/> (same marker as Rollups.TopK).</summary>
+    public const string Other = "__other__";
+
+    public int ModelId { get; set; }
+
+    public required string Version { get; set; }
+
+    public long MinuteMs { get; set; }
+
+    public required string TrueClass { get; set; }
+
+    public required string PredictedClass { get; set; }
+
+    public long Count { get; set; }
 }
 
 /// <summary>Per host and minute: resource usage averages and peaks.</summary>

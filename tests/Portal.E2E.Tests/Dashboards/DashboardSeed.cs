@@ -20,6 +20,18 @@ public static class DashboardSeed
     public const int Labels = 60;
     public const int Correct = 50;
 
+    /// <summary>A multiclass model named like the demo's (four queues), with labels whose confusion is known.</summary>
+    public const string Multiclass = "ticket-router";
+
+    /// <summary>Per actual queue: how many of its labelled predictions went to each predicted queue.</summary>
+    public static readonly (string Actual, string Predicted, int Count)[] Routing =
+    [
+        ("billing", "billing", 18), ("billing", "account", 2),
+        ("technical", "technical", 12), ("technical", "account", 8),
+        ("account", "account", 16), ("account", "technical", 4),
+        ("sales", "sales", 20),
+    ];
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static bool seeded;
 
@@ -90,5 +102,15 @@ public static class DashboardSeed
         var samples = Enumerable.Range(0, 6).Select(i =>
             $$"""{"host": "{{Host}}", "model": "{{Model}}", "timestamp": "{{Iso(now.AddMinutes(-i * 2))}}", "cpuPercent": {{40 + i}}, "memoryBytes": 2147483648, "memoryPercent": 50, "gpuPercent": 70, "gpuMemoryBytes": 8589934592}""");
         await SendAsync(client, HttpMethod.Post, "/api/v1/resources", "[" + string.Join(',', samples) + "]");
+
+        await SendAsync(client, HttpMethod.Put, $"/api/v1/models/{Multiclass}", """
+            { "taskType": "multiclass", "description": "end-to-end ticket router", "owner": "e2e", "versions": ["v1"],
+              "features": [ {"name": "message_length", "type": "numerical", "min": 0, "max": 5000} ] }
+            """);
+        var routed = Routing.SelectMany(r => Enumerable.Repeat(r, r.Count)).Select((r, i) => (Id: $"t-{i}", r.Actual, r.Predicted)).ToList();
+        await SendAsync(client, HttpMethod.Post, $"/api/v1/models/{Multiclass}/predictions", "[" + string.Join(',', routed.Select((r, i) =>
+            $$$"""{"predictionId": "{{{r.Id}}}", "timestamp": "{{{Iso(now.AddSeconds(-20 * i))}}}", "modelVersion": "v1", "prediction": "{{{r.Predicted}}}", "latencyMs": 9, "features": {"message_length": {{{100 + i}}}}}""")) + "]");
+        await SendAsync(client, HttpMethod.Post, $"/api/v1/models/{Multiclass}/feedback", "[" + string.Join(',', routed.Select(r =>
+            $$"""{"predictionId": "{{r.Id}}", "label": "{{r.Actual}}"}""")) + "]");
     }
 }

@@ -63,6 +63,29 @@ public sealed class DashboardTests(PortalServerFixture portal) : IAsyncLifetime
         await page.Locator("#chart-confidence .main-svg").First.WaitForAsync();
         Assert.Contains("v1", await page.InnerTextAsync("[data-testid=version-table]"));
         await PortalServerFixture.ScreenshotAsync(page, "dashboard-quality");
+
+        // A multiclass model: the same heat map, one row and column per class, counts with row shares in the cells.
+        await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{DashboardSeed.Multiclass}?tab=quality");
+        var matrix = page.Locator("[data-testid=confusion-matrix]");
+        await matrix.Locator("#chart-confusion .main-svg").First.WaitForAsync();
+        Assert.Contains("Confusion matrix (80 labelled)", await matrix.InnerTextAsync());
+        string[] queues = ["account", "billing", "sales", "technical"];
+        Assert.Equal(queues, await matrix.Locator(".xtick text").AllTextContentsAsync());
+        Assert.Equal(queues, (await matrix.Locator(".ytick text").AllTextContentsAsync()).Order());   // drawn top-down, listed bottom-up
+        // Cell texts are "count<br>share of the row"; technical → account: 8 of 20.
+        var texts = (await matrix.Locator("svg text").AllTextContentsAsync()).Select(t => new string([.. t.Where(c => !char.IsWhiteSpace(c))]));
+        Assert.Contains("840.0%", texts);
+        await PortalServerFixture.ScreenshotAsync(page, "dashboard-quality-multiclass");
+
+        // Hover on actual technical → predicted account (bottom-left cell of the 4 × 4 grid).
+        var grid = matrix.Locator(".nsewdrag").First;
+        var box = (await grid.BoundingBoxAsync())!;
+        await grid.HoverAsync(new() { Position = new() { X = box.Width / 8, Y = box.Height * 7 / 8 } });
+        await matrix.Locator(".hoverlayer text").First.WaitForAsync();
+        var hover = string.Join(" ", await matrix.Locator(".hoverlayer text").AllTextContentsAsync());
+        Assert.Contains("actual technical → predicted account", hover);
+        Assert.Contains("8 of 20 (40.0 % of actual technical)", hover);
+        await matrix.ScreenshotAsync(new() { Path = Path.Combine(PortalServerFixture.ScreenshotFolder, "dashboard-confusion-hover.png") });
     }
 
     [Fact]

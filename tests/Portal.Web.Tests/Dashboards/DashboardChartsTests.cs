@@ -4,6 +4,7 @@ using Portal.Data.Rollups;
 using Portal.Web.Components.Charts;
 using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Drift;
+using Portal.Web.Features.Ingestion;
 
 namespace Portal.Web.Tests.Dashboards;
 
@@ -50,18 +51,55 @@ public sealed class DashboardChartsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Confusion_matrix_puts_actual_in_rows_and_predicted_in_columns_with_shares()
+    public void Confusion_matrix_puts_actual_in_rows_and_predicted_in_columns_with_row_shares_for_any_number_of_classes()
     {
-        var stats = new QualityStats();
-        stats.Add(new Portal.Data.Entities.QualityRollup { Version = "", Labelled = 10, TruePositives = 4, FalseNegatives = 1, FalsePositives = 2, TrueNegatives = 3 });
+        var matrix = ConfusionMatrix.From([("cat", "cat", 6), ("cat", "dog", 2), ("dog", "dog", 3), ("dog", "cat", 1), ("bird", "cat", 4)]);
 
-        var figure = DashboardCharts.ConfusionMatrix(stats);
+        var figure = DashboardCharts.ConfusionMatrix(matrix);
 
-        Assert.Equal(["actual 1", "actual 0"], figure.Y);
-        Assert.Equal(["predicted 1", "predicted 0"], figure.X);
-        Assert.Equal([4.0, 1.0], figure.Z[0]);
-        Assert.Equal([2.0, 3.0], figure.Z[1]);
-        Assert.Equal("4 (40%)", figure.Text![0][0].Replace(" %", "%"));
+        Assert.Equal(["bird", "cat", "dog"], figure.Y);
+        Assert.Equal(["bird", "cat", "dog"], figure.X);
+        Assert.Equal("actual class", figure.YTitle);
+        Assert.Equal("predicted class", figure.XTitle);
+        Assert.Equal([0.0, 1.0, 0.0], figure.Z[0]);
+        Assert.Equal([0.0, 0.75, 0.25], figure.Z[1]);
+        Assert.Equal("6<br>75.0 %", figure.Text![1][1]);
+        Assert.Equal("0", figure.Text[0][0]);
+        Assert.Equal("actual cat → predicted dog<br>2 of 8 (25.0 % of actual cat)", figure.Hover![1][2]);
+        Assert.Equal((0.0, 1.0), (figure.ZMin, figure.ZMax));
+    }
+
+    [Fact]
+    public void Confusion_matrix_orders_numeric_classes_by_value_and_sums_classes_past_the_cap_as_other()
+    {
+        var pairs = Enumerable.Range(0, ConfusionMatrix.MaxClasses + 3).Select(i => ($"{i}", $"{i}", (long)(100 - i))).ToList();
+        pairs.Add(("2", "10", 5));
+        pairs.Add((Portal.Data.Entities.ConfusionRollup.Other, "1", 7));
+
+        var matrix = ConfusionMatrix.From(pairs);
+
+        Assert.Equal([.. Enumerable.Range(0, ConfusionMatrix.MaxClasses).Select(i => $"{i}"), ConfusionMatrix.OtherLabel], matrix.Classes);
+        Assert.Equal(5, matrix.Counts[2][10]);
+        var other = matrix.Classes.Count - 1;
+        Assert.Equal((100 - 12) + (100 - 13) + (100 - 14), matrix.Counts[other][other]);
+        Assert.Equal(7, matrix.Counts[other][1]);
+        Assert.Equal(pairs.Sum(p => p.Item3), matrix.Total);
+    }
+
+    [Fact]
+    public void Confusion_panel_draws_the_heat_map_with_class_labels_or_says_when_it_appears()
+    {
+        var empty = context.Render<ConfusionMatrixPanel>(p => p.Add(c => c.Matrix, ConfusionMatrix.From([])));
+        Assert.Contains("Appears with the first labels", empty.Markup);
+
+        var cut = context.Render<ConfusionMatrixPanel>(p => p.Add(c => c.Matrix, ConfusionMatrix.From([("a", "a", 3), ("b", "a", 1), ("c", "c", 2)])));
+
+        Assert.Contains("Confusion matrix (6 labelled)", cut.Markup);
+        var heatmap = Assert.IsType<Plotly.Blazor.Traces.HeatMap>(Assert.Single(cut.FindComponent<HeatmapChart>().Instance.Traces));
+        Assert.Equal(["a", "b", "c"], heatmap.X.Cast<string>());
+        Assert.Equal(["a", "b", "c"], heatmap.Y.Cast<string>());
+        Assert.Equal("%{hovertext}<extra></extra>", heatmap.HoverTemplate);
+        Assert.Equal("3<br>100.0 %", ((IList<string>)heatmap.Text[0])[0]);
     }
 
     [Fact]

@@ -34,7 +34,14 @@ public sealed class DemoTrafficTests : IDisposable
         }
 
         var models = await http.GetFromJsonAsync<JsonArray>("api/v1/models");
-        Assert.Equal(["bike-demand", "churn-predictor", "fraud-detector"], models!.Select(m => m!["name"]!.GetValue<string>()));
+        Assert.Equal(["bike-demand", "churn-predictor", "fraud-detector", "ticket-router"], models!.Select(m => m!["name"]!.GetValue<string>()));
+        // The multiclass demo model's predictions (string classes with probabilities) are accepted too.
+        while (await PredictionsAsync(http, "ticket-router") == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"ticket-router traffic did not arrive:\n{server.Log}");
+            await Task.Delay(500);
+        }
+
         var summary = await http.GetFromJsonAsync<JsonObject>("api/v1/models/bike-demand/summary?window=1h");
         Assert.Equal(1, summary!["drift"]!["referenceVersion"]!.GetValue<int>());
     }

@@ -798,6 +798,36 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("RunbookVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.ConfusionRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("MinuteMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TrueClass")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("PredictedClass")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ModelId", "Version", "MinuteMs", "TrueClass", "PredictedClass");
+
+                    b.HasIndex("ModelId", "MinuteMs");
+
+                    b.ToTable("ConfusionRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
                 {
                     b.Property<string>("Id")
@@ -2046,6 +2076,73 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("PredictionEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.PredictionHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClassCounts")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("LatencyCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("LatencyMaxMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LatencySumMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("LowConfidence")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SchemaViolations")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ScoreBins")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("ScoreCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("ScoreSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("ValueCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("ValueSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("ValueSumSq")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("PredictionHourRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.PredictionRollup", b =>
                 {
                     b.Property<int>("ModelId")
@@ -2111,6 +2208,55 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("PredictionRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.QualityHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("AbsErrorSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Correct")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FalseNegatives")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FalsePositives")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("LabelSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LabelSumSq")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Labelled")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("SqErrorSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("TrueNegatives")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TruePositives")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("QualityHourRollups", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.QualityRollup", b =>

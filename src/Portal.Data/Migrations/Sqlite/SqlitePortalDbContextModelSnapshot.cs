@@ -760,6 +760,36 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("RunbookVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.ConfusionRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MinuteMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrueClass")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PredictedClass")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ModelId", "Version", "MinuteMs", "TrueClass", "PredictedClass");
+
+                    b.HasIndex("ModelId", "MinuteMs");
+
+                    b.ToTable("ConfusionRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
                 {
                     b.Property<string>("Id")
@@ -1974,6 +2004,73 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("PredictionEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.PredictionHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClassCounts")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LatencyCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LatencyMaxMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LatencySumMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("LowConfidence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SchemaViolations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScoreBins")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ScoreCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ScoreSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("ValueCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ValueSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("ValueSumSq")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("PredictionHourRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.PredictionRollup", b =>
                 {
                     b.Property<int>("ModelId")
@@ -2039,6 +2136,55 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("PredictionRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.QualityHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AbsErrorSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Correct")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FalseNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FalsePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LabelSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LabelSumSq")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Labelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SqErrorSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TrueNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TruePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("QualityHourRollups", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.QualityRollup", b =>

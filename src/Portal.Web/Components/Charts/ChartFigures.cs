@@ -25,10 +25,13 @@ public sealed record TimeSeriesFigure(
 /// <summary>Bars over categories (or bins), one group per series.</summary>
 public sealed record BarFigure(IReadOnlyList<string> Labels, IReadOnlyList<Series> Series, string YTitle, string? YFormat = null, string? XTitle = null);
 
-/// <summary>A matrix of values with optional cell texts; rows are <see cref="Y"/>, columns <see cref="X"/>.</summary>
+/// <summary>
+/// A matrix of values with optional cell texts; rows are <see cref="Y"/>, columns <see cref="X"/>. <see cref="Hover"/>,
+/// when given, is the whole hover text of each cell (HTML line breaks allowed).
+/// </summary>
 public sealed record HeatmapFigure(
     IReadOnlyList<string> X, IReadOnlyList<string> Y, double?[][] Z, string[][]? Text, string ColorScale,
-    double? ZMin = null, double? ZMax = null, string? XTitle = null, string? YTitle = null);
+    double? ZMin = null, double? ZMax = null, string? XTitle = null, string? YTitle = null, string[][]? Hover = null);
 
 /// <summary>Colours shared by the dashboards (theme.css has the same status colours).</summary>
 public static class ChartColors

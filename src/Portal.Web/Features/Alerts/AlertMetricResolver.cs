@@ -7,6 +7,7 @@ using Portal.Data.Entities;
 using Portal.Data.Entities.Alerting;
 using Portal.Data.Entities.Jobs;
 using Portal.Data.Rollups;
+using Portal.Web.Features.Ingestion;
 
 namespace Portal.Web.Features.Alerts;
 
@@ -125,17 +126,16 @@ public sealed class AlertMetricResolver(PortalDbContext db)
         return histogram.Quantile(q);
     }
 
-    /// <summary>Accuracy and F1 (positive class "1") or MAE and RMSE from the quality rollups of the predictions' minutes.</summary>
+    /// <summary>Accuracy and F1 (positive class "1") or MAE and RMSE from the quality rollups of the predictions' minutes (<see cref="QualityStats"/>).</summary>
     private static Func<DateTimeOffset, double?> Quality(AlertMetric metric, List<QualityRollup> rows, TimeSpan window) => t =>
     {
-        var w = InWindow(rows, r => r.MinuteMs, t, window).ToList();
-        long n = w.Sum(r => r.Labelled), tp = w.Sum(r => r.TruePositives), fp = w.Sum(r => r.FalsePositives), fn = w.Sum(r => r.FalseNegatives);
+        var stats = QualityStats.Sum(InWindow(rows, r => r.MinuteMs, t, window));
         return metric switch
         {
-            AlertMetric.Accuracy => Ratio(w.Sum(r => r.Correct), n),
-            AlertMetric.F1 => tp + fp + fn > 0 ? 2.0 * tp / ((2.0 * tp) + fp + fn) : null,
-            AlertMetric.Mae => Ratio(w.Sum(r => r.AbsErrorSum), n),
-            _ => n > 0 ? Math.Sqrt(w.Sum(r => r.SqErrorSum) / n) : null,
+            AlertMetric.Accuracy => stats.Accuracy,
+            AlertMetric.F1 => stats.F1,
+            AlertMetric.Mae => stats.Mae,
+            _ => stats.Rmse,
         };
     };
 

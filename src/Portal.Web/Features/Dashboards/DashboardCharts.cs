@@ -1,5 +1,6 @@
 using System.Globalization;
 using Portal.Data.Rollups;
+using Portal.Web.Features.Ingestion;
 using Portal.Web.Components.Charts;
 
 namespace Portal.Web.Features.Dashboards;
@@ -64,14 +65,39 @@ public static class DashboardCharts
         ],
         q.Regression ? "error" : "metric", q.Regression ? null : ".0%", Y2Title: "label coverage", Y2Format: ".0%");
 
-    /// <summary>Binary confusion matrix: rows actual 1 / 0, columns predicted 1 / 0; cells count and share of labelled.</summary>
-    public static HeatmapFigure ConfusionMatrix(QualityStats s)
+    /// <summary>
+    /// Confusion matrix (binary or multiclass): rows actual classes, columns predicted ones; colour and the percentage are the
+    /// share of the row (how predictions of each actual class were spread), the cell shows the count as well.
+    /// </summary>
+    public static HeatmapFigure ConfusionMatrix(ConfusionMatrix m)
     {
-        var total = Math.Max(1, s.Labelled);
-        double?[][] z = [[s.TruePositives, s.FalseNegatives], [s.FalsePositives, s.TrueNegatives]];
-        var text = z.Select(row => row.Select(v => $"{v:N0} ({v / total:P0})").ToArray()).ToArray();
-        return new HeatmapFigure(["predicted 1", "predicted 0"], ["actual 1", "actual 0"], z, text, "Blues", 0, null);
+        var n = m.Classes.Count;
+        var shares = new double?[n][];
+        var text = new string[n][];
+        var hover = new string[n][];
+        for (var row = 0; row < n; row++)
+        {
+            var rowTotal = m.RowTotal(row);
+            shares[row] = new double?[n];
+            text[row] = new string[n];
+            hover[row] = new string[n];
+            for (var col = 0; col < n; col++)
+            {
+                var count = m.Counts[row][col];
+                var share = rowTotal > 0 ? count / (double)rowTotal : (double?)null;
+                shares[row][col] = share;
+                var percent = share is { } s ? HealthCards.Percent(s, 1) : "—";
+                text[row][col] = count == 0 ? "0" : $"{count.ToString("N0", CultureInfo.InvariantCulture)}<br>{percent}";
+                hover[row][col] = $"actual {Html(m.Classes[row])} → predicted {Html(m.Classes[col])}<br>"
+                    + $"{count.ToString("N0", CultureInfo.InvariantCulture)} of {rowTotal.ToString("N0", CultureInfo.InvariantCulture)} ({percent} of actual {Html(m.Classes[row])})";
+            }
+        }
+
+        return new HeatmapFigure(m.Classes, m.Classes, shares, text, "Blues", 0, 1, "predicted class", "actual class", hover);
     }
+
+    /// <summary>Plotly renders hover and cell texts as HTML: class names are user data.</summary>
+    private static string Html(string text) => System.Net.WebUtility.HtmlEncode(text);
 
     /// <summary>Dataset drift share and prediction PSI per drift run.</summary>
     public static TimeSeriesFigure DriftOverTime(DriftHistory h) => new(

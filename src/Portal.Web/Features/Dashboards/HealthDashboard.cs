@@ -28,7 +28,7 @@ public sealed record AccuracyHealth(
 }
 
 /// <summary>
-/// The health tab's data, from minute rollups only (never raw rows): each half loads on its own so a page can refresh
+/// The health tab's data, from rollups only (never raw rows; hour rows for the whole hours of long windows): each half loads on its own so a page can refresh
 /// only what changed (predictions → traffic, labels → accuracy). Latency percentiles come from the rollups'
 /// log-bucket histograms and are within ±2 % (relative).
 /// </summary>
@@ -47,15 +47,7 @@ public sealed class HealthDashboard(IServiceScopeFactory scopes, TimeProvider ti
     {
         var stats = await RollupQueries.PredictionsAsync(db, model.Id, version, range, RollupParts.Latency, cancellationToken);
         var lastWeekRange = range.ShiftedBack(LastWeek);
-        var lastWeekRows = await db.PredictionRollups.AsNoTracking()
-            .Where(r => r.ModelId == model.Id && r.MinuteMs >= lastWeekRange.FromMs && r.MinuteMs <= lastWeekRange.ToMs && (version == null || r.Version == version))
-            .Select(r => new { r.MinuteMs, r.Count })
-            .ToListAsync(cancellationToken);
-        var lastWeek = new long[range.Buckets];
-        foreach (var row in lastWeekRows)
-        {
-            lastWeek[Math.Clamp(lastWeekRange.BucketOf(row.MinuteMs), 0, lastWeek.Length - 1)] += row.Count;
-        }
+        var lastWeek = await RollupQueries.CountsAsync(db, model.Id, version, lastWeekRange, cancellationToken);
 
         var slo = await LatencySloAsync(db, model.Id, cancellationToken);
         var total = stats.Total;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Analysis.Alerting;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
@@ -15,7 +16,10 @@ public sealed record ModelHeader(
     public string Task => TaskType.ToString().ToLowerInvariant();
 }
 
-/// <summary>One row of the models list: status colour from the worst active signal, and the last hour's traffic.</summary>
+/// <summary>
+/// One row of the models list: status colour from the worst active signal (the last hour's traffic, errors and latency
+/// SLO, the latest drift run, and firing alerts: critical red, others amber), and the last hour's traffic.
+/// </summary>
 public sealed record ModelListItem(
     string Name, ModelTaskType TaskType, string? Description, string? Owner, HealthLevel Status, string StatusReason,
     long PredictionsLastHour, double[] Traffic);
@@ -64,6 +68,10 @@ public sealed class ModelDirectory(IServiceScopeFactory scopes, TimeProvider tim
         var latencySlos = await db.SloDefinitions.AsNoTracking().Where(s => s.Enabled && s.Kind == SloKind.Latency && s.LatencyBoundMs != null)
             .ToListAsync(cancellationToken);
 
+        var firing = await db.Alerts.AsNoTracking().Where(a => a.State == nameof(AlertState.Firing))
+            .Select(a => new { a.ModelId, a.Severity }).ToListAsync(cancellationToken);
+        var alerts = firing.ToLookup(a => a.ModelId, a => a.Severity);
+
         var byModel = rows.ToLookup(r => r.ModelId, r => r.Row);
         var items = new List<ModelListItem>(models.Count);
         foreach (var model in models)
@@ -77,6 +85,12 @@ public sealed class ModelDirectory(IServiceScopeFactory scopes, TimeProvider tim
                 (StatusRules.Latency(slo is null ? null : stats.Total.ShareAbove(slo.LatencyBoundMs!.Value), slo?.TargetPercent), "latency SLO"),
                 (StatusRules.Drift(latestDrift.TryGetValue(model.Id, out var severity) ? severity : null), "drift"),
             };
+            if (alerts[model.Id].Any())
+            {
+                // Only firing alerts count: a model without any keeps its other signals (or grey), not a green "no alerts".
+                signals.Add((StatusRules.Alerts(alerts[model.Id]), "firing alerts"));
+            }
+
             var worst = StatusRules.Worst(signals.Select(s => s.Level));
             var reason = worst == HealthLevel.Unknown
                 ? (stats.Total.Count == 0 ? "no traffic in the last hour" : "nothing to judge by yet")

@@ -1,6 +1,9 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Data.Entities;
 using Portal.Data.Rollups;
+using Portal.Web.Features.Ingestion;
 
 namespace Portal.Web.Features.Dashboards;
 
@@ -17,9 +20,63 @@ public sealed record QualityView(
     long[] ScoreBins, long ScoreCount, double? MeanScore,
     long Predictions, long LowConfidence, double? LowConfidenceRate, double?[] LowConfidenceRates,
     QualityStats Labelled, IReadOnlyList<MetricSeries> Metrics, double?[] Coverage,
-    IReadOnlyList<VersionQuality> Versions)
+    IReadOnlyList<VersionQuality> Versions, ConfusionMatrix? Confusion = null)
 {
     public double? LabelCoverage => PredictionStats.Ratio(Labelled.Labelled, Predictions);
+}
+
+/// <summary>
+/// Labelled predictions counted by (true class, predicted class): rows are true classes, columns predicted ones, both in
+/// <see cref="Classes"/> order. Read from the confusion rollups, the same for binary and multiclass models.
+/// </summary>
+public sealed record ConfusionMatrix(IReadOnlyList<string> Classes, long[][] Counts)
+{
+    /// <summary>Classes shown at most; the rest are summed as "other".</summary>
+    public const int MaxClasses = 12;
+
+    /// <summary>The row and column of every class past <see cref="MaxClasses"/> (and of the rollups' own "other").</summary>
+    public const string OtherLabel = "(other)";
+
+    public long Total => Counts.Sum(row => row.Sum());
+
+    public long RowTotal(int row) => Counts[row].Sum();
+
+    /// <summary>
+    /// The matrix of summed pairs: the <see cref="MaxClasses"/> classes with most labelled predictions (true or predicted),
+    /// in natural order (numerically when every class is a number), then "(other)" for the rest.
+    /// </summary>
+    public static ConfusionMatrix From(IEnumerable<(string True, string Predicted, long Count)> pairs)
+    {
+        var list = pairs.Where(p => p.Count > 0).ToList();
+        var weight = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (t, p, n) in list)
+        {
+            weight[t] = weight.GetValueOrDefault(t) + n;
+            weight[p] = weight.GetValueOrDefault(p) + n;
+        }
+
+        var kept = weight.Where(w => w.Key is not ConfusionRollup.Other and not OtherLabel).OrderByDescending(w => w.Value).ThenBy(w => w.Key, StringComparer.Ordinal)
+            .Take(MaxClasses).Select(w => w.Key).ToList();
+        var numeric = kept.All(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var classes = numeric
+            ? kept.OrderBy(c => double.Parse(c, NumberStyles.Float, CultureInfo.InvariantCulture)).ToList()
+            : kept.Order(StringComparer.Ordinal).ToList();
+        if (weight.Keys.Any(c => !kept.Contains(c)))
+        {
+            classes.Add(OtherLabel);
+        }
+
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        var counts = classes.Select(_ => new long[classes.Count]).ToArray();
+        foreach (var (t, p, n) in list)
+        {
+            counts[Index(t)][Index(p)] += n;
+        }
+
+        return new ConfusionMatrix(classes, counts);
+
+        int Index(string c) => index.TryGetValue(c, out var i) ? i : index[OtherLabel];
+    }
 }
 
 /// <summary>
@@ -77,7 +134,19 @@ public sealed class QualityDashboard(IServiceScopeFactory scopes, TimeProvider t
             var metric = q is null ? null : model.IsClassifier ? PredictionStats.Ratio(q.Correct, q.Labelled) : PredictionStats.Ratio(q.Abs, q.Labelled);
             return new VersionQuality(v.Version, v.Count, q?.Labelled ?? 0, metric, model.IsClassifier ? PredictionStats.Ratio(v.Low, v.Count - v.Errors) : null);
         }).ToList();
-        return Build(model.IsClassifier, range, predictions, quality, versions);
+        var confusion = model.IsClassifier ? await ConfusionAsync(db, model.Id, version, range, cancellationToken) : null;
+        return Build(model.IsClassifier, range, predictions, quality, versions) with { Confusion = confusion };
+    }
+
+    /// <summary>The window's confusion pairs summed in SQL (one row per pair, not per minute).</summary>
+    public static async Task<ConfusionMatrix> ConfusionAsync(PortalDbContext db, int modelId, string? version, TimeRange range, CancellationToken cancellationToken)
+    {
+        var pairs = await db.ConfusionRollups.AsNoTracking()
+            .Where(r => r.ModelId == modelId && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs && (version == null || r.Version == version))
+            .GroupBy(r => new { r.TrueClass, r.PredictedClass })
+            .Select(g => new { g.Key.TrueClass, g.Key.PredictedClass, Count = g.Sum(r => r.Count) })
+            .ToListAsync(cancellationToken);
+        return ConfusionMatrix.From(pairs.Select(p => (p.TrueClass, p.PredictedClass, p.Count)));
     }
 
     public static QualityView Build(bool classifier, TimeRange range, BucketedStats<PredictionStats> predictions, BucketedStats<QualityStats> quality, IReadOnlyList<VersionQuality> versions)
@@ -105,7 +174,7 @@ public sealed class QualityDashboard(IServiceScopeFactory scopes, TimeProvider t
                 new("F1", [.. labelled.Select(q => q.F1)], "P1"),
             }
             : [new("MAE", [.. labelled.Select(q => q.Mae)], "G4"), new("RMSE", [.. labelled.Select(q => q.Rmse)], "G4"), new("R²", [.. labelled.Select(q => q.R2)], "F3")];
-        if (classifier && quality.Total.TruePositives + quality.Total.FalsePositives + quality.Total.FalseNegatives + quality.Total.TrueNegatives == 0)
+        if (classifier && !quality.Total.HasBinaryCounts)
         {
             metrics = metrics.Take(1).ToList();
         }

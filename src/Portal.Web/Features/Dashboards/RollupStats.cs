@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Rollups;
+using Portal.Web.Features.Ingestion;
 
 namespace Portal.Web.Features.Dashboards;
 
@@ -146,107 +147,131 @@ public sealed class PredictionStats
     internal static double? Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : null;
 }
 
-/// <summary>Sums of quality rollup rows (labelled predictions) and the metrics they give.</summary>
-public sealed class QualityStats
-{
-    public long Labelled { get; private set; }
-
-    public long Correct { get; private set; }
-
-    public long TruePositives { get; private set; }
-
-    public long FalsePositives { get; private set; }
-
-    public long FalseNegatives { get; private set; }
-
-    public long TrueNegatives { get; private set; }
-
-    public double AbsErrorSum { get; private set; }
-
-    public double SqErrorSum { get; private set; }
-
-    public double LabelSum { get; private set; }
-
-    public double LabelSumSq { get; private set; }
-
-    public double? Accuracy => PredictionStats.Ratio(Correct, Labelled);
-
-    public double? Precision => PredictionStats.Ratio(TruePositives, TruePositives + FalsePositives);
-
-    public double? Recall => PredictionStats.Ratio(TruePositives, TruePositives + FalseNegatives);
-
-    public double? F1 => Precision is { } p && Recall is { } r && p + r > 0 ? 2 * p * r / (p + r) : null;
-
-    public double? Mae => PredictionStats.Ratio(AbsErrorSum, Labelled);
-
-    public double? Rmse => Labelled > 0 ? Math.Sqrt(SqErrorSum / Labelled) : null;
-
-    /// <summary>1 − SSE / total sum of squares of the labels; null with fewer than two labels or constant labels.</summary>
-    public double? R2
-    {
-        get
-        {
-            var total = Labelled > 0 ? LabelSumSq - (LabelSum * LabelSum / Labelled) : 0;
-            return Labelled > 1 && total > 0 ? 1 - (SqErrorSum / total) : null;
-        }
-    }
-
-    public void Add(QualityRollup r)
-    {
-        Labelled += r.Labelled;
-        Correct += r.Correct;
-        TruePositives += r.TruePositives;
-        FalsePositives += r.FalsePositives;
-        FalseNegatives += r.FalseNegatives;
-        TrueNegatives += r.TrueNegatives;
-        AbsErrorSum += r.AbsErrorSum;
-        SqErrorSum += r.SqErrorSum;
-        LabelSum += r.LabelSum;
-        LabelSumSq += r.LabelSumSq;
-    }
-
-    public void Add(QualityStats other)
-    {
-        Labelled += other.Labelled;
-        Correct += other.Correct;
-        TruePositives += other.TruePositives;
-        FalsePositives += other.FalsePositives;
-        FalseNegatives += other.FalseNegatives;
-        TrueNegatives += other.TrueNegatives;
-        AbsErrorSum += other.AbsErrorSum;
-        SqErrorSum += other.SqErrorSum;
-        LabelSum += other.LabelSum;
-        LabelSumSq += other.LabelSumSq;
-    }
-}
-
 /// <summary>Per-bucket aggregates of a window plus the window total.</summary>
 public sealed record BucketedStats<T>(TimeRange Range, T[] Buckets, T Total);
 
-/// <summary>Reads minute rollups of one model (optionally one version) and sums them into buckets.</summary>
+/// <summary>
+/// Reads the rollups of one model (optionally one version) and sums them into buckets. Long ranges read hour rows
+/// (<see cref="PredictionHourRollup"/>, <see cref="QualityHourRollup"/>) for their whole hours and minute rows only for the rest (<see cref="Split"/>), so a
+/// 30-day window reads ≈ 720 rows per version instead of 43,200; the sums are the same either way.
+/// </summary>
 public static class RollupQueries
 {
+    public const long HourMs = 3_600_000;
+
+    /// <summary>
+    /// Whether long ranges read hour rows (always, in the portal). tests/Portal.Benchmarks turns it off for one pass to
+    /// measure the minute-rows-only load against it in the same run.
+    /// </summary>
+    public static bool ReadHourRows { get; set; } = true;
+
+    /// <summary>
+    /// Where hour rows can stand in for minute rows: hours [<see cref="HourFrom"/>, <see cref="HourTo"/>) lie wholly inside
+    /// the range; minute rows cover the rest ([FromMs, HourFrom) and [HourTo, ToMs]). Empty when HourFrom == HourTo.
+    /// </summary>
+    public readonly record struct RangeSplit(long HourFrom, long HourTo)
+    {
+        public bool HasHours => HourTo > HourFrom;
+    }
+
+    /// <summary>
+    /// The whole hours of <paramref name="range"/>. With <paramref name="bucketed"/>, only when its buckets are whole hours
+    /// (so each hour row falls into one bucket); a range with smaller buckets reads minute rows only.
+    /// </summary>
+    public static RangeSplit Split(TimeRange range, bool bucketed)
+    {
+        var none = new RangeSplit(range.ToMs + 1, range.ToMs + 1);
+        if (!ReadHourRows || (bucketed && range.BucketMs % HourMs != 0))
+        {
+            return none;
+        }
+
+        var first = (range.FromMs + HourMs - 1) / HourMs * HourMs;
+        // The last whole hour's last minute must start within the range.
+        var end = (range.ToMs + 60_000) / HourMs * HourMs;
+        return end > first ? new RangeSplit(first, end) : none;
+    }
+
     public static async Task<BucketedStats<PredictionStats>> PredictionsAsync(
         PortalDbContext db, int modelId, string? version, TimeRange range, RollupParts parts, CancellationToken cancellationToken)
     {
         var latency = parts.HasFlag(RollupParts.Latency);
         var scores = parts.HasFlag(RollupParts.Scores);
-        var query = db.PredictionRollups.AsNoTracking()
-            .Where(r => r.ModelId == modelId && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs);
-        if (version is not null)
+        var split = Split(range, bucketed: true);
+        var rows = new List<PredictionRow>();
+        foreach (var (from, to) in MinuteParts(range, split))
         {
-            query = query.Where(r => r.Version == version);
+            rows.AddRange(await db.PredictionRollups.AsNoTracking()
+                .Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs < to && (version == null || r.Version == version))
+                .Select(r => new PredictionRow(
+                    r.Version, r.MinuteMs, r.Count, r.Errors, r.SchemaViolations,
+                    r.LatencyCount, r.LatencySumMs, r.LatencyMaxMs, latency ? r.LatencyBuckets : null,
+                    r.ScoreCount, r.ScoreSum, scores ? r.ScoreBins : null, scores ? r.ClassCounts : null, r.LowConfidence,
+                    r.ValueCount, r.ValueSum, r.ValueSumSq))
+                .ToListAsync(cancellationToken));
         }
 
-        var rows = await query.Select(r => new PredictionRow(
-                r.Version, r.MinuteMs, r.Count, r.Errors, r.SchemaViolations,
-                r.LatencyCount, r.LatencySumMs, r.LatencyMaxMs, latency ? r.LatencyBuckets : null,
-                r.ScoreCount, r.ScoreSum, scores ? r.ScoreBins : null, scores ? r.ClassCounts : null, r.LowConfidence,
-                r.ValueCount, r.ValueSum, r.ValueSumSq))
-            .ToListAsync(cancellationToken);
+        if (split.HasHours)
+        {
+            rows.AddRange(await db.PredictionHourRollups.AsNoTracking()
+                .Where(r => r.ModelId == modelId && r.HourMs >= split.HourFrom && r.HourMs < split.HourTo && (version == null || r.Version == version))
+                .Select(r => new PredictionRow(
+                    r.Version, r.HourMs, r.Count, r.Errors, r.SchemaViolations,
+                    r.LatencyCount, r.LatencySumMs, r.LatencyMaxMs, latency ? r.LatencyBuckets : null,
+                    r.ScoreCount, r.ScoreSum, scores ? r.ScoreBins : null, scores ? r.ClassCounts : null, r.LowConfidence,
+                    r.ValueCount, r.ValueSum, r.ValueSumSq))
+                .ToListAsync(cancellationToken));
+        }
+
         return Bucket(range, rows);
     }
 
+    /// <summary>Prediction counts per bucket of <paramref name="range"/>, summed in SQL (hour rows for whole hours).</summary>
+    public static async Task<long[]> CountsAsync(PortalDbContext db, int modelId, string? version, TimeRange range, CancellationToken cancellationToken)
+    {
+        var (fromMs, bucketMs) = (range.FromMs, range.BucketMs);
+        var split = Split(range, bucketed: true);
+        var sums = new List<(long Bucket, long Count)>();
+        foreach (var (from, to) in MinuteParts(range, split))
+        {
+            sums.AddRange((await db.PredictionRollups
+                .Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs < to && (version == null || r.Version == version))
+                .GroupBy(r => (r.MinuteMs - fromMs) / bucketMs)
+                .Select(g => new { g.Key, Count = g.Sum(r => r.Count) })
+                .ToListAsync(cancellationToken)).Select(x => (x.Key, x.Count)));
+        }
+
+        if (split.HasHours)
+        {
+            sums.AddRange((await db.PredictionHourRollups
+                .Where(r => r.ModelId == modelId && r.HourMs >= split.HourFrom && r.HourMs < split.HourTo && (version == null || r.Version == version))
+                .GroupBy(r => (r.HourMs - fromMs) / bucketMs)
+                .Select(g => new { g.Key, Count = g.Sum(r => r.Count) })
+                .ToListAsync(cancellationToken)).Select(x => (x.Key, x.Count)));
+        }
+
+        var counts = new long[range.Buckets];
+        foreach (var (bucket, count) in sums)
+        {
+            counts[Math.Clamp((int)bucket, 0, counts.Length - 1)] += count;
+        }
+
+        return counts;
+    }
+
+    /// <summary>The minute-row parts of a split range, as [from, to) pairs.</summary>
+    public static IEnumerable<(long From, long To)> MinuteParts(TimeRange range, RangeSplit split)
+    {
+        if (split.HourFrom > range.FromMs)
+        {
+            yield return (range.FromMs, split.HourFrom);
+        }
+
+        if (range.ToMs + 1 > split.HourTo)
+        {
+            yield return (split.HourTo, range.ToMs + 1);
+        }
+    }
     public static BucketedStats<PredictionStats> Bucket(TimeRange range, IEnumerable<PredictionRow> rows)
     {
         var buckets = new PredictionStats[range.Buckets];
@@ -269,69 +294,65 @@ public static class RollupQueries
         return new BucketedStats<PredictionStats>(range, buckets, total);
     }
 
+    /// <summary>Quality rollups summed per bucket in SQL (≤ 300 rows come back whatever the window; hour rows for whole hours).</summary>
     public static async Task<BucketedStats<QualityStats>> QualityAsync(
         PortalDbContext db, int modelId, string? version, TimeRange range, CancellationToken cancellationToken)
     {
-        var query = db.QualityRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs);
-        if (version is not null)
+        var (fromMs, bucketMs) = (range.FromMs, range.BucketMs);
+        var split = Split(range, bucketed: true);
+        var sums = new List<(long Bucket, QualityRollup Sums)>();
+        foreach (var (from, to) in MinuteParts(range, split))
         {
-            query = query.Where(r => r.Version == version);
+            sums.AddRange(await QualityRollupQueries.GroupedSumsAsync(
+                db.QualityRollups.Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs < to && (version == null || r.Version == version)),
+                r => (r.MinuteMs - fromMs) / bucketMs, cancellationToken));
         }
 
-        var rows = await query.ToListAsync(cancellationToken);
+        if (split.HasHours)
+        {
+            sums.AddRange(await QualityRollupQueries.GroupedSumsAsync(
+                db.QualityHourRollups.Where(r => r.ModelId == modelId && r.HourMs >= split.HourFrom && r.HourMs < split.HourTo && (version == null || r.Version == version)),
+                r => (r.HourMs - fromMs) / bucketMs, cancellationToken));
+        }
+
         var buckets = new QualityStats[range.Buckets];
         for (var i = 0; i < buckets.Length; i++)
         {
             buckets[i] = new QualityStats();
         }
 
-        foreach (var row in rows)
+        foreach (var (bucket, row) in sums)
         {
-            buckets[Math.Clamp(range.BucketOf(row.MinuteMs), 0, buckets.Length - 1)].Add(row);
+            buckets[Math.Clamp((int)bucket, 0, buckets.Length - 1)].Add(row);
         }
 
-        var total = new QualityStats();
-        foreach (var bucket in buckets)
-        {
-            total.Add(bucket);
-        }
-
-        return new BucketedStats<QualityStats>(range, buckets, total);
+        return new BucketedStats<QualityStats>(range, buckets, QualityStats.Sum(buckets));
     }
 
-    /// <summary>Only the prediction count of a range (one SQL sum, no rows read into memory).</summary>
-    public static Task<long> CountAsync(PortalDbContext db, int modelId, string? version, TimeRange range, CancellationToken cancellationToken) =>
-        db.PredictionRollups.Where(r => r.ModelId == modelId && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs && (version == null || r.Version == version))
-            .SumAsync(r => r.Count, cancellationToken);
-
-    /// <summary>Labelled / correct sums of a range, in SQL.</summary>
-    public static async Task<QualityStats> QualityTotalAsync(PortalDbContext db, int modelId, string? version, TimeRange range, CancellationToken cancellationToken)
+    /// <summary>Only the prediction count of a range (SQL sums; hour rows for its whole hours).</summary>
+    public static async Task<long> CountAsync(PortalDbContext db, int modelId, string? version, TimeRange range, CancellationToken cancellationToken)
     {
-        var sums = await db.QualityRollups
-            .Where(r => r.ModelId == modelId && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs && (version == null || r.Version == version))
-            .GroupBy(_ => 1)
-            .Select(g => new QualityRollup
-            {
-                ModelId = modelId,
-                Version = "",
-                Labelled = g.Sum(r => r.Labelled),
-                Correct = g.Sum(r => r.Correct),
-                TruePositives = g.Sum(r => r.TruePositives),
-                FalsePositives = g.Sum(r => r.FalsePositives),
-                FalseNegatives = g.Sum(r => r.FalseNegatives),
-                TrueNegatives = g.Sum(r => r.TrueNegatives),
-                AbsErrorSum = g.Sum(r => r.AbsErrorSum),
-                SqErrorSum = g.Sum(r => r.SqErrorSum),
-                LabelSum = g.Sum(r => r.LabelSum),
-                LabelSumSq = g.Sum(r => r.LabelSumSq),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
-        var stats = new QualityStats();
-        if (sums is not null)
+        var split = Split(range, bucketed: false);
+        long total = 0;
+        foreach (var (from, to) in MinuteParts(range, split))
         {
-            stats.Add(sums);
+            total += await db.PredictionRollups.Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs < to && (version == null || r.Version == version))
+                .SumAsync(r => r.Count, cancellationToken);
         }
 
-        return stats;
+        if (split.HasHours)
+        {
+            total += await db.PredictionHourRollups.Where(r => r.ModelId == modelId && r.HourMs >= split.HourFrom && r.HourMs < split.HourTo && (version == null || r.Version == version))
+                .SumAsync(r => r.Count, cancellationToken);
+        }
+
+        return total;
+    }
+
+    /// <summary>Labelled sums of a range, all versions or one (one grouped query, <see cref="QualityRollupQueries.SumsByVersionAsync"/>).</summary>
+    public static async Task<QualityStats> QualityTotalAsync(PortalDbContext db, int modelId, string? version, TimeRange range, CancellationToken cancellationToken)
+    {
+        var byVersion = await QualityRollupQueries.SumsByVersionAsync(db, modelId, range.FromMs, range.ToMs + 1, cancellationToken);
+        return QualityStats.Sum(byVersion.Where(v => version is null || v.Key == version).Select(v => v.Value));
     }
 }

@@ -18,7 +18,7 @@ public sealed class DemoOptions
     /// <summary>true: always run; false: never; unset: run when the database is empty or holds only the demo models.</summary>
     public bool? Enabled { get; set; }
 
-    /// <summary>Predictions per second per demo model (5/s ≈ 1.3 million raw rows a day for the three models).</summary>
+    /// <summary>Predictions per second per demo model (5/s ≈ 1.7 million raw rows a day for the four models).</summary>
     public double RatePerSecond { get; set; } = 5;
 
     /// <summary>Drift hours per real hour.</summary>
@@ -46,7 +46,7 @@ public sealed class DemoApiKeyValidator : IApiKeyValidator
 }
 
 /// <summary>
-/// Seeds the three demo models (schema + reference dataset) on an empty database and runs the traffic simulator
+/// Seeds the four demo models (schema + reference dataset) on an empty database and runs the traffic simulator
 /// in-process. The simulator talks to this portal's own HTTP address with <see cref="PortalClient"/>, so demo
 /// traffic takes exactly the path of real traffic (auth, validation, channel, writer, rollups).
 /// </summary>

@@ -36,6 +36,12 @@ public sealed class RetentionOptions
     /// <summary>Raw predictions, feedback labels and resource samples older than this are deleted; rollups are kept.</summary>
     public int RawDays { get; set; } = 30;
 
+    /// <summary>
+    /// Confusion rollups (one row per class pair and minute, so up to classes² per minute) older than this are deleted; the
+    /// dashboards' longest window is 30 days. The other rollups are kept.
+    /// </summary>
+    public int ConfusionDays { get; set; } = 35;
+
     /// <summary>Minutes between runs, counted from the full hour (60: hourly; 1440: daily at midnight UTC).</summary>
     public int IntervalMinutes { get; set; } = 60;
 

@@ -11,7 +11,7 @@ namespace Portal.Web.Features.Ingestion;
 
 /// <summary>
 /// Deletes raw predictions, feedback labels and resource samples older than <see cref="RetentionOptions.RawDays"/>
-/// (rollups are kept), in chunks so the ingestion writer is never locked out for long; also removes reference
+/// and confusion rollups older than <see cref="RetentionOptions.ConfusionDays"/> (the other rollups are kept), in chunks so the ingestion writer is never locked out for long; also removes reference
 /// uploads that a crash cut off. A Hangfire recurring job (<see cref="RetentionJobSource"/>), so on several nodes it
 /// runs once per schedule, not once per node; each run is recorded as a <c>retention</c> job run.
 /// </summary>
@@ -34,14 +34,15 @@ public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Reten
             var triggered = context?.GetJobParameter<long?>("Time") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : (DateTime?)null;
             run.InputJson = JsonSerializer.Serialize(new { rawDays = options.Value.RawDays, triggeredAt = triggered });
             var deleted = await RunOnceAsync(ct);
-            return new JobResult($"{deleted} raw rows older than {options.Value.RawDays} days deleted");
+            return new JobResult($"{deleted} rows deleted (raw rows older than {options.Value.RawDays} days, confusion rollups older than {options.Value.ConfusionDays} days)");
         }, context, cancellationToken);
     }
 
-    /// <summary>One pass; returns the number of raw rows deleted.</summary>
+    /// <summary>One pass; returns the number of rows deleted (raw rows and confusion rollups).</summary>
     public async Task<long> RunOnceAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow().AddDays(-Math.Max(1, options.Value.RawDays)).ToUnixTimeMilliseconds();
+        var confusionCutoff = time.GetUtcNow().AddDays(-Math.Max(1, options.Value.ConfusionDays)).ToUnixTimeMilliseconds();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         long deleted = 0;
@@ -49,6 +50,7 @@ public sealed class RetentionService(IServiceScopeFactory scopes, IOptions<Reten
         {
             deleted += await InChunks(() => db.PredictionEvents.Where(p => p.ModelId == modelId && p.TimestampMs < cutoff).OrderBy(p => p.TimestampMs).Take(ChunkSize).ExecuteDeleteAsync(cancellationToken));
             deleted += await InChunks(() => db.FeedbackLabels.Where(f => f.ModelId == modelId && f.TimestampMs < cutoff).OrderBy(f => f.TimestampMs).Take(ChunkSize).ExecuteDeleteAsync(cancellationToken));
+            deleted += await InChunks(() => db.ConfusionRollups.Where(r => r.ModelId == modelId && r.MinuteMs < confusionCutoff).OrderBy(r => r.MinuteMs).Take(ChunkSize).ExecuteDeleteAsync(cancellationToken));
         }
 
         deleted += await InChunks(() => db.ResourceSamples.Where(r => r.TimestampMs < cutoff).OrderBy(r => r.TimestampMs).Take(ChunkSize).ExecuteDeleteAsync(cancellationToken));

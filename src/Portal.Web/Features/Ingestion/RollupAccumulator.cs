@@ -7,7 +7,9 @@ namespace Portal.Web.Features.Ingestion;
 /// <summary>
 /// Sums what one group commit adds to the per-minute rollups, then merges it into the stored rows inside the
 /// writer's transaction, so rollups and raw rows are always committed together. Each touched rollup row is read
-/// and written once per group, however many items fall into it.
+/// and written once per group, however many items fall into it. The same prediction and quality deltas go into the
+/// hour rows of their minutes; labelled classifier predictions also count their (true, predicted) class pair in the
+/// confusion rollups (at most <see cref="ConfusionRollup.MaxClasses"/> classes per model, version and minute).
 /// </summary>
 public sealed class RollupAccumulator
 {
@@ -15,6 +17,7 @@ public sealed class RollupAccumulator
     private readonly Dictionary<(int, string, long), FeatureDelta> features = [];
     private readonly Dictionary<(ModelInfo, long), FeatureDelta[]> schemaFeatures = [];
     private readonly Dictionary<(int, string, long), QualityRollup> quality = [];
+    private readonly Dictionary<(int, string, long), Dictionary<(string True, string Predicted), long>> confusion = [];
     private readonly Dictionary<(string, long), ResourceRollup> resources = [];
 
     private static readonly Comparer<(int, string, long)> KeyOrder = Comparer<(int, string, long)>.Create((a, b) =>
@@ -24,6 +27,8 @@ public sealed class RollupAccumulator
         string.CompareOrdinal(a.Item1, b.Item1) is var c and not 0 ? c : a.Item2.CompareTo(b.Item2));
 
     public static long MinuteOf(long timestampMs) => timestampMs - (timestampMs % 60_000);
+
+    public static long HourOf(long timestampMs) => timestampMs - (timestampMs % 3_600_000);
 
     public void AddPrediction(ModelInfo model, PredictionRecord p)
     {
@@ -141,6 +146,16 @@ public sealed class RollupAccumulator
         {
             var correct = prediction.Prediction == label.Label;
             q.Correct += correct ? 1 : 0;
+            if (prediction.Prediction is { } predicted && label.Label is { } actual)
+            {
+                if (!confusion.TryGetValue(key, out var pairs))
+                {
+                    confusion[key] = pairs = [];
+                }
+
+                pairs[(actual, predicted)] = pairs.GetValueOrDefault((actual, predicted)) + 1;
+            }
+
             if (model.TaskType == ModelTaskType.Binary)
             {
                 var predictedPositive = IsPositive(prediction.Prediction);
@@ -210,6 +225,19 @@ public sealed class RollupAccumulator
             batch.SavePredictionRollup(row);
         }
 
+        // Hour rows get the same deltas as their minutes (a group rarely spans more than one or two minutes of an hour).
+        foreach (var hour in predictions.GroupBy(p => (p.Key.Item1, p.Key.Item2, HourOf(p.Key.Item3))).OrderBy(g => g.Key, KeyOrder))
+        {
+            var (modelId, version, hourMs) = hour.Key;
+            var row = batch.LoadPredictionHourRollup(modelId, version, hourMs) ?? new PredictionHourRollup { ModelId = modelId, Version = version, HourMs = hourMs };
+            foreach (var (_, d) in hour)
+            {
+                d.MergeInto(row);
+            }
+
+            batch.SavePredictionHourRollup(row);
+        }
+
         foreach (var ((modelId, feature, minute), d) in features.OrderBy(p => p.Key, KeyOrder))
         {
             var row = batch.LoadFeatureRollup(modelId, feature, minute) ?? new FeatureRollup { ModelId = modelId, Feature = feature, MinuteMs = minute, Type = d.Type };
@@ -220,17 +248,36 @@ public sealed class RollupAccumulator
         foreach (var ((modelId, version, minute), d) in quality.OrderBy(p => p.Key, KeyOrder))
         {
             var row = batch.LoadQualityRollup(modelId, version, minute) ?? new QualityRollup { ModelId = modelId, Version = version, MinuteMs = minute };
-            row.Labelled += d.Labelled;
-            row.Correct += d.Correct;
-            row.TruePositives += d.TruePositives;
-            row.FalsePositives += d.FalsePositives;
-            row.FalseNegatives += d.FalseNegatives;
-            row.TrueNegatives += d.TrueNegatives;
-            row.AbsErrorSum += d.AbsErrorSum;
-            row.SqErrorSum += d.SqErrorSum;
-            row.LabelSum += d.LabelSum;
-            row.LabelSumSq += d.LabelSumSq;
+            AddQuality(row, d);
             batch.SaveQualityRollup(row);
+        }
+
+        foreach (var hour in quality.GroupBy(p => (p.Key.Item1, p.Key.Item2, HourOf(p.Key.Item3))).OrderBy(g => g.Key, KeyOrder))
+        {
+            var (modelId, version, hourMs) = hour.Key;
+            var row = batch.LoadQualityHourRollup(modelId, version, hourMs) ?? new QualityHourRollup { ModelId = modelId, Version = version, HourMs = hourMs };
+            foreach (var (_, d) in hour)
+            {
+                AddQuality(row, d);
+            }
+
+            batch.SaveQualityHourRollup(row);
+        }
+
+        foreach (var ((modelId, version, minute), pairs) in confusion.OrderBy(p => p.Key, KeyOrder))
+        {
+            var known = new HashSet<string>(batch.LoadConfusionClasses(modelId, version, minute), StringComparer.Ordinal);
+            var capped = new SortedDictionary<(string, string), long>(PairOrder);
+            foreach (var ((actual, predicted), count) in pairs.OrderBy(p => p.Key, PairOrder))
+            {
+                var key = (Capped(known, actual), Capped(known, predicted));
+                capped[key] = capped.GetValueOrDefault(key) + count;
+            }
+
+            foreach (var ((actual, predicted), count) in capped)
+            {
+                batch.AddConfusionCount(new ConfusionRollup { ModelId = modelId, Version = version, MinuteMs = minute, TrueClass = actual, PredictedClass = predicted, Count = count });
+            }
         }
 
         foreach (var ((host, minute), d) in resources.OrderBy(p => p.Key, HostOrder))
@@ -250,6 +297,40 @@ public sealed class RollupAccumulator
             row.GpuMemoryBytesMax = Math.Max(row.GpuMemoryBytesMax, d.GpuMemoryBytesMax);
             batch.SaveResourceRollup(row);
         }
+    }
+
+    private static void AddQuality(QualitySums row, QualityRollup d)
+    {
+        row.Labelled += d.Labelled;
+        row.Correct += d.Correct;
+        row.TruePositives += d.TruePositives;
+        row.FalsePositives += d.FalsePositives;
+        row.FalseNegatives += d.FalseNegatives;
+        row.TrueNegatives += d.TrueNegatives;
+        row.AbsErrorSum += d.AbsErrorSum;
+        row.SqErrorSum += d.SqErrorSum;
+        row.LabelSum += d.LabelSum;
+        row.LabelSumSq += d.LabelSumSq;
+    }
+
+    private static readonly Comparer<(string, string)> PairOrder = Comparer<(string, string)>.Create((a, b) =>
+        string.CompareOrdinal(a.Item1, b.Item1) is var c and not 0 ? c : string.CompareOrdinal(a.Item2, b.Item2));
+
+    /// <summary>The class itself while the minute counts fewer than <see cref="ConfusionRollup.MaxClasses"/> distinct classes, else "other".</summary>
+    private static string Capped(HashSet<string> known, string label)
+    {
+        if (known.Contains(label))
+        {
+            return label;
+        }
+
+        if (known.Count(c => c != ConfusionRollup.Other) < ConfusionRollup.MaxClasses)
+        {
+            known.Add(label);
+            return label;
+        }
+
+        return ConfusionRollup.Other;
     }
 
     /// <summary>The deltas of a model's schema features for one minute, by schema position (one lookup per item).</summary>
@@ -294,7 +375,7 @@ public sealed class RollupAccumulator
         public double ValueSum;
         public double ValueSumSq;
 
-        public void MergeInto(PredictionRollup row)
+        public void MergeInto(PredictionSums row)
         {
             row.Count += Count;
             row.Errors += Errors;

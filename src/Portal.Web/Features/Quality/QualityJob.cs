@@ -161,12 +161,12 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
     /// <summary>A labelled prediction.</summary>
     public sealed record LabelledPair(string Version, string? Segment, string? Prediction, double? PredictionValue, double? Score, string Label, double? LabelValue, long DelayMs);
 
-    private sealed record Group(string Version, string Segment, IReadOnlyList<LabelledPair> Pairs, QualityRollup? Rollup);
+    private sealed record Group(string Version, string Segment, IReadOnlyList<LabelledPair> Pairs, QualityStats? Rollup);
 
     /// <summary>All predictions, each named version and each named segment (unversioned or unsegmented predictions count in "all" only).</summary>
-    private static IEnumerable<Group> Groups(List<LabelledPair> pairs, Dictionary<string, QualityRollup> rollups)
+    private static IEnumerable<Group> Groups(List<LabelledPair> pairs, Dictionary<string, QualityStats> rollups)
     {
-        yield return new Group("", "", pairs, Sum(rollups.Values));
+        yield return new Group("", "", pairs, rollups.Count == 0 ? null : QualityStats.Sum(rollups.Values));
         foreach (var version in rollups.Keys.Where(v => v != "").Order(StringComparer.Ordinal))
         {
             yield return new Group(version, "", pairs.Where(p => p.Version == version).ToList(), rollups[version]);
@@ -180,9 +180,10 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
 
     /// <summary>
     /// The metrics of one group. <paramref name="rollup"/> (exact counts) gives labelled, accuracy, precision/recall/F1
-    /// (binary) or MAE/RMSE/R² when present; the pairs give the rest, or everything when there is no rollup (segments).
+    /// (binary) or MAE/RMSE/R² when present, through <see cref="QualityStats"/> (the metrics the dashboards and alerts
+    /// show); the pairs give the rest, or everything when there is no rollup (segments).
     /// </summary>
-    public static QualityResult Compute(ModelTaskType task, IReadOnlyList<LabelledPair> pairs, QualityRollup? rollup)
+    public static QualityResult Compute(ModelTaskType task, IReadOnlyList<LabelledPair> pairs, QualityStats? rollup)
     {
         var result = new QualityResult { Window = "", Labelled = rollup?.Labelled ?? pairs.Count, SampleSize = pairs.Count };
         if (pairs.Count > 0)
@@ -197,11 +198,9 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             RegressionFromPairs(pairs, result);
             if (rollup is { Labelled: > 0 } r)
             {
-                var n = (double)r.Labelled;
-                var total = r.LabelSumSq - (r.LabelSum * r.LabelSum / n);
-                result.Mae = r.AbsErrorSum / n;
-                result.Rmse = Math.Sqrt(r.SqErrorSum / n);
-                result.R2 = r.Labelled > 1 && total > 0 ? 1 - (r.SqErrorSum / total) : result.R2;
+                result.Mae = r.Mae;
+                result.Rmse = r.Rmse;
+                result.R2 = r.R2 ?? result.R2;
             }
 
             return result;
@@ -210,12 +209,10 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
         ClassificationFromPairs(task, pairs, result);
         if (rollup is { Labelled: > 0 } q)
         {
-            result.Accuracy = (double)q.Correct / q.Labelled;
-            if (task == ModelTaskType.Binary)
+            result.Accuracy = q.Accuracy;
+            if (task == ModelTaskType.Binary && q.HasBinaryCounts)
             {
-                result.Precision = Ratio(q.TruePositives, q.TruePositives + q.FalsePositives);
-                result.Recall = Ratio(q.TruePositives, q.TruePositives + q.FalseNegatives);
-                result.F1 = Ratio(2 * q.TruePositives, (2 * q.TruePositives) + q.FalsePositives + q.FalseNegatives);
+                (result.Precision, result.Recall, result.F1) = (q.Precision, q.Recall, q.F1);
             }
         }
 
@@ -262,32 +259,9 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
         (result.Accuracy, result.Precision, result.Recall, result.F1) = (multiclass.Accuracy, multiclass.MacroPrecision, multiclass.MacroRecall, multiclass.MacroF1);
     }
 
-    /// <summary>Quality rollups of the window summed per version.</summary>
-    private async Task<Dictionary<string, QualityRollup>> RollupsAsync(int modelId, DateTime start, DateTime end, CancellationToken cancellationToken)
-    {
-        var (from, to) = (PredictionWindowReader.Ms(start), PredictionWindowReader.Ms(end));
-        var rows = await db.QualityRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs < to).ToListAsync(cancellationToken);
-        return rows.GroupBy(r => r.Version).ToDictionary(g => g.Key, g => Sum(g)!, StringComparer.Ordinal);
-    }
-
-    private static QualityRollup? Sum(IEnumerable<QualityRollup> rows)
-    {
-        var list = rows.ToList();
-        return list.Count == 0 ? null : new QualityRollup
-        {
-            Version = "",
-            Labelled = list.Sum(r => r.Labelled),
-            Correct = list.Sum(r => r.Correct),
-            TruePositives = list.Sum(r => r.TruePositives),
-            FalsePositives = list.Sum(r => r.FalsePositives),
-            FalseNegatives = list.Sum(r => r.FalseNegatives),
-            TrueNegatives = list.Sum(r => r.TrueNegatives),
-            AbsErrorSum = list.Sum(r => r.AbsErrorSum),
-            SqErrorSum = list.Sum(r => r.SqErrorSum),
-            LabelSum = list.Sum(r => r.LabelSum),
-            LabelSumSq = list.Sum(r => r.LabelSumSq),
-        };
-    }
+    /// <summary>Quality rollups of the window summed per version (the dashboards' grouped query).</summary>
+    private Task<Dictionary<string, QualityStats>> RollupsAsync(int modelId, DateTime start, DateTime end, CancellationToken cancellationToken) =>
+        QualityRollupQueries.SumsByVersionAsync(db, modelId, PredictionWindowReader.Ms(start), PredictionWindowReader.Ms(end), cancellationToken);
 
     /// <summary>Labelled predictions of the window, every k-th by prediction id when there are more than the cap.</summary>
     private async Task<(List<LabelledPair> Pairs, int Stride)> PairsAsync(MlModel model, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
@@ -323,9 +297,6 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
         using var json = JsonDocument.Parse(probabilities);
         return json.RootElement.TryGetProperty("1", out var p) && p.TryGetDouble(out var value) ? value : null;
     }
-
-    /// <summary>scikit-learn's zero_division=0: a ratio with nothing to divide by is 0.</summary>
-    private static double Ratio(long numerator, long denominator) => denominator > 0 ? (double)numerator / denominator : 0;
 
     private static string Show(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "n/a";
 }

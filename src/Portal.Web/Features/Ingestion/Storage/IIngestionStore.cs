@@ -35,6 +35,19 @@ public interface IIngestionBatch : IDisposable
 
     void SavePredictionRollup(PredictionRollup rollup);
 
+    PredictionHourRollup? LoadPredictionHourRollup(int modelId, string version, long hourMs);
+
+    void SavePredictionHourRollup(PredictionHourRollup rollup);
+
+    /// <summary>Every class (true or predicted) the confusion rollup of a minute already counts.</summary>
+    IReadOnlySet<string> LoadConfusionClasses(int modelId, string version, long minuteMs);
+
+    /// <summary>
+    /// Adds <see cref="ConfusionRollup.Count"/> to the stored pair in one statement (<c>INSERT … ON CONFLICT DO UPDATE SET
+    /// "Count" = "Count" + excluded."Count"</c>): the database adds, so writers on several nodes never overwrite each other.
+    /// </summary>
+    void AddConfusionCount(ConfusionRollup delta);
+
     FeatureRollup? LoadFeatureRollup(int modelId, string feature, long minuteMs);
 
     void SaveFeatureRollup(FeatureRollup rollup);
@@ -42,6 +55,10 @@ public interface IIngestionBatch : IDisposable
     QualityRollup? LoadQualityRollup(int modelId, string version, long minuteMs);
 
     void SaveQualityRollup(QualityRollup rollup);
+
+    QualityHourRollup? LoadQualityHourRollup(int modelId, string version, long hourMs);
+
+    void SaveQualityHourRollup(QualityHourRollup rollup);
 
     ResourceRollup? LoadResourceRollup(string host, long minuteMs);
 

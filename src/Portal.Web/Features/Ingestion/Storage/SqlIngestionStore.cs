@@ -14,9 +14,14 @@ namespace Portal.Web.Features.Ingestion.Storage;
 public abstract class SqlIngestionStore : IIngestionStore
 {
     private const string PredictionColumns = "\"ModelId\", \"PredictionId\", \"TimestampMs\", \"ModelVersion\", \"Segment\", \"ExperimentId\", \"Variant\", \"Prediction\", \"PredictionValue\", \"Score\", \"Probabilities\", \"LatencyMs\", \"Error\", \"Features\", \"SchemaViolations\", \"ReceivedAtMs\"";
-    private const string PredictionRollupColumns = "\"ModelId\", \"Version\", \"MinuteMs\", \"Count\", \"Errors\", \"SchemaViolations\", \"LatencyCount\", \"LatencySumMs\", \"LatencyMaxMs\", \"LatencyBuckets\", \"ScoreCount\", \"ScoreSum\", \"ScoreBins\", \"ClassCounts\", \"LowConfidence\", \"ValueCount\", \"ValueSum\", \"ValueSumSq\"";
+    private const string PredictionSumColumns = "\"Count\", \"Errors\", \"SchemaViolations\", \"LatencyCount\", \"LatencySumMs\", \"LatencyMaxMs\", \"LatencyBuckets\", \"ScoreCount\", \"ScoreSum\", \"ScoreBins\", \"ClassCounts\", \"LowConfidence\", \"ValueCount\", \"ValueSum\", \"ValueSumSq\"";
+    private const string PredictionRollupColumns = "\"ModelId\", \"Version\", \"MinuteMs\", " + PredictionSumColumns;
+    private const string PredictionHourRollupColumns = "\"ModelId\", \"Version\", \"HourMs\", " + PredictionSumColumns;
+    private const string ConfusionRollupColumns = "\"ModelId\", \"Version\", \"MinuteMs\", \"TrueClass\", \"PredictedClass\", \"Count\"";
     private const string FeatureRollupColumns = "\"ModelId\", \"Feature\", \"MinuteMs\", \"Type\", \"Count\", \"Missing\", \"OutOfRange\", \"NewCategories\", \"Min\", \"Max\", \"Sum\", \"SumSq\", \"Sketch\"";
-    private const string QualityRollupColumns = "\"ModelId\", \"Version\", \"MinuteMs\", \"Labelled\", \"Correct\", \"TruePositives\", \"FalsePositives\", \"FalseNegatives\", \"TrueNegatives\", \"AbsErrorSum\", \"SqErrorSum\", \"LabelSum\", \"LabelSumSq\"";
+    private const string QualitySumColumns = "\"Labelled\", \"Correct\", \"TruePositives\", \"FalsePositives\", \"FalseNegatives\", \"TrueNegatives\", \"AbsErrorSum\", \"SqErrorSum\", \"LabelSum\", \"LabelSumSq\"";
+    private const string QualityRollupColumns = "\"ModelId\", \"Version\", \"MinuteMs\", " + QualitySumColumns;
+    private const string QualityHourRollupColumns = "\"ModelId\", \"Version\", \"HourMs\", " + QualitySumColumns;
     private const string ResourceRollupColumns = "\"Host\", \"MinuteMs\", \"ModelId\", \"Samples\", \"CpuSamples\", \"MemorySamples\", \"GpuSamples\", \"CpuSum\", \"CpuMax\", \"MemoryPercentSum\", \"MemoryBytesMax\", \"GpuSum\", \"GpuMax\", \"GpuMemoryBytesMax\"";
 
     private Statements? statements;
@@ -105,13 +110,21 @@ public abstract class SqlIngestionStore : IIngestionStore
         InsertResource = Command(connection, "INSERT INTO \"ResourceSamples\" (\"Host\", \"ModelId\", \"TimestampMs\", \"CpuPercent\", \"MemoryBytes\", \"MemoryPercent\", \"GpuPercent\", \"GpuMemoryBytes\", \"ReceivedAtMs\") VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8)", 9),
         LoadPredictionRollup = Command(connection, $"SELECT {PredictionRollupColumns} FROM \"PredictionRollups\" WHERE \"ModelId\" = @p0 AND \"Version\" = @p1 AND \"MinuteMs\" = @p2{LockSuffix}", 3),
         SavePredictionRollup = Command(connection, Upsert("PredictionRollups", PredictionRollupColumns, 18, 3), 18),
+        LoadPredictionHourRollup = Command(connection, $"SELECT {PredictionHourRollupColumns} FROM \"PredictionHourRollups\" WHERE \"ModelId\" = @p0 AND \"Version\" = @p1 AND \"HourMs\" = @p2{LockSuffix}", 3),
+        SavePredictionHourRollup = Command(connection, Upsert("PredictionHourRollups", PredictionHourRollupColumns, 18, 3), 18),
+        LoadConfusionClasses = Command(connection, "SELECT \"TrueClass\", \"PredictedClass\" FROM \"ConfusionRollups\" WHERE \"ModelId\" = @p0 AND \"Version\" = @p1 AND \"MinuteMs\" = @p2", 3),
+        AddConfusionCount = Command(connection, $"INSERT INTO \"ConfusionRollups\" ({ConfusionRollupColumns}) VALUES ({Params(6)}) ON CONFLICT (\"ModelId\", \"Version\", \"MinuteMs\", \"TrueClass\", \"PredictedClass\") DO UPDATE SET \"Count\" = \"ConfusionRollups\".\"Count\" + excluded.\"Count\"", 6),
         LoadFeatureRollup = Command(connection, $"SELECT {FeatureRollupColumns} FROM \"FeatureRollups\" WHERE \"ModelId\" = @p0 AND \"Feature\" = @p1 AND \"MinuteMs\" = @p2{LockSuffix}", 3),
         SaveFeatureRollup = Command(connection, Upsert("FeatureRollups", FeatureRollupColumns, 13, 3), 13),
         LoadQualityRollup = Command(connection, $"SELECT {QualityRollupColumns} FROM \"QualityRollups\" WHERE \"ModelId\" = @p0 AND \"Version\" = @p1 AND \"MinuteMs\" = @p2{LockSuffix}", 3),
         SaveQualityRollup = Command(connection, Upsert("QualityRollups", QualityRollupColumns, 13, 3), 13),
+        LoadQualityHourRollup = Command(connection, $"SELECT {QualityHourRollupColumns} FROM \"QualityHourRollups\" WHERE \"ModelId\" = @p0 AND \"Version\" = @p1 AND \"HourMs\" = @p2{LockSuffix}", 3),
+        SaveQualityHourRollup = Command(connection, Upsert("QualityHourRollups", QualityHourRollupColumns, 13, 3), 13),
+        CreateQualityHourRollup = Command(connection, InsertIfMissing("QualityHourRollups", QualityHourRollupColumns, 13, 3), 13),
         LoadResourceRollup = Command(connection, $"SELECT {ResourceRollupColumns} FROM \"ResourceRollups\" WHERE \"Host\" = @p0 AND \"MinuteMs\" = @p1{LockSuffix}", 2),
         SaveResourceRollup = Command(connection, Upsert("ResourceRollups", ResourceRollupColumns, 14, 2), 14),
         CreatePredictionRollup = Command(connection, InsertIfMissing("PredictionRollups", PredictionRollupColumns, 18, 3), 18),
+        CreatePredictionHourRollup = Command(connection, InsertIfMissing("PredictionHourRollups", PredictionHourRollupColumns, 18, 3), 18),
         CreateFeatureRollup = Command(connection, InsertIfMissing("FeatureRollups", FeatureRollupColumns, 13, 3), 13),
         CreateQualityRollup = Command(connection, InsertIfMissing("QualityRollups", QualityRollupColumns, 13, 3), 13),
         CreateResourceRollup = Command(connection, InsertIfMissing("ResourceRollups", ResourceRollupColumns, 14, 2), 14),
@@ -172,6 +185,22 @@ public abstract class SqlIngestionStore : IIngestionStore
 
         public required DbCommand SavePredictionRollup { get; init; }
 
+        public required DbCommand LoadPredictionHourRollup { get; init; }
+
+        public required DbCommand SavePredictionHourRollup { get; init; }
+
+        public required DbCommand CreatePredictionHourRollup { get; init; }
+
+        public required DbCommand LoadConfusionClasses { get; init; }
+
+        public required DbCommand LoadQualityHourRollup { get; init; }
+
+        public required DbCommand SaveQualityHourRollup { get; init; }
+
+        public required DbCommand CreateQualityHourRollup { get; init; }
+
+        public required DbCommand AddConfusionCount { get; init; }
+
         public required DbCommand LoadFeatureRollup { get; init; }
 
         public required DbCommand SaveFeatureRollup { get; init; }
@@ -197,6 +226,8 @@ public abstract class SqlIngestionStore : IIngestionStore
             InsertPrediction, EnsureVersion, FindPrediction, InsertFeedback, InsertResource, LoadPredictionRollup, SavePredictionRollup,
             LoadFeatureRollup, SaveFeatureRollup, LoadQualityRollup, SaveQualityRollup, LoadResourceRollup, SaveResourceRollup,
             CreatePredictionRollup, CreateFeatureRollup, CreateQualityRollup, CreateResourceRollup,
+            LoadPredictionHourRollup, SavePredictionHourRollup, CreatePredictionHourRollup, LoadConfusionClasses, AddConfusionCount,
+            LoadQualityHourRollup, SaveQualityHourRollup, CreateQualityHourRollup,
         ];
 
         public void Dispose()
@@ -257,21 +288,68 @@ public abstract class SqlIngestionStore : IIngestionStore
             s.InsertResource, r.Host, r.Model?.Id, r.TimestampMs, r.CpuPercent, r.MemoryBytes, r.MemoryPercent, r.GpuPercent, r.GpuMemoryBytes, receivedAtMs);
 
         public PredictionRollup? LoadPredictionRollup(int modelId, string version, long minuteMs) =>
-            Load(s.LoadPredictionRollup, [modelId, version, minuteMs], s.CreatePredictionRollup, () => Values(new PredictionRollup { ModelId = modelId, Version = version, MinuteMs = minuteMs }), r => new PredictionRollup
-            {
-                ModelId = r.GetInt32(0), Version = r.GetString(1), MinuteMs = r.GetInt64(2), Count = r.GetInt64(3), Errors = r.GetInt64(4),
-                SchemaViolations = r.GetInt64(5), LatencyCount = r.GetInt64(6), LatencySumMs = r.GetDouble(7), LatencyMaxMs = r.GetDouble(8),
-                LatencyBuckets = r.GetString(9), ScoreCount = r.GetInt64(10), ScoreSum = r.GetDouble(11), ScoreBins = r.GetString(12),
-                ClassCounts = r.GetString(13), LowConfidence = r.GetInt64(14), ValueCount = r.GetInt64(15), ValueSum = r.GetDouble(16), ValueSumSq = r.GetDouble(17),
-            });
+            Load(s.LoadPredictionRollup, [modelId, version, minuteMs], s.CreatePredictionRollup, () => Values(new PredictionRollup { ModelId = modelId, Version = version, MinuteMs = minuteMs }), r =>
+                ReadSums(r, new PredictionRollup { ModelId = r.GetInt32(0), Version = r.GetString(1), MinuteMs = r.GetInt64(2) }));
 
         public void SavePredictionRollup(PredictionRollup r) => Execute(s.SavePredictionRollup, Values(r));
 
-        private static object?[] Values(PredictionRollup r) =>
+        private static object?[] Values(PredictionRollup r) => Values(r, r.MinuteMs);
+
+        public PredictionHourRollup? LoadPredictionHourRollup(int modelId, string version, long hourMs) =>
+            Load(s.LoadPredictionHourRollup, [modelId, version, hourMs], s.CreatePredictionHourRollup, () => Values(new PredictionHourRollup { ModelId = modelId, Version = version, HourMs = hourMs }), r =>
+                ReadSums(r, new PredictionHourRollup { ModelId = r.GetInt32(0), Version = r.GetString(1), HourMs = r.GetInt64(2) }));
+
+        public void SavePredictionHourRollup(PredictionHourRollup r) => Execute(s.SavePredictionHourRollup, Values(r));
+
+        private static object?[] Values(PredictionHourRollup r) => Values(r, r.HourMs);
+
+        /// <summary>Columns 3… of a prediction rollup row (after model, version and start).</summary>
+        private static T ReadSums<T>(DbDataReader r, T row)
+            where T : PredictionSums
+        {
+            row.Count = r.GetInt64(3);
+            row.Errors = r.GetInt64(4);
+            row.SchemaViolations = r.GetInt64(5);
+            row.LatencyCount = r.GetInt64(6);
+            row.LatencySumMs = r.GetDouble(7);
+            row.LatencyMaxMs = r.GetDouble(8);
+            row.LatencyBuckets = r.GetString(9);
+            row.ScoreCount = r.GetInt64(10);
+            row.ScoreSum = r.GetDouble(11);
+            row.ScoreBins = r.GetString(12);
+            row.ClassCounts = r.GetString(13);
+            row.LowConfidence = r.GetInt64(14);
+            row.ValueCount = r.GetInt64(15);
+            row.ValueSum = r.GetDouble(16);
+            row.ValueSumSq = r.GetDouble(17);
+            return row;
+        }
+
+        private static object?[] Values(PredictionSums r, long startMs) =>
         [
-            r.ModelId, r.Version, r.MinuteMs, r.Count, r.Errors, r.SchemaViolations, r.LatencyCount, r.LatencySumMs, r.LatencyMaxMs,
+            r.ModelId, r.Version, startMs, r.Count, r.Errors, r.SchemaViolations, r.LatencyCount, r.LatencySumMs, r.LatencyMaxMs,
             r.LatencyBuckets, r.ScoreCount, r.ScoreSum, r.ScoreBins, r.ClassCounts, r.LowConfidence, r.ValueCount, r.ValueSum, r.ValueSumSq,
         ];
+
+        public IReadOnlySet<string> LoadConfusionClasses(int modelId, string version, long minuteMs)
+        {
+            Bind(s.LoadConfusionClasses, modelId, version, minuteMs);
+            return Guard(() =>
+            {
+                var classes = new HashSet<string>(StringComparer.Ordinal);
+                using var reader = s.LoadConfusionClasses.ExecuteReader();
+                while (reader.Read())
+                {
+                    classes.Add(reader.GetString(0));
+                    classes.Add(reader.GetString(1));
+                }
+
+                return classes;
+            });
+        }
+
+        public void AddConfusionCount(ConfusionRollup r) =>
+            Execute(s.AddConfusionCount, r.ModelId, r.Version, r.MinuteMs, r.TrueClass, r.PredictedClass, r.Count);
 
         public FeatureRollup? LoadFeatureRollup(int modelId, string feature, long minuteMs) =>
             Load(s.LoadFeatureRollup, [modelId, feature, minuteMs], s.CreateFeatureRollup, () => Values(new FeatureRollup { ModelId = modelId, Feature = feature, MinuteMs = minuteMs }), r => new FeatureRollup
@@ -287,18 +365,40 @@ public abstract class SqlIngestionStore : IIngestionStore
             [r.ModelId, r.Feature, r.MinuteMs, r.Type.ToString(), r.Count, r.Missing, r.OutOfRange, r.NewCategories, r.Min, r.Max, r.Sum, r.SumSq, r.Sketch];
 
         public QualityRollup? LoadQualityRollup(int modelId, string version, long minuteMs) =>
-            Load(s.LoadQualityRollup, [modelId, version, minuteMs], s.CreateQualityRollup, () => Values(new QualityRollup { ModelId = modelId, Version = version, MinuteMs = minuteMs }), r => new QualityRollup
-            {
-                ModelId = r.GetInt32(0), Version = r.GetString(1), MinuteMs = r.GetInt64(2), Labelled = r.GetInt64(3), Correct = r.GetInt64(4),
-                TruePositives = r.GetInt64(5), FalsePositives = r.GetInt64(6), FalseNegatives = r.GetInt64(7), TrueNegatives = r.GetInt64(8),
-                AbsErrorSum = r.GetDouble(9), SqErrorSum = r.GetDouble(10), LabelSum = r.GetDouble(11), LabelSumSq = r.GetDouble(12),
-            });
+            Load(s.LoadQualityRollup, [modelId, version, minuteMs], s.CreateQualityRollup, () => Values(new QualityRollup { ModelId = modelId, Version = version, MinuteMs = minuteMs }), r =>
+                ReadQualitySums(r, new QualityRollup { ModelId = r.GetInt32(0), Version = r.GetString(1), MinuteMs = r.GetInt64(2) }));
 
         public void SaveQualityRollup(QualityRollup r) => Execute(s.SaveQualityRollup, Values(r));
 
-        private static object?[] Values(QualityRollup r) =>
+        private static object?[] Values(QualityRollup r) => Values(r, r.MinuteMs);
+
+        public QualityHourRollup? LoadQualityHourRollup(int modelId, string version, long hourMs) =>
+            Load(s.LoadQualityHourRollup, [modelId, version, hourMs], s.CreateQualityHourRollup, () => Values(new QualityHourRollup { ModelId = modelId, Version = version, HourMs = hourMs }), r =>
+                ReadQualitySums(r, new QualityHourRollup { ModelId = r.GetInt32(0), Version = r.GetString(1), HourMs = r.GetInt64(2) }));
+
+        public void SaveQualityHourRollup(QualityHourRollup r) => Execute(s.SaveQualityHourRollup, Values(r));
+
+        private static object?[] Values(QualityHourRollup r) => Values(r, r.HourMs);
+
+        private static T ReadQualitySums<T>(DbDataReader r, T row)
+            where T : QualitySums
+        {
+            row.Labelled = r.GetInt64(3);
+            row.Correct = r.GetInt64(4);
+            row.TruePositives = r.GetInt64(5);
+            row.FalsePositives = r.GetInt64(6);
+            row.FalseNegatives = r.GetInt64(7);
+            row.TrueNegatives = r.GetInt64(8);
+            row.AbsErrorSum = r.GetDouble(9);
+            row.SqErrorSum = r.GetDouble(10);
+            row.LabelSum = r.GetDouble(11);
+            row.LabelSumSq = r.GetDouble(12);
+            return row;
+        }
+
+        private static object?[] Values(QualitySums r, long startMs) =>
         [
-            r.ModelId, r.Version, r.MinuteMs, r.Labelled, r.Correct, r.TruePositives, r.FalsePositives, r.FalseNegatives, r.TrueNegatives,
+            r.ModelId, r.Version, startMs, r.Labelled, r.Correct, r.TruePositives, r.FalsePositives, r.FalseNegatives, r.TrueNegatives,
             r.AbsErrorSum, r.SqErrorSum, r.LabelSum, r.LabelSumSq,
         ];
 
