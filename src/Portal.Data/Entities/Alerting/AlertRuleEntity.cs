@@ -23,6 +23,8 @@ public enum AlertMetric
     SchemaViolationRate,
     SloBurnRate,
     JobFailures,
+    PcaReconstructionError,
+    MmdPValue,
 }
 
 /// <summary>

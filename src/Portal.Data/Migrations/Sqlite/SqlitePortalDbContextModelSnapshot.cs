@@ -1162,6 +1162,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("AdjustedPValue")
+                        .HasColumnType("REAL");
+
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
@@ -1237,6 +1240,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("BenjaminiHochberg")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CurrentCount")
                         .HasColumnType("INTEGER");
 
@@ -1265,12 +1271,39 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<string>("Message")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("MmdDrift")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MmdPValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MmdStatistic")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("ModelId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ModelVersion")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("MultivariateMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("PcaBandLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PcaBandUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<int?>("PcaComponents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("PcaDrift")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PcaReconstructionError")
+                        .HasColumnType("REAL");
 
                     b.Property<double?>("PredictionPsi")
                         .HasColumnType("REAL");
@@ -1307,6 +1340,9 @@ namespace Portal.Data.Migrations.Sqlite
             modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftSettings", b =>
                 {
                     b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BenjaminiHochberg")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Cron")
