@@ -22,11 +22,33 @@ public sealed class ReferenceReader(PortalDbContext db)
 
     public async Task<ColumnSample?> ReadAsync(ReferenceDataset dataset, string name, FeatureType type, int cap, CancellationToken cancellationToken)
     {
-        var column = dataset.Columns.FirstOrDefault(c => c.Name == name);
-        if (column is null)
+        if (dataset.Columns.FirstOrDefault(c => c.Name == name) is not { } column)
         {
             return null;
         }
+
+        var (numbers, categories) = await ReadValuesAsync(dataset, column, type, cap, cancellationToken);
+        return type == FeatureType.Numerical ? ColumnSample.FromNumbers(numbers.ToArray()) : ColumnSample.FromCategories(categories);
+    }
+
+    /// <summary>
+    /// A column read as numbers in row order (NaN = missing), with the same sampling as <see cref="ReadAsync"/>, so the
+    /// columns of one dataset stay aligned row by row; null when the dataset has no such column.
+    /// </summary>
+    public async Task<double[]?> ReadNumbersAsync(ReferenceDataset dataset, string name, int cap, CancellationToken cancellationToken)
+    {
+        if (dataset.Columns.FirstOrDefault(c => c.Name == name) is not { } column)
+        {
+            return null;
+        }
+
+        var (numbers, _) = await ReadValuesAsync(dataset, column, FeatureType.Numerical, cap, cancellationToken);
+        return numbers.ToArray();
+    }
+
+    private async Task<(List<double> Numbers, List<string?> Categories)> ReadValuesAsync(
+        ReferenceDataset dataset, ReferenceColumn column, FeatureType type, int cap, CancellationToken cancellationToken)
+    {
 
         var stride = PredictionWindowReader.Stride((int)Math.Min(int.MaxValue, dataset.RowCount), cap);
         var numbers = new List<double>();
@@ -74,7 +96,7 @@ public sealed class ReferenceReader(PortalDbContext db)
             }
         }
 
-        return type == FeatureType.Numerical ? ColumnSample.FromNumbers(numbers.ToArray()) : ColumnSample.FromCategories(categories);
+        return (numbers, categories);
     }
 
     /// <summary>The first of <paramref name="names"/> the dataset has, read with <paramref name="type"/>; null when it has none.</summary>
