@@ -50,7 +50,8 @@ public sealed partial class AlertRuleForm
     /// <summary>Metrics that are fractions of rows (0..1), so a threshold outside [0, 1] can never be met sensibly.</summary>
     public static bool IsFraction(AlertMetric metric) => metric is AlertMetric.ErrorRate or AlertMetric.Accuracy or AlertMetric.F1
         or AlertMetric.Auc or AlertMetric.DatasetDriftShare or AlertMetric.LowConfidenceRate or AlertMetric.MissingRate
-        or AlertMetric.OutOfRangeRate or AlertMetric.NewCategoryRate or AlertMetric.SchemaViolationRate;
+        or AlertMetric.OutOfRangeRate or AlertMetric.NewCategoryRate or AlertMetric.SchemaViolationRate
+        or AlertMetric.MmdPValue;
 
     /// <summary>Parses <see cref="Labels"/>; errors go to <paramref name="errors"/> under "labels".</summary>
     public Dictionary<string, string> ParseLabels(Dictionary<string, string>? errors = null)

@@ -66,6 +66,8 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
         AlertMetric.NewCategoryRate => "new-category rate",
         AlertMetric.SchemaViolationRate => "schema-violation rate",
         AlertMetric.SloBurnRate => "SLO burn rate",
+        AlertMetric.PcaReconstructionError => "multivariate drift: PCA reconstruction error",
+        AlertMetric.MmdPValue => "multivariate drift: MMD p-value",
         _ => "failed job runs",
     };
 
