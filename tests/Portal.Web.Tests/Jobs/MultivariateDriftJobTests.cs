@@ -103,6 +103,13 @@ public sealed class MultivariateDriftJobTests(PortalFactory factory) : IClassFix
         Assert.True(latest["mmdDrift"]!.GetValue<bool>());
         Assert.Equal("none", latest["multipleTesting"]!.GetValue<string>());
 
+        var header = await factory.WithServiceAsync<Portal.Web.Features.Dashboards.ModelDirectory, Portal.Web.Features.Dashboards.ModelHeader?>(d => d.FindAsync(model));
+        var view = await factory.WithServiceAsync<Portal.Web.Features.Drift.MultivariateDriftDashboard, Portal.Web.Features.Drift.MultivariateDriftView>(
+            d => d.LoadAsync(header!, Portal.Web.Features.Dashboards.DashboardWindow.Default, null));
+        Assert.Equal(2, view.NumericalReferenceFeatures);
+        Assert.Equal(run.MmdPValue, Assert.Single(view.Points).MmdPValue);
+        Assert.Equal(run.PcaReconstructionError, view.Latest!.Error);
+
         var job = await LatestJobRunAsync(factory, model, DriftJob.JobType);
         Assert.Contains("multivariate: PCA error", job.Summary);
         Assert.Contains("outside the band", job.Summary);
