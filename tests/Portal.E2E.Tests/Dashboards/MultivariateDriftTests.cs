@@ -55,6 +55,15 @@ public sealed class MultivariateDriftTests(PortalServerFixture portal)
         await page.Locator("#chart-mmd-p .main-svg").First.WaitForAsync();
         Assert.Contains("Benjamini–Hochberg off", await page.InnerTextAsync("[data-testid=drift-summary]"));
         await PortalServerFixture.ScreenshotAsync(page, "drift-multivariate");
+
+        // The same model without a reference: the hint says what to do, and no empty box stands under it.
+        var bare = "mv-no-reference-" + Guid.NewGuid().ToString("N")[..6];
+        await client.PutModelAsync(bare, churn.Definition);
+        await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{bare}?tab=drift");
+        await page.Locator("[data-testid=drift-no-reference]").WaitForAsync();
+        Assert.Equal(0, await page.Locator("[data-testid=drift-summary]").CountAsync());
+        Assert.Contains("upload one with at least two numerical features", await page.InnerTextAsync("[data-testid=multivariate-empty]"));
+        await PortalServerFixture.ScreenshotAsync(page, "drift-multivariate-no-reference");
     }
 
     private static async Task SendRunAsync(HttpClient http, string model)
