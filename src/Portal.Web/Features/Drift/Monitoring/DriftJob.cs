@@ -93,6 +93,7 @@ public sealed class DriftJob(
         if (refusal is not null)
         {
             drift.Message = refusal;
+            drift.MultivariateMessage = "not computed: " + refusal;
             await SaveAsync(drift, cancellationToken);
             return new JobResult(refusal, NotEnoughData: true);
         }
