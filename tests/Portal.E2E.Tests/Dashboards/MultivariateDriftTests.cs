@@ -9,7 +9,7 @@ namespace Portal.E2E.Tests.Dashboards;
 
 /// <summary>
 /// The Drift tab's multivariate panel on the demo churn model (the demo itself is off here, so its definition, reference
-/// and traffic are posted with the demo's own generator): three drift runs while the link between tenure and monthly
+/// and traffic are posted with the demo's own generator): four drift runs while the link between tenure and monthly
 /// charges breaks.
 /// </summary>
 [Collection(PortalCollection.Name)]
@@ -39,6 +39,16 @@ public sealed class MultivariateDriftTests(PortalServerFixture portal)
             await WaitUntilAsync(async () => JsonNode.Parse(await http.GetStringAsync($"/api/v1/models/{model}/drift/runs?take=50"))!.AsArray().Count >= runs, "drift run " + runs);
         }
 
+        // A fourth run with ks on two features and Benjamini–Hochberg on: the table shows the adjusted p-values.
+        using (var put = await http.PutAsync($"/api/v1/models/{model}/drift/settings", new StringContent(
+            """{"features": {"tenure_months": {"test": "ks"}, "monthly_charges": {"test": "ks"}}, "benjaminiHochberg": true}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        await SendRunAsync(http, model);
+        await WaitUntilAsync(async () => JsonNode.Parse(await http.GetStringAsync($"/api/v1/models/{model}/drift/runs?take=50"))!.AsArray().Count >= 4, "drift run 4");
+
         var latest = JsonNode.Parse(await http.GetStringAsync($"/api/v1/models/{model}/drift/runs/latest"))!;
         Assert.True(latest["mmdDrift"]!.GetValue<bool>(), latest.ToJsonString());
 
@@ -49,11 +59,12 @@ public sealed class MultivariateDriftTests(PortalServerFixture portal)
         Assert.Matches(@"^\d+\.\d+$", await panel.Locator("[data-testid=pca-error]").InnerTextAsync());
         Assert.Matches(@"^\d+(\.\d+)?$", await panel.Locator("[data-testid=mmd-p]").InnerTextAsync());
         Assert.Contains("Below alpha 0.05", await panel.InnerTextAsync());
-        Assert.Equal("3", await panel.GetAttributeAsync("data-runs"));
+        Assert.Equal("4", await panel.GetAttributeAsync("data-runs"));
         Assert.Contains("numerical features (tenure_months, monthly_charges, support_tickets)", await panel.InnerTextAsync());
         await page.Locator("#chart-pca-error .main-svg").First.WaitForAsync();
         await page.Locator("#chart-mmd-p .main-svg").First.WaitForAsync();
-        Assert.Contains("Benjamini–Hochberg off", await page.InnerTextAsync("[data-testid=drift-summary]"));
+        Assert.Contains("Benjamini–Hochberg on", await page.InnerTextAsync("[data-testid=drift-summary]"));
+        Assert.Contains("BH adj. ", await page.InnerTextAsync("#drift-table tr:has-text('tenure_months')"));
         await PortalServerFixture.ScreenshotAsync(page, "drift-multivariate");
 
         // The same model without a reference: the hint says what to do, and no empty box stands under it.
