@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "health" => await HealthBenchmark.RunAsync(args[1..]),
     "ingest-pg" => await IngestPostgresBenchmark.RunAsync(args[1..]),
+    "multivariate" => MultivariateBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -22,5 +23,7 @@ static int Usage()
     Console.Error.WriteLine("         health tab data load on rollups of 10M predictions vs the same aggregates from raw rows, and the page over HTTP");
     Console.Error.WriteLine("  ingest-pg [--seconds 20] [--concurrency 4] [--skip-sqlite]");
     Console.Error.WriteLine("         the same load on SQLite, then PostgreSQL (Debian's, started here) with 1 and with 2 nodes");
+    Console.Error.WriteLine("  multivariate [--features 10] [--rows 500] [--permutations 200] [--pca-rows 100000] [--runs 9]");
+    Console.Error.WriteLine("         the MMD test on the drift job's capped samples, and the PCA fit and window error on large samples");
     return 2;
 }

@@ -64,7 +64,9 @@ public sealed class FraudModel : DemoModel
 }
 
 /// <summary>
-/// Churn classifier: subscription customers. Drift: more support tickets, more month-to-month contracts, and a sudden
+/// Churn classifier: subscription customers. Drift: more support tickets, more month-to-month contracts, monthly
+/// charges that no longer follow tenure (long-standing customers used to pay more; new price plans break that link
+/// within about four drift hours while each feature's own distribution barely moves: multivariate drift), and a sudden
 /// support-ticket surge <see cref="SurgeAfterHours"/> drift hours after the start (an abrupt shift of the mean score
 /// that the streaming detectors report as "possible drift" within minutes of a demo start).
 /// </summary>
@@ -96,7 +98,8 @@ public sealed class ChurnModel : DemoModel
     public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h)
     {
         var tenure = (double)r.Next(0, 73);
-        var charges = Round(Math.Clamp(Normal(r, 65, 25), 15, 250));
+        var link = 0.8 * Math.Max(0, 1 - (h / 4)); // correlation of charges with tenure
+        var charges = Round(Math.Clamp(65 + (25 * ((link * (tenure - 36) / 21) + (Math.Sqrt(1 - (link * link)) * Normal(r, 0, 1)))), 15, 250));
         var tickets = (double)Poisson(r, 1.0 + (0.4 * h) + (h >= SurgeAfterHours ? 2.5 : 0));
         var contract = Pick(r, ("month-to-month", 55 + (5 * h)), ("one-year", 25), ("two-year", 20));
         var known = -1.0 - (0.04 * tenure) + (0.015 * (charges - 65)) + (0.45 * tickets) + (contract == "month-to-month" ? 1.3 : contract == "one-year" ? 0.2 : -0.8);

@@ -107,6 +107,7 @@ public sealed class DriftJobTests(PortalFactory factory) : IClassFixture<PortalF
         Assert.Empty(run.FeatureResults);
         Assert.Equal(40, run.CurrentCount);
         Assert.Contains("not enough data: 40 predictions", run.Message);
+        Assert.StartsWith("not computed: not enough data: 40 predictions", run.MultivariateMessage);
         var job = await LatestJobRunAsync(factory, model, DriftJob.JobType);
         Assert.Equal(JobOutcome.NotEnoughData, job.Outcome);
     }

@@ -32,6 +32,8 @@ public enum AlertMetric
 
     /// <summary>The lowest fairness disparity ratio of the latest fairness run (attribute in Feature, null = every attribute).</summary>
     FairnessDisparity,
+    PcaReconstructionError,
+    MmdPValue,
 }
 
 /// <summary>

@@ -69,6 +69,35 @@ public sealed class DriftRun
     /// <summary>Why there is no verdict ("not enough data: 31 &lt; 100"), or notes on the run; null when there is nothing to say.</summary>
     public string? Message { get; set; }
 
+    /// <summary>Whether the p-value tests' p-values were adjusted across features (Benjamini–Hochberg) before the decisions.</summary>
+    public bool BenjaminiHochberg { get; set; }
+
+    /// <summary>Mean PCA reconstruction error of the window's complete rows of numerical features (standardised units); null when not computed.</summary>
+    public double? PcaReconstructionError { get; set; }
+
+    /// <summary>Reference band of the reconstruction error (mean ± 3σ over reference chunks).</summary>
+    public double? PcaBandLower { get; set; }
+
+    public double? PcaBandUpper { get; set; }
+
+    /// <summary>True when the reconstruction error is outside the band; null when not computed.</summary>
+    public bool? PcaDrift { get; set; }
+
+    /// <summary>Principal components kept (65 % of the reference variance).</summary>
+    public int? PcaComponents { get; set; }
+
+    /// <summary>Unbiased MMD² between reference and window samples (RBF kernel, median heuristic).</summary>
+    public double? MmdStatistic { get; set; }
+
+    /// <summary>Permutation p-value of the MMD test.</summary>
+    public double? MmdPValue { get; set; }
+
+    /// <summary>True when the MMD p-value is below alpha; null when not computed.</summary>
+    public bool? MmdDrift { get; set; }
+
+    /// <summary>Why multivariate drift was not computed, or notes on it (rows dropped for a missing value, samples used).</summary>
+    public string? MultivariateMessage { get; set; }
+
     public List<DriftFeatureResult> FeatureResults { get; set; } = [];
 }
 
@@ -111,4 +140,7 @@ public sealed class DriftFeatureResult
 
     /// <summary>Why the feature has no verdict, or a note from its test; null when there is nothing to say.</summary>
     public string? Message { get; set; }
+
+    /// <summary>Benjamini–Hochberg adjusted p-value (p-value tests, when the run adjusted them); the decision used it.</summary>
+    public double? AdjustedPValue { get; set; }
 }

@@ -48,5 +48,8 @@ public sealed class DriftSettings
     /// <summary>Severity threshold overrides per test: <c>{"ks": {"info": 0.1, "warning": 0.15, "critical": 0.25}}</c>.</summary>
     public string SeverityJson { get; set; } = "{}";
 
+    /// <summary>Control false discoveries across features: adjust the p-value tests' p-values with Benjamini–Hochberg.</summary>
+    public bool BenjaminiHochberg { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 }

@@ -1244,6 +1244,9 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<double?>("AdjustedPValue")
+                        .HasColumnType("double precision");
+
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
@@ -1321,6 +1324,9 @@ namespace Portal.Data.Migrations.PostgreSql
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("BenjaminiHochberg")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("CurrentCount")
                         .HasColumnType("bigint");
 
@@ -1349,12 +1355,39 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<string>("Message")
                         .HasColumnType("text");
 
+                    b.Property<bool?>("MmdDrift")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("MmdPValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MmdStatistic")
+                        .HasColumnType("double precision");
+
                     b.Property<int>("ModelId")
                         .HasColumnType("integer");
 
                     b.Property<string>("ModelVersion")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("MultivariateMessage")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("PcaBandLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PcaBandUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("PcaComponents")
+                        .HasColumnType("integer");
+
+                    b.Property<bool?>("PcaDrift")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("PcaReconstructionError")
+                        .HasColumnType("double precision");
 
                     b.Property<double?>("PredictionPsi")
                         .HasColumnType("double precision");
@@ -1392,6 +1425,9 @@ namespace Portal.Data.Migrations.PostgreSql
                 {
                     b.Property<int>("ModelId")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("BenjaminiHochberg")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Cron")
                         .IsRequired()

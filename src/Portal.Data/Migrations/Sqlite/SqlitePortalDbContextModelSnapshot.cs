@@ -1192,6 +1192,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("AdjustedPValue")
+                        .HasColumnType("REAL");
+
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
@@ -1267,6 +1270,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("BenjaminiHochberg")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CurrentCount")
                         .HasColumnType("INTEGER");
 
@@ -1295,12 +1301,39 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<string>("Message")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("MmdDrift")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MmdPValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MmdStatistic")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("ModelId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ModelVersion")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("MultivariateMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("PcaBandLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PcaBandUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<int?>("PcaComponents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("PcaDrift")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PcaReconstructionError")
+                        .HasColumnType("REAL");
 
                     b.Property<double?>("PredictionPsi")
                         .HasColumnType("REAL");
@@ -1337,6 +1370,9 @@ namespace Portal.Data.Migrations.Sqlite
             modelBuilder.Entity("Portal.Data.Entities.Jobs.DriftSettings", b =>
                 {
                     b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BenjaminiHochberg")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Cron")

@@ -50,7 +50,7 @@ public sealed class AlertMetricResolver(PortalDbContext db)
                 => Quality(rule.Metric, await LoadQualityRollupsAsync(model.Id, start, to, cancellationToken), window),
             AlertMetric.MissingRate or AlertMetric.OutOfRangeRate or AlertMetric.NewCategoryRate
                 => DataQuality(rule.Metric, await LoadFeatureRollupsAsync(model.Id, start, to, cancellationToken), window),
-            AlertMetric.DatasetDriftShare or AlertMetric.PredictionPsi
+            AlertMetric.DatasetDriftShare or AlertMetric.PredictionPsi or AlertMetric.PcaReconstructionError or AlertMetric.MmdPValue
                 => Drift(rule.Metric, await db.DriftRuns.AsNoTracking()
                     .Where(r => r.ModelId == model.Id && r.At >= start.UtcDateTime && r.At <= to.UtcDateTime).OrderBy(r => r.At).ToListAsync(cancellationToken), window),
             AlertMetric.FeatureDriftScore
@@ -152,11 +152,17 @@ public sealed class AlertMetricResolver(PortalDbContext db)
         };
     };
 
-    /// <summary>The latest drift run within the window: dataset drift share or prediction PSI.</summary>
+    /// <summary>The latest drift run within the window: dataset drift share, prediction PSI, PCA reconstruction error or MMD p-value.</summary>
     private static Func<DateTimeOffset, double?> Drift(AlertMetric metric, List<DriftRun> runs, TimeSpan window) => t =>
     {
         var run = runs.LastOrDefault(r => r.HasVerdict && r.At <= t.UtcDateTime && r.At > (t - window).UtcDateTime);
-        return run is null ? null : metric == AlertMetric.DatasetDriftShare ? run.DriftShare : run.PredictionPsi;
+        return run is null ? null : metric switch
+        {
+            AlertMetric.DatasetDriftShare => run.DriftShare,
+            AlertMetric.PcaReconstructionError => run.PcaReconstructionError,
+            AlertMetric.MmdPValue => run.MmdPValue,
+            _ => run.PredictionPsi,
+        };
     };
 
     private static Func<DateTimeOffset, double?> FeatureDrift(List<DriftFeatureResult> results, TimeSpan window) => t =>

@@ -52,7 +52,8 @@ public sealed partial class AlertRuleForm
         or AlertMetric.Auc or AlertMetric.DatasetDriftShare or AlertMetric.LowConfidenceRate or AlertMetric.MissingRate
         or AlertMetric.OutOfRangeRate or AlertMetric.NewCategoryRate or AlertMetric.SchemaViolationRate
         or AlertMetric.EstimatedAccuracy or AlertMetric.EstimatedF1 or AlertMetric.EstimatedPrecision or AlertMetric.EstimatedRecall or AlertMetric.EstimatedAuc
-        or AlertMetric.FairnessDisparity;
+        or AlertMetric.FairnessDisparity
+        or AlertMetric.MmdPValue;
 
     /// <summary>Parses <see cref="Labels"/>; errors go to <paramref name="errors"/> under "labels".</summary>
     public Dictionary<string, string> ParseLabels(Dictionary<string, string>? errors = null)

@@ -73,6 +73,8 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
         AlertMetric.EstimatedRecall => "estimated recall (no labels)",
         AlertMetric.EstimatedAuc => "estimated AUC (no labels)",
         AlertMetric.FairnessDisparity => "fairness disparity ratio (min/max)",
+        AlertMetric.PcaReconstructionError => "multivariate drift: PCA reconstruction error",
+        AlertMetric.MmdPValue => "multivariate drift: MMD p-value",
         _ => "failed job runs",
     };
 

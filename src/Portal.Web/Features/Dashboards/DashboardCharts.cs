@@ -118,7 +118,7 @@ public static class DashboardCharts
 
     /// <summary>Bars of the drift strength of each feature (1 = threshold).</summary>
     public static IReadOnlyList<Drift.DriftCharts.ColumnStrength> FeatureStrengths(IEnumerable<FeatureDriftScore> scores) =>
-        Drift.DriftCharts.Strengths(scores.Select(s => (s.Feature, s.Test, s.Score, s.Threshold, s.Drifted)));
+        Drift.DriftCharts.Strengths(scores.Select(s => (s.Feature, s.Test, s.AdjustedPValue ?? s.Score, s.Threshold, s.Drifted)));
 
     /// <summary>One series per host of <paramref name="metric"/>.</summary>
     public static TimeSeriesFigure Resource(ResourceView view, ResourceMetric metric)

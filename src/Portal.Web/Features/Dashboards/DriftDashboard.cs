@@ -11,7 +11,8 @@ using Portal.Web.Features.Models;
 namespace Portal.Web.Features.Dashboards;
 
 /// <summary>One feature's drift score with the test and threshold that judged it.</summary>
-public sealed record FeatureDriftScore(string Feature, string Test, double? Score, double Threshold, bool Drifted, DriftSeverity Severity, double Importance)
+/// <param name="AdjustedPValue">The Benjamini–Hochberg adjusted p-value that decided <see cref="Drifted"/>, when the run adjusted p-values.</param>
+public sealed record FeatureDriftScore(string Feature, string Test, double? Score, double Threshold, bool Drifted, DriftSeverity Severity, double Importance, double? AdjustedPValue = null)
 {
     /// <summary>Whether a low score means drift (p-value tests) rather than a high one (distances).</summary>
     public bool IsPValue => DriftTestIds.IsPValueTest(Test);
@@ -21,7 +22,7 @@ public sealed record FeatureDriftScore(string Feature, string Test, double? Scor
 public sealed record DriftRunSummary(
     long Id, DateTime At, string? Version, string Baseline, DateTime WindowStart, DateTime WindowEnd, long CurrentCount,
     bool HasVerdict, bool DatasetDrift, double DriftShare, double WeightedDriftShare, int Features, int DriftedFeatures,
-    DriftSeverity Severity, double? PredictionPsi, double? TargetPsi);
+    DriftSeverity Severity, double? PredictionPsi, double? TargetPsi, bool BenjaminiHochberg = false);
 
 /// <summary>Data quality of one feature in the window, from the feature rollups.</summary>
 public sealed record DataQualityRow(string Feature, string Type, long Count, long Missing, long OutOfRange, long NewCategories, bool InSchema)
@@ -86,7 +87,7 @@ public sealed class DriftDashboard(IServiceScopeFactory scopes, TimeProvider tim
         if (latest is not null)
         {
             scores = [.. results.Where(f => f.DriftRunId == latest.Id).OrderByDescending(f => f.Importance).ThenBy(f => f.Feature, StringComparer.Ordinal)
-                .Select(f => new FeatureDriftScore(f.Feature, f.Test, f.Score, f.Threshold, f.Drifted, f.Severity, f.Importance))];
+                .Select(f => new FeatureDriftScore(f.Feature, f.Test, f.Score, f.Threshold, f.Drifted, f.Severity, f.Importance, f.AdjustedPValue))];
         }
         else
         {
@@ -206,12 +207,12 @@ public sealed class DriftDashboard(IServiceScopeFactory scopes, TimeProvider tim
         var strengths = features.Select(feature => runs.Select(run =>
         {
             var result = byRun[run.Id].FirstOrDefault(f => f.Feature == feature);
-            return result is null ? null : DriftCharts.Strength(result.Test, result.Score, result.Threshold);
+            return result is null ? null : DriftCharts.Strength(result.Test, result.AdjustedPValue ?? result.Score, result.Threshold);
         }).ToArray()).ToArray();
         return new DriftHistory([.. runs.Select(Summary)], features, strengths);
     }
 
     private static DriftRunSummary Summary(DriftRun r) => new(
         r.Id, r.At, r.ModelVersion, r.Baseline, r.WindowStart, r.WindowEnd, r.CurrentCount, r.HasVerdict, r.DatasetDrift, r.DriftShare,
-        r.WeightedDriftShare, r.Features, r.DriftedFeatures, r.Severity, r.PredictionPsi, r.TargetPsi);
+        r.WeightedDriftShare, r.Features, r.DriftedFeatures, r.Severity, r.PredictionPsi, r.TargetPsi, r.BenjaminiHochberg);
 }

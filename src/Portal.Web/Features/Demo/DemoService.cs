@@ -89,6 +89,7 @@ public sealed class DemoService(
             await Experiments.DemoExperiment.SeedAsync(scopes, stoppingToken);
             await Fairness.DemoFairness.SeedAsync(scopes, stoppingToken);
             logger.LogInformation("Demo traffic: {Models} at {Rate}/s each, sent to {Address}.", string.Join(", ", TrafficSimulator.Models.Select(m => m.Name)), options.Value.RatePerSecond, address);
+            _ = FirstDriftRunsAsync(stoppingToken);
             await simulator.RunAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -100,6 +101,36 @@ public sealed class DemoService(
             logger.LogError(e, "The demo simulator stopped with an error.");
         }
     }
+
+    /// <summary>
+    /// One drift run per demo model a minute after the traffic starts, so the Drift tab (per-feature and multivariate)
+    /// has results before the first scheduled run at the top of the hour.
+    /// </summary>
+    private async Task FirstDriftRunsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(FirstDriftRunDelay, cancellationToken);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var drift = scope.ServiceProvider.GetRequiredService<Drift.Monitoring.DriftSettingsService>();
+            var names = TrafficSimulator.Models.Select(m => m.Name).ToList();
+            foreach (var id in await db.Models.Where(m => names.Contains(m.Name)).Select(m => m.Id).ToListAsync(cancellationToken))
+            {
+                drift.RunNow(id);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "The demo's first drift runs could not be enqueued.");
+        }
+    }
+
+    private static readonly TimeSpan FirstDriftRunDelay = TimeSpan.FromMinutes(1);
 
     /// <summary>Run when forced, or (unset) when every model in the database is a demo model; seed references when a demo model is new.</summary>
     private async Task<(bool Run, bool Seed)> DecideAsync(CancellationToken cancellationToken)

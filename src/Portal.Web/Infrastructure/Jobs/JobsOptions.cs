@@ -19,4 +19,13 @@ public sealed class JobsOptions
 
     /// <summary>Largest sample of labelled raw pairs a quality run reads per window.</summary>
     public int QualityMaxPairs { get; set; } = 100_000;
+
+    /// <summary>Rows per side of the multivariate MMD test (its cost grows with the square of the rows; at most 1,500).</summary>
+    public int MmdMaxRows { get; set; } = 500;
+
+    /// <summary>Permutations of the MMD test's p-value (its resolution is 1 / (permutations + 1)).</summary>
+    public int MmdPermutations { get; set; } = 200;
+
+    /// <summary>The MMD test flags drift when its p-value is below this.</summary>
+    public double MmdAlpha { get; set; } = 0.05;
 }

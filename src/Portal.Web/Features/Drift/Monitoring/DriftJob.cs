@@ -26,6 +26,7 @@ public sealed class DriftJob(
     DriftSettingsService settingsService,
     PredictionWindowReader window,
     ReferenceReader references,
+    MultivariateDrift multivariate,
     IOptions<JobsOptions> options,
     TimeProvider time,
     ILogger<DriftJob> logger)
@@ -92,6 +93,7 @@ public sealed class DriftJob(
         if (refusal is not null)
         {
             drift.Message = refusal;
+            drift.MultivariateMessage = "not computed: " + refusal;
             await SaveAsync(drift, cancellationToken);
             return new JobResult(refusal, NotEnoughData: true);
         }
@@ -126,10 +128,14 @@ public sealed class DriftJob(
 
         var importance = model.Features.ToDictionary(f => f.Name, f => f.Importance, StringComparer.Ordinal);
         var results = Analyse(features, basis, current, settings);
+        var adjusted = settings.BenjaminiHochberg ? AdjustedPValues(results) : [];
+        drift.BenjaminiHochberg = settings.BenjaminiHochberg;
         var weighted = new List<WeightedSeverity>();
-        foreach (var (feature, result, message) in results)
+        foreach (var (feature, raw, message) in results)
         {
-            var severity = result is null ? DriftSeverity.None : DriftSeverityRules.FeatureSeverity(result, settings.Severity);
+            double? adjustedP = adjusted.TryGetValue(feature.Name, out var a) ? a : null;
+            var result = raw is not null && adjustedP is { } p ? raw with { Drifted = DriftTestIds.IsDrift(raw.Test, p, raw.Threshold) } : raw;
+            var severity = result is null ? DriftSeverity.None : Severity(result, adjustedP, settings.Severity);
             if (result?.Score is not null)
             {
                 weighted.Add(new WeightedSeverity(severity, importance.GetValueOrDefault(feature.Name)));
@@ -150,6 +156,7 @@ public sealed class DriftJob(
                 CurrentCount = result?.Current.Count ?? current.Features[feature.Name].Count,
                 CurrentMissing = result?.Current.Missing ?? current.Features[feature.Name].Missing,
                 Message = message ?? result?.Message,
+                AdjustedPValue = adjustedP,
             });
         }
 
@@ -167,10 +174,19 @@ public sealed class DriftJob(
             drift.Message = "no feature could be compared: " + string.Join("; ", drift.FeatureResults.Select(f => $"{f.Feature}: {f.Message}").Take(5));
         }
 
+        try
+        {
+            await multivariate.AnalyseAsync(drift, reference, features, current, settings.MinSampleSize, cancellationToken);
+        }
+        catch (Portal.Analysis.Common.AnalysisInputException e)
+        {
+            drift.MultivariateMessage = $"not computed: {e.Field}: {e.Reason}";
+        }
+
         await SaveAsync(drift, cancellationToken);
         var summary = drift.HasVerdict
-            ? $"{drift.DriftedFeatures} of {weighted.Count} features drifted ({verdict.WeightedDriftShare:P0} of importance); severity {verdict.Severity.ToString().ToLowerInvariant()}" +
-              (drift.PredictionPsi is { } psi ? $"; prediction PSI {psi.ToString("0.###", CultureInfo.InvariantCulture)}" : "")
+            ? $"{drift.DriftedFeatures} of {weighted.Count} features drifted ({verdict.WeightedDriftShare:P0} of importance){(drift.BenjaminiHochberg ? " after Benjamini–Hochberg" : "")}; severity {verdict.Severity.ToString().ToLowerInvariant()}" +
+              (drift.PredictionPsi is { } psi ? $"; prediction PSI {psi.ToString("0.###", CultureInfo.InvariantCulture)}" : "") + "; " + MultivariateSummary(drift)
             : drift.Message!;
         return new JobResult(summary, NotEnoughData: !drift.HasVerdict);
     }
@@ -213,6 +229,28 @@ public sealed class DriftJob(
             ? (f, (DriftColumnResult?)r, (string?)null)
             : (f, null, $"the baseline has no column '{f.Name}'")).ToList();
     }
+
+    /// <summary>
+    /// Benjamini–Hochberg adjusted p-values of the features judged by a p-value test (by feature name); distance tests
+    /// (PSI, Wasserstein, …) take no part and keep their own decision.
+    /// </summary>
+    private static Dictionary<string, double> AdjustedPValues(List<(FeatureSpec Feature, DriftColumnResult? Result, string? Message)> results)
+    {
+        var tested = results.Where(r => r.Result is { Score: not null } x && DriftTestIds.IsPValueTest(x.Test)).ToList();
+        var adjusted = MultipleTesting.BenjaminiHochberg(tested.Select(r => r.Result!.Score!.Value).ToList());
+        return tested.Select((r, i) => (r.Feature.Name, adjusted[i])).ToDictionary(x => x.Name, x => x.Item2, StringComparer.Ordinal);
+    }
+
+    /// <summary>The feature's severity; with an adjusted p-value, a p-value test's level is read from it.</summary>
+    private static DriftSeverity Severity(DriftColumnResult result, double? adjusted, IReadOnlyDictionary<string, SeverityThresholds> thresholds) =>
+        adjusted is { } p && result.Drifted && DriftSeverityRules.SmallerIsWorse(result.Test)
+            ? DriftSeverityRules.Level(result.Test, p, thresholds.GetValueOrDefault(result.Test) ?? DriftSeverityRules.DefaultThresholds[result.Test])
+            : DriftSeverityRules.FeatureSeverity(result, thresholds);
+
+    private static string MultivariateSummary(DriftRun drift) => drift.PcaReconstructionError is { } error
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"multivariate: PCA error {error:0.###} {(drift.PcaDrift == true ? "outside" : "within")} the band {drift.PcaBandLower:0.###}–{drift.PcaBandUpper:0.###}, MMD p {drift.MmdPValue:0.###}{(drift.MmdDrift == true ? " (drift)" : "")}")
+        : "multivariate " + drift.MultivariateMessage;
 
     /// <summary>PSI between two samples (numbers: Evidently's bins; categories: one bin each); null when either is empty.</summary>
     private static double? Psi(ColumnSample? reference, ColumnSample? current)

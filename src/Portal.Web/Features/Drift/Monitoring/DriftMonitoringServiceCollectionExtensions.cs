@@ -10,6 +10,9 @@ public static class DriftMonitoringServiceCollectionExtensions
         services.AddScoped<DriftSettingsService>();
         services.AddScoped<PredictionWindowReader>();
         services.AddScoped<ReferenceReader>();
+        services.AddMemoryCache();
+        services.AddScoped<MultivariateDrift>();
+        services.AddSingleton<MultivariateDriftDashboard>();
         services.AddScoped<DriftJob>();
         services.AddScoped<IRecurringJobSource, DriftSchedules>();
         return services;

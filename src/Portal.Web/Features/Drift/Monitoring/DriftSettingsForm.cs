@@ -23,6 +23,9 @@ public sealed class DriftSettingsForm
 
     public int MinSampleSize { get; set; } = DriftSettings.DefaultMinSampleSize;
 
+    /// <summary>Control false discoveries across features (Benjamini–Hochberg) for the p-value tests.</summary>
+    public bool BenjaminiHochberg { get; set; }
+
     public List<FeatureRow> Features { get; } = [];
 
     public List<SeverityRow> Severity { get; } = [];
@@ -70,6 +73,7 @@ public sealed class DriftSettingsForm
             FixedTo = view.FixedEnd is { } end ? (end.TimeOfDay == TimeSpan.Zero ? end.AddDays(-1) : end).Date : null,
             DriftShare = view.DriftShare,
             MinSampleSize = view.MinSampleSize,
+            BenjaminiHochberg = view.BenjaminiHochberg,
         };
         foreach (var feature in model.Features.OrderBy(f => f.Ordinal))
         {
@@ -95,5 +99,6 @@ public sealed class DriftSettingsForm
         MinSampleSize,
         Features.Where(f => f.Test != "" || f.Threshold is not null)
             .ToDictionary(f => f.Name, f => new FeatureDriftSetting(f.Test == "" ? null : f.Test, f.Threshold), StringComparer.Ordinal),
-        Severity.ToDictionary(s => s.Test, s => new SeverityThresholds(s.Info, s.Warning, s.Critical)));
+        Severity.ToDictionary(s => s.Test, s => new SeverityThresholds(s.Info, s.Warning, s.Critical)),
+        BenjaminiHochberg);
 }

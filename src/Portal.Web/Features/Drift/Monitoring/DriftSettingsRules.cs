@@ -225,7 +225,8 @@ public static class DriftSettingsRules
                 ? (int)Math.Clamp(JsonInput.WholeNumber(body, "minSampleSize"), int.MinValue, int.MaxValue)
                 : defaults.MinSampleSize,
             features,
-            severity);
+            severity,
+            Bool(body, "benjaminiHochberg") ?? false);
     }
 
     /// <summary>Prefixes the field of an error raised for a nested object ("threshold" → "features.amount.threshold").</summary>

@@ -50,6 +50,7 @@ public sealed class DriftSettingsService(PortalDbContext db, IAuditLog audit, IR
         s.FixedEnd,
         s.DriftShare,
         s.MinSampleSize,
+        s.BenjaminiHochberg,
         s.Features,
         Severity = s.Severity.Where(t => DriftSeverityRules.DefaultThresholds.GetValueOrDefault(t.Key) != t.Value).ToDictionary(),
     };

@@ -16,6 +16,8 @@ public sealed record SeverityThresholds(double Info, double Warning, double Crit
 /// <summary>
 /// A model's drift settings as the API, the form and the job see them: stored values, or the defaults for a model
 /// without settings. <see cref="Severity"/> holds the effective thresholds of every test (defaults merged with overrides).
+/// <see cref="BenjaminiHochberg"/>: adjust the p-value tests' p-values across the model's features (false discovery rate
+/// control) before deciding which features drifted; distance tests are unaffected.
 /// </summary>
 public sealed record DriftSettingsView(
     string Cron,
@@ -26,7 +28,8 @@ public sealed record DriftSettingsView(
     double DriftShare,
     int MinSampleSize,
     IReadOnlyDictionary<string, FeatureDriftSetting> Features,
-    IReadOnlyDictionary<string, SeverityThresholds> Severity)
+    IReadOnlyDictionary<string, SeverityThresholds> Severity,
+    bool BenjaminiHochberg = false)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -53,7 +56,7 @@ public sealed record DriftSettingsView(
         var features = JsonSerializer.Deserialize<Dictionary<string, FeatureDriftSetting>>(stored.FeaturesJson, Json) ?? [];
         var overrides = JsonSerializer.Deserialize<Dictionary<string, SeverityThresholds>>(stored.SeverityJson, Json) ?? [];
         var severity = DriftSeverityRules.DefaultThresholds.ToDictionary(t => t.Key, t => overrides.GetValueOrDefault(t.Key) ?? t.Value);
-        return new DriftSettingsView(stored.Cron, stored.Enabled, stored.Window, stored.FixedStart, stored.FixedEnd, stored.DriftShare, stored.MinSampleSize, features, severity);
+        return new DriftSettingsView(stored.Cron, stored.Enabled, stored.Window, stored.FixedStart, stored.FixedEnd, stored.DriftShare, stored.MinSampleSize, features, severity, stored.BenjaminiHochberg);
     }
 
     /// <summary>Copies the view into the entity; only severity thresholds that differ from the defaults are stored.</summary>
@@ -66,6 +69,7 @@ public sealed record DriftSettingsView(
         entity.FixedEnd = Window == DriftWindow.Fixed ? FixedEnd : null;
         entity.DriftShare = DriftShare;
         entity.MinSampleSize = MinSampleSize;
+        entity.BenjaminiHochberg = BenjaminiHochberg;
         entity.FeaturesJson = JsonSerializer.Serialize(Features.Where(f => f.Value.Test is not null || f.Value.Threshold is not null).ToDictionary(), Json);
         entity.SeverityJson = JsonSerializer.Serialize(
             Severity.Where(s => DriftSeverityRules.DefaultThresholds.GetValueOrDefault(s.Key) != s.Value).ToDictionary(), Json);

@@ -25,6 +25,9 @@ public sealed class DriftSample
 
     /// <summary>Labels: categories for classifiers, numbers for regression; null when there are none.</summary>
     public ColumnSample? Labels { get; init; }
+
+    /// <summary>The numerical features' values row by row (NaN = missing), aligned across features: the rows of multivariate drift.</summary>
+    public Dictionary<string, double[]> Numbers { get; init; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -79,6 +82,8 @@ public sealed class PredictionWindowReader(PortalDbContext db)
             Features = features.Select((f, i) => (f.Name, columns[i].ToSample())).ToDictionary(x => x.Name, x => x.Item2, StringComparer.Ordinal),
             Outputs = outputs.Count > 0 ? ColumnSample.FromNumbers(outputs.ToArray()) : null,
             Labels = labels,
+            Numbers = features.Select((f, i) => (f, i)).Where(x => x.f.Type == FeatureType.Numerical)
+                .ToDictionary(x => x.f.Name, x => columns[x.i].Numbers, StringComparer.Ordinal),
         };
     }
 
@@ -162,6 +167,9 @@ public sealed class PredictionWindowReader(PortalDbContext db)
     {
         private readonly List<double> numbers = [];
         private readonly List<string?> categories = [];
+
+        /// <summary>The numbers in row order, NaN for a missing value.</summary>
+        public double[] Numbers => numbers.ToArray();
 
         public void AddMissing()
         {

@@ -31,6 +31,13 @@ public sealed class ReferenceReader(PortalDbContext db)
     }
 
     /// <summary>
+    /// A column read as numbers in row order (NaN = missing), with the same sampling as <see cref="ReadAsync"/>, so the
+    /// columns of one dataset stay aligned row by row; null when the dataset has no such column.
+    /// </summary>
+    public async Task<double[]?> ReadNumbersAsync(ReferenceDataset dataset, string name, int cap, CancellationToken cancellationToken) =>
+        (await ReadValuesAsync(dataset, name, FeatureType.Numerical, cap, cancellationToken))?.Numbers;
+
+    /// <summary>
     /// A column's values in row order with missing values kept (NaN or null), so two columns of the same dataset read
     /// with the same cap stay aligned row by row; null when the dataset has no such column.
     /// </summary>
