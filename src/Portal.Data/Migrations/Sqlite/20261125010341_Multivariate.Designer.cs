@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261125000456_Multivariate")]
+    [Migration("20261125010341_Multivariate")]
     partial class Multivariate
     {
         /// <inheritdoc />
@@ -763,6 +763,36 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("RunbookVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.ConfusionRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MinuteMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrueClass")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PredictedClass")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ModelId", "Version", "MinuteMs", "TrueClass", "PredictedClass");
+
+                    b.HasIndex("ModelId", "MinuteMs");
+
+                    b.ToTable("ConfusionRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
                 {
                     b.Property<string>("Id")
@@ -1389,6 +1419,148 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("DriftSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessDisparityResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HighestGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LowestGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Ratio")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Attribute", "At");
+
+                    b.ToTable("FairnessDisparityResults", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessGroupResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("FalsePositiveRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Group")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IncludedInRatios")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SelectionRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TruePositiveRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Attribute", "At");
+
+                    b.ToTable("FairnessGroupResults", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessSettings", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelId");
+
+                    b.ToTable("FairnessSettings", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
                 {
                     b.Property<long>("Id")
@@ -1417,6 +1589,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<int?>("ModelId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -1455,6 +1631,61 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("EstimatedAccuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedAccuracyLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedAccuracyUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedF1")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedF1Lower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedF1Upper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedPrecision")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedPrecisionLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedPrecisionUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRecall")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRecallLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRecallUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRocAuc")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRocAucLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("EstimatedRocAucUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool?>("EstimationCalibrated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EstimationNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EstimationScores")
+                        .HasColumnType("INTEGER");
 
                     b.Property<double?>("F1")
                         .HasColumnType("REAL");
@@ -1812,6 +2043,73 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("PredictionEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.PredictionHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClassCounts")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LatencyCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LatencyMaxMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LatencySumMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("LowConfidence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SchemaViolations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScoreBins")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ScoreCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ScoreSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("ValueCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ValueSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("ValueSumSq")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("PredictionHourRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.PredictionRollup", b =>
                 {
                     b.Property<int>("ModelId")
@@ -1877,6 +2175,55 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("PredictionRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.QualityHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AbsErrorSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Correct")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FalseNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FalsePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LabelSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LabelSumSq")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Labelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SqErrorSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TrueNegatives")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TruePositives")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("QualityHourRollups", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.QualityRollup", b =>
@@ -2133,6 +2480,54 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("Host", "TimestampMs");
 
                     b.ToTable("ResourceSamples", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Streaming.PossibleDriftEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detector")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("MeanAfter")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MeanBefore")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Statistic")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("ValuesSeen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "At");
+
+                    b.ToTable("PossibleDriftEvents", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Identity.ApiKey", b =>
@@ -2499,6 +2894,45 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessDisparityResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessGroupResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessSettings", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.Jobs.FairnessSettings", "ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
                 {
                     b.HasOne("Portal.Data.Entities.MlModel", null)
@@ -2577,6 +3011,15 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.ReferenceDataset", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Streaming.PossibleDriftEvent", b =>
                 {
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()

@@ -13,7 +13,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261125000531_Multivariate")]
+    [Migration("20261125010355_Multivariate")]
     partial class Multivariate
     {
         /// <inheritdoc />
@@ -801,6 +801,36 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("RunbookVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.ConfusionRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("MinuteMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TrueClass")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("PredictedClass")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ModelId", "Version", "MinuteMs", "TrueClass", "PredictedClass");
+
+                    b.HasIndex("ModelId", "MinuteMs");
+
+                    b.ToTable("ConfusionRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
                 {
                     b.Property<string>("Id")
@@ -1443,6 +1473,152 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("DriftSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessDisparityResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("HighestGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LowestGroup")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Ratio")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Attribute", "At");
+
+                    b.ToTable("FairnessDisparityResults", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessGroupResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("FalsePositiveRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Group")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<bool>("IncludedInRatios")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("SelectionRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("TruePositiveRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.HasIndex("ModelId", "Window", "Attribute", "At");
+
+                    b.ToTable("FairnessGroupResults", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessSettings", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<string>>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<int>("MinGroupSize")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ModelId");
+
+                    b.ToTable("FairnessSettings", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
                 {
                     b.Property<long>("Id")
@@ -1473,6 +1649,10 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.Property<int?>("ModelId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -1513,6 +1693,61 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("EstimatedAccuracy")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedAccuracyLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedAccuracyUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedF1")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedF1Lower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedF1Upper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedPrecision")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedPrecisionLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedPrecisionUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRecall")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRecallLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRecallUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRocAuc")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRocAucLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("EstimatedRocAucUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool?>("EstimationCalibrated")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("EstimationNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("EstimationScores")
+                        .HasColumnType("integer");
 
                     b.Property<double?>("F1")
                         .HasColumnType("double precision");
@@ -1880,6 +2115,73 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("PredictionEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.PredictionHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClassCounts")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("LatencyCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("LatencyMaxMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LatencySumMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("LowConfidence")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SchemaViolations")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ScoreBins")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("ScoreCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("ScoreSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("ValueCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("ValueSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("ValueSumSq")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("PredictionHourRollups", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.PredictionRollup", b =>
                 {
                     b.Property<int>("ModelId")
@@ -1945,6 +2247,55 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("PredictionRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.QualityHourRollup", b =>
+                {
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("AbsErrorSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Correct")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FalseNegatives")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FalsePositives")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("LabelSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LabelSumSq")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("Labelled")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("SqErrorSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("TrueNegatives")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TruePositives")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ModelId", "Version", "HourMs");
+
+                    b.HasIndex("ModelId", "HourMs");
+
+                    b.ToTable("QualityHourRollups", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.QualityRollup", b =>
@@ -2209,6 +2560,56 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasIndex("Host", "TimestampMs");
 
                     b.ToTable("ResourceSamples", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Streaming.PossibleDriftEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detector")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<double?>("MeanAfter")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MeanBefore")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Signal")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<double>("Statistic")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("ValuesSeen")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "At");
+
+                    b.ToTable("PossibleDriftEvents", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Identity.ApiKey", b =>
@@ -2577,6 +2978,45 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessDisparityResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessGroupResult", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.JobRun", null)
+                        .WithMany()
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.FairnessSettings", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.Jobs.FairnessSettings", "ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Jobs.JobRun", b =>
                 {
                     b.HasOne("Portal.Data.Entities.MlModel", null)
@@ -2655,6 +3095,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.ReferenceDataset", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Streaming.PossibleDriftEvent", b =>
                 {
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()
