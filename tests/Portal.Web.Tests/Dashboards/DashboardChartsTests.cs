@@ -201,6 +201,20 @@ public sealed class DashboardChartsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void An_axis_without_points_spans_zero_to_one_and_an_axis_with_points_scales_itself()
+    {
+        var figure = new TimeSeriesFigure([T0, T0.AddMinutes(1)],
+            [new Series("accuracy", [null, null]), new Series("labelled", [0.0, 0.0], Style: SeriesStyle.Bars, SecondAxis: true)], "accuracy", ".0%", Y2Title: "labelled");
+        var cut = context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, figure));
+
+        Assert.Equal([0, 1], cut.Instance.PlotLayout.YAxis[0].Range!.Cast<int>());
+        Assert.Null(cut.Instance.PlotLayout.YAxis[1].Range);
+
+        cut.Render(p => p.Add(c => c.Figure, figure with { Series = [new Series("accuracy", [0.9, null])] }));
+        Assert.Null(cut.Instance.PlotLayout.YAxis[0].Range);
+    }
+
+    [Fact]
     public void Time_series_chart_builds_one_trace_per_series_and_redraws_only_for_a_new_figure()
     {
         var figure = new TimeSeriesFigure([T0, T0.AddMinutes(1)], [new Series("p50", [1.0, null]), new Series("labelled", [3.0, 4.0], Style: SeriesStyle.Bars, SecondAxis: true)], "ms", Y2Title: "labelled");

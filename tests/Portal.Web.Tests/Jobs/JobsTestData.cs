@@ -98,6 +98,14 @@ public static class JobsTestData
             db.JobRuns.AsNoTracking().Where(r => r.ModelId == id && r.JobType == jobType).OrderByDescending(r => r.Id).FirstAsync());
     }
 
+    /// <summary>Every run of the job for the model, oldest first (a run the API enqueued may still be going next to the test's own).</summary>
+    public static async Task<List<JobRun>> JobRunsAsync(PortalFactory factory, string model, string jobType)
+    {
+        var id = await ModelIdAsync(factory, model);
+        return await factory.WithServiceAsync<PortalDbContext, List<JobRun>>(db =>
+            db.JobRuns.AsNoTracking().Where(r => r.ModelId == id && r.JobType == jobType).OrderBy(r => r.Id).ToListAsync());
+    }
+
     public static async Task<DriftRun> LatestDriftRunAsync(PortalFactory factory, string model)
     {
         var id = await ModelIdAsync(factory, model);
