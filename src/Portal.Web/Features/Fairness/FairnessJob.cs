@@ -113,17 +113,9 @@ public sealed class FairnessJob(PortalDbContext db, JobRunRecorder recorder, IOp
     /// <summary>Labelled predictions of the window with a 0/1 class on both sides, every k-th by prediction id when there are more than the cap.</summary>
     private async Task<(List<Row> Rows, int Stride)> RowsAsync(int modelId, IReadOnlyList<string> attributes, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
     {
-        var (from, to) = (PredictionWindowReader.Ms(start), PredictionWindowReader.Ms(end));
-        var joined = db.PredictionEvents.AsNoTracking().Where(p => p.ModelId == modelId && p.TimestampMs >= from && p.TimestampMs < to && p.Prediction != null)
-            .Join(db.FeedbackLabels.AsNoTracking().Where(f => f.ModelId == modelId), p => p.PredictionId, f => f.PredictionId, (p, f) => new { p, f });
-        var stride = PredictionWindowReader.Stride(await joined.CountAsync(cancellationToken), cap);
-        if (stride > 1)
-        {
-            joined = joined.Where(x => x.p.Id % stride == 0);
-        }
-
+        var (joined, stride) = await PredictionWindowReader.LabelledAsync(db, modelId, start, end, cap, cancellationToken);
         var rows = new List<Row>();
-        await foreach (var row in joined.Select(x => new { x.p.Features, x.p.Prediction, x.f.Label }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var row in joined.Select(x => new { x.Prediction.Features, x.Prediction.Prediction, x.Label.Label }).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if (Binary(row.Label) is { } label && Binary(row.Prediction) is { } predicted)
             {

@@ -266,17 +266,13 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
     /// <summary>Labelled predictions of the window, every k-th by prediction id when there are more than the cap.</summary>
     private async Task<(List<LabelledPair> Pairs, int Stride)> PairsAsync(MlModel model, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
     {
-        var (from, to) = (PredictionWindowReader.Ms(start), PredictionWindowReader.Ms(end));
-        var joined = db.PredictionEvents.AsNoTracking().Where(p => p.ModelId == model.Id && p.TimestampMs >= from && p.TimestampMs < to)
-            .Join(db.FeedbackLabels.AsNoTracking().Where(f => f.ModelId == model.Id), p => p.PredictionId, f => f.PredictionId, (p, f) => new { p, f });
-        var stride = PredictionWindowReader.Stride(await joined.CountAsync(cancellationToken), cap);
-        if (stride > 1)
-        {
-            joined = joined.Where(x => x.p.Id % stride == 0);
-        }
-
+        var (joined, stride) = await PredictionWindowReader.LabelledAsync(db, model.Id, start, end, cap, cancellationToken);
         var pairs = new List<LabelledPair>();
-        var rows = joined.Select(x => new { x.p.ModelVersion, x.p.Segment, x.p.Prediction, x.p.PredictionValue, x.p.Score, x.p.Probabilities, x.p.TimestampMs, x.f.Label, x.f.LabelValue, LabelMs = x.f.TimestampMs });
+        var rows = joined.Select(x => new
+        {
+            x.Prediction.ModelVersion, x.Prediction.Segment, x.Prediction.Prediction, x.Prediction.PredictionValue, x.Prediction.Score,
+            x.Prediction.Probabilities, x.Prediction.TimestampMs, x.Label.Label, x.Label.LabelValue, LabelMs = x.Label.TimestampMs,
+        });
         await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             var score = row.Score ?? PositiveProbability(row.Probabilities);

@@ -104,6 +104,22 @@ public sealed class PredictionWindowReader(PortalDbContext db)
         return values.Length > 0 ? ColumnSample.FromNumbers(values) : null;
     }
 
+    /// <summary>
+    /// The model's predictions with a timestamp in [start, end) joined with their labels, every k-th by prediction id when
+    /// there are more than <paramref name="cap"/> (k is returned; 1 when all are read). Compose a Select on the query —
+    /// the quality and fairness jobs read their labelled pairs through it.
+    /// </summary>
+    public static async Task<(IQueryable<LabelledEvent> Query, int Stride)> LabelledAsync(
+        PortalDbContext db, int modelId, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
+    {
+        var (from, to) = (Ms(start), Ms(end));
+        var joined = db.PredictionEvents.AsNoTracking().Where(p => p.ModelId == modelId && p.TimestampMs >= from && p.TimestampMs < to)
+            .Join(db.FeedbackLabels.AsNoTracking().Where(f => f.ModelId == modelId), p => p.PredictionId, f => f.PredictionId,
+                (p, f) => new LabelledEvent { Prediction = p, Label = f });
+        var stride = Stride(await joined.CountAsync(cancellationToken), cap);
+        return (stride > 1 ? joined.Where(x => x.Prediction.Id % stride == 0) : joined, stride);
+    }
+
     /// <summary>The labels of a window's predictions, sampled with the same stride as its rows (the target-drift baseline too).</summary>
     public async Task<ColumnSample?> LabelsAsync(int modelId, long from, long to, int stride, bool regression, CancellationToken cancellationToken)
     {
@@ -208,4 +224,12 @@ public sealed class PredictionWindowReader(PortalDbContext db)
             ? ColumnSample.FromNumbers(numbers.ToArray())
             : ColumnSample.FromCategories(categories);
     }
+}
+
+/// <summary>A prediction joined with its label (see <see cref="PredictionWindowReader.LabelledAsync"/>).</summary>
+public sealed class LabelledEvent
+{
+    public PredictionEvent Prediction { get; init; } = default!;
+
+    public FeedbackLabel Label { get; init; } = default!;
 }
