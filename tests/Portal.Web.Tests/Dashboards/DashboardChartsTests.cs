@@ -215,6 +215,17 @@ public sealed class DashboardChartsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_single_run_is_drawn_on_an_hour_of_time_axis_and_several_runs_on_their_own_span()
+    {
+        var one = new TimeSeriesFigure([T0], [new Series("drifted share", [0.2])], "share");
+        var cut = context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, one));
+
+        Assert.Equal([T0.AddMinutes(-30), T0.AddMinutes(30)], cut.Instance.PlotLayout.XAxis[0].Range!.Cast<DateTime>());
+        Assert.Null(TimeAxis.Range([T0, T0.AddMinutes(15)]));
+        Assert.Null(TimeAxis.Range([]));
+    }
+
+    [Fact]
     public void Time_series_chart_builds_one_trace_per_series_and_redraws_only_for_a_new_figure()
     {
         var figure = new TimeSeriesFigure([T0, T0.AddMinutes(1)], [new Series("p50", [1.0, null]), new Series("labelled", [3.0, 4.0], Style: SeriesStyle.Bars, SecondAxis: true)], "ms", Y2Title: "labelled");

@@ -49,9 +49,7 @@ public static class FairnessCharts
         }
 
         var times = lines.SelectMany(l => l.Times).ToList();
-        (DateTime, DateTime)? range = times.Count > 0 && times.Max() - times.Min() < TimeSpan.FromMinutes(1)
-            ? (times.Min().AddMinutes(-30), times.Max().AddMinutes(30))
-            : null;
+        var range = TimeAxis.AroundSinglePoint(times);
         return new DisparityFigure(lines, threshold, range);
     }
 
