@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Hangfire;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -89,7 +90,7 @@ public sealed class DemoService(
             await Experiments.DemoExperiment.SeedAsync(scopes, stoppingToken);
             await Fairness.DemoFairness.SeedAsync(scopes, stoppingToken);
             logger.LogInformation("Demo traffic: {Models} at {Rate}/s each, sent to {Address}.", string.Join(", ", TrafficSimulator.Models.Select(m => m.Name)), options.Value.RatePerSecond, address);
-            _ = FirstDriftRunsAsync(stoppingToken);
+            _ = FirstRunsAsync(stoppingToken);
             await simulator.RunAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -103,22 +104,19 @@ public sealed class DemoService(
     }
 
     /// <summary>
-    /// One drift run per demo model a minute after the traffic starts, so the Drift tab (per-feature and multivariate)
-    /// has results before the first scheduled run at the top of the hour.
+    /// The demo models' first job runs, so every tab has results long before the scheduled runs (drift at the top of the
+    /// hour, quality and fairness every 15 minutes): a minute after the traffic starts, drift and quality (per-feature and
+    /// multivariate drift, performance estimated without labels); six minutes after, when the delayed labels have
+    /// arrived, quality and fairness again.
     /// </summary>
-    private async Task FirstDriftRunsAsync(CancellationToken cancellationToken)
+    private async Task FirstRunsAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(FirstDriftRunDelay, cancellationToken);
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var drift = scope.ServiceProvider.GetRequiredService<Drift.Monitoring.DriftSettingsService>();
-            var names = TrafficSimulator.Models.Select(m => m.Name).ToList();
-            foreach (var id in await db.Models.Where(m => names.Contains(m.Name)).Select(m => m.Id).ToListAsync(cancellationToken))
-            {
-                drift.RunNow(id);
-            }
+            await Task.Delay(TimeSpan.FromMinutes(1), cancellationToken);
+            await EnqueueAsync(drift: true, fairness: false, cancellationToken);
+            await Task.Delay(TimeSpan.FromMinutes(5), cancellationToken);
+            await EnqueueAsync(drift: false, fairness: true, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -126,11 +124,30 @@ public sealed class DemoService(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "The demo's first drift runs could not be enqueued.");
+            logger.LogWarning(e, "The demo's first job runs could not be enqueued.");
         }
     }
 
-    private static readonly TimeSpan FirstDriftRunDelay = TimeSpan.FromMinutes(1);
+    private async Task EnqueueAsync(bool drift, bool fairness, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
+        var names = TrafficSimulator.Models.Select(m => m.Name).ToList();
+        foreach (var id in await db.Models.Where(m => names.Contains(m.Name)).Select(m => m.Id).ToListAsync(cancellationToken))
+        {
+            if (drift)
+            {
+                scope.ServiceProvider.GetRequiredService<Drift.Monitoring.DriftSettingsService>().RunNow(id);
+            }
+
+            jobs.Enqueue<Quality.QualityJob>(j => j.RunAsync(id, null, CancellationToken.None));
+            if (fairness)
+            {
+                scope.ServiceProvider.GetRequiredService<Fairness.FairnessSettingsService>().RunNow(id);
+            }
+        }
+    }
 
     /// <summary>Run when forced, or (unset) when every model in the database is a demo model; seed references when a demo model is new.</summary>
     private async Task<(bool Run, bool Seed)> DecideAsync(CancellationToken cancellationToken)
