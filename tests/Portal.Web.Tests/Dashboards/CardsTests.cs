@@ -1,24 +1,12 @@
 using Bunit;
-using MudBlazor.Services;
 using Portal.Web.Features.Dashboards;
+using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Dashboards;
 
 /// <summary>The health cards: what they say for given figures (mapping) and how a card renders its level (bUnit).</summary>
-public sealed class CardsTests : IAsyncLifetime
+public sealed class CardsTests : MudComponentTests
 {
-    private readonly BunitContext context = new();
-
-    public CardsTests()
-    {
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await context.DisposeAsync();
-
     [Fact]
     public void Traffic_card_shows_rate_count_and_the_change_against_last_week()
     {
@@ -84,7 +72,7 @@ public sealed class CardsTests : IAsyncLifetime
     [InlineData(HealthLevel.Unknown, "no verdict")]
     public void Status_card_renders_its_level_as_colour_class_and_as_text(HealthLevel level, string text)
     {
-        var cut = context.Render<StatusCard>(p => p.Add(c => c.Card, new StatusCardModel("card-x", "Error rate", "0.50 %", "5 of 1,000 failed", "note", level)));
+        var cut = Context.Render<StatusCard>(p => p.Add(c => c.Card, new StatusCardModel("card-x", "Error rate", "0.50 %", "5 of 1,000 failed", "note", level)));
 
         var card = cut.Find("[data-testid=card-x]");
         Assert.Contains($"portal-status-{level.ToString().ToLowerInvariant()}", card.ClassList);
@@ -96,11 +84,11 @@ public sealed class CardsTests : IAsyncLifetime
     [Fact]
     public void Active_alerts_panel_says_so_when_there_are_none_and_lists_critical_first()
     {
-        var empty = context.Render<ActiveAlertsPanel>();
+        var empty = Context.Render<ActiveAlertsPanel>();
         Assert.Contains("No active alerts", empty.Markup);
 
         var since = new DateTime(2026, 11, 24, 9, 30, 0, DateTimeKind.Utc);
-        var cut = context.Render<ActiveAlertsPanel>(p => p.Add(c => c.Items,
+        var cut = Context.Render<ActiveAlertsPanel>(p => p.Add(c => c.Items,
         [
             new ActiveAlertsPanel.Item("Latency p99 over 300 ms", "warning", since),
             new ActiveAlertsPanel.Item("Error rate over 5 %", "critical", since.AddMinutes(5)),
@@ -117,7 +105,7 @@ public sealed class CardsTests : IAsyncLifetime
     public void Sparkline_draws_a_polyline_scaled_to_the_largest_value()
     {
         Assert.Equal("0,27 50,14 100,1", DashboardCharts.SparklinePoints([0, 5, 10], 100, 28));
-        var cut = context.Render<Sparkline>(p => p.Add(s => s.Values, [0.0, 0.0]));
+        var cut = Context.Render<Sparkline>(p => p.Add(s => s.Values, [0.0, 0.0]));
         Assert.Empty(cut.FindAll("polyline"));   // no traffic: a flat base line instead
     }
 

@@ -1,28 +1,17 @@
 using Bunit;
-using MudBlazor.Services;
 using Portal.Data.Rollups;
 using Portal.Web.Components.Charts;
 using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Drift;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Dashboards;
 
 /// <summary>Data → chart mapping of the dashboards, and the chart components' redraw rule (bUnit).</summary>
-public sealed class DashboardChartsTests : IAsyncLifetime
+public sealed class DashboardChartsTests : MudComponentTests
 {
     private static readonly DateTime T0 = new(2026, 11, 24, 10, 0, 0, DateTimeKind.Utc);
-    private readonly BunitContext context = new();
-
-    public DashboardChartsTests()
-    {
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await context.DisposeAsync();
 
     [Fact]
     public void Requests_chart_overlays_last_week_dashed()
@@ -89,10 +78,10 @@ public sealed class DashboardChartsTests : IAsyncLifetime
     [Fact]
     public void Confusion_panel_draws_the_heat_map_with_class_labels_or_says_when_it_appears()
     {
-        var empty = context.Render<ConfusionMatrixPanel>(p => p.Add(c => c.Matrix, ConfusionMatrix.From([])));
+        var empty = Context.Render<ConfusionMatrixPanel>(p => p.Add(c => c.Matrix, ConfusionMatrix.From([])));
         Assert.Contains("Appears with the first labels", empty.Markup);
 
-        var cut = context.Render<ConfusionMatrixPanel>(p => p.Add(c => c.Matrix, ConfusionMatrix.From([("a", "a", 3), ("b", "a", 1), ("c", "c", 2)])));
+        var cut = Context.Render<ConfusionMatrixPanel>(p => p.Add(c => c.Matrix, ConfusionMatrix.From([("a", "a", 3), ("b", "a", 1), ("c", "c", 2)])));
 
         Assert.Contains("Confusion matrix (6 labelled)", cut.Markup);
         var heatmap = Assert.IsType<Plotly.Blazor.Traces.HeatMap>(Assert.Single(cut.FindComponent<HeatmapChart>().Instance.Traces));
@@ -205,7 +194,7 @@ public sealed class DashboardChartsTests : IAsyncLifetime
     {
         var figure = new TimeSeriesFigure([T0, T0.AddMinutes(1)],
             [new Series("accuracy", [null, null]), new Series("labelled", [0.0, 0.0], Style: SeriesStyle.Bars, SecondAxis: true)], "accuracy", ".0%", Y2Title: "labelled");
-        var cut = context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, figure));
+        var cut = Context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, figure));
 
         Assert.Equal([0, 1], cut.Instance.PlotLayout.YAxis[0].Range!.Cast<int>());
         Assert.Null(cut.Instance.PlotLayout.YAxis[1].Range);
@@ -218,7 +207,7 @@ public sealed class DashboardChartsTests : IAsyncLifetime
     public void A_single_run_is_drawn_on_an_hour_of_time_axis_and_several_runs_on_their_own_span()
     {
         var one = new TimeSeriesFigure([T0], [new Series("drifted share", [0.2])], "share");
-        var cut = context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, one));
+        var cut = Context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, one));
 
         Assert.Equal([T0.AddMinutes(-30), T0.AddMinutes(30)], cut.Instance.PlotLayout.XAxis[0].Range!.Cast<DateTime>());
         Assert.Null(TimeAxis.Range([T0, T0.AddMinutes(15)]));
@@ -229,7 +218,7 @@ public sealed class DashboardChartsTests : IAsyncLifetime
     public void Time_series_chart_builds_one_trace_per_series_and_redraws_only_for_a_new_figure()
     {
         var figure = new TimeSeriesFigure([T0, T0.AddMinutes(1)], [new Series("p50", [1.0, null]), new Series("labelled", [3.0, 4.0], Style: SeriesStyle.Bars, SecondAxis: true)], "ms", Y2Title: "labelled");
-        var cut = context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, figure));
+        var cut = Context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, figure));
 
         var chart = cut.Instance;
         Assert.Equal(2, chart.Traces.Count);
@@ -251,7 +240,7 @@ public sealed class DashboardChartsTests : IAsyncLifetime
     [Fact]
     public void Heatmap_chart_writes_the_cell_texts()
     {
-        var cut = context.Render<HeatmapChart>(p => p.Add(c => c.Figure, new HeatmapFigure(["a", "b"], ["x"], [[1.0, null]], [["1", ""]], "Blues")));
+        var cut = Context.Render<HeatmapChart>(p => p.Add(c => c.Figure, new HeatmapFigure(["a", "b"], ["x"], [[1.0, null]], [["1", ""]], "Blues")));
 
         var heatmap = Assert.IsType<Plotly.Blazor.Traces.HeatMap>(Assert.Single(cut.Instance.Traces));
         Assert.Equal("%{text}", heatmap.TextTemplate);

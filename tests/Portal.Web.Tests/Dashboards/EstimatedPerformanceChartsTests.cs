@@ -1,26 +1,14 @@
 using Bunit;
-using MudBlazor.Services;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Quality;
+using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Dashboards;
 
 /// <summary>The estimated-performance panel's data mapping and its chart.</summary>
-public sealed class EstimatedPerformanceChartsTests : IAsyncLifetime
+public sealed class EstimatedPerformanceChartsTests : MudComponentTests
 {
     private static readonly DateTime T0 = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc);
-
-    private readonly BunitContext context = new();
-
-    public EstimatedPerformanceChartsTests()
-    {
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await context.DisposeAsync();
 
     private static QualityResult Row(int minutes, double? estimate, double lower = 0.8, double upper = 0.9, long labelled = 0, double? accuracy = null, int scores = 400) => new()
     {
@@ -79,7 +67,7 @@ public sealed class EstimatedPerformanceChartsTests : IAsyncLifetime
         List<QualityResult> rows = [Row(0, 0.85), Row(30, 0.75, labelled: 100, accuracy: 0.73)];
         var figure = EstimatedPerformanceCharts.Figure(rows, EstimatedPerformanceCharts.Metric("accuracy"));
 
-        var cut = context.Render<EstimatedPerformanceChart>(p => p.Add(c => c.Figure, figure));
+        var cut = Context.Render<EstimatedPerformanceChart>(p => p.Add(c => c.Figure, figure));
 
         var traces = cut.Instance.Traces.Cast<Plotly.Blazor.Traces.Scatter>().ToList();
         Assert.Equal(5, traces.Count);

@@ -1,23 +1,12 @@
 using Bunit;
-using MudBlazor.Services;
 using Portal.Web.Features.Drift;
+using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Drift;
 
-public sealed class MultivariateDriftChartsTests : IAsyncLifetime
+public sealed class MultivariateDriftChartsTests : MudComponentTests
 {
     private static readonly DateTime T0 = new(2026, 11, 24, 10, 0, 0, DateTimeKind.Utc);
-
-    private readonly BunitContext context = new();
-
-    public Task InitializeAsync()
-    {
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await context.DisposeAsync();
 
     private static readonly MultivariatePoint[] Points =
     [
@@ -72,14 +61,14 @@ public sealed class MultivariateDriftChartsTests : IAsyncLifetime
     [Fact]
     public void Chart_fills_the_band_between_its_edges_and_draws_the_drift_markers()
     {
-        var cut = context.Render<MultivariateDriftChart>(p => p.Add(c => c.Figure, MultivariateDriftCharts.Reconstruction(Points)));
+        var cut = Context.Render<MultivariateDriftChart>(p => p.Add(c => c.Figure, MultivariateDriftCharts.Reconstruction(Points)));
 
         var traces = cut.Instance.Traces.Cast<Plotly.Blazor.Traces.Scatter>().ToList();
         Assert.Equal(["band low", "reference band", "reconstruction error", "drift"], traces.Select(t => t.Name));
         Assert.Equal(Plotly.Blazor.Traces.ScatterLib.FillEnum.ToNextY, traces[1].Fill);
         Assert.Equal([0.80], traces[3].Y.Cast<double>());
 
-        var mmd = context.Render<MultivariateDriftChart>(p => p.Add(c => c.Figure, MultivariateDriftCharts.MmdPValue(Points, 0.05)));
+        var mmd = Context.Render<MultivariateDriftChart>(p => p.Add(c => c.Figure, MultivariateDriftCharts.MmdPValue(Points, 0.05)));
         Assert.Equal(2, mmd.Instance.Traces.Count); // no band
         Assert.Equal(Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log, mmd.Instance.PlotLayout.YAxis[0].Type);
         Assert.Single(mmd.Instance.PlotLayout.Shapes);

@@ -1,27 +1,15 @@
 using Bunit;
-using MudBlazor.Services;
 using Portal.Web.Components.Charts;
 using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Fairness;
+using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Fairness;
 
 /// <summary>Stored fairness results → disparity chart (mapping class and the Plotly component).</summary>
-public sealed class FairnessChartsTests : IAsyncLifetime
+public sealed class FairnessChartsTests : MudComponentTests
 {
     private static readonly DateTime T0 = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc);
-
-    private readonly BunitContext context = new();
-
-    public FairnessChartsTests()
-    {
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await context.DisposeAsync();
 
     private static readonly FairnessPoint[] History =
     [
@@ -85,7 +73,7 @@ public sealed class FairnessChartsTests : IAsyncLifetime
     public void Disparity_chart_draws_the_lines_red_markers_and_the_threshold_line()
     {
         var figure = FairnessCharts.Disparities(History, 0.8);
-        var cut = context.Render<DisparityChart>(p => p.Add(c => c.Figure, figure));
+        var cut = Context.Render<DisparityChart>(p => p.Add(c => c.Figure, figure));
 
         var chart = cut.Instance;
         Assert.Equal(3, chart.Traces.Count);
