@@ -27,7 +27,7 @@ public static class ClusterStartupLock
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLockKey})", connection) { CommandTimeout = 0 };
             await command.ExecuteNonQueryAsync(cancellationToken);
-            return new AdvisoryLock(connection);
+            return new AdvisoryLock(connection, AdvisoryLockKey);
         }
         catch
         {
@@ -36,13 +36,46 @@ public static class ClusterStartupLock
         }
     }
 
-    private sealed class AdvisoryLock(NpgsqlConnection connection) : IAsyncDisposable
+    /// <summary>
+    /// On PostgreSQL, takes the advisory lock <paramref name="key"/> when no other session holds it (null when one does)
+    /// and holds it until disposed. PostgreSQL releases it the moment the holder's connection ends, so a node that is
+    /// killed never leaves it behind (unlike a row in Hangfire's lock table, which blocks everyone until it times out).
+    /// On SQLite (one node) it is always granted and does nothing.
+    /// </summary>
+    public static async Task<IAsyncDisposable?> TryAcquireClusterLockAsync(this PortalDatabaseInfo database, long key, CancellationToken cancellationToken = default)
+    {
+        if (database.Provider != DatabaseProvider.Postgres)
+        {
+            return NoLock.Instance;
+        }
+
+        var connection = new NpgsqlConnection(database.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({key})", connection);
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                return new AdvisoryLock(connection, key);
+            }
+
+            await connection.DisposeAsync();
+            return null;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class AdvisoryLock(NpgsqlConnection connection, long key) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             try
             {
-                await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({AdvisoryLockKey})", connection);
+                await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({key})", connection);
                 await command.ExecuteNonQueryAsync();
             }
             finally
