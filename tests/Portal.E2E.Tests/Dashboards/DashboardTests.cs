@@ -136,7 +136,8 @@ public sealed class DashboardTests(PortalServerFixture portal) : IAsyncLifetime
         await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{M}?tab=health&window=24h");
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Quality" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("tab=quality") && url.Contains("window=24h"));
+        // A tab switch is a same-document navigation (history.pushState): there is no load event to wait for.
+        await page.WaitForURLAsync(url => url.Contains("tab=quality") && url.Contains("window=24h"), new() { WaitUntil = WaitUntilState.Commit });
         await page.Locator("[data-testid=quality-accuracy-value]").WaitForAsync();
     }
 }
