@@ -7,6 +7,7 @@ using Portal.Data.Entities;
 using Portal.Data.Entities.Alerting;
 using Portal.Data.Entities.Jobs;
 using Portal.Data.Rollups;
+using Portal.Web.Features.Quality;
 using Portal.Web.Features.Ingestion;
 
 namespace Portal.Web.Features.Alerts;
@@ -254,7 +255,7 @@ public sealed class AlertMetricResolver(PortalDbContext db)
                           where p.ModelId == modelId && p.TimestampMs >= a && p.TimestampMs <= b && p.Score != null
                           orderby p.TimestampMs descending
                           select new { p.TimestampMs, p.Score, l.Label }).Take(MaxAucRows).ToListAsync(cancellationToken);
-        return rows.Select(r => (r.TimestampMs, r.Score!.Value, r.Label is "1" or "true" or "True")).OrderBy(r => r.Item1).ToList();
+        return rows.Select(r => (r.TimestampMs, r.Score!.Value, BinaryLabel.IsPositive(r.Label))).OrderBy(r => r.Item1).ToList();
     }
 
     private static Func<DateTimeOffset, double?> Auc(List<(long At, double Score, bool Positive)> rows, TimeSpan window) => t =>

@@ -117,7 +117,7 @@ public sealed class FairnessJob(PortalDbContext db, JobRunRecorder recorder, IOp
         var rows = new List<Row>();
         await foreach (var row in joined.Select(x => new { x.Prediction.Features, x.Prediction.Prediction, x.Label.Label }).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            if (Binary(row.Label) is { } label && Binary(row.Prediction) is { } predicted)
+            if (BinaryLabel.Parse(row.Label) is { } label && BinaryLabel.Parse(row.Prediction) is { } predicted)
             {
                 rows.Add(new Row(Values(row.Features, attributes), label, predicted));
             }
@@ -125,14 +125,6 @@ public sealed class FairnessJob(PortalDbContext db, JobRunRecorder recorder, IOp
 
         return (rows, stride);
     }
-
-    /// <summary>"1"/"true" → 1, "0"/"false" → 0, anything else null (left out).</summary>
-    public static int? Binary(string? value) => value switch
-    {
-        "1" or "true" or "True" => 1,
-        "0" or "false" or "False" => 0,
-        _ => null,
-    };
 
     /// <summary>The attributes' values in a features object: strings as they are, numbers and booleans as JSON text, null when absent.</summary>
     public static string?[] Values(byte[]? features, IReadOnlyList<string> attributes)

@@ -129,7 +129,7 @@ public sealed class PerformanceEstimator(PortalDbContext db, ReferenceReader ref
             }
 
             keptScores.Add(scores[i]);
-            keptLabels.Add(label is "1" or "true" or "True" ? 1 : 0);
+            keptLabels.Add(BinaryLabel.IsPositive(label) ? 1 : 0);
         }
 
         if (keptScores.Count < 2 * MinChunk)
