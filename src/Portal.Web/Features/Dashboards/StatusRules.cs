@@ -12,7 +12,7 @@ public enum HealthLevel
 }
 
 /// <summary>
-/// The green / amber / red rules of the dashboards, in one place (README: "Status colours").
+/// The green / amber / red rules of the dashboards, in one place (docs/dashboards.md: "Status colours").
 /// Every rule answers <see cref="HealthLevel.Unknown"/> when the data cannot support a verdict.
 /// </summary>
 public static class StatusRules

@@ -10,7 +10,7 @@ public readonly record struct WeightedSeverity(DriftSeverity Severity, double? I
 public sealed record ModelDriftVerdict(DriftSeverity Severity, bool DatasetDrift, double WeightedDriftShare, double DriftShare);
 
 /// <summary>
-/// How drift becomes a severity (README "Drift severity").
+/// How drift becomes a severity (docs/jobs.md "Drift severity").
 /// <para><b>Feature.</b> A feature that did not drift (by its test and threshold) is <see cref="DriftSeverity.None"/>.
 /// A drifted feature is mapped by its test's severity measure against three thresholds: ks uses its statistic
 /// (defaults 0.1 / 0.15 / 0.25), psi its value (0.1 / 0.2 / 0.25), the other distances their value (wasserstein: the
