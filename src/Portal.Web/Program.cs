@@ -18,6 +18,7 @@ using Portal.Web.Features.Streaming;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.OpenApi;
 using Portal.Web.Infrastructure.ScaleOut;
 using Portal.Web.Realtime;
 
@@ -42,6 +43,7 @@ builder.Services.AddDriftMonitoring();
 builder.Services.AddQualityMonitoring();
 builder.Services.AddSlos();
 builder.Services.AddJobRuns();
+builder.Services.AddPortalOpenApi();
 
 var app = builder.Build();
 
@@ -80,6 +82,7 @@ app.MapQualityEndpoints();
 app.MapSloEndpoints();
 app.MapJobRunEndpoints();
 app.MapChangeStream();
+app.MapPortalOpenApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
