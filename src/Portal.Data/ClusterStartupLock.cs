@@ -5,9 +5,6 @@ namespace Portal.Data;
 
 public static class ClusterStartupLock
 {
-    /// <summary>Key of the PostgreSQL advisory lock taken while a node migrates and seeds (any constant all nodes agree on).</summary>
-    public const long AdvisoryLockKey = 0x504F5254414C; // "PORTAL"
-
     /// <summary>
     /// On PostgreSQL, waits until no other portal node is starting up and holds the database-wide advisory lock until
     /// disposed, so migrations, the Hangfire schema and the first users are created by one node at a time (nodes started
@@ -25,9 +22,9 @@ public static class ClusterStartupLock
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLockKey})", connection) { CommandTimeout = 0 };
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({ClusterLockKeys.Startup})", connection) { CommandTimeout = 0 };
             await command.ExecuteNonQueryAsync(cancellationToken);
-            return new AdvisoryLock(connection, AdvisoryLockKey);
+            return new AdvisoryLock(connection, ClusterLockKeys.Startup);
         }
         catch
         {

@@ -50,16 +50,13 @@ public sealed class AlertEvaluationJob(
     public const string JobType = "alerts";
     public const string RecurringId = "alerts-evaluate";
 
-    /// <summary>PostgreSQL advisory lock key: one evaluation at a time across the nodes.</summary>
-    public const long ClusterLockKey = 0x504F52544C41; // "PORTLA"
-
     [AutomaticRetry(Attempts = 0)] // the next run is 30 s away: retrying an old evaluation would only fall behind
     public async Task EvaluateAsync(PerformContext? context, CancellationToken cancellationToken)
     {
         // Not Hangfire's DisableConcurrentExecution: on PostgreSQL its lock is a table row that a killed node leaves
         // behind, stalling alerting on every node until it times out. A session advisory lock dies with its node; an
         // occurrence that finds it held skips (the evaluation it overlaps is recent, the next one seconds away).
-        await using var clusterLock = await database.TryAcquireClusterLockAsync(ClusterLockKey, cancellationToken);
+        await using var clusterLock = await database.TryAcquireClusterLockAsync(ClusterLockKeys.AlertEvaluation, cancellationToken);
         if (clusterLock is null)
         {
             logger.LogInformation("Alert evaluation skipped: another node is evaluating.");

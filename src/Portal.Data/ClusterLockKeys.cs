@@ -1,0 +1,14 @@
+namespace Portal.Data;
+
+/// <summary>
+/// Every PostgreSQL advisory lock key the portal takes, in one place so no two uses can collide. Any constants all
+/// nodes agree on would do; these spell a word in ASCII so they are recognisable in <c>pg_locks</c>.
+/// </summary>
+public static class ClusterLockKeys
+{
+    /// <summary>Held while a node migrates and seeds (<see cref="ClusterStartupLock.AcquireStartupLockAsync"/>).</summary>
+    public const long Startup = 0x504F5254414C; // "PORTAL"
+
+    /// <summary>Held by the alert evaluation, so one evaluation runs at a time across the nodes.</summary>
+    public const long AlertEvaluation = 0x504F52544C41; // "PORTLA"
+}
