@@ -122,6 +122,7 @@ public sealed class JobSchedulingTests
         await PutDriftSettingsAsync(client, model, new { cron = "0 */2 * * *" });
         Assert.Equal("0 */2 * * *", RecurringJobSet.CronOf(storage, $"drift:{model}"));
 
+        await PutDriftSettingsAsync(client, model, new { features = new { country = new { test = "chi2_contingency", threshold = 0.01 } } });
         await PutDriftSettingsAsync(client, model, new { enabled = false });
         Assert.Null(RecurringJobSet.CronOf(storage, $"drift:{model}"));
 
