@@ -77,7 +77,7 @@ public sealed class FalseAlarmRateTests(HealthyWindows windows, ITestOutputHelpe
         // chisquare compares current counts with the reference shares as if they were exact, but the reference is a
         // sample too: with equal sizes the difference has twice the variance the test assumes, so its statistic is
         // about 2·χ²(k − 1) and it flags P(χ²(4) > χ²(4; 0.95) / 2) ≈ 31.5 % of healthy windows instead of 5 %
-        // (Evidently's documentation gives the same order, about 30 %; STATISTICS.md says so in the chisquare row).
+        // (STATISTICS.md's chisquare row: "alarms on about 30 % of healthy windows").
         var row = windows.At(size).Single(r => r.Case.Name == "5 categories, uniform");
         var predicted = 1 - ChiSquared.CDF(4, ChiSquared.InvCDF(4, 0.95) / 2);
         var bound = 2 * Math.Sqrt(predicted * (1 - predicted) / row.Windows);
@@ -106,7 +106,7 @@ public sealed class FalseAlarmRateTests(HealthyWindows windows, ITestOutputHelpe
     {
         // Known violation of the 10 % rule by STATISTICS.md's automatic choice (pinned by the reference cases, so
         // reported rather than changed): above n = 1000 it switches to jensenshannon ≥ 0.1, whose value on healthy
-        // windows is about √((k − 1) / (8n)) ≈ 0.11 for k = 50, n = 1001. When the rule changes this test must fail.
+        // windows is about √((k − 1) / (4n)) ≈ 0.11 for k = 50, n = 1001 (docs/statistics.md). When the rule changes this test must fail.
         var row = HealthyDrift.Measure(HealthyDrift.Categorical.Single(c => c.Name == "50 categories, uniform"), 1001, 200, HealthyWindows.Seed);
         output.WriteLine($"50 categories, n = 1001: automatic {row.AutomaticTests} flags {row.AutomaticRate:P1} of {row.Windows} windows");
 
