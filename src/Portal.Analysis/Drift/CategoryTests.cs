@@ -2,12 +2,17 @@ using MathNet.Numerics;
 
 namespace Portal.Analysis.Drift;
 
-/// <summary>Tests on category counts: Pearson's χ² goodness of fit and the pooled two-proportion z-test.</summary>
+/// <summary>
+/// Tests on category counts: Pearson's χ² goodness of fit (Evidently's chisquare), the χ² test of homogeneity
+/// (chi2_contingency) and the pooled two-proportion z-test.
+/// </summary>
 internal static class CategoryTests
 {
     /// <param name="Statistic">Null when infinite (a category absent from the reference).</param>
     /// <param name="PValue">Upper tail of χ² with (categories − 1) degrees of freedom.</param>
     public readonly record struct ChiSquareResult(double? Statistic, double PValue);
+
+    public readonly record struct ContingencyResult(double Statistic, double PValue);
 
     public readonly record struct ZResult(double Statistic, double PValue);
 
@@ -40,6 +45,37 @@ internal static class CategoryTests
 
         var pValue = SpecialFunctions.GammaUpperRegularized((counts.Count - 1) / 2.0, statistic / 2);
         return new ChiSquareResult(statistic, pValue);
+    }
+
+    /// <summary>
+    /// <c>scipy.stats.chi2_contingency([reference counts, current counts], correction=False)</c>: Pearson's χ² test of
+    /// homogeneity on the 2×k table over the union of categories, expected counts row total · column total / N,
+    /// k − 1 degrees of freedom. Unlike <see cref="ChiSquare"/> it lets the reference vary too, so it keeps its size
+    /// on healthy windows. Every column of the table is non-empty by construction (the union), so the statistic is
+    /// always finite. One category in both (0 degrees of freedom): statistic 0, p = 1, as SciPy.
+    /// </summary>
+    public static ContingencyResult Contingency(ValueCounts counts)
+    {
+        if (counts.Count < 2)
+        {
+            return new ContingencyResult(0.0, 1.0);
+        }
+
+        double referenceTotal = counts.ReferenceTotal, currentTotal = counts.CurrentTotal;
+        var total = referenceTotal + currentTotal;
+        var statistic = 0.0;
+        for (var i = 0; i < counts.Count; i++)
+        {
+            double reference = counts.Reference[i], current = counts.Current[i];
+            var column = reference + current;
+            var expectedReference = referenceTotal * column / total;
+            var expectedCurrent = currentTotal * column / total;
+            statistic += (reference - expectedReference) * (reference - expectedReference) / expectedReference
+                + (current - expectedCurrent) * (current - expectedCurrent) / expectedCurrent;
+        }
+
+        var pValue = SpecialFunctions.GammaUpperRegularized((counts.Count - 1) / 2.0, statistic / 2);
+        return new ContingencyResult(statistic, pValue);
     }
 
     /// <summary>

@@ -61,6 +61,12 @@ internal static class DriftTestRunner
 
                 return "chisquare: a value is absent from the reference, so the statistic is infinite (left out) and p = 0";
 
+            case DriftTestIds.Chi2Contingency:
+                var contingency = CategoryTests.Contingency(pair.Counts);
+                fields["statistic"] = contingency.Statistic;
+                fields["pValue"] = contingency.PValue;
+                return null;
+
             case DriftTestIds.Z:
                 var z = CategoryTests.ZTest(pair.Counts);
                 fields["statistic"] = z.Statistic;

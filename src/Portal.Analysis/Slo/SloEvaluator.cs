@@ -40,7 +40,7 @@ public static class SloEvaluator
     /// <param name="series">Per-minute good/total events; may start before the window or inside it.</param>
     /// <param name="now">The evaluation time, the end of every window.</param>
     /// <param name="burnDownStep">Spacing of the burn-down points; at least one minute.</param>
-    /// <param name="alertRules">Burn-rate alert rules; null means <see cref="BurnRateAlertRule.Defaults"/>.</param>
+    /// <param name="alertRules">Burn-rate alert rules; null means the workbook's four for the SLO's window (<see cref="BurnRateAlertRule.ForWindow"/>).</param>
     public static SloReport Evaluate(
         SloDefinition slo,
         SloEventSeries series,
@@ -69,7 +69,7 @@ public static class SloEvaluator
 
         var budget = Budget(allowed, events);
         var burnRates = BurnRates(series, now, allowed);
-        var alerts = Alerts(alertRules ?? BurnRateAlertRule.Defaults, burnRates, allowed);
+        var alerts = Alerts(alertRules ?? BurnRateAlertRule.ForWindow(slo.WindowDays), burnRates, allowed);
         var burnDown = BurnDown(series, windowStart, now, step, budget.BudgetEvents);
         var covered = (double)series.MinutesBetween(windowStart, now) / (slo.WindowDays * 24 * 60);
 

@@ -56,16 +56,28 @@ public enum BurnAlertSeverity
 public sealed record BurnRateAlertRule(string Name, BurnAlertSeverity Severity, string LongWindow, string ShortWindow, double Threshold)
 {
     /// <summary>
-    /// The workbook's four pairs for a 30-day (or 28-day) window: 1h &amp; 5m above 14.4 and 6h &amp; 30m above 6 page
+    /// The workbook's four pairs for a 30-day window: 1h &amp; 5m above 14.4 and 6h &amp; 30m above 6 page
     /// (2% and 5% of the budget spent); 1d &amp; 2h above 3 and 3d &amp; 6h above 1 open a ticket (10% each).
     /// </summary>
-    public static IReadOnlyList<BurnRateAlertRule> Defaults { get; } =
-    [
-        new("page-1h", BurnAlertSeverity.Page, "1h", "5m", 14.4),
-        new("page-6h", BurnAlertSeverity.Page, "6h", "30m", 6),
-        new("ticket-1d", BurnAlertSeverity.Ticket, "1d", "2h", 3),
-        new("ticket-3d", BurnAlertSeverity.Ticket, "3d", "6h", 1),
-    ];
+    public static IReadOnlyList<BurnRateAlertRule> Defaults { get; } = ForWindow(30);
+
+    /// <summary>
+    /// The workbook's four pairs for an SLO window of <paramref name="windowDays"/> days. A burn rate b held over a
+    /// long window L spends b·L / W of the budget of a window W, so each rule spends the same share of the budget
+    /// (2%, 5%, 10%, 10%) only if its 30-day factor is scaled to factor × W / 30 days, as Sloth does:
+    /// 28 days gives 13.44, 5.6, 2.8 and 0.933.
+    /// </summary>
+    public static IReadOnlyList<BurnRateAlertRule> ForWindow(int windowDays)
+    {
+        var scale = windowDays / 30.0;
+        return
+        [
+            new("page-1h", BurnAlertSeverity.Page, "1h", "5m", 14.4 * scale),
+            new("page-6h", BurnAlertSeverity.Page, "6h", "30m", 6 * scale),
+            new("ticket-1d", BurnAlertSeverity.Ticket, "1d", "2h", 3 * scale),
+            new("ticket-3d", BurnAlertSeverity.Ticket, "3d", "6h", 1 * scale),
+        ];
+    }
 }
 
 /// <summary>A burn-rate alert rule evaluated: <see cref="Firing"/> and why, in words.</summary>

@@ -79,6 +79,7 @@ public class DriftEdgeCaseTests
         Assert.Equal(1.0, r["ks"]["pValue"]);
         Assert.Equal(1.0, r["ks"]["pValueAsymptotic"]);
         Assert.Equal(1.0, r["chisquare"]["pValue"]);
+        Assert.Equal(1.0, r["chi2_contingency"]["pValue"]);
         Assert.Equal(1.0, r["z"]["pValue"]);
         Assert.Equal(1.0, r["t_test"]["pValue"]); // SciPy: 0/0 = NaN; no spread and equal means is no evidence
         Assert.Equal(1.0, r["mannw"]["pValue"]);
@@ -294,7 +295,7 @@ public class DriftEdgeCaseTests
     [Fact]
     public void Default_thresholds_and_score_fields_follow_the_documentation()
     {
-        Assert.All(["ks", "chisquare", "z", "t_test", "mannw", "cramer_von_mises"], t => Assert.Equal((0.05, "pValue"), (DriftTestIds.DefaultThreshold(t), DriftTestIds.ScoreField(t))));
+        Assert.All(["ks", "chisquare", "chi2_contingency", "z", "t_test", "mannw", "cramer_von_mises"], t => Assert.Equal((0.05, "pValue"), (DriftTestIds.DefaultThreshold(t), DriftTestIds.ScoreField(t))));
         Assert.All(["psi", "kl_div", "jensenshannon", "hellinger", "ed", "tvd"], t => Assert.Equal((0.1, "value"), (DriftTestIds.DefaultThreshold(t), DriftTestIds.ScoreField(t))));
         Assert.Equal((0.1, "normed"), (DriftTestIds.DefaultThreshold("wasserstein"), DriftTestIds.ScoreField("wasserstein")));
     }
@@ -340,8 +341,8 @@ public class DriftEdgeCaseTests
     [Theory]
     [InlineData(1000, 6, "ks")]
     [InlineData(1001, 6, "wasserstein")]
-    [InlineData(1000, 5, "chisquare")]
-    [InlineData(1000, 3, "chisquare")]
+    [InlineData(1000, 5, "chi2_contingency")]
+    [InlineData(1000, 3, "chi2_contingency")]
     [InlineData(1000, 2, "z")]
     [InlineData(1001, 5, "jensenshannon")]
     public void Automatic_choice_for_numbers_depends_on_reference_size_and_distinct_values(int referenceSize, int distinct, string expected)
@@ -354,7 +355,7 @@ public class DriftEdgeCaseTests
     }
 
     [Theory]
-    [InlineData(1000, 3, "chisquare")]
+    [InlineData(1000, 3, "chi2_contingency")]
     [InlineData(1000, 2, "z")]
     [InlineData(1001, 2, "jensenshannon")]
     [InlineData(1001, 9, "jensenshannon")]

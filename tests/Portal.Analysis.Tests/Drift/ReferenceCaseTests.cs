@@ -4,7 +4,7 @@ using Portal.Analysis.Tests.Reference;
 
 namespace Portal.Analysis.Tests.Drift;
 
-/// <summary>Every field of every public drift case of ../shared/reference/statistics.json.</summary>
+/// <summary>Every field of every public drift case of the vendored Reference/statistics.json.</summary>
 public class ReferenceCaseTests
 {
     public static TheoryData<string> NumericalCases => ReferenceCases.Ids("numerical");

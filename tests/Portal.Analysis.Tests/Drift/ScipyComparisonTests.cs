@@ -7,7 +7,7 @@ namespace Portal.Analysis.Tests.Drift;
 /// The hard paths against SciPy 1.10.1: ks exact vs asymptotic around max(n1, n2) = 10000, n1 = n2, heavy ties,
 /// tiny samples, very small p-values. Inputs are formulas that C# and Python evaluate to the same doubles;
 /// expected numbers come from generate_scipy_cases.py (ks_2samp, ks_2samp(method="asymp"),
-/// cramervonmises_2samp(method="asymptotic"), ttest_ind, mannwhitneyu(method="asymptotic"),
+/// cramervonmises_2samp(method="asymptotic"), ttest_ind, mannwhitneyu (method auto),
 /// wasserstein_distance, np.std, energy_distance, kstwo.sf).
 /// </summary>
 public class ScipyComparisonTests

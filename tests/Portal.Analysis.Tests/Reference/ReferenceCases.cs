@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 namespace Portal.Analysis.Tests.Reference;
 
 /// <summary>
-/// The SciPy / scikit-learn / statsmodels cases of ../shared/reference/statistics.json and their tolerance.
+/// The SciPy / scikit-learn / statsmodels cases of the vendored Reference/statistics.json (a copy of the project's
+/// shared reference, see Reference/README.md) and their tolerance.
 /// </summary>
 public static class ReferenceCases
 {
@@ -48,21 +49,11 @@ public static class ReferenceCases
     public static string?[] Strings(JsonNode? array) =>
         array!.AsArray().Select(v => v is null ? null : v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString()).ToArray();
 
+    /// <summary>The vendored copy (Reference/statistics.json), copied beside the test assembly at build time.</summary>
     public static string FindPath()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
-            {
-                var path = Path.Combine(dir.FullName, "..", "shared", "reference", "statistics.json");
-                if (File.Exists(path))
-                {
-                    return Path.GetFullPath(path);
-                }
-            }
-        }
-
-        throw new FileNotFoundException("../shared/reference/statistics.json not found next to the repository.");
+        var path = Path.Combine(AppContext.BaseDirectory, "Reference", "statistics.json");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Reference/statistics.json is not in the test output folder.", path);
     }
 
     private static JsonObject Load() => JsonNode.Parse(File.ReadAllText(FindPath()))!.AsObject();

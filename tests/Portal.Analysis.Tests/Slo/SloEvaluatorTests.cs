@@ -178,6 +178,28 @@ public class SloEvaluatorTests
         Assert.Equal(0.5, Rate(report, "30m").Rate!.Value, 9);
     }
 
+    [Theory]
+    [InlineData(30, new[] { 14.4, 6, 3, 1 })]
+    [InlineData(28, new[] { 13.44, 5.6, 2.8, 0.9333333333333333 })] // Sloth's factors for 28 days
+    public void Burn_rate_thresholds_scale_with_the_slo_window(int windowDays, double[] expected)
+    {
+        var report = SloEvaluator.Evaluate(ThreeNines with { WindowDays = windowDays }, SloEventSeries.Empty, Now);
+
+        Assert.Equal(["page-1h", "page-6h", "ticket-1d", "ticket-3d"], report.Alerts.Select(a => a.Rule.Name));
+        Assert.All(report.Alerts.Zip(expected), p => Assert.Equal(p.Second, p.First.Rule.Threshold, 12));
+    }
+
+    [Fact]
+    public void Burn_of_14_pages_on_a_28_day_window_but_not_on_a_30_day_one()
+    {
+        // 1,000 events a minute, 14 bad a minute in the last hour: 1.4% against a 0.1% budget → burn 14 in 1h and 5m.
+        // On 28 days that spends 14 · 1h / 28 d = 2.08% of the budget (the page's 2% line is 13.44); on 30 days 1.94% (14.4).
+        var burning = LastThreeDays(Now, 1000, m => m <= 60 ? 14 : 0);
+
+        Assert.True(Alert(SloEvaluator.Evaluate(ThreeNines with { WindowDays = 28 }, burning, Now), "page-1h").Firing);
+        Assert.False(Alert(SloEvaluator.Evaluate(ThreeNines, burning, Now), "page-1h").Firing);
+    }
+
     [Fact]
     public void Fast_burn_pair_pages_only_when_both_windows_exceed()
     {

@@ -1,4 +1,4 @@
-using Portal.Web.Features.Quality;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Tests.Jobs;
 

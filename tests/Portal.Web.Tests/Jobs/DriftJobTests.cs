@@ -160,6 +160,10 @@ public sealed class DriftJobTests(PortalFactory factory) : IClassFixture<PortalF
         var quality = latest["dataQuality"]!.AsArray().ToDictionary(q => q!["feature"]!.GetValue<string>());
         Assert.Equal(20, quality["amount"]!["outOfRange"]!.GetValue<long>());
         Assert.Equal(10, quality["country"]!["newCategories"]!.GetValue<long>());
+        // DE, FR and the new XX against 500 reference rows: the automatic choice is the two-sample χ² test of homogeneity.
+        var country = run.FeatureResults.Single(f => f.Feature == "country");
+        Assert.Equal("chi2_contingency", country.Test);
+        Assert.True(country.Drifted);
         Assert.Equal(50, quality["noise"]!["missing"]!.GetValue<long>());
         Assert.Equal(0.25, quality["noise"]!["missingRate"]!.GetValue<double>(), 9);
         Assert.Equal(50, run.FeatureResults.Single(f => f.Feature == "noise").CurrentMissing);

@@ -15,9 +15,15 @@ public sealed class DriftSeverityRulesTests
     [InlineData("chisquare", 0.03, DriftSeverity.Info)]
     [InlineData("chisquare", 0.005, DriftSeverity.Warning)]
     [InlineData("chisquare", 0.0001, DriftSeverity.Critical)]
+    [InlineData("chi2_contingency", 0.03, DriftSeverity.Info)]
+    [InlineData("chi2_contingency", 0.0001, DriftSeverity.Critical)]
     [InlineData("wasserstein", 0.31, DriftSeverity.Critical)]
     public void Default_thresholds_map_a_measure_to_its_level(string test, double measure, DriftSeverity expected) =>
         Assert.Equal(expected, DriftSeverityRules.Level(test, measure, DriftSeverityRules.DefaultThresholds[test]));
+
+    [Fact]
+    public void Every_drift_test_has_default_severity_thresholds() =>
+        Assert.All(Portal.Analysis.Drift.DriftTestIds.All, test => Assert.True(DriftSeverityRules.DefaultThresholds.ContainsKey(test), test));
 
     [Fact]
     public void Model_severity_follows_the_importance_weighted_share()

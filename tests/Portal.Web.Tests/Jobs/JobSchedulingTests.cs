@@ -122,6 +122,7 @@ public sealed class JobSchedulingTests
         await PutDriftSettingsAsync(client, model, new { cron = "0 */2 * * *" });
         Assert.Equal("0 */2 * * *", RecurringJobSet.CronOf(storage, $"drift:{model}"));
 
+        await PutDriftSettingsAsync(client, model, new { features = new { country = new { test = "chi2_contingency", threshold = 0.01 } } });
         await PutDriftSettingsAsync(client, model, new { enabled = false });
         Assert.Null(RecurringJobSet.CronOf(storage, $"drift:{model}"));
 
@@ -152,7 +153,7 @@ public sealed class JobSchedulingTests
         Assert.Equal(0.25, current["severity"]!["ks"]!["critical"]!.GetValue<double>());
 
         var audit = await GetJsonAsync(client, $"/api/v1/audit?entityType=DriftSettings&take=500");
-        Assert.Equal(2, audit["items"]!.AsArray().Count(e => e!["entityId"]!.GetValue<string>() == model));
+        Assert.Equal(3, audit["items"]!.AsArray().Count(e => e!["entityId"]!.GetValue<string>() == model)); // the three accepted PUTs
     }
 
     private static async Task<JobRun?> FailedRunAsync(PortalFactory factory, int modelId, int attempt) =>

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Quality;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
@@ -62,6 +64,37 @@ public sealed class QualityJobTests(PortalFactory factory) : IClassFixture<Porta
         Assert.Equal(5, answer["results"]!.AsArray().Count);
         Assert.Equal("", answer["results"]![0]!["version"]!.GetValue<string>());
         Assert.Equal(180, answer["results"]![0]!["labelled"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task True_and_false_labels_give_the_same_metrics_on_the_dashboard_and_in_the_quality_job()
+    {
+        // Predictions sent as numbers 1/0 (stored "1"/"0"), labels as the text "true"/"false": one class rule
+        // (BinaryLabel) reads both. By i mod 4: 0 → predicted 0, label true (FN); 1, 3 → 1, true (TP); 2 → 0, false (TN).
+        // TP 20, FN 10, TN 10, FP 0: accuracy 0.75, precision 1, recall 2/3, F1 0.8.
+        var model = await NewModelAsync(client, features: []);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-20);
+        await PostItemsAsync(client, $"/api/v1/models/{model}/predictions",
+            Enumerable.Range(0, 40).Select(i => new JsonObject { ["predictionId"] = $"t{i}", ["timestamp"] = Iso(at), ["prediction"] = i % 2 }));
+        await PostItemsAsync(client, $"/api/v1/models/{model}/feedback",
+            Enumerable.Range(0, 40).Select(i => new JsonObject { ["predictionId"] = $"t{i}", ["label"] = i % 4 == 2 ? "false" : "true", ["timestamp"] = Iso(at.AddSeconds(5)) }));
+
+        await RunAsync<QualityJob>(factory, model, (job, id) => job.RunAsync(id, null, CancellationToken.None));
+
+        var row = (await ResultsAsync(model)).Single(r => r.Window == "1h" && r.Version == "" && r.Segment == "");
+        Assert.Equal(40, row.Labelled);
+        Assert.Equal(0.75, row.Accuracy!.Value, 12);
+        Assert.Equal(1.0, row.Precision!.Value, 12);
+        Assert.Equal(2.0 / 3, row.Recall!.Value, 12);
+        Assert.Equal(0.8, row.F1!.Value, 12);
+
+        var id = await ModelIdAsync(factory, model);
+        var header = new ModelHeader(id, model, ModelTaskType.Binary, null, null, [], []);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var dashboard = await factory.WithServiceAsync<PortalDbContext, AccuracyHealth>(db =>
+            HealthDashboard.LoadAccuracyAsync(db, header, new TimeRange(now - 3_600_000, now, 3_600_000), null, CancellationToken.None));
+        Assert.Equal(40, dashboard.Labelled);
+        Assert.Equal(row.Accuracy!.Value, dashboard.Value!.Value, 12);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Portal.Data.Entities;
 using Portal.Data.Entities.Alerting;
 using Portal.Data.Entities.Jobs;
 using Portal.Data.Rollups;
-using Portal.Web.Features.Quality;
+using Portal.Web.Infrastructure;
 using Portal.Web.Features.Ingestion;
 
 namespace Portal.Web.Features.Alerts;

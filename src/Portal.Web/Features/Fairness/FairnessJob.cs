@@ -11,6 +11,7 @@ using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Drift.Monitoring;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Quality;
+using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Fairness;

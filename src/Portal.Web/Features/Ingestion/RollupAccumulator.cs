@@ -1,6 +1,7 @@
 using Portal.Data.Entities;
 using Portal.Data.Rollups;
 using Portal.Web.Features.Ingestion.Storage;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -144,7 +145,7 @@ public sealed class RollupAccumulator
         q.Labelled++;
         if (model.IsClassifier)
         {
-            var correct = prediction.Prediction == label.Label;
+            var correct = BinaryLabel.SameClass(model.TaskType, prediction.Prediction, label.Label);
             q.Correct += correct ? 1 : 0;
             if (prediction.Prediction is { } predicted && label.Label is { } actual)
             {
@@ -158,8 +159,8 @@ public sealed class RollupAccumulator
 
             if (model.TaskType == ModelTaskType.Binary)
             {
-                var predictedPositive = IsPositive(prediction.Prediction);
-                var actualPositive = IsPositive(label.Label);
+                var predictedPositive = BinaryLabel.IsPositive(prediction.Prediction);
+                var actualPositive = BinaryLabel.IsPositive(label.Label);
                 q.TruePositives += predictedPositive && actualPositive ? 1 : 0;
                 q.FalsePositives += predictedPositive && !actualPositive ? 1 : 0;
                 q.FalseNegatives += !predictedPositive && actualPositive ? 1 : 0;
@@ -174,9 +175,6 @@ public sealed class RollupAccumulator
             q.LabelSumSq += y * y;
         }
     }
-
-    /// <summary>The positive class of a binary model is "1" (API.md; true is sent as 1).</summary>
-    public static bool IsPositive(string? label) => label is "1";
 
     public void AddResource(ResourceRecord r)
     {

@@ -8,6 +8,7 @@ using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Drift.Monitoring;
 using Portal.Web.Features.Ingestion.Reference;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Quality;
 

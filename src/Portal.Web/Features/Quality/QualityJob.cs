@@ -10,6 +10,7 @@ using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Drift.Monitoring;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Quality;
@@ -239,8 +240,9 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             return;
         }
 
-        var labels = usable.Select(p => p.Label).ToArray();
-        var predictions = usable.Select(p => p.Prediction!).ToArray();
+        // A binary model's "true"/"false" are the classes "1"/"0" (BinaryLabel), as in the rollups.
+        var labels = usable.Select(p => Canonical(task, p.Label)!).ToArray();
+        var predictions = usable.Select(p => Canonical(task, p.Prediction)!).ToArray();
         if (task == ModelTaskType.Binary && ClassificationMetrics.IsBinary(labels, predictions))
         {
             var binary = ClassificationMetrics.Binary(labels, predictions, null);
@@ -248,7 +250,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             var scored = usable.Where(p => p.Score is not null).ToList();
             if (scored.Count > 0)
             {
-                var withScores = ClassificationMetrics.Binary(scored.Select(p => p.Label).ToArray(), scored.Select(p => p.Prediction!).ToArray(), scored.Select(p => p.Score!.Value).ToArray());
+                var withScores = ClassificationMetrics.Binary(scored.Select(p => Canonical(task, p.Label)!).ToArray(), scored.Select(p => Canonical(task, p.Prediction)!).ToArray(), scored.Select(p => p.Score!.Value).ToArray());
                 (result.RocAuc, result.LogLoss) = (withScores.RocAuc, withScores.LogLoss);
             }
 
@@ -258,6 +260,8 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
         var multiclass = ClassificationMetrics.Multiclass(labels, predictions);
         (result.Accuracy, result.Precision, result.Recall, result.F1) = (multiclass.Accuracy, multiclass.MacroPrecision, multiclass.MacroRecall, multiclass.MacroF1);
     }
+
+    private static string? Canonical(ModelTaskType task, string? label) => task == ModelTaskType.Binary ? BinaryLabel.Canonical(label) : label;
 
     /// <summary>Quality rollups of the window summed per version (the dashboards' grouped query).</summary>
     private Task<Dictionary<string, QualityStats>> RollupsAsync(int modelId, DateTime start, DateTime end, CancellationToken cancellationToken) =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data.Entities;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Ingestion.Storage;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Streaming;
 
@@ -66,7 +67,7 @@ public sealed class StreamingFeed
     {
         if (model.TaskType != ModelTaskType.Regression && prediction.Prediction is not null)
         {
-            buffer.Add(new StreamSample(model.Id, model.Name, prediction.Version, StreamSignal.Error, prediction.Prediction == label.Label ? 0.0 : 1.0));
+            buffer.Add(new StreamSample(model.Id, model.Name, prediction.Version, StreamSignal.Error, BinaryLabel.SameClass(model.TaskType, prediction.Prediction, label.Label) ? 0.0 : 1.0));
         }
     }
 

@@ -32,6 +32,7 @@ public static class DriftSeverityRules
         [DriftTestIds.Ks] = new(0.1, 0.15, 0.25),
         [DriftTestIds.Psi] = new(0.1, 0.2, 0.25),
         [DriftTestIds.ChiSquare] = PValue,
+        [DriftTestIds.Chi2Contingency] = PValue,
         [DriftTestIds.Z] = PValue,
         [DriftTestIds.TTest] = PValue,
         [DriftTestIds.MannWhitney] = PValue,
