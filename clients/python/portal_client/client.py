@@ -502,6 +502,12 @@ class Portal:
             total["rejected"] += [{**r, "index": r.get("index", 0) + start} for r in answer.get("rejected", [])]
         return total
 
+    def request(self, method: str, path: str, json: Any = None) -> Any:
+        """Any other REST call (``docs/`` lists them), retried like the rest: e.g.
+        ``portal.request("POST", "/api/v1/experiments/checkout-v2/start")``. Returns the decoded JSON answer."""
+        body = None if json is None else json_body(json)
+        return self._transport.request(method, path, body, "application/json" if body is not None else None)
+
     def summary(self, model: str, window: str = "1h") -> Dict[str, Any]:
         """RED, quality and drift figures of the last ``window`` (``15m``, ``1h``, ``24h``, ``7d``) from the rollups."""
         return self._transport.request("GET", f"/api/v1/models/{quote(model)}/summary?{query({'window': window})}")
