@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,8 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the package from the source tree, not an installed copy
 
-REPO = Path(__file__).resolve().parents[3]
-PORTAL_DLL = REPO / "src" / "Portal.Web" / "bin" / "Release" / "net10.0" / "Portal.Web.dll"
+from portal_process import free_port, missing_portal, start_portal  # noqa: E402  (after the path change above)
 
 #: A scripted answer: (status, headers, body) or DROP (close the connection without answering).
 Answer = Union[Tuple[int, Dict[str, str], Any], str]
@@ -117,59 +111,11 @@ def stub() -> Any:
     portal.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class RealPortal:
-    def __init__(self, url: str, api_key: str) -> None:
-        self.url = url
-        self.api_key = api_key
-
-
 @pytest.fixture(scope="session")
 def real_portal() -> Any:
     """The portal from src/Portal.Web's Release build output, on a free port with a temporary SQLite database."""
-    if not PORTAL_DLL.exists():
-        pytest.skip(f"portal build output missing: {PORTAL_DLL} (run `dotnet build src/Portal.Web -c Release` first)")
-    dotnet = shutil.which("dotnet")
-    if dotnet is None:
-        pytest.skip("portal build output present but `dotnet` is not on PATH")
-    folder = tempfile.mkdtemp(prefix="portal-py-")
-    key = "py-test-" + os.urandom(8).hex()
-    url = f"http://127.0.0.1:{free_port()}"
-    env = dict(os.environ,
-               Portal__Bootstrap__ApiKey=key,
-               Portal__Demo__Enabled="false",
-               ConnectionStrings__Portal=f"Data Source={folder}/portal.db",
-               ASPNETCORE_ENVIRONMENT="Development")
-    log = open(os.path.join(folder, "portal.log"), "wb")
-    process = subprocess.Popen([dotnet, str(PORTAL_DLL), "--urls", url], cwd=str(PORTAL_DLL.parent), env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if process.poll() is not None:
-                log.flush()
-                raise RuntimeError(f"the portal exited with {process.returncode}:\n" + Path(folder, "portal.log").read_text()[-4000:])
-            try:
-                with urllib.request.urlopen(url + "/readyz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the portal did not become ready in 180 s:\n" + Path(folder, "portal.log").read_text()[-4000:])
-            time.sleep(0.5)
-        yield RealPortal(url, key)
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        shutil.rmtree(folder, ignore_errors=True)
+    reason = missing_portal()
+    if reason:
+        pytest.skip(reason)
+    with start_portal() as portal:
+        yield portal

@@ -261,7 +261,7 @@ def test_observations_are_sent_in_chunks_with_indexes_of_the_whole_list(stub: St
 
 
 def test_an_unreachable_portal_raises_a_transient_error() -> None:
-    from conftest import free_port
+    from portal_process import free_port
 
     portal = Portal(f"http://127.0.0.1:{free_port()}", "k", max_retries=1, retry_base_delay=0.01)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import resource
 import time
 import uuid
 from typing import Any, List
@@ -114,15 +115,20 @@ def test_unknown_model_drops_the_batch_and_reports_404(real_portal: Any) -> None
 
 
 def test_sustained_throughput_to_a_local_portal(real_portal: Any) -> None:
-    """A floor, not the figure: benchmarks/throughput.py measures it (docs/BENCHMARKS.md). This machine is shared."""
+    """Floors, not the figure: benchmarks/throughput.py measures it (docs/BENCHMARKS.md). This 2-core machine is shared,
+    so wall-clock speed is asserted loosely; the client's own CPU per prediction is what must allow 20,000/s."""
     with Portal(real_portal.url, real_portal.api_key, batch_size=1000, max_buffered_items=1_000_000) as portal:
         model = new_model(portal)
         n = 20_000
+        cpu_start = resource.getrusage(resource.RUSAGE_SELF)
         start = time.perf_counter()
         for i in range(n):
             portal.log_prediction(model, features={"amount": float(i % 1000), "country": "DE"}, prediction=1, score=0.75,
                                   latency_ms=3.0)
         assert portal.flush(120)
         elapsed = time.perf_counter() - start
+        cpu_end = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = cpu_end.ru_utime - cpu_start.ru_utime + cpu_end.ru_stime - cpu_start.ru_stime
     assert portal.stats.accepted == n and portal.stats.overflowed == 0
-    assert n / elapsed >= 2_000, f"{n / elapsed:.0f} predictions/s"
+    assert cpu / n < 50e-6, f"{cpu / n * 1e6:.0f} µs of client CPU per prediction: one core could not send 20,000/s"
+    assert n / elapsed >= 1_000, f"{n / elapsed:.0f} predictions/s"
