@@ -150,8 +150,10 @@ class Portal:
         self._flushing = 0
         self._closed = False
         self._stop = threading.Event()
-        self._last_overflow_warning = 0.0
+        self._last_overflow_warning = -10.0
         self._overflow_since_warning = 0
+        self._last_retry_warning = -10.0
+        self._retry_failures_since_warning = 0
         self._threads = [threading.Thread(target=self._send_loop, name=f"portal-sender-{i}", daemon=True)
                          for i in range(max(1, sender_threads))]
         for thread in self._threads:
@@ -326,7 +328,8 @@ class Portal:
         hurry = self._flushing > 0 or self._closed
         next_due: Optional[float] = None
         for i, batch in enumerate(self._retries):
-            if hurry or batch.due <= now:
+            # Not hurried by flush/close: with the portal down that would be a busy loop; they wait retry_later.
+            if batch.due <= now:
                 return self._retries.pop(i), None
             next_due = batch.due if next_due is None else min(next_due, batch.due)
         for key, batch in self._open.items():
@@ -400,8 +403,14 @@ class Portal:
                         len(outcome.rejected_items), len(outcome.items), what,
                         item.get("predictionId", item.get("host")), "; ".join(errors))
         elif fate == "retry":
-            log.warning("portal_client: %d %s not sent yet, trying again in %.0f s: %s", len(outcome.items), what,
-                        self.retry_later, outcome.error)
+            self._retry_failures_since_warning += 1
+            now = time.monotonic()
+            if now - self._last_retry_warning >= 10.0:  # an outage would otherwise log every batch every few seconds
+                log.warning("portal_client: %d batch send(s) failed since the last warning, e.g. %d %s: %s; %d items "
+                            "buffered, tried again every %.0f s.", self._retry_failures_since_warning, len(outcome.items),
+                            what, outcome.error, self.buffered_items, self.retry_later)
+                self._last_retry_warning = now
+                self._retry_failures_since_warning = 0
         elif fate == "dropped":
             log.error("portal_client: %d %s dropped (stats.dropped), the batch was refused: %s", len(outcome.items), what,
                       outcome.error)

@@ -115,6 +115,20 @@ def test_batch_that_keeps_failing_stays_buffered_and_is_sent_later(stub: StubPor
     assert portal.stats.accepted == 1 and len(stub.requests) == 4
 
 
+def test_an_outage_is_retried_at_the_retry_later_pace_and_logged_once(stub: StubPortal, caplog: pytest.LogCaptureFixture) -> None:
+    stub.answers.extend([(503, {}, {"title": "Down"})] * 1000)
+    with caplog.at_level(logging.WARNING, logger="portal_client"):
+        portal = make(stub, batch_size=1, max_retries=0, retry_later=0.5)
+        for i in range(3):
+            portal.log_prediction("fraud", f"p{i}")
+        assert not portal.flush(1.2)  # flush waits; it does not make failed batches spin
+        portal.close(timeout=0)
+    assert 3 <= len(stub.requests) <= 12  # 3 batches, each tried about every 0.5 s
+    assert portal.stats.unsent == 3
+    warnings = [r for r in caplog.records if "failed since the last warning" in r.getMessage()]
+    assert len(warnings) == 1
+
+
 def test_permanent_4xx_is_not_retried_and_is_reported(stub: StubPortal, caplog: pytest.LogCaptureFixture) -> None:
     problem = {"title": "Invalid body", "status": 400, "detail": "not JSON", "errors": {"$": ["is not valid JSON."]}}
     stub.answers.append((400, {}, problem))
