@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import logging
@@ -158,6 +159,9 @@ class Portal:
                          for i in range(max(1, sender_threads))]
         for thread in self._threads:
             thread.start()
+        # Sender threads are daemons (they must not keep a process alive), so a client nobody closed is closed at exit:
+        # its buffer is sent (or counted and logged as unsent) rather than lost with the threads.
+        atexit.register(self.close)
 
     # ---- buffered ingestion -------------------------------------------------------------------------------------
 
@@ -261,6 +265,7 @@ class Portal:
             if self._closed:
                 return
             self._closed = True
+        atexit.unregister(self.close)
         self.flush(self.close_timeout if timeout is None else timeout)
         self._stop.set()
         with self._cond:
@@ -274,6 +279,7 @@ class Portal:
             self._open.clear()
             self._ready.clear()
             self._retries.clear()
+        self._transport.close_thread_connection()
         if left:
             log.error("portal_client: closed with %d items unsent (the portal did not take them in time).", left)
 

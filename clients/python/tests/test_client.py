@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import math
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any, List
 
 import pytest
@@ -184,6 +187,15 @@ def test_close_sends_what_is_buffered(stub: StubPortal) -> None:
     portal.close()
     assert len(stub.items()) == 7 and portal.stats.accepted == 7
     assert portal.log_prediction("fraud", "late") is None and portal.stats.overflowed == 1
+
+
+def test_a_client_nobody_closed_sends_its_buffer_when_the_process_exits(stub: StubPortal) -> None:
+    script = (f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+              "from portal_client import Portal\n"
+              f"portal = Portal({stub.url!r}, 'k', flush_interval=60)\n"
+              "for i in range(5): portal.log_prediction('fraud', f'p{i}')\n")
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert sorted(i["predictionId"] for i in stub.items()) == [f"p{i}" for i in range(5)]
 
 
 def test_close_counts_and_logs_what_the_portal_never_took(stub: StubPortal, caplog: pytest.LogCaptureFixture) -> None:
