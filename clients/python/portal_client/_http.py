@@ -6,7 +6,6 @@ import email.utils
 import http.client
 import json
 import random
-import socket
 import threading
 import time
 import urllib.parse

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import atexit
 import csv
-import io
 import logging
 import os
 import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
-
-from collections import deque
 
 from ._http import RetryPolicy, Transport, json_body, query, quote, sanitize
 from .errors import PortalError

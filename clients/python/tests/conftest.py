@@ -10,13 +10,13 @@ import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Deque, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Deque, Dict, List, Tuple, Union
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the package from the source tree, not an installed copy
 
-from portal_process import free_port, missing_portal, start_portal  # noqa: E402  (after the path change above)
+from portal_process import missing_portal, start_portal  # noqa: E402  (after the path change above)
 
 #: A scripted answer: (status, headers, body) or DROP (close the connection without answering).
 Answer = Union[Tuple[int, Dict[str, str], Any], str]

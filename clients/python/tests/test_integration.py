@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import random
 import resource
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 from typing import Any, List
 
 import pytest
@@ -132,3 +135,19 @@ def test_sustained_throughput_to_a_local_portal(real_portal: Any) -> None:
     assert portal.stats.accepted == n and portal.stats.overflowed == 0
     assert cpu / n < 50e-6, f"{cpu / n * 1e6:.0f} µs of client CPU per prediction: one core could not send 20,000/s"
     assert n / elapsed >= 1_000, f"{n / elapsed:.0f} predictions/s"
+
+
+def test_the_sklearn_example_leaves_drift_and_an_estimate_without_labels(real_portal: Any) -> None:
+    pytest.importorskip("sklearn")
+    example = Path(__file__).resolve().parents[1] / "examples" / "sklearn_classifier.py"
+    model = "example-" + uuid.uuid4().hex[:8]
+    run = subprocess.run([sys.executable, str(example), "--url", real_portal.url, "--key", real_portal.api_key, "--model", model,
+                          "--predictions", "3000"], capture_output=True, text=True, timeout=400)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "served 3000 predictions: accepted 3000, rejected 0" in run.stdout
+    with Portal(real_portal.url, real_portal.api_key) as portal:
+        drift = portal.request("GET", f"/api/v1/models/{model}/drift/runs/latest")
+        quality = portal.request("GET", f"/api/v1/models/{model}/quality?window=1d")
+    assert drift["datasetDrift"] is True and drift["baseline"] == "reference v1"
+    overall = next(r for r in quality["results"] if not r["version"] and not r["segment"])
+    assert overall["labelled"] > 2000 and overall["estimatedAccuracy"] is not None and overall["estimationNote"] is None
