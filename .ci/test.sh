@@ -10,8 +10,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # promtool and prometheus: the /metrics tests validate the exposition and scrape the running portal.
 { [ -x /usr/bin/promtool ] && [ -x /usr/bin/prometheus ]; } || need+=(prometheus)
-# The Python client's tests (clients/python) run on Debian's python with pytest; its example uses scikit-learn.
-/usr/bin/python3 -c 'import pytest, sklearn' >/dev/null 2>&1 || need+=(python3-pytest python3-sklearn)
+# The Python client's tests (clients/python) run on Debian's python with pytest; its example uses scikit-learn and
+# its wheel is built with setuptools.
+/usr/bin/python3 -c 'import pytest, sklearn, setuptools' >/dev/null 2>&1 || need+=(python3-pytest python3-sklearn python3-setuptools)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
   sudo_cmd=""
