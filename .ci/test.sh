@@ -10,6 +10,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # promtool and prometheus: the /metrics tests validate the exposition and scrape the running portal.
 { [ -x /usr/bin/promtool ] && [ -x /usr/bin/prometheus ]; } || need+=(prometheus)
+# The Python client's tests (clients/python) run on Debian's python with pytest; its example uses scikit-learn and
+# its wheel is built with setuptools.
+/usr/bin/python3 -c 'import pytest, sklearn, setuptools' >/dev/null 2>&1 || need+=(python3-pytest python3-sklearn python3-setuptools)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
   sudo_cmd=""
@@ -30,7 +33,13 @@ for project in tests/*.Tests/*.csproj; do
   fi
 done
 
-# One closing line for the whole run, summed over the TRX files.
+# The Python client, against stubs and against the portal just built (tests/portal_process.py starts it).
+echo "== clients/python"
+if ! /usr/bin/python3 -m pytest clients/python -q -p no:cacheprovider --junitxml="$results/python.xml"; then
+  status=1
+fi
+
+# One closing line for the whole run, summed over the TRX files and the pytest JUnit file.
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
@@ -42,6 +51,15 @@ for trx in "$results"/*.trx; do
   [ "${nx:-0}" -gt 0 ] || nx=$(( ${t:-0} - ${x:-0} ))
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${nx:-0}))
 done
+if [ -f "$results/python.xml" ]; then
+  # <testsuite ... errors="0" failures="0" skipped="1" tests="28" ...>: passed = tests - failures - errors - skipped.
+  read -r t f e s < <(/usr/bin/python3 -c 'import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot(); s = r if r.tag == "testsuite" else r.find("testsuite")
+print(*(int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped")))' "$results/python.xml")
+  passed=$((passed + t - f - e - s)); failed=$((failed + f + e)); skipped=$((skipped + s))
+else
+  status=1
+fi
 rm -rf "$results"
 [ "$passed" -gt 0 ] || { echo "No test ran."; status=1; }
 echo "tests: $passed passed, $failed failed, $skipped skipped"
