@@ -105,7 +105,7 @@ public class PortalServerFixture : IAsyncLifetime
             "document.addEventListener('securitypolicyviolation', e => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`))");
         context.Console += (_, message) =>
         {
-            if (message.Type == "error" && (message.Text.StartsWith("CSP violation", StringComparison.Ordinal) || message.Text.Contains("Content Security Policy", StringComparison.Ordinal)))
+            if (IsCspViolation(message))
             {
                 cspViolations.Enqueue($"{message.Page?.Url}: {message.Text}");
             }
@@ -118,6 +118,10 @@ public class PortalServerFixture : IAsyncLifetime
 
         return page;
     }
+
+    /// <summary>A browser console message that reports a Content-Security-Policy violation.</summary>
+    public static bool IsCspViolation(IConsoleMessage message) =>
+        message.Type == "error" && (message.Text.StartsWith("CSP violation", StringComparison.Ordinal) || message.Text.Contains("Content Security Policy", StringComparison.Ordinal));
 
     /// <summary>Signs in through the login page and waits for the live (interactive) home page.</summary>
     public static async Task SignInAsync(IPage page, string email, string password)
