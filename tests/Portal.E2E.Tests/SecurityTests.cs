@@ -93,6 +93,18 @@ public sealed class SecurityTests(PortalServerFixture portal)
     }
 
     [Fact]
+    public async Task Hangfire_dashboard_works_under_the_policy()
+    {
+        var page = await portal.NewPageAsync();
+
+        await page.GotoAsync("/jobs");
+        await page.WaitForSelectorAsync("canvas#realtimeGraph", new() { State = WaitForSelectorState.Attached });
+        await page.WaitForTimeoutAsync(1000);
+
+        Assert.DoesNotContain(portal.CspViolations, v => v.Contains("/jobs", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Oversized_headers_are_rejected()
     {
         using var client = portal.CreateHttpClient();
