@@ -6,11 +6,12 @@ namespace Portal.Web.Infrastructure.Jobs;
 
 /// <summary>
 /// Hangfire's server as a hosted service whose stop is bounded and never throws. Hangfire's own hosted service waits
-/// for running jobs until the host's shutdown token fires and then lets OperationCanceledException out of StopAsync,
-/// which the host rethrows at exit (an unhandled exception after half a minute); its disposal then waits
-/// <see cref="BackgroundJobServerOptions.ShutdownTimeout"/> (15 s) again. Here running jobs get their cancellation token
-/// when the stop begins (as before), the stop waits at most <see cref="StopWait"/>, and a job still running after that is abandoned: Hangfire
-/// runs it again on the next start, as after a crash.
+/// for running jobs until the host's shutdown token fires (or is handed a token already cancelled, when an earlier
+/// service used up the shutdown timeout) and then lets OperationCanceledException out of StopAsync, which the host
+/// rethrows at exit: an unhandled exception, exit code 134. Here running jobs get their cancellation token when the
+/// stop begins (as before), the stop waits at most <see cref="StopWait"/>, and a job still running after that is
+/// abandoned: Hangfire runs it again on the next start, as after a crash. Disposal waits <see cref="DisposeWait"/>
+/// instead of Hangfire's default 15 s.
 /// </summary>
 public sealed class BoundedJobServer(BackgroundJobServerHostedService server, ILogger<BoundedJobServer> logger) : IHostedService, IDisposable
 {
@@ -20,6 +21,7 @@ public sealed class BoundedJobServer(BackgroundJobServerHostedService server, IL
     /// <summary>How long disposal waits for Hangfire's threads before it gives up on them (they are background threads).</summary>
     public static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>Registers the job server like Hangfire's <c>AddHangfireServer</c>, with this bounded stop.</summary>
     public static IServiceCollection AddBoundedJobServer(IServiceCollection services, Action<BackgroundJobServerOptions> configure) =>
         services.AddHostedService(sp =>
         {
