@@ -15,6 +15,9 @@ public static class SafeMarkdown
     /// <summary>CommonMark plus tables, task lists, auto-links and heading ids; raw HTML is not rendered, it shows as text.</summary>
     public static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
 
+    /// <summary>Put before every id in the rendered Markdown (and every link to one), as GitHub does.</summary>
+    public const string IdPrefix = "user-content-";
+
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
     /// <summary>Markdown to sanitized HTML, ready to put in a page.</summary>
@@ -42,12 +45,29 @@ public static class SafeMarkdown
             AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
             UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src" },
         });
-        // Task-list check boxes only: no text fields, buttons or hidden inputs from generic attributes.
         sanitizer.PostProcessNode += (_, e) =>
         {
-            if (e.Node is AngleSharp.Dom.IElement { LocalName: "input" } input && input.GetAttribute("type") != "checkbox")
+            if (e.Node is not AngleSharp.Dom.IElement element)
             {
-                input.Remove();
+                return;
+            }
+
+            // Task-list check boxes only: no text fields, buttons or hidden inputs from generic attributes.
+            if (element.LocalName == "input" && element.GetAttribute("type") != "checkbox")
+            {
+                element.Remove();
+                return;
+            }
+
+            // Ids of the runbook's own (heading ids, {#id}) never clash with the page's (#components-reconnect-modal, …).
+            if (element.Id is { Length: > 0 } id)
+            {
+                element.Id = IdPrefix + id;
+            }
+
+            if (element.LocalName == "a" && element.GetAttribute("href") is ['#', _, ..] fragment)
+            {
+                element.SetAttribute("href", "#" + IdPrefix + fragment[1..]);
             }
         };
         return sanitizer;

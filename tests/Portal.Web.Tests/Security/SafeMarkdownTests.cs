@@ -109,7 +109,7 @@ public sealed class SafeMarkdownTests
         var html = SafeMarkdown.ToHtml(markdown);
         var body = new HtmlParser().ParseDocument("<body>" + html + "</body>").Body!;
 
-        Assert.Equal("Check the feed", body.QuerySelector("h2#check-the-feed")?.TextContent);
+        Assert.Equal("Check the feed", body.QuerySelector("h2#user-content-check-the-feed")?.TextContent);
         Assert.Equal(["step", "where"], body.QuerySelectorAll("table thead th").Select(th => th.TextContent));
         Assert.Equal("text-align: right", body.QuerySelectorAll("table th")[1].GetAttribute("style")?.TrimEnd(';'));
         Assert.Equal("kubectl get pods", body.QuerySelector("td code")?.TextContent);
@@ -122,6 +122,17 @@ public sealed class SafeMarkdownTests
         Assert.Equal(2, body.QuerySelectorAll("li input[type=checkbox][disabled]").Length);
         Assert.Single(body.QuerySelectorAll("li input[checked]"));
         Assert.Equal(2, body.QuerySelectorAll("ol li").Length);
+    }
+
+    [Fact]
+    public void Ids_and_links_to_them_are_prefixed_so_they_cannot_replace_the_pages_own()
+    {
+        var html = SafeMarkdown.ToHtml("# Title {#components-reconnect-modal}\n\n[top](#components-reconnect-modal) [docs](https://example.com/#x)");
+        var body = new HtmlParser().ParseDocument("<body>" + html + "</body>").Body!;
+
+        Assert.Null(body.QuerySelector("#components-reconnect-modal"));
+        Assert.Equal("Title", body.QuerySelector("h1#user-content-components-reconnect-modal")?.TextContent);
+        Assert.Equal(["#user-content-components-reconnect-modal", "https://example.com/#x"], body.QuerySelectorAll("a").Select(a => a.GetAttribute("href")));
     }
 
     private static void AssertSafeUrl(string url, string html)
