@@ -22,7 +22,7 @@ using Portal.Web.Infrastructure.OpenApi;
 using Portal.Web.Infrastructure.ScaleOut;
 using Portal.Web.Realtime;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(PortalHostOptions.Create(args));
 
 builder.Services.AddPortalData(builder.Configuration);
 builder.Services.AddPortalWeb(builder.Configuration);
@@ -57,6 +57,7 @@ await using (await app.Services.AcquireStartupLockAsync())
 }
 
 app.UseScaleOut();
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSharedAssets();

@@ -69,6 +69,42 @@ public sealed class SecurityTests(PortalServerFixture portal)
     }
 
     [Fact]
+    public async Task Content_security_policy_refuses_an_inline_script_and_chromium_reports_it()
+    {
+        // A context of its own: the violation provoked here must not fail the fixture's check of all other pages.
+        await using var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = portal.BaseUrl });
+        var violations = new List<string>();
+        context.Console += (_, message) =>
+        {
+            if (PortalServerFixture.IsCspViolation(message))
+            {
+                violations.Add(message.Text);
+            }
+        };
+        var page = await context.NewPageAsync();
+
+        var response = await page.GotoAsync("/login");
+        await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; document.head.appendChild(s); }");
+        await page.WaitForTimeoutAsync(500);
+
+        Assert.Contains("script-src 'self'", (await response!.AllHeadersAsync())["content-security-policy"]);
+        Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.__inline"));
+        Assert.Contains(violations, v => v.Contains("inline script", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Hangfire_dashboard_works_under_the_policy()
+    {
+        var page = await portal.NewPageAsync();
+
+        await page.GotoAsync("/jobs");
+        await page.WaitForSelectorAsync("canvas#realtimeGraph", new() { State = WaitForSelectorState.Attached });
+        await page.WaitForTimeoutAsync(1000);
+
+        Assert.DoesNotContain(portal.CspViolations, v => v.Contains("/jobs", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Oversized_headers_are_rejected()
     {
         using var client = portal.CreateHttpClient();

@@ -28,6 +28,9 @@ public static class WebServiceCollectionExtensions
             o.Limits.MaxRequestHeaderCount = 100;
             o.Limits.MaxRequestBodySize = 30_000_000;
         });
+        // A stop (SIGTERM) must end within 10 s: service managers kill what takes longer. The job server waits at most
+        // BoundedJobServer.StopWait of this; open connections are closed when it runs out.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(6));
         return services;
     }
 

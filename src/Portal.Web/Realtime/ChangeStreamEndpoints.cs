@@ -20,10 +20,14 @@ public static class ChangeStreamEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapChangeStream(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(Path, (string? model, IModelChangeNotifier notifier, HttpContext context) =>
+        endpoints.MapGet(Path, (string? model, IModelChangeNotifier notifier, IHostApplicationLifetime lifetime, HttpContext context) =>
         {
             context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass events on at once
-            return TypedResults.ServerSentEvents(ReadAsync(notifier, model, context.RequestAborted));
+            // The stream also ends when the portal stops: Kestrel waits for open requests, and this one never ends by
+            // itself, so a connected client held every SIGTERM for the whole shutdown timeout.
+            var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            context.Response.RegisterForDispose(ended);
+            return TypedResults.ServerSentEvents(ReadAsync(notifier, model, ended.Token));
         }).RequireViewer();
         return endpoints;
     }

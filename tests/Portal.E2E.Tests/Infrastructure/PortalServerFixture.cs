@@ -17,13 +17,16 @@ public sealed class PortalCollection : ICollectionFixture<PortalServerFixture>
 /// The real portal (the built Portal.Web.dll) on a free loopback port with a temporary SQLite file, a bootstrap admin
 /// and a bootstrap API key (random per run), the demo off; and Debian's Chromium driven by Playwright.
 /// <see cref="NewPageAsync"/> gives a page in a fresh browser context, signed in as the admin unless asked otherwise.
+/// Every Content-Security-Policy violation in any of its pages is collected (<see cref="CspViolations"/>) and fails
+/// the run when the fixture is disposed: the portal must work under its own policy.
 /// </summary>
-public sealed class PortalServerFixture : IAsyncLifetime
+public class PortalServerFixture : IAsyncLifetime
 {
     public const string AdminEmail = "e2e-admin@portal.test";
     private const string ChromiumPath = "/usr/bin/chromium";
 
     private readonly ConcurrentQueue<string> serverLog = new();
+    private readonly ConcurrentQueue<string> cspViolations = new();
     private readonly string dataFolder = Path.Combine(Path.GetTempPath(), $"portal-e2e-{Guid.NewGuid():N}");
     private Process? server;
     private IPlaywright? playwright;
@@ -42,12 +45,15 @@ public sealed class PortalServerFixture : IAsyncLifetime
 
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>Content-Security-Policy violations reported by the browser so far, each with its page's URL.</summary>
+    public IReadOnlyList<string> CspViolations => cspViolations.ToArray();
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(dataFolder);
         Directory.CreateDirectory(ScreenshotFolder);
         BaseUrl = $"http://127.0.0.1:{FreePort()}";
-        StartServer();
+        StartServer(await PortalDllAsync());
         await WaitUntilHealthyAsync();
 
         playwright = await Playwright.CreateAsync();
@@ -59,7 +65,7 @@ public sealed class PortalServerFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
@@ -74,7 +80,7 @@ public sealed class PortalServerFixture : IAsyncLifetime
         }
 
         server?.Dispose();
-        await File.WriteAllTextAsync(Path.Combine(ScreenshotFolder, "server.log"), ServerLog);
+        await File.WriteAllTextAsync(Path.Combine(ScreenshotFolder, LogName + ".log"), ServerLog);
         try
         {
             Directory.Delete(dataFolder, recursive: true);
@@ -83,12 +89,27 @@ public sealed class PortalServerFixture : IAsyncLifetime
         {
             // A file still held open on the way out: the temp folder is cleaned by the OS.
         }
+
+        if (!cspViolations.IsEmpty)
+        {
+            throw new InvalidOperationException("Content-Security-Policy violations:\n" + string.Join('\n', cspViolations));
+        }
     }
 
     /// <summary>A page in its own browser context (own cookies); signed in as the admin by default.</summary>
     public async Task<IPage> NewPageAsync(bool signedIn = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        // Chromium logs each violation as a console error; the event makes sure none goes unreported.
+        await context.AddInitScriptAsync(
+            "document.addEventListener('securitypolicyviolation', e => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`))");
+        context.Console += (_, message) =>
+        {
+            if (IsCspViolation(message))
+            {
+                cspViolations.Enqueue($"{message.Page?.Url}: {message.Text}");
+            }
+        };
         var page = await context.NewPageAsync();
         if (signedIn)
         {
@@ -97,6 +118,10 @@ public sealed class PortalServerFixture : IAsyncLifetime
 
         return page;
     }
+
+    /// <summary>A browser console message that reports a Content-Security-Policy violation.</summary>
+    public static bool IsCspViolation(IConsoleMessage message) =>
+        message.Type == "error" && (message.Text.StartsWith("CSP violation", StringComparison.Ordinal) || message.Text.Contains("Content Security Policy", StringComparison.Ordinal));
 
     /// <summary>Signs in through the login page and waits for the live (interactive) home page.</summary>
     public static async Task SignInAsync(IPage page, string email, string password)
@@ -135,9 +160,19 @@ public sealed class PortalServerFixture : IAsyncLifetime
         return client;
     }
 
-    private void StartServer()
+    /// <summary>The portal to start; the build output of this configuration unless a subclass says otherwise.</summary>
+    protected virtual Task<string> PortalDllAsync() => Task.FromResult(PortalWebDll());
+
+    /// <summary>Changes to how the server is started (working directory, environment), made after the defaults.</summary>
+    protected virtual void Configure(ProcessStartInfo start)
     {
-        var dll = PortalWebDll();
+    }
+
+    /// <summary>Name of the server log written next to the screenshots.</summary>
+    protected virtual string LogName => "server";
+
+    private void StartServer(string dll)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -155,6 +190,7 @@ public sealed class PortalServerFixture : IAsyncLifetime
         start.Environment["Portal__Bootstrap__AdminPassword"] = AdminPassword;
         start.Environment["Portal__Bootstrap__ApiKey"] = ApiKey;
         start.Environment["Portal__Demo__Enabled"] = "false";
+        Configure(start);
 
         server = new Process { StartInfo = start };
         server.OutputDataReceived += (_, e) => Append(e.Data);
@@ -201,25 +237,27 @@ public sealed class PortalServerFixture : IAsyncLifetime
         throw new TimeoutException($"The portal did not become healthy at {BaseUrl}:\n{ServerLog}");
     }
 
-    /// <summary>src/Portal.Web/bin/&lt;same configuration as this test build&gt;/net10.0/Portal.Web.dll.</summary>
-    private static string PortalWebDll()
+    /// <summary>The configuration (Debug, Release) of this test build, which is also Portal.Web's.</summary>
+    protected static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    /// <summary>The folder holding Portal.sln.</summary>
+    protected static string RepositoryRoot()
     {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output;
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Portal.sln")))
         {
             root = root.Parent;
         }
 
-        if (root is null)
-        {
-            throw new InvalidOperationException($"Portal.sln not found above {AppContext.BaseDirectory}.");
-        }
+        return root?.FullName ?? throw new InvalidOperationException($"Portal.sln not found above {AppContext.BaseDirectory}.");
+    }
 
-        var dll = Path.Combine(root.FullName, "src", "Portal.Web", "bin", configuration, framework, "Portal.Web.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build Portal.Web first ({configuration}).", dll);
+    /// <summary>src/Portal.Web/bin/&lt;same configuration as this test build&gt;/net10.0/Portal.Web.dll.</summary>
+    private static string PortalWebDll()
+    {
+        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
+        var dll = Path.Combine(RepositoryRoot(), "src", "Portal.Web", "bin", Configuration, framework, "Portal.Web.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build Portal.Web first ({Configuration}).", dll);
     }
 
     private static int FreePort()

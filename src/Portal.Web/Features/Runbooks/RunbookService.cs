@@ -1,6 +1,5 @@
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
-using Markdig;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
@@ -15,15 +14,10 @@ public sealed record RunbookRow(int Id, string Title, IReadOnlyList<string> Tags
 /// <summary>One line of a diff between two versions.</summary>
 public sealed record DiffLine(string Kind, string Text);
 
-/// <summary>Runbooks in Markdown with tags and a version per save; rendering with raw HTML disabled.</summary>
+/// <summary>Runbooks in Markdown with tags and a version per save; pages render them with <see cref="Infrastructure.SafeMarkdown"/>.</summary>
 public sealed class RunbookService(PortalDbContext db, IAuditLog audit, CurrentUser currentUser, TimeProvider time)
 {
     public const string EntityType = "Runbook";
-
-    /// <summary>CommonMark plus tables, task lists and auto-links; raw HTML is not rendered, it shows as text.</summary>
-    public static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
-
-    public static string Render(string markdown) => Markdown.ToHtml(markdown ?? "", Pipeline);
 
     public static IReadOnlyList<string> SplitTags(string tags) =>
         tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).Distinct().ToList();

@@ -46,6 +46,14 @@ public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier noti
             run.Outcome = result.NotEnoughData ? JobOutcome.NotEnoughData : JobOutcome.Succeeded;
             run.Summary = result.Summary;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The portal is stopping: not a fault of the job, which Hangfire puts back in its queue.
+            run.Outcome = JobOutcome.Failed;
+            run.Error = "Interrupted: the portal stopped; the job runs again.";
+            logger.LogWarning("{JobType} job run {RunId} was interrupted by the portal stopping; it runs again.", jobType, run.Id);
+            throw;
+        }
         catch (Exception e)
         {
             run.Outcome = JobOutcome.Failed;

@@ -40,7 +40,7 @@ public static class JobsServiceCollectionExtensions
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .UseStorage(sp.GetRequiredService<JobStorage>()));
-        services.AddHangfireServer(o =>
+        BoundedJobServer.AddBoundedJobServer(services, o =>
         {
             o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
             o.SchedulePollingInterval = TimeSpan.FromSeconds(5);

@@ -1,0 +1,39 @@
+namespace Portal.Web.Infrastructure;
+
+public static class SecurityHeaders
+{
+    /// <summary>
+    /// Scripts only from the portal's own files: no inline script, no event-handler attribute, no eval, no other
+    /// origin, so even markup that slipped past <see cref="SafeMarkdown"/> cannot run. 'self' in connect-src covers the
+    /// Blazor and SignalR WebSockets (ws:/wss: to the same host, CSP Level 3). Styles keep 'unsafe-inline': MudBlazor
+    /// sets style attributes on its components and Plotly writes &lt;style&gt; elements and inline SVG styles at run
+    /// time; a style cannot run script. Images may come from https: because runbooks link pictures.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; " +
+        "script-src 'self'; " +
+        "style-src 'self' 'unsafe-inline'; " +
+        "img-src 'self' data: blob: https:; " +
+        "font-src 'self' data:; " +
+        "connect-src 'self'; " +
+        "object-src 'none'; " +
+        "base-uri 'self'; " +
+        "form-action 'self'; " +
+        "frame-ancestors 'none'";
+
+    /// <summary>Content-Security-Policy, nosniff and a referrer policy on every response, error pages included.</summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            // OnStarting: the exception handler clears headers before it writes its error response.
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+}
