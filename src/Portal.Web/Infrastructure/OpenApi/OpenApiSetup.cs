@@ -7,6 +7,9 @@ public static class OpenApiSetup
 {
     public const string DocumentPath = "/openapi/{documentName}.json";
 
+    /// <summary>Where the API reference page is served (it gets its own Content-Security-Policy, see SecurityHeaders).</summary>
+    public const string ReferencePath = "/api/docs";
+
     public static IServiceCollection AddPortalOpenApi(this IServiceCollection services)
     {
         services.AddOpenApi("v1", options =>
@@ -27,7 +30,7 @@ public static class OpenApiSetup
     public static IEndpointRouteBuilder MapPortalOpenApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi(DocumentPath).AllowAnonymous();
-        endpoints.MapScalarApiReference("/api/docs", options => options
+        endpoints.MapScalarApiReference(ReferencePath, options => options
                 .WithTitle("Portal REST API")
                 .WithOpenApiRoutePattern(DocumentPath))
             .AllowAnonymous();
