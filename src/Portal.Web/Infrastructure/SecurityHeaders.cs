@@ -22,12 +22,13 @@ public static class SecurityHeaders
         "frame-ancestors 'none'";
 
     /// <summary>
-    /// The API reference page (/api/docs) only: Scalar's page starts itself with one inline module script. The page shows
-    /// nothing users wrote (only the portal's own OpenAPI document), so inline script is allowed there and nowhere else.
+    /// The API reference page (/api/docs) only: Scalar's page starts itself with one inline module script and its bundle
+    /// compiles JSON-schema validators with eval. The page shows nothing users wrote (only the portal's own OpenAPI
+    /// document), so inline script and eval are allowed there and nowhere else.
     /// </summary>
     public const string ApiReferencePolicy =
         "default-src 'self'; " +
-        "script-src 'self' 'unsafe-inline'; " +
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'; " +
         "style-src 'self' 'unsafe-inline'; " +
         "img-src 'self' data: blob:; " +
         "font-src 'self' data:; " +

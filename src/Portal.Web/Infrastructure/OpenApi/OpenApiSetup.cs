@@ -32,6 +32,7 @@ public static class OpenApiSetup
         endpoints.MapOpenApi(DocumentPath).AllowAnonymous();
         endpoints.MapScalarApiReference(ReferencePath, options => options
                 .WithTitle("Portal REST API")
+                .DisableDefaultFonts() // Scalar's fonts come from its CDN: the policy (and offline sites) refuse them
                 .WithOpenApiRoutePattern(DocumentPath))
             .AllowAnonymous();
         return endpoints;
