@@ -1,7 +1,9 @@
 using System.Globalization;
 using CsvHelper;
+using System.Text;
 using CsvHelper.Configuration;
 using Portal.Analysis.Common;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Analysis;
 
@@ -32,10 +34,8 @@ public sealed class CsvTable
     /// <param name="field">Names the upload in errors (e.g. <c>reference</c>).</param>
     public static async Task<CsvTable> ReadAsync(Stream stream, string field, CancellationToken cancellationToken)
     {
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, TrimOptions = TrimOptions.Trim, BadDataFound = null };
-        using var reader = new StreamReader(stream);
-        using var csv = new CsvReader(reader, config);
-        if (!await csv.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+        using var csv = StrictCsv.Open(stream);
+        if (!await StrictCsv.ReadAsync(csv, field) || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
         {
             throw new AnalysisInputException(field, "is empty: a header row with column names is required.");
         }
@@ -53,7 +53,7 @@ public sealed class CsvTable
         }
 
         var row = 1;
-        while (await csv.ReadAsync())
+        while (await StrictCsv.ReadAsync(csv, field))
         {
             cancellationToken.ThrowIfCancellationRequested();
             row++;
@@ -74,5 +74,71 @@ public sealed class CsvTable
         }
 
         return new CsvTable(names, columns);
+    }
+}
+
+/// <summary>
+/// The one way uploads read CSV: the delimiter is detected and cells trimmed, but a stray or unterminated quote and
+/// bytes that are not UTF-8 are refused naming the row and line, instead of silently merging the rest of the file
+/// into one cell (which would lose rows). Cells must not contain NUL (see <see cref="JsonText"/>).
+/// </summary>
+public static class StrictCsv
+{
+    private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
+    {
+        DetectDelimiter = true,
+        TrimOptions = TrimOptions.Trim,
+        BadDataFound = args => throw new BadDataException(args.Field, args.RawRecord, args.Context, "stray quote"),
+    };
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static CsvReader Open(Stream stream) => new(new StreamReader(stream, StrictUtf8), Configuration);
+
+    /// <summary>Reads the next record; <paramref name="field"/> names the upload in errors.</summary>
+    public static async Task<bool> ReadAsync(CsvReader csv, string field)
+    {
+        bool read;
+        try
+        {
+            read = await csv.ReadAsync();
+        }
+        catch (BadDataException)
+        {
+            throw Bad(csv, field, "has a quote inside an unquoted cell; quote the cell and double the quote (\"\").");
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Bad(csv, field, JsonText.InvalidUtf8);
+        }
+
+        if (!read)
+        {
+            return false;
+        }
+
+        // Quotes come in pairs in a well-formed record ("" escapes one); an odd count is a quote never closed,
+        // which CsvHelper reads to the end of the file as one cell.
+        if (csv.Parser.RawRecord.Count(c => c == '"') % 2 != 0)
+        {
+            throw Bad(csv, field, "has a quoted cell that is never closed.");
+        }
+
+        for (var i = 0; i < csv.Parser.Count; i++)
+        {
+            if (csv.Parser[i] is { } cell && JsonText.Check(cell) is { } reason)
+            {
+                throw Bad(csv, field, reason);
+            }
+        }
+
+        return true;
+    }
+
+    private static AnalysisInputException Bad(CsvReader csv, string field, string reason)
+    {
+        var raw = csv.Parser.RawRecord ?? "";
+        var line = Math.Max(1, csv.Parser.RawRow - raw.Count(c => c == '\n') + (raw.EndsWith('\n') ? 1 : 0));
+        return new AnalysisInputException($"{field}[row {csv.Parser.Row}]", $"(line {line}) {reason}");
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Web.Features.Ingestion.Reference;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -120,8 +121,11 @@ public static class IngestionEndpoints
             (result, rejected) => TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected)));
     }
 
+    /// <summary>The model an item names; null when it names none or the name is unreadable (the item is then rejected by <see cref="JsonText"/>).</summary>
     private static string? ModelNameOf(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String && JsonText.FindBad(m) is null
+            ? m.GetString()
+            : null;
 
     private delegate T? Validator<T>(JsonElement item, long nowMs, List<string> errors);
 
@@ -165,7 +169,12 @@ public static class IngestionEndpoints
         for (var i = 0; i < body.Items.Count; i++)
         {
             errors.Clear();
-            if (validate(body.Items[i], now, errors) is { } record && errors.Count == 0)
+            if (JsonText.FindBad(body.Items[i]) is { } bad)
+            {
+                // Checked first: the validators read strings, and invalid UTF-8 would throw there.
+                rejected.Add(new RejectedItem(i, [$"{bad.Path}: {bad.Reason}"]));
+            }
+            else if (validate(body.Items[i], now, errors) is { } record && errors.Count == 0)
             {
                 records.Add(record);
             }
@@ -200,9 +209,12 @@ public static class IngestionEndpoints
         }
         catch (Exception e)
         {
+            // The database's message stays in the log: it can carry SQL, values of other rows or server details.
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IngestionEndpoints).FullName!)
+                .LogError(e, "Committing {Count} ingested items failed", records.Count);
             context.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage failed",
-                detail: $"The items could not be committed ({e.GetType().Name}: {e.Message}). Nothing of this request was stored; retry.");
+                detail: "The items could not be committed. Nothing of this request was stored; retry.");
         }
     }
 }
