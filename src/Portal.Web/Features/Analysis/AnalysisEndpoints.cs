@@ -160,9 +160,10 @@ public static class AnalysisEndpoints
         var counts = new long[numbers.Length];
         for (var i = 0; i < numbers.Length; i++)
         {
-            counts[i] = numbers[i] >= 0 && numbers[i] == Math.Floor(numbers[i]) && numbers[i] <= JsonInput.MaxWholeNumber
+            // Numbers() already refused magnitudes beyond InputLimits.MaxMagnitude (< 2^53), so the cast is exact.
+            counts[i] = numbers[i] >= 0 && numbers[i] == Math.Floor(numbers[i])
                 ? (long)numbers[i]
-                : throw new AnalysisInputException($"{field}[{i}]", $"must be a whole number from 0 to 2^53 ({JsonInput.MaxWholeNumber}).");
+                : throw new AnalysisInputException($"{field}[{i}]", "must be a non-negative whole number.");
         }
 
         return counts;

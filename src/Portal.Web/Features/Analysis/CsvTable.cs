@@ -34,8 +34,9 @@ public sealed class CsvTable
     /// <param name="field">Names the upload in errors (e.g. <c>reference</c>).</param>
     public static async Task<CsvTable> ReadAsync(Stream stream, string field, CancellationToken cancellationToken)
     {
-        using var csv = StrictCsv.Open(stream);
-        if (!await StrictCsv.ReadAsync(csv, field) || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+        using var strict = new StrictCsv(stream, field);
+        var csv = strict.Reader;
+        if (!await strict.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
         {
             throw new AnalysisInputException(field, "is empty: a header row with column names is required.");
         }
@@ -53,7 +54,7 @@ public sealed class CsvTable
         }
 
         var row = 1;
-        while (await StrictCsv.ReadAsync(csv, field))
+        while (await strict.ReadAsync())
         {
             cancellationToken.ThrowIfCancellationRequested();
             row++;
@@ -82,7 +83,7 @@ public sealed class CsvTable
 /// bytes that are not UTF-8 are refused naming the row and line, instead of silently merging the rest of the file
 /// into one cell (which would lose rows). Cells must not contain NUL (see <see cref="JsonText"/>).
 /// </summary>
-public static class StrictCsv
+public sealed class StrictCsv : IDisposable
 {
     private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
     {
@@ -93,23 +94,33 @@ public static class StrictCsv
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static CsvReader Open(Stream stream) => new(new StreamReader(stream, StrictUtf8), Configuration);
+    private readonly string field;
+    private int linesBefore;
 
-    /// <summary>Reads the next record; <paramref name="field"/> names the upload in errors.</summary>
-    public static async Task<bool> ReadAsync(CsvReader csv, string field)
+    /// <param name="field">Names the upload in errors (e.g. <c>reference</c>).</param>
+    public StrictCsv(Stream stream, string field)
+    {
+        this.field = field;
+        Reader = new CsvReader(new StreamReader(stream, StrictUtf8), Configuration);
+    }
+
+    public CsvReader Reader { get; }
+
+    /// <summary>Reads the next record (the header first).</summary>
+    public async Task<bool> ReadAsync()
     {
         bool read;
         try
         {
-            read = await csv.ReadAsync();
+            read = await Reader.ReadAsync();
         }
         catch (BadDataException)
         {
-            throw Bad(csv, field, "has a quote inside an unquoted cell; quote the cell and double the quote (\"\").");
+            throw Bad("has a quote inside an unquoted cell; quote the cell and double the quote (\"\").");
         }
         catch (DecoderFallbackException)
         {
-            throw Bad(csv, field, JsonText.InvalidUtf8);
+            throw Bad(JsonText.InvalidUtf8);
         }
 
         if (!read)
@@ -117,28 +128,29 @@ public static class StrictCsv
             return false;
         }
 
+        var raw = Reader.Parser.RawRecord ?? "";
+
         // Quotes come in pairs in a well-formed record ("" escapes one); an odd count is a quote never closed,
-        // which CsvHelper reads to the end of the file as one cell.
-        if (csv.Parser.RawRecord.Count(c => c == '"') % 2 != 0)
+        // which CsvHelper would read to the end of the file as one cell.
+        if (raw.Count(c => c == '"') % 2 != 0)
         {
-            throw Bad(csv, field, "has a quoted cell that is never closed.");
+            throw Bad("has a quoted cell that is never closed.");
         }
 
-        for (var i = 0; i < csv.Parser.Count; i++)
+        for (var i = 0; i < Reader.Parser.Count; i++)
         {
-            if (csv.Parser[i] is { } cell && JsonText.Check(cell) is { } reason)
+            if (Reader.Parser[i] is { } cell && JsonText.Check(cell) is { } reason)
             {
-                throw Bad(csv, field, reason);
+                throw Bad(reason);
             }
         }
 
+        linesBefore += raw.Count(c => c == '\n');
         return true;
     }
 
-    private static AnalysisInputException Bad(CsvReader csv, string field, string reason)
-    {
-        var raw = csv.Parser.RawRecord ?? "";
-        var line = Math.Max(1, csv.Parser.RawRow - raw.Count(c => c == '\n') + (raw.EndsWith('\n') ? 1 : 0));
-        return new AnalysisInputException($"{field}[row {csv.Parser.Row}]", $"(line {line}) {reason}");
-    }
+    private AnalysisInputException Bad(string reason) =>
+        new($"{field}[row {Reader.Parser.Row}]", $"(line {linesBefore + 1}) {reason}");
+
+    public void Dispose() => Reader.Dispose();
 }

@@ -8,11 +8,6 @@ namespace Portal.Web.Features.Analysis;
 /// <summary>Reads request JSON field by field so every error names the field (and item index) at fault.</summary>
 public static class JsonInput
 {
-    /// <summary>
-    /// Largest count or whole number accepted (2^53): every integer up to it is exact as a double, which the
-    /// statistics compute in; beyond it counts would silently round (or saturate when cast to long).
-    /// </summary>
-    public const long MaxWholeNumber = 1L << 53;
 
     /// <summary>The body (or the object of an options field, named by <paramref name="field"/>) must be a JSON object.</summary>
     public static JsonElement RequireBody(JsonElement body, string field = "$") =>
@@ -141,7 +136,7 @@ public static class JsonInput
         }
 
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)
-            ? Math.Abs(n) <= MaxWholeNumber ? n : throw new AnalysisInputException(field, $"{n} is beyond ±2^53 ({MaxWholeNumber}).")
+            ? InputLimits.IsWithinMagnitude(n) ? n : throw new AnalysisInputException(field, $"{n} is beyond ±{InputLimits.MaxMagnitude:0e0}, the largest magnitude accepted.")
             : throw new AnalysisInputException(field, $"{Show(value)} is not a whole number.");
     }
 

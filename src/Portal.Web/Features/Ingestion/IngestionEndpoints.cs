@@ -207,11 +207,9 @@ public static class IngestionEndpoints
             // Not cancelled with the request: once queued, the items are committed whether or not the client waits.
             return answer(await request.Completion.Task, rejected);
         }
-        catch (Exception e)
+        catch (Exception)
         {
-            // The database's message stays in the log: it can carry SQL, values of other rows or server details.
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IngestionEndpoints).FullName!)
-                .LogError(e, "Committing {Count} ingested items failed", records.Count);
+            // The writer logged the error; its message stays there: it can carry SQL, values of other rows or server details.
             context.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage failed",
                 detail: "The items could not be committed. Nothing of this request was stored; retry.");

@@ -83,8 +83,9 @@ public static class ReferenceUpload
 
     private static async Task ReadCsvAsync(Stream body, ReferenceWriter writer, CancellationToken cancellationToken)
     {
-        using var csv = StrictCsv.Open(body);
-        if (!await StrictCsv.ReadAsync(csv, "reference") || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+        using var strict = new StrictCsv(body, "reference");
+        var csv = strict.Reader;
+        if (!await strict.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
         {
             throw new AnalysisInputException("reference", "is empty: a header row with column names is required.");
         }
@@ -96,7 +97,7 @@ public static class ReferenceUpload
         }
 
         var row = 1;
-        while (await StrictCsv.ReadAsync(csv, "reference"))
+        while (await strict.ReadAsync())
         {
             row++;
             if (csv.Parser.Count != columns.Count)
