@@ -26,7 +26,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 413 => "Request body too large",
                 415 => "Unsupported media type",
                 _ => "Unreadable request body",
-            }, e.Message, null),
+            }, e.Message, e.StatusCode == 400 ? new Dictionary<string, string[]> { ["$"] = [e.Message] } : null),
             _ => (500, "Internal error", "The server failed to process the request; the error is logged.", null),
         };
 

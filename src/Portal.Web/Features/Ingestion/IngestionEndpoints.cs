@@ -127,7 +127,8 @@ public static class IngestionEndpoints
             ? m.GetString()
             : null;
 
-    private delegate T? Validator<T>(JsonElement item, long nowMs, List<string> errors);
+    private delegate T? Validator<T>(JsonElement item, long nowMs, List<string> errors)
+        where T : class;
 
     private sealed class BodyOrProblem(IngestionBody? body, IResult? result) : IDisposable
     {
@@ -153,6 +154,7 @@ public static class IngestionEndpoints
     private static async Task<IResult> IngestAsync<T>(
         HttpContext context, IngestionOptions options, TimeProvider time, Validator<T> validate, Func<List<T>, WriteRequest> toWrite,
         IngestionChannel channel, Func<WriteResult, List<RejectedItem>, IResult> answer)
+        where T : class
     {
         using var body = await ReadBodyAsync(context, options);
         return body.Result ?? await ValidateAndSubmitAsync(context, body.Body!, time, validate, toWrite, channel, answer);
@@ -161,29 +163,10 @@ public static class IngestionEndpoints
     private static async Task<IResult> ValidateAndSubmitAsync<T>(
         HttpContext context, IngestionBody body, TimeProvider time, Validator<T> validate, Func<List<T>, WriteRequest> toWrite,
         IngestionChannel channel, Func<WriteResult, List<RejectedItem>, IResult> answer)
+        where T : class
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var records = new List<T>(body.Items.Count);
-        var rejected = new List<RejectedItem>();
-        var errors = new List<string>();
-        for (var i = 0; i < body.Items.Count; i++)
-        {
-            errors.Clear();
-            if (JsonText.FindBad(body.Items[i]) is { } bad)
-            {
-                // Checked first: the validators read strings, and invalid UTF-8 would throw there.
-                rejected.Add(new RejectedItem(i, [$"{bad.Path}: {bad.Reason}"]));
-            }
-            else if (validate(body.Items[i], now, errors) is { } record && errors.Count == 0)
-            {
-                records.Add(record);
-            }
-            else
-            {
-                rejected.Add(new RejectedItem(i, errors.Count > 0 ? errors.ToArray() : ["item: is not valid."]));
-            }
-        }
-
+        var (records, rejected) = body.Validate<T>((item, errors) => validate(item, now, errors));
         if (records.Count == 0)
         {
             return answer(new WriteResult(0, 0), rejected);

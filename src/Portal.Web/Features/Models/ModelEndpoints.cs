@@ -200,7 +200,7 @@ public static partial class ModelEndpoints
                 var feature = ReadFeature(f, $"features[{i}]", i);
                 if (!parsed.TryAdd(feature.Name, feature))
                 {
-                    throw new AnalysisInputException($"features[{i}].name", $"feature '{feature.Name}' is listed twice.");
+                    throw new AnalysisInputException("features", $"feature '{feature.Name}' is listed twice.");
                 }
 
                 i++;
