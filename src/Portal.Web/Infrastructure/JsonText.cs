@@ -19,24 +19,27 @@ public static class JsonText
     public static string? Check(string text) => text.Contains('\0') ? HasNul : null;
 
     /// <summary>The first string value or property name in <paramref name="element"/> that breaks the rule, with its JSON path.</summary>
-    public static (string Path, string Reason)? FindBad(JsonElement element, string path = "")
+    public static (string Path, string Reason)? FindBad(JsonElement element) =>
+        Find(element) is { } bad ? (bad.Path.Length == 0 ? "$" : bad.Path, bad.Reason) : null;
+
+    /// <summary>The path is built only on the way back from a find, so a clean document allocates nothing.</summary>
+    private static (string Path, string Reason)? Find(JsonElement element)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                return CheckRaw(JsonMarshal.GetRawUtf8Value(element)) is { } reason ? (Show(path), reason) : null;
+                return CheckRaw(JsonMarshal.GetRawUtf8Value(element)) is { } reason ? ("", reason) : null;
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
                     if (CheckRaw(JsonMarshal.GetRawUtf8PropertyName(property)) is { } nameReason)
                     {
-                        return (Show(path), "a property name " + nameReason);
+                        return ("", "a property name " + nameReason);
                     }
 
-                    var child = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
-                    if (FindBad(property.Value, child) is { } bad)
+                    if (Find(property.Value) is { } bad)
                     {
-                        return bad;
+                        return (bad.Path.Length == 0 ? property.Name : bad.Path[0] == '[' ? property.Name + bad.Path : $"{property.Name}.{bad.Path}", bad.Reason);
                     }
                 }
 
@@ -45,10 +48,12 @@ public static class JsonText
                 var i = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (FindBad(item, $"{path}[{i++}]") is { } bad)
+                    if (Find(item) is { } bad)
                     {
-                        return bad;
+                        return (bad.Path.Length == 0 || bad.Path[0] == '[' ? $"[{i}]{bad.Path}" : $"[{i}].{bad.Path}", bad.Reason);
                     }
+
+                    i++;
                 }
 
                 return null;
@@ -92,6 +97,4 @@ public static class JsonText
 
         return Check(text);
     }
-
-    private static string Show(string path) => path.Length == 0 ? "$" : path;
 }
