@@ -291,6 +291,19 @@ public sealed class InputDefectTests(PortalFactory factory) : IClassFixture<Port
     }
 
     [Fact]
+    public async Task A_reference_with_more_columns_than_a_model_may_have_features_is_refused()
+    {
+        using var client = factory.CreateApiClient();
+        await CreateModelAsync(client, "wide-reference");
+        var header = string.Join(",", Enumerable.Range(0, 1001).Select(i => $"c{i}"));
+        var row = string.Join(",", Enumerable.Repeat("1", 1001));
+
+        using var response = await client.PutAsync("/api/v1/models/wide-reference/reference", new StringContent($"{header}\n{row}\n", Encoding.UTF8, "text/csv"));
+
+        Assert.Contains("at most one per feature", ErrorFor(await ProblemAsync(response, HttpStatusCode.BadRequest), "columns"));
+    }
+
+    [Fact]
     public async Task Drift_settings_refuse_a_fixed_window_from_year_1_to_9999()
     {
         using var client = factory.CreateApiClient();

@@ -47,6 +47,11 @@ public sealed class ReferenceWriter(PortalDbContext db, ReferenceDataset dataset
             throw new AnalysisInputException("columns", "a column name " + problem);
         }
 
+        if (columns.Count >= Infrastructure.InputLimits.MaxModelFeatures)
+        {
+            throw new AnalysisInputException("columns", $"has more than {Infrastructure.InputLimits.MaxModelFeatures} columns; a reference dataset has at most one per feature.");
+        }
+
         if (columns.ContainsKey(name))
         {
             throw new AnalysisInputException($"columns.{name}", "is given twice.");
