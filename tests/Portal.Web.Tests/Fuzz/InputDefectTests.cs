@@ -109,6 +109,21 @@ public sealed class InputDefectTests(PortalFactory factory) : IClassFixture<Port
         Assert.NotNull(ErrorFor(problem, "model"));
     }
 
+    [Fact]
+    public async Task An_experiment_id_with_a_trailing_newline_is_refused()
+    {
+        using var client = factory.CreateApiClient();
+        await CreateModelAsync(client, "nl-exp");
+        var definition = JsonNode.Parse(FuzzTargets.ExperimentDefinition("exp-nl"))!;
+        definition["id"] = "exp-nl\n";
+        definition["model"] = "nl-exp";
+        await client.PutAsJsonAsync("/api/v1/models/nl-exp", new { versions = new[] { "v1", "v2" } });
+
+        using var response = await client.PostAsJsonAsync("/api/v1/experiments", definition);
+
+        Assert.NotNull(ErrorFor(await ProblemAsync(response, HttpStatusCode.BadRequest), "id"));
+    }
+
     [Theory]
     [InlineData("[]")]
     [InlineData("\"x\"")]
