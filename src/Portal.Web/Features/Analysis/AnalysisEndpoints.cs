@@ -44,9 +44,10 @@ public static class AnalysisEndpoints
         {
             form = await request.ReadFormAsync(cancellationToken);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (Exception e) when (e is InvalidDataException or (IOException and not BadHttpRequestException))
         {
             // No boundary, a broken part, or more than the form's limits (1,024 fields, 16 KB headers per part).
+            // BadHttpRequestException (an IOException too) keeps its own status, e.g. 413 for a body over the limit.
             throw new AnalysisInputException("$", $"is not a readable multipart/form-data body: {e.Message}");
         }
 
