@@ -44,7 +44,7 @@ public sealed record LabelMatcher(string Label, MatchOperator Operator, string V
         _ => !RegexEngine.IsMatch(value, Anchored, Options),
     };
 
-    private string Anchored => $"^(?:{Value})$";
+    private string Anchored => $"^(?:{Value})\\z";
 
     /// <summary>Throws <see cref="AnalysisInputException"/> with <paramref name="field"/> as the prefix of the field name.</summary>
     internal void Validate(string field)

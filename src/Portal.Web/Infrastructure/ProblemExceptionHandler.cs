@@ -6,7 +6,10 @@ namespace Portal.Web.Infrastructure;
 
 /// <summary>
 /// Turns bad input into RFC 7807 problem+json that says what was wrong and where:
-/// <see cref="AnalysisInputException"/> names the field; unreadable bodies keep their status (400, 413).
+/// <see cref="AnalysisInputException"/> names the field; unreadable bodies keep their status (400, 413, 415), and a
+/// body that does not bind (wrong JSON type, unknown enum value, bad text) names the JSON path the serializer reports.
+/// Every endpoint comes here: <c>RouteHandlerOptions.ThrowOnBadRequest</c> is on, so binding failures are thrown, not
+/// answered with a bare 400.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -16,8 +19,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             AnalysisInputException e => (400, "Invalid input", $"{e.Field}: {e.Reason}",
                 new Dictionary<string, string[]> { [e.Field] = [e.Reason] }),
-            BadHttpRequestException e => (e.StatusCode, e.StatusCode == 413 ? "Request body too large" : "Unreadable request body",
-                Describe(e), null),
+            BadHttpRequestException { InnerException: JsonException json } e => (e.StatusCode, "Invalid input", $"{Field(json)}: {Reason(json)}",
+                new Dictionary<string, string[]> { [Field(json)] = [Reason(json)] }),
+            BadHttpRequestException e => (e.StatusCode, e.StatusCode switch
+            {
+                413 => "Request body too large",
+                415 => "Unsupported media type",
+                _ => "Unreadable request body",
+            }, e.Message, e.StatusCode == 400 ? new Dictionary<string, string[]> { ["$"] = [e.Message] } : null),
             _ => (500, "Internal error", "The server failed to process the request; the error is logged.", null),
         };
 
@@ -36,7 +45,22 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
-    private static string Describe(BadHttpRequestException e) => e.InnerException is JsonException json
-        ? $"The body is not valid JSON at {json.Path ?? "$"} (line {json.LineNumber + 1}): {json.Message}"
-        : e.Message;
+    /// <summary>The serializer's JSON path in the API's field style: <c>$.rule.severity</c> → <c>rule.severity</c>.</summary>
+    private static string Field(JsonException json) => json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal)
+        ? path[2..]
+        : json.Path ?? "$";
+
+    /// <summary>The message without the serializer's " Path: … | LineNumber: …" tail and without .NET type names.</summary>
+    private static string Reason(JsonException json)
+    {
+        var message = json.Message;
+        var tail = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        message = tail < 0 ? message : message[..tail];
+        if (message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
+        {
+            message = "has the wrong JSON type or an unknown value.";
+        }
+
+        return json.LineNumber is { } line ? $"{message} (line {line + 1}, byte {json.BytePositionInLine})" : message;
+    }
 }

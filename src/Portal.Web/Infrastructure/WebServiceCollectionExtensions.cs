@@ -14,7 +14,12 @@ public static class WebServiceCollectionExtensions
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.Converters.Add(new CheckedStringConverter());
+            o.SerializerOptions.Converters.Add(new CheckedJsonElementConverter());
         });
+
+        // A body that does not bind is thrown to ProblemExceptionHandler, which names the field, instead of a bare 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddHealthChecks();
         services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -30,6 +30,16 @@ public class SilenceTests
     }
 
     [Fact]
+    public void Regex_does_not_match_a_value_with_a_trailing_newline()
+    {
+        // Anchored with \z: "$" would also match before a final newline.
+        var matcher = new LabelMatcher("model", MatchOperator.Regex, "churn");
+
+        Assert.False(matcher.MatchesValue("churn\n"));
+        Assert.True(matcher.MatchesValue("churn"));
+    }
+
+    [Fact]
     public void All_matchers_must_match()
     {
         var silence = SilenceOf(

@@ -59,7 +59,7 @@ public sealed class PredictionApiTests(PortalFactory factory) : IClassFixture<Po
     [InlineData("""{"predictionId": "x", "prediction": 1, "score": -0.01}""", "score: -0.01 is outside [0, 1]")]
     [InlineData("""{"predictionId": "x", "prediction": 1, "score": 1.5}""", "score: 1.5 is outside [0, 1]")]
     [InlineData("""{"predictionId": "x", "prediction": 1, "probabilities": {"0": 0.2, "1": 1.2}}""", "probabilities.1: 1.2 is outside [0, 1]")]
-    [InlineData("""{"predictionId": "x", "prediction": 1, "latencyMs": -3}""", "latencyMs: -3 is outside [0, ∞]")]
+    [InlineData("""{"predictionId": "x", "prediction": 1, "latencyMs": -3}""", "latencyMs: -3 is outside [0, 86400000]")]
     [InlineData("""{"predictionId": "x", "prediction": 1, "features": {"amount": "abc"}}""", "features.amount: must be a number")]
     [InlineData("""{"predictionId": "x", "prediction": 1, "features": {"amount": {"v": 1}}}""", "features.amount: must be a number (numerical feature), not an object")]
     [InlineData("""{"predictionId": "x", "prediction": 1, "features": {"country": ["DE"]}}""", "features.country: must be a category")]

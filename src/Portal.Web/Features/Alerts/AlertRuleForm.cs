@@ -44,7 +44,7 @@ public sealed partial class AlertRuleForm
 
     public bool Enabled { get; set; } = true;
 
-    [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]
+    [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*\\z")]
     public static partial Regex LabelName();
 
     /// <summary>Metrics that are fractions of rows (0..1), so a threshold outside [0, 1] can never be met sensibly.</summary>

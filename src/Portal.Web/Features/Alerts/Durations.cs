@@ -6,7 +6,7 @@ namespace Portal.Web.Features.Alerts;
 /// <summary>Durations as people type them in forms: 30s, 5m, 1h, 2d, or combined like 1h30m.</summary>
 public static partial class Durations
 {
-    [GeneratedRegex("^\\s*(?:(\\d+)d)?\\s*(?:(\\d+)h)?\\s*(?:(\\d+)m)?\\s*(?:(\\d+)s)?\\s*$")]
+    [GeneratedRegex("^\\s*(?:(\\d+)d)?\\s*(?:(\\d+)h)?\\s*(?:(\\d+)m)?\\s*(?:(\\d+)s)?\\s*\\z")]
     private static partial Regex Pattern();
 
     public static bool TryParse(string? text, out TimeSpan span)

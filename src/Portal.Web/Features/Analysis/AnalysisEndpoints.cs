@@ -39,7 +39,18 @@ public static class AnalysisEndpoints
             throw new AnalysisInputException("$", "Send multipart/form-data with the files 'reference' and 'current' (and optionally an 'options' JSON field).");
         }
 
-        var form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or (IOException and not BadHttpRequestException))
+        {
+            // No boundary, a broken part, or more than the form's limits (1,024 fields, 16 KB headers per part).
+            // BadHttpRequestException (an IOException too) keeps its own status, e.g. 413 for a body over the limit.
+            throw new AnalysisInputException("$", $"is not a readable multipart/form-data body: {e.Message}");
+        }
+
         var reference = await CsvTable.ReadAsync(OpenFile(form, "reference"), "reference", cancellationToken);
         var current = await CsvTable.ReadAsync(OpenFile(form, "current"), "current", cancellationToken);
         var options = DriftRequestReader.RequestOptions.Default;
@@ -47,7 +58,13 @@ public static class AnalysisEndpoints
         {
             try
             {
-                options = DriftRequestReader.ReadOptions(JsonDocument.Parse(optionsText.ToString()).RootElement);
+                using var document = JsonDocument.Parse(optionsText.ToString());
+                if (JsonText.FindBad(document.RootElement) is { } bad)
+                {
+                    throw new AnalysisInputException(bad.Path == "$" ? "options" : $"options.{bad.Path}", bad.Reason);
+                }
+
+                options = DriftRequestReader.ReadOptions(JsonInput.RequireBody(document.RootElement, "options"));
             }
             catch (JsonException e)
             {
@@ -105,6 +122,7 @@ public static class AnalysisEndpoints
 
     private static IResult Experiment(JsonElement body)
     {
+        JsonInput.RequireBody(body);
         var kind = JsonInput.OptionalString(body, "kind") ?? throw new AnalysisInputException("kind", "is required: welch, proportions, srm, sampleSize or obrienFleming.");
         var alpha = JsonInput.Number(body, "alpha", 0.05);
         return kind switch
@@ -143,6 +161,7 @@ public static class AnalysisEndpoints
         var counts = new long[numbers.Length];
         for (var i = 0; i < numbers.Length; i++)
         {
+            // Numbers() already refused magnitudes beyond InputLimits.MaxMagnitude (< 2^53), so the cast is exact.
             counts[i] = numbers[i] >= 0 && numbers[i] == Math.Floor(numbers[i])
                 ? (long)numbers[i]
                 : throw new AnalysisInputException($"{field}[{i}]", "must be a non-negative whole number.");

@@ -1,12 +1,27 @@
 using System.Globalization;
 using System.Text.Json;
 using Portal.Analysis.Common;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Analysis;
 
 /// <summary>Reads request JSON field by field so every error names the field (and item index) at fault.</summary>
 public static class JsonInput
 {
+
+    /// <summary>The body (or the object of an options field, named by <paramref name="field"/>) must be a JSON object.</summary>
+    public static JsonElement RequireBody(JsonElement body, string field = "$") =>
+        body.ValueKind == JsonValueKind.Object
+            ? body
+            : throw new AnalysisInputException(field, field == "$" ? "The body must be a JSON object." : "must be a JSON object.");
+
+    /// <summary>TryGetProperty that answers "the body must be an object" instead of throwing on an array or a scalar.</summary>
+    private static bool TryGetField(JsonElement body, string field, out JsonElement value)
+    {
+        RequireBody(body);
+        return body.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null;
+    }
+
     public static JsonElement RequireObject(JsonElement body, string field)
     {
         if (body.ValueKind != JsonValueKind.Object)
@@ -23,7 +38,7 @@ public static class JsonInput
     }
 
     public static JsonElement? OptionalObject(JsonElement body, string field) =>
-        body.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null
+        TryGetField(body, field, out var value)
             ? value.ValueKind == JsonValueKind.Object ? value : throw new AnalysisInputException(field, "must be a JSON object.")
             : null;
 
@@ -103,7 +118,7 @@ public static class JsonInput
 
     public static double Number(JsonElement body, string field, double? defaultValue = null)
     {
-        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetField(body, field, out var value))
         {
             return defaultValue ?? throw new AnalysisInputException(field, "is required.");
         }
@@ -115,18 +130,18 @@ public static class JsonInput
 
     public static long WholeNumber(JsonElement body, string field)
     {
-        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryGetField(body, field, out var value))
         {
             throw new AnalysisInputException(field, "is required.");
         }
 
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)
-            ? n
+            ? InputLimits.IsWithinMagnitude(n) ? n : throw new AnalysisInputException(field, $"{n} is beyond ±{InputLimits.MaxMagnitude:0e0}, the largest magnitude accepted.")
             : throw new AnalysisInputException(field, $"{Show(value)} is not a whole number.");
     }
 
     public static string? OptionalString(JsonElement body, string field) =>
-        body.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null
+        TryGetField(body, field, out var value)
             ? value.ValueKind == JsonValueKind.String ? value.GetString() : throw new AnalysisInputException(field, "must be a string.")
             : null;
 
@@ -134,8 +149,11 @@ public static class JsonInput
     public static bool IsMissingText(string? text) =>
         string.IsNullOrWhiteSpace(text) || text.Trim() is "NA" or "N/A" or "NaN" or "nan" or "null" or "NULL" or "None";
 
+    /// <summary>Finite and within ±<see cref="InputLimits.MaxMagnitude"/>, so sums and squares of many values stay finite.</summary>
     private static double Finite(double value, string field, int? index) =>
-        double.IsFinite(value) ? value : throw new AnalysisInputException(index is null ? field : $"{field}[{index}]", "must be a finite number.");
+        !double.IsFinite(value) ? throw new AnalysisInputException(index is null ? field : $"{field}[{index}]", "must be a finite number.")
+        : !InputLimits.IsWithinMagnitude(value) ? throw new AnalysisInputException(index is null ? field : $"{field}[{index}]", $"is beyond ±{InputLimits.MaxMagnitude:0e0}, the largest magnitude accepted.")
+        : value;
 
     private static string Show(JsonElement item)
     {

@@ -56,7 +56,7 @@ public sealed class HealthDashboard(IServiceScopeFactory scopes, TimeProvider ti
         return new TrafficHealth(
             total.Count, lastWeekTotal, total.Count / range.Minutes, lastWeekTotal / range.Minutes,
             total.Errors, total.ErrorRate, total.LatencyCount,
-            total.LatencyQuantile(0.5), total.LatencyQuantile(0.95), total.LatencyQuantile(0.99), total.LatencyCount > 0 ? total.LatencyMax : null,
+            total.LatencyQuantile(0.5), total.LatencyQuantile(0.95), total.LatencyQuantile(0.99), total.LatencyCount > 0 ? Infrastructure.Figures.Finite(total.LatencyMax) : null,
             slo, slowShare,
             StatusRules.Traffic(total.Count, lastWeekTotal), StatusRules.ErrorRate(total.Errors, total.Count), StatusRules.Latency(slowShare, slo?.TargetPercent),
             range.BucketStarts(),

@@ -67,5 +67,5 @@ public sealed class ResourceDashboard(IServiceScopeFactory scopes, TimeProvider 
     }
 
     private static double?[] Averages(double[] sums, long[] counts) =>
-        [.. sums.Zip(counts, (s, n) => n > 0 ? s / n : (double?)null)];
+        [.. sums.Zip(counts, (s, n) => PredictionStats.Ratio(s, n))];
 }

@@ -144,7 +144,7 @@ public sealed class PredictionStats
         ValueSumSq += other.ValueSumSq;
     }
 
-    internal static double? Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : null;
+    internal static double? Ratio(double numerator, double denominator) => Infrastructure.Figures.Ratio(numerator, denominator);
 }
 
 /// <summary>Per-bucket aggregates of a window plus the window total.</summary>

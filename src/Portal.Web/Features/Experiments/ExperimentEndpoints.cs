@@ -202,21 +202,7 @@ public static class ExperimentEndpoints
 
         using var _ = body;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var records = new List<ObservationRecord>(body.Items.Count);
-        var rejected = new List<RejectedItem>();
-        var errors = new List<string>();
-        for (var i = 0; i < body.Items.Count; i++)
-        {
-            errors.Clear();
-            if (ObservationWriter.Validate(body.Items[i], experiment, now, errors) is { } record)
-            {
-                records.Add(record);
-            }
-            else
-            {
-                rejected.Add(new RejectedItem(i, errors.Count > 0 ? errors.ToArray() : ["item: is not valid."]));
-            }
-        }
+        var (records, rejected) = body.Validate((item, errors) => ObservationWriter.Validate(item, experiment, now, errors));
 
         var accepted = records.Count > 0 ? await writer.UpsertAsync(id, records, context.RequestAborted) : 0;
         return TypedResults.Ok(new ObservationsResponse(accepted, rejected));

@@ -17,7 +17,7 @@ public static partial class ExperimentValidator
 {
     public static readonly IReadOnlyList<string> UnitTypes = ["user", "session", "device", "account", "request"];
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\z")]
     public static partial Regex Slug();
 
     /// <summary>Problems by field; empty when the draft is valid. <paramref name="task"/> is null when the model does not exist.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Portal.Analysis.Common;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -19,6 +20,36 @@ public sealed class IngestionBody : IDisposable
     }
 
     public List<JsonElement> Items { get; } = [];
+
+    /// <summary>
+    /// Validates every item; an item is rejected with all its errors (each naming its field). Items that break the
+    /// <see cref="JsonText"/> rule (invalid UTF-8, NUL) are rejected first, before a validator reads their strings.
+    /// </summary>
+    public (List<T> Records, List<RejectedItem> Rejected) Validate<T>(Func<JsonElement, List<string>, T?> validate)
+        where T : class
+    {
+        var records = new List<T>(Items.Count);
+        var rejected = new List<RejectedItem>();
+        var errors = new List<string>();
+        for (var i = 0; i < Items.Count; i++)
+        {
+            errors.Clear();
+            if (JsonText.FindBad(Items[i]) is { } bad)
+            {
+                rejected.Add(new RejectedItem(i, [$"{bad.Path}: {bad.Reason}"]));
+            }
+            else if (validate(Items[i], errors) is { } record && errors.Count == 0)
+            {
+                records.Add(record);
+            }
+            else
+            {
+                rejected.Add(new RejectedItem(i, errors.Count > 0 ? errors.ToArray() : ["item: is not valid."]));
+            }
+        }
+
+        return (records, rejected);
+    }
 
     public static async Task<IngestionBody> ReadAsync(HttpRequest request, int maxItems, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Web.Features.Ingestion.Reference;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -120,10 +121,14 @@ public static class IngestionEndpoints
             (result, rejected) => TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected)));
     }
 
+    /// <summary>The model an item names; null when it names none or the name is unreadable (the item is then rejected by <see cref="JsonText"/>).</summary>
     private static string? ModelNameOf(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String && JsonText.FindBad(m) is null
+            ? m.GetString()
+            : null;
 
-    private delegate T? Validator<T>(JsonElement item, long nowMs, List<string> errors);
+    private delegate T? Validator<T>(JsonElement item, long nowMs, List<string> errors)
+        where T : class;
 
     private sealed class BodyOrProblem(IngestionBody? body, IResult? result) : IDisposable
     {
@@ -149,6 +154,7 @@ public static class IngestionEndpoints
     private static async Task<IResult> IngestAsync<T>(
         HttpContext context, IngestionOptions options, TimeProvider time, Validator<T> validate, Func<List<T>, WriteRequest> toWrite,
         IngestionChannel channel, Func<WriteResult, List<RejectedItem>, IResult> answer)
+        where T : class
     {
         using var body = await ReadBodyAsync(context, options);
         return body.Result ?? await ValidateAndSubmitAsync(context, body.Body!, time, validate, toWrite, channel, answer);
@@ -157,24 +163,10 @@ public static class IngestionEndpoints
     private static async Task<IResult> ValidateAndSubmitAsync<T>(
         HttpContext context, IngestionBody body, TimeProvider time, Validator<T> validate, Func<List<T>, WriteRequest> toWrite,
         IngestionChannel channel, Func<WriteResult, List<RejectedItem>, IResult> answer)
+        where T : class
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var records = new List<T>(body.Items.Count);
-        var rejected = new List<RejectedItem>();
-        var errors = new List<string>();
-        for (var i = 0; i < body.Items.Count; i++)
-        {
-            errors.Clear();
-            if (validate(body.Items[i], now, errors) is { } record && errors.Count == 0)
-            {
-                records.Add(record);
-            }
-            else
-            {
-                rejected.Add(new RejectedItem(i, errors.Count > 0 ? errors.ToArray() : ["item: is not valid."]));
-            }
-        }
-
+        var (records, rejected) = body.Validate<T>((item, errors) => validate(item, now, errors));
         if (records.Count == 0)
         {
             return answer(new WriteResult(0, 0), rejected);
@@ -198,11 +190,12 @@ public static class IngestionEndpoints
             // Not cancelled with the request: once queued, the items are committed whether or not the client waits.
             return answer(await request.Completion.Task, rejected);
         }
-        catch (Exception e)
+        catch (Exception)
         {
+            // The writer logged the error; its message stays there: it can carry SQL, values of other rows or server details.
             context.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage failed",
-                detail: $"The items could not be committed ({e.GetType().Name}: {e.Message}). Nothing of this request was stored; retry.");
+                detail: "The items could not be committed. Nothing of this request was stored; retry.");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -98,12 +99,22 @@ public sealed class ItemFields(JsonElement item, List<string> errors)
         return (long)n;
     }
 
-    /// <summary>A finite JSON number; "NaN"/"Infinity" (as strings, the only way JSON can carry them) are named as such.</summary>
-    public double? ReadNumber(JsonElement value, string field)
+    /// <summary>
+    /// A finite JSON number within ±<see cref="InputLimits.MaxMagnitude"/> (unless <paramref name="bounded"/> is false:
+    /// numbers that are only labels, never summed); "NaN"/"Infinity" (as strings, the only way JSON can carry them)
+    /// are named as such.
+    /// </summary>
+    public double? ReadNumber(JsonElement value, string field, bool bounded = true)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Number when value.TryGetDouble(out var n) && double.IsFinite(n):
+                if (bounded && !InputLimits.IsWithinMagnitude(n))
+                {
+                    Error(field, $"{Shorten(value.GetRawText())} is beyond ±{InputLimits.MaxMagnitude:0e0}, the largest magnitude accepted.");
+                    return null;
+                }
+
                 return n;
             case JsonValueKind.Number:
                 Error(field, $"{value.GetRawText()} is not a finite number.");

@@ -13,7 +13,7 @@ namespace Portal.Web.Features.Ingestion;
 /// </summary>
 public static class PredictionValidator
 {
-    public const int MaxFeatures = 1_000;
+    public const int MaxFeatures = Infrastructure.InputLimits.MaxModelFeatures;
     public const int MaxInferredFeatures = 100;
 
     public static PredictionRecord? Validate(JsonElement item, ModelInfo model, long nowMs, List<string> errors)
@@ -32,7 +32,7 @@ public static class PredictionValidator
         var error = f.String("error", PredictionEvent.ErrorMaxLength);
         var (experimentId, variant) = Experiment(f);
         var score = f.Number("score", 0, 1);
-        var latency = f.Number("latencyMs", min: 0);
+        var latency = f.Number("latencyMs", min: 0, max: Infrastructure.InputLimits.MaxLatencyMs);
         var (probabilities, maxProbability) = Probabilities(f);
 
         string? prediction = null;
@@ -258,7 +258,7 @@ public static class PredictionValidator
 
                 return text;
             case JsonValueKind.Number:
-                return f.ReadNumber(value, field)?.ToString(CultureInfo.InvariantCulture);
+                return f.ReadNumber(value, field, bounded: false)?.ToString(CultureInfo.InvariantCulture);
             case JsonValueKind.True:
                 return "true";
             case JsonValueKind.False:

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Features.Dashboards;
+using static Portal.Web.Infrastructure.Figures;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -49,7 +50,7 @@ public sealed class QualityStats
 
     public double? Mae => Ratio(AbsErrorSum, Labelled);
 
-    public double? Rmse => Labelled > 0 ? Math.Sqrt(SqErrorSum / Labelled) : null;
+    public double? Rmse => Labelled > 0 ? Finite(Math.Sqrt(SqErrorSum / Labelled)) : null;
 
     /// <summary>1 − SSE / total sum of squares of the labels; null with fewer than two labels or constant labels.</summary>
     public double? R2
@@ -57,7 +58,7 @@ public sealed class QualityStats
         get
         {
             var total = Labelled > 0 ? LabelSumSq - (LabelSum * LabelSum / Labelled) : 0;
-            return Labelled > 1 && total > 0 ? 1 - (SqErrorSum / total) : null;
+            return Labelled > 1 && total > 0 ? Finite(1 - (SqErrorSum / total)) : null;
         }
     }
 
@@ -101,7 +102,6 @@ public sealed class QualityStats
         LabelSumSq += labelSumSq;
     }
 
-    private static double? Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : null;
 
     private static double ZeroDivision(long numerator, long denominator) => denominator > 0 ? (double)numerator / denominator : 0;
 }

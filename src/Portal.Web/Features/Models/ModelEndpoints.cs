@@ -8,6 +8,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Features.Analysis;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Models;
@@ -23,7 +24,7 @@ public static partial class ModelEndpoints
         string Name, string TaskType, string? Description, string? Owner, double LowConfidenceThreshold,
         DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<VersionDto> Versions, IReadOnlyList<FeatureDto> Features);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\z")]
     private static partial Regex ModelName();
 
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder endpoints)
@@ -42,12 +43,35 @@ public static partial class ModelEndpoints
             ? scope == PortalClaims.AdminScope
             : user.IsInRole(PortalRoles.Admin) || user.IsInRole(PortalRoles.Engineer);
 
-    /// <summary>All models; a model-scoped API key sees only its own.</summary>
-    private static async Task<Ok<List<ModelDto>>> List(HttpContext context, PortalDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Models by name, a page at a time (<c>?limit=</c>, default 100, at most 500; <c>?offset=</c>); a model-scoped API
+    /// key sees only its own. The body stays a JSON array (as before paging); the total is in <c>X-Total-Count</c> and
+    /// the next page in a <c>Link: rel="next"</c> header.
+    /// </summary>
+    private static async Task<IResult> List(int? limit, int? offset, HttpContext context, PortalDbContext db, CancellationToken cancellationToken)
     {
+        if (limit is < 1 or > InputLimits.MaxPageSize)
+        {
+            throw new AnalysisInputException("limit", $"must be from 1 to {InputLimits.MaxPageSize}.");
+        }
+
+        if (offset is < 0)
+        {
+            throw new AnalysisInputException("offset", "must not be negative.");
+        }
+
+        var (take, skip) = (limit ?? InputLimits.DefaultPageSize, offset ?? 0);
         var scoped = IngestionAuth.ScopedModel(context.User);
-        var models = await db.Models.AsNoTracking().Where(m => scoped == null || m.Name == scoped)
-            .Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().OrderBy(m => m.Name).ToListAsync(cancellationToken);
+        var query = db.Models.AsNoTracking().Where(m => scoped == null || m.Name == scoped);
+        var total = await query.CountAsync(cancellationToken);
+        var models = await query.OrderBy(m => m.Name).Skip(skip).Take(take)
+            .Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().ToListAsync(cancellationToken);
+        context.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (skip + take < total)
+        {
+            context.Response.Headers.Link = $"</api/v1/models?limit={take}&offset={skip + take}>; rel=\"next\"";
+        }
+
         return TypedResults.Ok(models.Select(ToDto).ToList());
     }
 
@@ -134,6 +158,12 @@ public static partial class ModelEndpoints
 
         if (OptionalArray(body, "versions") is { } versions)
         {
+            if (versions.GetArrayLength() > InputLimits.MaxVersionsPerPut)
+            {
+                throw new AnalysisInputException("versions", $"has {versions.GetArrayLength()} versions; at most {InputLimits.MaxVersionsPerPut} are accepted per request.");
+            }
+
+            var known = entity.Versions.ToDictionary(v => v.Version, StringComparer.Ordinal);
             var i = 0;
             foreach (var v in versions.EnumerateArray())
             {
@@ -142,10 +172,11 @@ public static partial class ModelEndpoints
                     : v.ValueKind == JsonValueKind.Object ? (JsonInput.OptionalString(v, "version") ?? throw new AnalysisInputException($"{field}.version", "is required."), JsonInput.OptionalString(v, "description"))
                     : throw new AnalysisInputException(field, "must be a version string or {\"version\": ..., \"description\": ...}.");
                 Limited(name, field, ModelVersion.VersionMaxLength);
-                var existing = entity.Versions.FirstOrDefault(x => x.Version == name);
-                if (existing is null)
+                Limited(description, $"{field}.description", 2000);
+                if (!known.TryGetValue(name, out var existing))
                 {
-                    entity.Versions.Add(new ModelVersion { Version = name, Description = description });
+                    known[name] = new ModelVersion { Version = name, Description = description };
+                    entity.Versions.Add(known[name]);
                 }
                 else if (description is not null)
                 {
@@ -156,36 +187,41 @@ public static partial class ModelEndpoints
 
         if (OptionalArray(body, "features") is { } features)
         {
-            var parsed = new List<ModelFeature>();
+            if (features.GetArrayLength() > InputLimits.MaxModelFeatures)
+            {
+                throw new AnalysisInputException("features", $"has {features.GetArrayLength()} features; a model has at most {InputLimits.MaxModelFeatures}.");
+            }
+
+            // Dictionaries, not list scans: the update is linear in the number of features.
+            var parsed = new Dictionary<string, ModelFeature>(StringComparer.Ordinal);
             var i = 0;
             foreach (var f in features.EnumerateArray())
             {
-                parsed.Add(ReadFeature(f, $"features[{i}]", i));
+                var feature = ReadFeature(f, $"features[{i}]", i);
+                if (!parsed.TryAdd(feature.Name, feature))
+                {
+                    throw new AnalysisInputException("features", $"feature '{feature.Name}' is listed twice.");
+                }
+
                 i++;
             }
 
-            var duplicate = parsed.GroupBy(f => f.Name).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate is not null)
+            entity.Features.RemoveAll(old => !parsed.ContainsKey(old.Name));
+            var existing = entity.Features.ToDictionary(x => x.Name, StringComparer.Ordinal);
+            foreach (var p in parsed.Values)
             {
-                throw new AnalysisInputException("features", $"feature '{duplicate.Key}' is listed twice.");
-            }
-
-            entity.Features.RemoveAll(old => !parsed.Exists(p => p.Name == old.Name));
-            foreach (var p in parsed)
-            {
-                var existing = entity.Features.FirstOrDefault(x => x.Name == p.Name);
-                if (existing is null)
+                if (!existing.TryGetValue(p.Name, out var kept))
                 {
                     entity.Features.Add(p);
                     continue;
                 }
 
-                existing.Type = p.Type;
-                existing.Min = p.Min;
-                existing.Max = p.Max;
-                existing.Categories = p.Categories;
-                existing.Importance = p.Importance;
-                existing.Ordinal = p.Ordinal;
+                kept.Type = p.Type;
+                kept.Min = p.Min;
+                kept.Max = p.Max;
+                kept.Categories = p.Categories;
+                kept.Importance = p.Importance;
+                kept.Ordinal = p.Ordinal;
             }
         }
     }

@@ -8,6 +8,7 @@ using Portal.Data.Rollups;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Ingestion.Reference;
 using Portal.Web.Infrastructure.Auth;
+using static Portal.Web.Infrastructure.Figures;
 
 namespace Portal.Web.Features.Models;
 
@@ -43,7 +44,7 @@ public static partial class ModelSummary
 
     public sealed record DriftSummary(int? ReferenceVersion, int Features, int DriftedFeatures, double? DriftShare, string Method);
 
-    [GeneratedRegex("^([0-9]{1,5})([mhd])$")]
+    [GeneratedRegex("^([0-9]{1,5})([mhd])\\z")]
     private static partial Regex WindowPattern();
 
     public static TimeSpan ParseWindow(string? window)
@@ -128,7 +129,7 @@ public static partial class ModelSummary
             model.Name, model.TaskType.ToString().ToLowerInvariant(), window, from, to,
             count, errors, Ratio(errors, count), count / minutes, violations,
             new LatencySummary(latencyCount, Ratio(latencySum, latencyCount), latency.Quantile(0.5), latency.Quantile(0.95), latency.Quantile(0.99),
-                latencyCount > 0 ? latencyMax : null, LogHistogram.RelativeError),
+                latencyCount > 0 ? Finite(latencyMax) : null, LogHistogram.RelativeError),
             new ScoreSummary(scoreCount, Ratio(scoreSum, scoreCount), scoreBins),
             classes, low, classified ? Ratio(low, count - errors) : null,
             classified ? null : new RegressionOutput(valueCount, Ratio(valueSum, valueCount), Std(valueCount, valueSum, valueSumSq)),
@@ -146,7 +147,7 @@ public static partial class ModelSummary
         {
             double abs = rows.Sum(r => r.AbsErrorSum), sq = rows.Sum(r => r.SqErrorSum), y = rows.Sum(r => r.LabelSum), y2 = rows.Sum(r => r.LabelSumSq);
             var total = n > 0 ? y2 - (y * y / n) : 0;
-            return new QualitySummary(n, null, null, null, null, Ratio(abs, n), n > 0 ? Math.Sqrt(sq / n) : null, n > 1 && total > 0 ? 1 - (sq / total) : null);
+            return new QualitySummary(n, null, null, null, null, Ratio(abs, n), n > 0 ? Finite(Math.Sqrt(sq / n)) : null, n > 1 && total > 0 ? Finite(1 - (sq / total)) : null);
         }
 
         long tp = rows.Sum(r => r.TruePositives), fp = rows.Sum(r => r.FalsePositives), fn = rows.Sum(r => r.FalseNegatives);
@@ -190,7 +191,7 @@ public static partial class ModelSummary
             result.Add(new FeatureSummary(
                 group.Key, type.ToString().ToLowerInvariant(), count, missing, Ratio(missing, count + missing),
                 numerical ? Ratio(sum, count) : null, numerical ? Std(count, sum, sumSq) : null,
-                numerical ? typed.Min(r => r.Min) : null, numerical ? typed.Max(r => r.Max) : null,
+                numerical ? Finite(typed.Min(r => r.Min)) : null, numerical ? Finite(typed.Max(r => r.Max)) : null,
                 group.Sum(r => r.OutOfRange), group.Sum(r => r.NewCategories), drift));
         }
 
@@ -200,8 +201,7 @@ public static partial class ModelSummary
     private static FeatureDrift? Drift(double psi) =>
         double.IsNaN(psi) ? null : new FeatureDrift("psi", Math.Round(psi, 6), SketchDrift.PsiThreshold, psi >= SketchDrift.PsiThreshold);
 
-    private static double? Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : null;
-
     private static double? Std(long n, double sum, double sumSq) =>
-        n > 1 ? Math.Sqrt(Math.Max(0, (sumSq - (sum * sum / n)) / (n - 1))) : null;
+        n > 1 ? Finite(Math.Sqrt(Math.Max(0, (sumSq - (sum * sum / n)) / (n - 1)))) : null;
+
 }

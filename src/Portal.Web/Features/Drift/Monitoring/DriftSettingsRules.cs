@@ -54,8 +54,17 @@ public static class DriftSettingsRules
         }
     }
 
+    /// <summary>
+    /// Earliest start of a fixed window. Predictions are stored as Unix milliseconds; the bound keeps window arithmetic
+    /// far from DateTime's range (year 1 to 9999), which a window of 0001–9999 overflowed on every run.
+    /// </summary>
+    public static readonly DateTime EarliestFixedStart = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>How far past now a fixed window may end (a window ending tomorrow is a typo's worth of slack, not more).</summary>
+    public static readonly TimeSpan MaxFixedEndAhead = TimeSpan.FromDays(1);
+
     /// <summary>Checks every field; returns the settings with the cron trimmed.</summary>
-    public static DriftSettingsView Validate(DriftSettingsView settings, MlModel model)
+    public static DriftSettingsView Validate(DriftSettingsView settings, MlModel model, DateTime now)
     {
         ParseCron(settings.Cron);
         if (!Enum.IsDefined(settings.Window))
@@ -73,6 +82,16 @@ public static class DriftSettingsRules
             if (settings.FixedEnd is null)
             {
                 throw new AnalysisInputException("fixedEnd", "is required for a fixed window.");
+            }
+
+            if (settings.FixedStart < EarliestFixedStart)
+            {
+                throw new AnalysisInputException("fixedStart", $"must not be before {EarliestFixedStart:yyyy-MM-dd}.");
+            }
+
+            if (settings.FixedEnd > now + MaxFixedEndAhead)
+            {
+                throw new AnalysisInputException("fixedEnd", $"must not be more than {MaxFixedEndAhead.TotalHours:0} hours in the future.");
             }
 
             if (settings.FixedEnd <= settings.FixedStart)

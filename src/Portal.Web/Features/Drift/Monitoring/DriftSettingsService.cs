@@ -19,7 +19,7 @@ public sealed class DriftSettingsService(PortalDbContext db, IAuditLog audit, IR
     /// <exception cref="Portal.Analysis.Common.AnalysisInputException">A field is invalid (the exception names it).</exception>
     public async Task<DriftSettingsView> SaveAsync(MlModel model, DriftSettingsView settings, CancellationToken cancellationToken = default)
     {
-        settings = DriftSettingsRules.Validate(settings, model);
+        settings = DriftSettingsRules.Validate(settings, model, time.GetUtcNow().UtcDateTime);
         db.ChangeTracker.Clear();
         var entity = await db.DriftSettings.FirstOrDefaultAsync(s => s.ModelId == model.Id, cancellationToken);
         var before = DriftSettingsView.From(entity);

@@ -37,14 +37,26 @@ public sealed record DriftSettingsView(
         DriftSettings.DefaultCron, true, DriftWindow.LastHour, null, null, DriftSettings.DefaultDriftShare, DriftSettings.DefaultMinSampleSize,
         new Dictionary<string, FeatureDriftSetting>(), DriftSeverityRules.DefaultThresholds);
 
-    /// <summary>The window [start, end) a run at <paramref name="now"/> analyses.</summary>
+    /// <summary>
+    /// The window [start, end) a run at <paramref name="now"/> analyses. A fixed window stored before the bounds of
+    /// <see cref="DriftSettingsRules.Validate"/> existed is clamped to them, so the job never meets an unusable date.
+    /// </summary>
     public (DateTime Start, DateTime End) WindowAt(DateTime now) => Window switch
     {
         DriftWindow.LastHour => (now.AddHours(-1), now),
         DriftWindow.LastDay => (now.AddDays(-1), now),
         DriftWindow.LastWeek => (now.AddDays(-7), now),
-        _ => (FixedStart ?? now.AddHours(-1), FixedEnd ?? now),
+        _ => Clamp(FixedStart ?? now.AddHours(-1), FixedEnd ?? now, now),
     };
+
+    private static (DateTime Start, DateTime End) Clamp(DateTime start, DateTime end, DateTime now)
+    {
+        var earliest = DriftSettingsRules.EarliestFixedStart;
+        var latest = now + DriftSettingsRules.MaxFixedEndAhead;
+        start = start < earliest ? earliest : start > latest ? latest : start;
+        end = end < earliest ? earliest : end > latest ? latest : end;
+        return (start, end < start ? start : end);
+    }
 
     public static DriftSettingsView From(DriftSettings? stored)
     {

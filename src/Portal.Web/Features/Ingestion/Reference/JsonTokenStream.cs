@@ -19,6 +19,9 @@ public sealed class JsonTokenStream(Stream stream)
     /// <summary>The current string or property name.</summary>
     public string? String { get; private set; }
 
+    /// <summary>Why the current string breaks the <see cref="Infrastructure.JsonText"/> rule (invalid UTF-8, NUL), or null.</summary>
+    public string? TextProblem { get; private set; }
+
     /// <summary>The current number, or null when it does not fit a finite double.</summary>
     public double? Number { get; private set; }
 
@@ -80,12 +83,22 @@ public sealed class JsonTokenStream(Stream stream)
 
         TokenType = reader.TokenType;
         String = null;
+        TextProblem = null;
         Number = null;
         RawNumber = null;
         switch (reader.TokenType)
         {
             case JsonTokenType.String or JsonTokenType.PropertyName:
-                String = reader.GetString();
+                try
+                {
+                    String = reader.GetString();
+                    TextProblem = Infrastructure.JsonText.Check(String!);
+                }
+                catch (InvalidOperationException)
+                {
+                    TextProblem = Infrastructure.JsonText.InvalidUtf8;
+                }
+
                 break;
             case JsonTokenType.Number:
                 RawNumber = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);

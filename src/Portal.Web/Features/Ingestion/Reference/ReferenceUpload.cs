@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Microsoft.Extensions.Options;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Web.Features.Analysis;
 
 namespace Portal.Web.Features.Ingestion.Reference;
 
@@ -85,10 +83,9 @@ public static class ReferenceUpload
 
     private static async Task ReadCsvAsync(Stream body, ReferenceWriter writer, CancellationToken cancellationToken)
     {
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, TrimOptions = TrimOptions.Trim, BadDataFound = null };
-        using var reader = new StreamReader(body);
-        using var csv = new CsvReader(reader, config);
-        if (!await csv.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+        using var strict = new StrictCsv(body, "reference");
+        var csv = strict.Reader;
+        if (!await strict.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
         {
             throw new AnalysisInputException("reference", "is empty: a header row with column names is required.");
         }
@@ -100,7 +97,7 @@ public static class ReferenceUpload
         }
 
         var row = 1;
-        while (await csv.ReadAsync())
+        while (await strict.ReadAsync())
         {
             row++;
             if (csv.Parser.Count != columns.Count)
@@ -122,6 +119,11 @@ public static class ReferenceUpload
         var sawColumns = false;
         while (await token.ReadAsync(cancellationToken) && token.TokenType == JsonTokenType.PropertyName)
         {
+            if (token.TextProblem is { } problem)
+            {
+                throw new AnalysisInputException("$", "a property name " + problem);
+            }
+
             if (token.String != "columns")
             {
                 throw new AnalysisInputException(token.String ?? "$", "is not a field of a reference upload; send {\"columns\": {\"name\": [values]}}.");
@@ -131,6 +133,11 @@ public static class ReferenceUpload
             await token.ExpectAsync(JsonTokenType.StartObject, "\"columns\" to be an object of column name → array of values", cancellationToken);
             while (await token.ReadAsync(cancellationToken) && token.TokenType == JsonTokenType.PropertyName)
             {
+                if (token.TextProblem is { } nameProblem)
+                {
+                    throw new AnalysisInputException("columns", "a column name " + nameProblem);
+                }
+
                 var name = token.String!;
                 var column = await writer.AddColumnAsync(name, null, cancellationToken);
                 if (!await token.ReadAsync(cancellationToken) || token.TokenType != JsonTokenType.StartArray)

@@ -42,6 +42,16 @@ public sealed class ReferenceWriter(PortalDbContext db, ReferenceDataset dataset
             throw new AnalysisInputException("columns", $"column name '{name}' must be 1 to {ModelFeature.NameMaxLength} characters long.");
         }
 
+        if (Infrastructure.JsonText.Check(name) is { } problem)
+        {
+            throw new AnalysisInputException("columns", "a column name " + problem);
+        }
+
+        if (columns.Count >= Infrastructure.InputLimits.MaxModelFeatures)
+        {
+            throw new AnalysisInputException("columns", $"has more than {Infrastructure.InputLimits.MaxModelFeatures} columns; a reference dataset has at most one per feature.");
+        }
+
         if (columns.ContainsKey(name))
         {
             throw new AnalysisInputException($"columns.{name}", "is given twice.");
@@ -144,6 +154,11 @@ public sealed class ReferenceWriter(PortalDbContext db, ReferenceDataset dataset
                 JsonTokenType.False => "false",
                 _ => throw new AnalysisInputException(where, "must be a number, string, boolean or null."),
             };
+            if (token.TextProblem is { } problem)
+            {
+                throw new AnalysisInputException(where, problem);
+            }
+
             if (token.TokenType == JsonTokenType.Number && token.Number is null)
             {
                 throw new AnalysisInputException(where, $"{token.RawNumber} is not a finite number.");
