@@ -60,6 +60,7 @@ app.UseStatusCodePages();
 app.UseSharedAssets();
 app.UseDeclaredBodyLimits();
 app.UseAuthentication();
+app.UseCookieWriteProtection();
 app.UseAuthorization();
 app.UseAntiforgery();
 

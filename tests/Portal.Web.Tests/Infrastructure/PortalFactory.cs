@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -90,8 +91,28 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>A browser-like client: keeps cookies, does not follow redirects (so tests see them).</summary>
-    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>
+    /// A browser-like client: keeps cookies, does not follow redirects (so tests see them), and, like a browser, names
+    /// the page's origin in an <c>Origin</c> header on writes (<paramref name="origin"/>; null: none).
+    /// </summary>
+    public HttpClient CreateBrowserClient(string? origin = OwnOrigin) =>
+        CreateDefaultClient(new Uri(OwnOrigin), new CookieContainerHandler(), new OriginHandler(origin));
+
+    /// <summary>The test host's own origin.</summary>
+    public const string OwnOrigin = "http://localhost";
+
+    private sealed class OriginHandler(string? origin) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (origin is not null && request.Method != HttpMethod.Get && request.Method != HttpMethod.Head && !request.Headers.Contains("Origin"))
+            {
+                request.Headers.Add("Origin", origin);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> with a service of a fresh scope (as "system").</summary>
     public async Task<T> WithServiceAsync<TService, T>(Func<TService, Task<T>> work) where TService : notnull
@@ -163,6 +184,6 @@ internal sealed class ScopedTestKeyValidator : IApiKeyValidator
 
     public ValueTask<ClaimsIdentity?> ValidateAsync(string presentedKey, CancellationToken cancellationToken) =>
         ValueTask.FromResult(presentedKey.StartsWith(Prefix, StringComparison.Ordinal)
-            ? new ClaimsIdentity([new Claim(ClaimTypes.Name, presentedKey), new Claim(PortalClaims.KeyScope, presentedKey[Prefix.Length..])], ApiKeyAuthenticationHandler.SchemeName)
+            ? ApiKeyIdentity.ForModel(presentedKey, presentedKey[Prefix.Length..])
             : null);
 }

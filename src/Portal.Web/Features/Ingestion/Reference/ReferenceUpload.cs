@@ -24,11 +24,6 @@ public static class ReferenceUpload
     public static async Task<IResult> HandleAsync(
         string model, HttpContext context, ModelCatalog catalog, PortalDbContext db, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
     {
-        if (!IngestionAuth.CanWrite(context.User, model))
-        {
-            return IngestionAuth.Forbidden(model);
-        }
-
         if (await catalog.FindAsync(model, cancellationToken) is not { } info)
         {
             return IngestionAuth.UnknownModel(model);
