@@ -65,7 +65,7 @@ public sealed class CookieWriteProtection(RequestDelegate next, IAntiforgery ant
         {
             return await antiforgery.IsRequestValidAsync(context);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or IOException or BadHttpRequestException)
         {
             return false; // a form body that cannot be read carries no token
         }
