@@ -155,6 +155,7 @@ public sealed class PortalServerFixture : IAsyncLifetime
         start.Environment["Portal__Bootstrap__AdminPassword"] = AdminPassword;
         start.Environment["Portal__Bootstrap__ApiKey"] = ApiKey;
         start.Environment["Portal__Demo__Enabled"] = "false";
+        start.Environment["Portal__DataProtection__KeyEncryptionKey"] = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
 
         server = new Process { StartInfo = start };
         server.OutputDataReceived += (_, e) => Append(e.Data);

@@ -149,8 +149,7 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Read("GET", "/api/v1/models/{model}/slos"),
         Read("GET", "/api/v1/models/{model}/slos/{id:int}"),
 
-        // A model's data and definition: Engineers and above, the model's key, admin keys.
-        Write("PUT", "/api/v1/models/{model}"),
+        // A model's data (predictions, labels, resources, reference data, experiment traffic): Engineers and above, the model's key, admin keys.
         Write("POST", "/api/v1/models/{model}/predictions"),
         Write("POST", "/api/v1/models/{model}/feedback"),
         Write("PUT", "/api/v1/models/{model}/reference"),
@@ -171,7 +170,8 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Viewer("ANY", "/hubs/live/negotiate"),
         Viewer("ANY", "/hubs/live"),
 
-        // Engineers: drift, quality, fairness and SLO settings and runs; the audit log.
+        // Engineers: models and their schemas; drift, quality, fairness and SLO settings and runs; the audit log.
+        Engineer("PUT", "/api/v1/models/{model}"),
         Engineer("POST", "/api/v1/models/{model}/drift/run"),
         Engineer("PUT", "/api/v1/models/{model}/drift/settings"),
         Engineer("POST", "/api/v1/models/{model}/quality/run"),

@@ -23,7 +23,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public const long AnalysisMaxBodyBytes = 4 * 1024 * 1024;
     public const string Password = "test-password-0123456789";
 
-    private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+    /// <summary>The SQLite file (a fresh temporary one unless given); deleted with the factory.</summary>
+    public string DatabaseFile { get; init; } = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>The host environment ("Testing" unless given).</summary>
+    public string EnvironmentName { get; init; } = "Testing";
     private int userCount;
 
     public LogSink Logs { get; } = new();
@@ -39,8 +43,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={databaseFile}");
-        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={DatabaseFile}");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("Portal:Bootstrap:ApiKey", ApiKey);
         builder.UseSetting("Portal:Limits:AnalysisMaxBodyBytes", AnalysisMaxBodyBytes.ToString());
         builder.UseSetting("Portal:Demo:Enabled", "false");
@@ -74,7 +78,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        foreach (var file in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm" })
+        foreach (var file in new[] { DatabaseFile, DatabaseFile + "-wal", DatabaseFile + "-shm" })
         {
             File.Delete(file);
         }

@@ -26,7 +26,7 @@ public static partial class ModelEndpoints
         var group = endpoints.MapGroup("/api/v1/models").RequireAuthorization().WithTags("Models");
         group.MapGet("/", List);
         group.MapGet("/{model}", Get);
-        group.MapPut("/{model}", Put).RequireModelWriter();
+        group.MapPut("/{model}", Put).RequireEngineer();
         group.MapGet("/{model}/summary", ModelSummary.HandleAsync);
         return endpoints;
     }
@@ -51,7 +51,7 @@ public static partial class ModelEndpoints
         return entity is null ? IngestionAuth.UnknownModel(model) : TypedResults.Ok(ToDto(entity));
     }
 
-    /// <summary>Who may: <see cref="Policies.ModelWriter"/> (a key of this model, an admin key, an Engineer or higher).</summary>
+    /// <summary>Who may: an Engineer or higher, or an admin key (README: Engineers manage models and schemas); not a model's own key.</summary>
     private static async Task<IResult> Put(string model, JsonElement body, PortalDbContext db, ModelCatalog catalog, CancellationToken cancellationToken)
     {
         if (!ModelNames.IsValid(model))

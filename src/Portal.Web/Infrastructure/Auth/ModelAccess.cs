@@ -4,8 +4,9 @@ namespace Portal.Web.Infrastructure.Auth;
 
 /// <summary>
 /// The one rule for a model's data. Read: everyone signed in, and API keys of that model or admin keys.
-/// Write (predictions, labels, resources, reference data, the model's definition): an API key scoped to that model,
+/// Write its data (predictions, labels, resources, reference data, experiment traffic): an API key scoped to that model,
 /// an admin key, or a signed-in Engineer or higher (README: Engineers manage models, schemas and reference data).
+/// The model's definition itself (PUT /api/v1/models/{model}) is management: the Engineer policy, which admin keys pass.
 /// Endpoints use it through <see cref="Policies.ModelWriter"/>; handlers that find the model elsewhere than in the
 /// route call <see cref="CanWrite"/>.
 /// </summary>
