@@ -6,9 +6,9 @@ namespace Portal.Web.Infrastructure.Auth;
 /// <summary>
 /// Cross-site request forgery defence for the REST API. A write (POST, PUT, PATCH, DELETE) under <c>/api</c> by a
 /// signed-in person (cookie) needs a valid antiforgery token (header <c>RequestVerificationToken</c> or form field),
-/// or a request that no plain form or simple cross-site fetch can make: a content type other than form or text
-/// (e.g. <c>application/json</c>, which needs a CORS preflight the portal never grants) and an <c>Origin</c> (or
-/// <c>Referer</c>) that is the portal's own. The auth cookie is SameSite=Lax, which a sibling origin (same site) gets
+/// or a request that no plain form or simple cross-site fetch can make — a PUT, PATCH or DELETE, or a POST with a
+/// content type other than form or text (e.g. <c>application/json</c>); a foreign page could send those only after a
+/// CORS preflight the portal never grants — whose <c>Origin</c> (or <c>Referer</c>) is the portal's own. The auth cookie is SameSite=Lax, which a sibling origin (same site) gets
 /// past; this check does not. Requests with an API key are not affected: browsers never add one by themselves.
 /// </summary>
 public sealed class CookieWriteProtection(RequestDelegate next, IAntiforgery antiforgery)
@@ -43,7 +43,7 @@ public sealed class CookieWriteProtection(RequestDelegate next, IAntiforgery ant
         }
 
         var request = context.Request;
-        if (IsSimple(request.ContentType))
+        if (HttpMethods.IsPost(request.Method) && IsSimple(request.ContentType))
         {
             return $"A signed-in write with {(request.ContentType is null ? "no content type" : $"content type '{request.ContentType}'")} (what a "
                 + $"cross-site form or simple request can send) needs an antiforgery token in the {TokenHeader} header; or send application/json "
