@@ -54,16 +54,69 @@ public static class DataServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Creates the folder of a SQLite file so the first <c>dotnet run</c> just works.</summary>
+    /// <summary>
+    /// Creates the folder of a SQLite file so the first <c>dotnet run</c> just works, and the file itself readable by
+    /// this user only (0600) before SQLite opens it: it holds password hashes, key hashes and encrypted secrets.
+    /// </summary>
     private static string PrepareSqlite(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (builder.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        if (SqliteFile(builder.ToString()) is { } file && Path.GetDirectoryName(file) is { } folder)
         {
             Directory.CreateDirectory(folder);
+            CreateOwnerOnly(file);
+            RestrictSqliteFiles(builder.ToString());
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>The full path of a SQLite database file, or null for an in-memory database.</summary>
+    public static string? SqliteFile(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString).DataSource is { Length: > 0 } file && file != ":memory:" && !file.StartsWith("file::memory:", StringComparison.Ordinal)
+            ? Path.GetFullPath(file)
+            : null;
+
+    /// <summary>
+    /// Sets mode 0600 on the database file and its -wal, -shm and -journal companions (SQLite gives those the main
+    /// file's mode, but an older file may be 0644). A chmod, so the process umask plays no part.
+    /// </summary>
+    public static void RestrictSqliteFiles(string connectionString)
+    {
+        if (OperatingSystem.IsWindows() || SqliteFile(connectionString) is not { } file)
+        {
+            return;
+        }
+
+        foreach (var path in new[] { file, file + "-wal", file + "-shm", file + "-journal" })
+        {
+            if (File.Exists(path))
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+    }
+
+    private static void CreateOwnerOnly(string file)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(file))
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(file, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            // Another process created it first; RestrictSqliteFiles sets its mode.
+        }
     }
 }
 

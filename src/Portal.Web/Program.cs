@@ -17,6 +17,7 @@ using Portal.Web.Features.Slos;
 using Portal.Web.Features.Streaming;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.DataProtection;
 using Portal.Web.Infrastructure.Jobs;
 using Portal.Web.Infrastructure.OpenApi;
 using Portal.Web.Infrastructure.ScaleOut;
@@ -26,7 +27,7 @@ var builder = WebApplication.CreateBuilder(PortalHostOptions.Create(args));
 
 builder.Services.AddPortalData(builder.Configuration);
 builder.Services.AddPortalWeb(builder.Configuration);
-builder.Services.AddPortalDataProtection();
+builder.Services.AddPortalDataProtection(builder.Configuration, builder.Environment);
 builder.Services.AddPortalAuthentication(builder.Configuration);
 builder.Services.AddPortalAdmin();
 builder.Services.AddPortalUi();
@@ -52,6 +53,7 @@ var app = builder.Build();
 await using (await app.Services.AcquireStartupLockAsync())
 {
     await app.Services.MigratePortalDatabaseAsync();
+    app.Services.CheckKeyRing();
     app.Services.PrepareJobStorage();
     await app.InitializePortalIdentityAsync();
 }
@@ -63,6 +65,7 @@ app.UseStatusCodePages();
 app.UseSharedAssets();
 app.UseDeclaredBodyLimits();
 app.UseAuthentication();
+app.UseCookieWriteProtection();
 app.UseAuthorization();
 app.UseAntiforgery();
 

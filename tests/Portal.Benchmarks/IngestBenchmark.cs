@@ -361,6 +361,7 @@ public static class IngestBenchmark
         start.Environment["Portal__Bootstrap__ApiKey"] = Key;
         start.Environment["Portal__Demo__Enabled"] = "false";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Portal__DataProtection__KeyEncryptionKey"] = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="; // Production refuses an unencrypted key ring
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Forward(e.Data);

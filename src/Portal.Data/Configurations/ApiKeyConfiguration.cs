@@ -15,6 +15,7 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasIndex(k => k.Prefix).IsUnique();
         builder.Property(k => k.Hash).HasMaxLength(32).IsRequired();
         builder.Property(k => k.Scope).HasMaxLength(200).IsRequired();
+        builder.Property(k => k.ScopeKind).HasConversion<string>().HasMaxLength(16);
         builder.Property(k => k.CreatedBy).HasMaxLength(256).IsRequired();
         builder.Property(k => k.RevokedBy).HasMaxLength(256);
         builder.Property(k => k.CreatedAt).HasConversion(UtcDateTime.Converter);

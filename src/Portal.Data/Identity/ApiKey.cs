@@ -17,7 +17,13 @@ public sealed class ApiKey
 
     public required byte[] Hash { get; set; }
 
-    /// <summary><see cref="AdminScope"/> or the name of the one model the key may write to.</summary>
+    /// <summary>What the key may do: everything (<see cref="ApiKeyScopeKind.Admin"/>) or one model's data.</summary>
+    public ApiKeyScopeKind ScopeKind { get; set; }
+
+    /// <summary>
+    /// The model a <see cref="ApiKeyScopeKind.Model"/> key is limited to; <see cref="AdminScope"/> for an admin key (shown
+    /// in lists only: whether a key is an admin key is decided by <see cref="ScopeKind"/>, never by this text).
+    /// </summary>
     public required string Scope { get; set; }
 
     public required string CreatedBy { get; set; }
@@ -31,4 +37,14 @@ public sealed class ApiKey
     public string? RevokedBy { get; set; }
 
     public bool IsRevoked => RevokedAt is not null;
+}
+
+/// <summary>
+/// Kept apart from the model name so that no model name (not even one called "admin") can make a key an admin key.
+/// Stored as text.
+/// </summary>
+public enum ApiKeyScopeKind
+{
+    Model = 0,
+    Admin = 1,
 }

@@ -190,6 +190,7 @@ public class PortalServerFixture : IAsyncLifetime
         start.Environment["Portal__Bootstrap__AdminPassword"] = AdminPassword;
         start.Environment["Portal__Bootstrap__ApiKey"] = ApiKey;
         start.Environment["Portal__Demo__Enabled"] = "false";
+        start.Environment["Portal__DataProtection__KeyEncryptionKey"] = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
         Configure(start);
 
         server = new Process { StartInfo = start };

@@ -118,6 +118,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Portal__Retention__Cron"] = RetentionCron,
             ["Portal__Alerting__EvaluationSeconds"] = AlertEvaluationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Portal__NodeName"] = name,
+            ["Portal__DataProtection__KeyEncryptionKey"] = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=", // the same on every node, as in production
         });
         nodes.Add(node);
         return node;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -25,6 +26,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
         client = factory.CreateApiClient();
         context.Services.AddMudServices();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.AddAuthorization().SetAuthorized("viewer@test.local").SetRoles("Viewer"); // the drift tab's upload panel is for Engineers
         context.Services.AddFallbackServiceProvider(factory.Services);
         await Task.CompletedTask;
     }

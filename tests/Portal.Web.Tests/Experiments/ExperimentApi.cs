@@ -52,9 +52,10 @@ public static class ExperimentApi
     public static async Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(HttpClient client, HttpMethod method, string path, JsonNode? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        if (body is not null || method == HttpMethod.Post)
         {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            // A JSON client even without a body: a signed-in POST needs a non-form content type (docs/security.md, CSRF).
+            request.Content = new StringContent(body?.ToJsonString() ?? "", Encoding.UTF8, "application/json");
         }
 
         using var response = await client.SendAsync(request);

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public const long AnalysisMaxBodyBytes = 4 * 1024 * 1024;
     public const string Password = "test-password-0123456789";
 
-    private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+    /// <summary>The SQLite file (a fresh temporary one unless given); deleted with the factory.</summary>
+    public string DatabaseFile { get; init; } = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>The host environment ("Testing" unless given).</summary>
+    public string EnvironmentName { get; init; } = "Testing";
     private int userCount;
 
     public LogSink Logs { get; } = new();
@@ -38,8 +43,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={databaseFile}");
-        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={DatabaseFile}");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("Portal:Bootstrap:ApiKey", ApiKey);
         builder.UseSetting("Portal:Limits:AnalysisMaxBodyBytes", AnalysisMaxBodyBytes.ToString());
         builder.UseSetting("Portal:Demo:Enabled", "false");
@@ -73,7 +78,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        foreach (var file in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm" })
+        foreach (var file in new[] { DatabaseFile, DatabaseFile + "-wal", DatabaseFile + "-shm" })
         {
             File.Delete(file);
         }
@@ -90,8 +95,28 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>A browser-like client: keeps cookies, does not follow redirects (so tests see them).</summary>
-    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>
+    /// A browser-like client: keeps cookies, does not follow redirects (so tests see them), and, like a browser, names
+    /// the page's origin in an <c>Origin</c> header on writes (<paramref name="origin"/>; null: none).
+    /// </summary>
+    public HttpClient CreateBrowserClient(string? origin = OwnOrigin) =>
+        CreateDefaultClient(new Uri(OwnOrigin), new CookieContainerHandler(), new OriginHandler(origin));
+
+    /// <summary>The test host's own origin.</summary>
+    public const string OwnOrigin = "http://localhost";
+
+    private sealed class OriginHandler(string? origin) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (origin is not null && request.Method != HttpMethod.Get && request.Method != HttpMethod.Head && !request.Headers.Contains("Origin"))
+            {
+                request.Headers.Add("Origin", origin);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> with a service of a fresh scope (as "system").</summary>
     public async Task<T> WithServiceAsync<TService, T>(Func<TService, Task<T>> work) where TService : notnull
@@ -163,6 +188,6 @@ internal sealed class ScopedTestKeyValidator : IApiKeyValidator
 
     public ValueTask<ClaimsIdentity?> ValidateAsync(string presentedKey, CancellationToken cancellationToken) =>
         ValueTask.FromResult(presentedKey.StartsWith(Prefix, StringComparison.Ordinal)
-            ? new ClaimsIdentity([new Claim(ClaimTypes.Name, presentedKey), new Claim(PortalClaims.KeyScope, presentedKey[Prefix.Length..])], ApiKeyAuthenticationHandler.SchemeName)
+            ? ApiKeyIdentity.ForModel(presentedKey, presentedKey[Prefix.Length..])
             : null);
 }

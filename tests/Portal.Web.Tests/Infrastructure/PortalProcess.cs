@@ -64,6 +64,8 @@ public sealed class PortalProcess : IDisposable
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production refuses an unencrypted key ring; a fixed test key so restarts on the same database read it.
+        start.Environment["Portal__DataProtection__KeyEncryptionKey"] = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Portal"] = "Information";
         process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");

@@ -21,7 +21,7 @@ public static class AccountEndpoints
         {
             name = user.Identity?.Name,
             role = PortalRoles.Highest(user.FindAll(ClaimTypes.Role).Select(c => c.Value)),
-            scope = user.FindFirst(PortalClaims.KeyScope)?.Value,
+            scope = ModelAccess.IsAdminKey(user) ? PortalClaims.AdminScope : ModelAccess.ScopedModel(user),
         })).RequireAuthorization().WithTags("Account");
         return endpoints;
     }

@@ -40,9 +40,7 @@ public sealed class DemoApiKeyValidator : IApiKeyValidator
 
     public ValueTask<ClaimsIdentity?> ValidateAsync(string presentedKey, CancellationToken cancellationToken) =>
         ValueTask.FromResult(ApiKeyHash.Matches(presentedKey, hash)
-            ? new ClaimsIdentity(
-                [new Claim(ClaimTypes.Name, "demo-simulator"), new Claim(PortalClaims.KeyScope, PortalClaims.AdminScope)],
-                ApiKeyAuthenticationHandler.SchemeName)
+            ? ApiKeyIdentity.Admin("demo-simulator")
             : null);
 }
 

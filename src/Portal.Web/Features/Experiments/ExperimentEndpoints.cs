@@ -45,8 +45,8 @@ public static class ExperimentEndpoints
         group.MapPost("/{id}/analyses", AnalyseNow).RequireProductOwner();
         group.MapGet("/{id}/analysis", Latest).RequireViewer();
         group.MapGet("/{id}/export", Export).RequireViewer();
-        group.MapGet("/{id}/assignment", Assignment).RequireAuthorization();
-        group.MapPost("/{id}/observations", Observations).RequireAuthorization();
+        group.MapGet("/{id}/assignment", Assignment).RequireModelWriter();
+        group.MapPost("/{id}/observations", Observations).RequireModelWriter();
         return endpoints;
     }
 
@@ -144,7 +144,7 @@ public static class ExperimentEndpoints
             return NotFound(id);
         }
 
-        if (!IngestionAuth.CanWrite(context.User, experiment.Model!.Name))
+        if (!ModelAccess.CanWrite(context.User, experiment.Model!.Name))
         {
             return Forbidden(id, experiment.Model.Name);
         }
@@ -180,7 +180,7 @@ public static class ExperimentEndpoints
             return NotFound(id);
         }
 
-        if (!IngestionAuth.CanWrite(context.User, experiment.Model!.Name))
+        if (!ModelAccess.CanWrite(context.User, experiment.Model!.Name))
         {
             return Forbidden(id, experiment.Model.Name);
         }

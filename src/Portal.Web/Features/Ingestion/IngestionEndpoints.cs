@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Web.Features.Ingestion.Reference;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -20,22 +21,18 @@ public static class IngestionEndpoints
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<IngestionOptions>>().Value;
         var bodyLimit = new RequestSizeLimitAttribute(options.MaxBodyBytes);
-        var models = endpoints.MapGroup("/api/v1/models/{model}").RequireAuthorization().WithTags("Ingestion");
+        var models = endpoints.MapGroup("/api/v1/models/{model}").RequireModelWriter().WithTags("Ingestion");
         models.MapPost("/predictions", Predictions).WithMetadata(bodyLimit);
         models.MapPost("/feedback", Feedback).WithMetadata(bodyLimit);
         models.MapPut("/reference", ReferenceUpload.HandleAsync).WithMetadata(new RequestSizeLimitAttribute(options.ReferenceMaxBodyBytes));
-        endpoints.MapPost("/api/v1/resources", Resources).RequireAuthorization().WithMetadata(bodyLimit).WithTags("Ingestion");
+        endpoints.MapPost("/api/v1/resources", Resources).RequireModelWriter().WithMetadata(bodyLimit).WithTags("Ingestion");
         return endpoints;
     }
 
+    /// <summary>Who may: <see cref="Policies.ModelWriter"/> on the route (a key of this model, an admin key, an Engineer or higher).</summary>
     private static async Task<IResult> Predictions(
         string model, HttpContext context, ModelCatalog catalog, IngestionChannel channel, IOptions<IngestionOptions> options, TimeProvider time)
     {
-        if (!IngestionAuth.CanWrite(context.User, model))
-        {
-            return IngestionAuth.Forbidden(model);
-        }
-
         if (await catalog.FindAsync(model, context.RequestAborted) is not { } info)
         {
             return IngestionAuth.UnknownModel(model);
@@ -49,11 +46,6 @@ public static class IngestionEndpoints
     private static async Task<IResult> Feedback(
         string model, HttpContext context, ModelCatalog catalog, IngestionChannel channel, IOptions<IngestionOptions> options, TimeProvider time)
     {
-        if (!IngestionAuth.CanWrite(context.User, model))
-        {
-            return IngestionAuth.Forbidden(model);
-        }
-
         if (await catalog.FindAsync(model, context.RequestAborted) is not { } info)
         {
             return IngestionAuth.UnknownModel(model);
@@ -64,29 +56,25 @@ public static class IngestionEndpoints
             (result, rejected) => TypedResults.Ok(new FeedbackResponse(result.Accepted, result.Duplicates, result.Unmatched, rejected)));
     }
 
+    /// <summary>
+    /// Host samples, each of one model (<c>"model"</c>, or the key's own model) or of none. Each item's model is checked
+    /// against <see cref="ModelAccess.CanWrite"/> before any lookup, so names the caller may not write cost nothing, and
+    /// the rest are looked up together in one query.
+    /// </summary>
     private static async Task<IResult> Resources(
         HttpContext context, ModelCatalog catalog, IngestionChannel channel, IOptions<IngestionOptions> options, TimeProvider time)
     {
-        var scoped = IngestionAuth.ScopedModel(context.User);
-        var models = new Dictionary<string, ModelInfo?>(StringComparer.Ordinal);
+        var user = context.User;
+        var scoped = ModelAccess.ScopedModel(user);
         using var body = await ReadBodyAsync(context, options.Value);
         if (body.Result is { } problem)
         {
             return problem;
         }
 
-        foreach (var item in body.Body!.Items)
-        {
-            if (ModelNameOf(item) is { } name && !models.ContainsKey(name))
-            {
-                models[name] = await catalog.FindAsync(name, context.RequestAborted);
-            }
-        }
-
-        if (scoped is not null && !models.ContainsKey(scoped))
-        {
-            models[scoped] = await catalog.FindAsync(scoped, context.RequestAborted);
-        }
+        var writable = body.Body!.Items.Select(item => ModelNameOf(item) ?? scoped).OfType<string>()
+            .Where(name => ModelAccess.CanWrite(user, name)).ToHashSet(StringComparer.Ordinal);
+        var models = await catalog.FindManyAsync(writable, context.RequestAborted);
 
         ResourceRecord? Validate(JsonElement item, long now, List<string> errors)
         {
@@ -94,9 +82,11 @@ public static class IngestionEndpoints
             ModelInfo? model = null;
             if (name is not null)
             {
-                if (scoped is not null && name != scoped)
+                if (!writable.Contains(name))
                 {
-                    errors.Add($"model: this API key may only send samples of model '{scoped}'.");
+                    errors.Add(scoped is not null
+                        ? $"model: this API key may only send samples of model '{scoped}'."
+                        : $"model: you may not send samples of model '{name}'.");
                 }
                 else if (models.GetValueOrDefault(name) is not { } found)
                 {

@@ -16,6 +16,7 @@ public static class IngestionServiceCollectionExtensions
         services.Configure<RetentionOptions>(configuration.GetSection(RetentionOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelCatalog>();
+        services.AddScoped<Reference.ReferenceUploadService>();
         services.AddSingleton<IngestionChannel>();
         services.AddSingleton<IIngestionStore>(sp =>
         {

@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
@@ -24,24 +22,15 @@ public static partial class ModelEndpoints
         string Name, string TaskType, string? Description, string? Owner, double LowConfidenceThreshold,
         DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<VersionDto> Versions, IReadOnlyList<FeatureDto> Features);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\z")]
-    private static partial Regex ModelName();
-
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/models").RequireAuthorization().WithTags("Models");
         group.MapGet("/", List);
         group.MapGet("/{model}", Get);
-        group.MapPut("/{model}", Put);
+        group.MapPut("/{model}", Put).RequireEngineer();
         group.MapGet("/{model}/summary", ModelSummary.HandleAsync);
         return endpoints;
     }
-
-    /// <summary>Admin-scoped API key, or a signed-in Engineer or Admin.</summary>
-    public static bool CanEdit(ClaimsPrincipal user) =>
-        user.FindFirstValue(PortalClaims.KeyScope) is { } scope
-            ? scope == PortalClaims.AdminScope
-            : user.IsInRole(PortalRoles.Admin) || user.IsInRole(PortalRoles.Engineer);
 
     /// <summary>
     /// Models by name, a page at a time (<c>?limit=</c>, default 100, at most 500; <c>?offset=</c>); a model-scoped API
@@ -61,7 +50,7 @@ public static partial class ModelEndpoints
         }
 
         var (take, skip) = (limit ?? InputLimits.DefaultPageSize, offset ?? 0);
-        var scoped = IngestionAuth.ScopedModel(context.User);
+        var scoped = ModelAccess.ScopedModel(context.User);
         var query = db.Models.AsNoTracking().Where(m => scoped == null || m.Name == scoped);
         var total = await query.CountAsync(cancellationToken);
         var models = await query.OrderBy(m => m.Name).Skip(skip).Take(take)
@@ -77,7 +66,7 @@ public static partial class ModelEndpoints
 
     private static async Task<IResult> Get(string model, HttpContext context, PortalDbContext db, CancellationToken cancellationToken)
     {
-        if (IngestionAuth.ScopedModel(context.User) is { } scoped && scoped != model)
+        if (!ModelAccess.CanRead(context.User, model))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This API key may not read model '{model}'.");
         }
@@ -86,17 +75,12 @@ public static partial class ModelEndpoints
         return entity is null ? IngestionAuth.UnknownModel(model) : TypedResults.Ok(ToDto(entity));
     }
 
-    private static async Task<IResult> Put(string model, JsonElement body, HttpContext context, PortalDbContext db, ModelCatalog catalog, CancellationToken cancellationToken)
+    /// <summary>Who may: an Engineer or higher, or an admin key (README: Engineers manage models and schemas); not a model's own key.</summary>
+    private static async Task<IResult> Put(string model, JsonElement body, PortalDbContext db, ModelCatalog catalog, CancellationToken cancellationToken)
     {
-        if (!CanEdit(context.User))
+        if (!ModelNames.IsValid(model))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                detail: "Creating or changing a model needs an admin API key or a signed-in Engineer or Admin.");
-        }
-
-        if (!ModelName().IsMatch(model))
-        {
-            throw new AnalysisInputException("model", "a model name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            throw new AnalysisInputException("model", $"a model name is {ModelNames.Rule}.");
         }
 
         if (body.ValueKind != JsonValueKind.Object)

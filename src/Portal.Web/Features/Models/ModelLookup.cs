@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Models;
 
@@ -15,7 +16,7 @@ public static class ModelLookup
     /// </summary>
     public static async Task<(MlModel? Model, IResult? Problem)> FindAsync(PortalDbContext db, ClaimsPrincipal user, string model, CancellationToken cancellationToken)
     {
-        if (IngestionAuth.ScopedModel(user) is { } scoped && scoped != model)
+        if (!ModelAccess.CanRead(user, model))
         {
             return (null, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This API key may not read model '{model}'."));
         }

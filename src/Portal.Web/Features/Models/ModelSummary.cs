@@ -64,8 +64,7 @@ public static partial class ModelSummary
 
     public static async Task<IResult> HandleAsync(string model, string? window, HttpContext context, PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var scope = context.User.FindFirstValue(PortalClaims.KeyScope);
-        if (scope is not null && scope != PortalClaims.AdminScope && scope != model)
+        if (!ModelAccess.CanRead(context.User, model))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This API key may not read model '{model}'.");
         }

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Portal.Web.Infrastructure.Auth;
 
 /// <summary>
-/// Authenticates machine clients by the <c>X-Api-Key</c> header. A client address with too many failed keys
-/// is answered 429 without looking at its keys until the window ends.
+/// Authenticates machine clients by the <c>X-Api-Key</c> header. A client address that sent too many invalid keys
+/// is answered 429 for further invalid ones until the window ends; its valid keys keep working.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -30,13 +30,6 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (failures.IsBlocked(client))
-        {
-            rateLimited = true;
-            return AuthenticateResult.Fail("Too many failed API key attempts from this address.");
-        }
-
         foreach (var validator in validators)
         {
             var identity = await validator.ValidateAsync(values.ToString(), Context.RequestAborted);
@@ -46,7 +39,13 @@ public sealed class ApiKeyAuthenticationHandler(
             }
         }
 
-        failures.RecordFailure(client);
+        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!failures.TryRecordFailure(client))
+        {
+            rateLimited = true;
+            return AuthenticateResult.Fail("Too many failed API key attempts from this address.");
+        }
+
         return AuthenticateResult.Fail("The API key is not valid.");
     }
 

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace Portal.Web.Infrastructure.Auth;
 
-/// <summary>Counts failed API key attempts per client address; past the limit the client gets 429 until the window ends.</summary>
+/// <summary>
+/// Counts failed API key attempts per client address; past the limit further failures get 429 until the window ends.
+/// Only failures are counted and refused: valid keys from the same address (an office behind one NAT) keep working.
+/// </summary>
 public sealed class ApiKeyFailureLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string> limiter;
@@ -18,11 +21,11 @@ public sealed class ApiKeyFailureLimiter : IDisposable
 
     public TimeSpan Window { get; }
 
-    public bool IsBlocked(string client) => limiter.GetStatistics(client)?.CurrentAvailablePermits <= 0;
-
-    public void RecordFailure(string client)
+    /// <summary>Counts a failure; false when the address is over its limit (answer 429 instead of 401).</summary>
+    public bool TryRecordFailure(string client)
     {
         using var lease = limiter.AttemptAcquire(client);
+        return lease.IsAcquired;
     }
 
     public void Dispose() => limiter.Dispose();

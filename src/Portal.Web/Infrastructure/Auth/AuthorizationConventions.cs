@@ -15,7 +15,7 @@ public static class AuthorizationConventions
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(Policies.Admin);
 
-    /// <summary>An API key scoped to the route's <c>{model}</c>, an admin key, or a signed-in Engineer or higher.</summary>
+    /// <summary>An API key scoped to the route's <c>{model}</c>, an admin key, or a signed-in Engineer or higher (<see cref="ModelAccess"/>).</summary>
     public static TBuilder RequireModelWriter<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(Policies.ModelWriter);
 }

@@ -16,6 +16,6 @@ public sealed class BootstrapApiKeyValidator(IConfiguration configuration) : IAp
             return ValueTask.FromResult<ClaimsIdentity?>(null);
         }
 
-        return ValueTask.FromResult<ClaimsIdentity?>(ApiKeyIdentity.Create("bootstrap", PortalClaims.AdminScope));
+        return ValueTask.FromResult<ClaimsIdentity?>(ApiKeyIdentity.Admin("api-key:bootstrap"));
     }
 }

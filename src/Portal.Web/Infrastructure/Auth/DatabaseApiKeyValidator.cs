@@ -29,7 +29,7 @@ public sealed class DatabaseApiKeyValidator(PortalDbContext db, IMemoryCache cac
         }
 
         await usage.TouchAsync(db, key.Id, cancellationToken);
-        return ApiKeyIdentity.Create(key.Name, key.Scope);
+        return ApiKeyIdentity.Create(key.Name, key.ScopeKind, key.Scope);
     }
 
     public static void Evict(IMemoryCache cache, string prefix) => cache.Remove(CacheKey(prefix));
@@ -43,7 +43,7 @@ public sealed class DatabaseApiKeyValidator(PortalDbContext db, IMemoryCache cac
 
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Prefix == prefix)
-            .Select(k => new CachedKey(k.Id, k.Name, k.Scope, k.Hash, k.RevokedAt != null))
+            .Select(k => new CachedKey(k.Id, k.Name, k.ScopeKind, k.Scope, k.Hash, k.RevokedAt != null))
             .FirstOrDefaultAsync(cancellationToken);
         if (key is not null)
         {
@@ -55,7 +55,7 @@ public sealed class DatabaseApiKeyValidator(PortalDbContext db, IMemoryCache cac
 
     private static string CacheKey(string prefix) => "api-key:" + prefix;
 
-    private sealed record CachedKey(int Id, string Name, string Scope, byte[] Hash, bool Revoked);
+    private sealed record CachedKey(int Id, string Name, Portal.Data.Identity.ApiKeyScopeKind ScopeKind, string Scope, byte[] Hash, bool Revoked);
 }
 
 /// <summary>Keeps <c>LastUsedAt</c> of API keys current without a write per request: at most one per key per minute and node.</summary>

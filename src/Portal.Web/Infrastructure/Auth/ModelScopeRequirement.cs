@@ -2,19 +2,18 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Portal.Web.Infrastructure.Auth;
 
-/// <summary>The caller may write to the model named by the route value <see cref="RouteValue"/>.</summary>
+/// <summary>
+/// The caller may write to the model named by the route value <see cref="RouteValue"/> (<see cref="ModelAccess.CanWrite"/>);
+/// on a route without it (the model is in the body), the caller may write to some model and the handler checks each one.
+/// </summary>
 public sealed record ModelScopeRequirement(string RouteValue) : IAuthorizationRequirement;
 
 public sealed class ModelScopeHandler : AuthorizationHandler<ModelScopeRequirement>
 {
-    private static readonly string[] WriterRoles = PortalRoles.AtLeast(PortalRoles.Engineer);
-
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ModelScopeRequirement requirement)
     {
-        var user = context.User;
-        var scope = user.FindFirst(PortalClaims.KeyScope)?.Value;
         var model = (context.Resource as HttpContext)?.GetRouteValue(requirement.RouteValue) as string;
-        if (WriterRoles.Any(user.IsInRole) || scope == PortalClaims.AdminScope || (scope is not null && scope == model))
+        if (model is null ? ModelAccess.CanWriteSomeModel(context.User) : ModelAccess.CanWrite(context.User, model))
         {
             context.Succeed(requirement);
         }

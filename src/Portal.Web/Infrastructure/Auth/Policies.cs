@@ -16,7 +16,7 @@ public static class Policies
 
     /// <summary>
     /// Writes to the model named by the route value <c>{model}</c>: an API key scoped to that model, an admin key,
-    /// or a signed-in Engineer (or higher).
+    /// or a signed-in Engineer (or higher). See <see cref="ModelAccess"/>.
     /// </summary>
     public const string ModelWriter = "ModelWriter";
 

@@ -36,8 +36,16 @@ public static class PortalRoles
 
 public static class PortalClaims
 {
-    /// <summary>"admin" or the model name an API key is scoped to.</summary>
-    public const string KeyScope = "portal:key-scope";
+    /// <summary>An API key's kind of scope: <see cref="AdminKey"/> or <see cref="ModelKey"/>. People have no such claim.</summary>
+    public const string KeyKind = "portal:key-kind";
+
+    /// <summary>The model a <see cref="ModelKey"/> is limited to.</summary>
+    public const string KeyModel = "portal:key-model";
+
+    public const string AdminKey = "admin";
+    public const string ModelKey = "model";
+
+    /// <summary>What an API request or form says for "an admin key" (a model cannot be named so).</summary>
     public const string AdminScope = ApiKey.AdminScope;
 
     /// <summary>A person's display name (users only).</summary>

@@ -3,15 +3,18 @@ using Microsoft.Extensions.Caching.Memory;
 using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.ScaleOut;
 
 namespace Portal.Web.Features.Admin.ApiKeys;
 
 /// <summary>An API key as listed: never its secret or hash.</summary>
-public sealed record ApiKeyRow(int Id, string Name, string Prefix, string Scope, string CreatedBy, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt, string? RevokedBy)
+public sealed record ApiKeyRow(int Id, string Name, string Prefix, string Scope, ApiKeyScopeKind ScopeKind, string CreatedBy, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt, string? RevokedBy)
 {
     public string Display => ApiKeyToken.Display(Prefix);
+
+    public bool IsAdmin => ScopeKind == ApiKeyScopeKind.Admin;
 }
 
 /// <summary>A key just created: <see cref="Key"/> is the only time the secret is available.</summary>
@@ -33,7 +36,10 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
         return keys.Select(ToRow).ToList();
     }
 
-    /// <summary>Creates a key with <paramref name="scope"/> "admin" or a model name; the answer holds the key, shown once.</summary>
+    /// <summary>
+    /// Creates a key with <paramref name="scope"/> "admin" (an admin key) or a model name (a key of that model; "admin"
+    /// is not a model name, see <see cref="ModelNames"/>); the answer holds the key, shown once.
+    /// </summary>
     public async Task<CreatedApiKey> CreateAsync(string name, string scope, CancellationToken cancellationToken = default)
     {
         name = name.Trim();
@@ -43,9 +49,10 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
             throw new ApiKeyInputException("name", "is required, at most 100 characters.");
         }
 
-        if (scope.Length is 0 or > 200)
+        var kind = scope == PortalClaims.AdminScope ? ApiKeyScopeKind.Admin : ApiKeyScopeKind.Model;
+        if (kind == ApiKeyScopeKind.Model && !ModelNames.IsValid(scope))
         {
-            throw new ApiKeyInputException("scope", "is required: \"admin\" or a model name of at most 200 characters.");
+            throw new ApiKeyInputException("scope", $"is required: \"{PortalClaims.AdminScope}\" or a model name ({ModelNames.Rule}).");
         }
 
         db.ChangeTracker.Clear();
@@ -61,6 +68,7 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
             Prefix = prefix,
             Hash = ApiKeyHash.Of(key),
             Scope = scope,
+            ScopeKind = kind,
             CreatedBy = await currentUser.NameAsync(),
             CreatedAt = DateTime.UtcNow,
         };
@@ -98,7 +106,7 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
         return true;
     }
 
-    private static ApiKeyRow ToRow(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.Scope, k.CreatedBy, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.RevokedBy);
+    private static ApiKeyRow ToRow(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.Scope, k.ScopeKind, k.CreatedBy, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.RevokedBy);
 
-    private static object Snapshot(ApiKeyRow row) => new { name = row.Name, prefix = row.Prefix, scope = row.Scope, revokedAt = row.RevokedAt };
+    private static object Snapshot(ApiKeyRow row) => new { name = row.Name, prefix = row.Prefix, scope = row.Scope, scopeKind = row.ScopeKind.ToString(), revokedAt = row.RevokedAt };
 }

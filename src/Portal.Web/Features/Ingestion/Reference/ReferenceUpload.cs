@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -20,13 +19,8 @@ public static class ReferenceUpload
     public sealed record ColumnSummary(string Name, string Type, long Count, long Missing);
 
     public static async Task<IResult> HandleAsync(
-        string model, HttpContext context, ModelCatalog catalog, PortalDbContext db, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
+        string model, HttpContext context, ModelCatalog catalog, ReferenceUploadService uploads, CancellationToken cancellationToken)
     {
-        if (!IngestionAuth.CanWrite(context.User, model))
-        {
-            return IngestionAuth.Forbidden(model);
-        }
-
         if (await catalog.FindAsync(model, cancellationToken) is not { } info)
         {
             return IngestionAuth.UnknownModel(model);
@@ -45,41 +39,26 @@ public static class ReferenceUpload
                 detail: "Send the reference dataset as text/csv (header row first) or application/json {\"columns\": {\"name\": [values]}}.");
         }
 
-        var writer = await ReferenceWriter.StartAsync(db, info, format, options.Value.ReferenceMaxRows, cancellationToken);
         try
         {
-            if (format == "csv")
-            {
-                await ReadCsvAsync(context.Request.Body, writer, cancellationToken);
-            }
-            else
-            {
-                await ReadJsonAsync(context.Request.Body, writer, cancellationToken);
-            }
-
-            await writer.FinishAsync(cancellationToken);
+            var stored = await uploads.UploadAsync(info, format, context.Request.Body, cancellationToken);
+            return TypedResults.Created($"/api/v1/models/{model}/reference/{stored.Version}", stored);
         }
         catch (ReferenceTooLargeException e)
         {
-            await writer.AbortAsync();
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Reference too large", detail: e.Message + " Nothing was stored.");
         }
-        catch (JsonException e)
+        catch (ReferenceErrorsException e)
         {
-            await writer.AbortAsync();
-            throw new AnalysisInputException("$", $"The body is not valid JSON: {e.Message} Nothing was stored.");
+            return TypedResults.ValidationProblem(
+                e.Errors.GroupBy(x => x.Field).ToDictionary(g => g.Key, g => g.Select(x => x.Reason).ToArray()),
+                detail: $"{e.Errors.Count} invalid cells or rows{(e.Errors.Count >= ReferenceErrorsException.MaxErrors ? " (the first ones)" : "")}. Nothing was stored.");
         }
-        catch
-        {
-            await writer.AbortAsync();
-            throw;
-        }
-
-        var dataset = writer.Dataset;
-        return TypedResults.Created($"/api/v1/models/{model}/reference/{dataset.Version}", new ReferenceResponse(
-            model, dataset.Version, dataset.RowCount,
-            writer.Columns.Select(c => new ColumnSummary(c.Name, c.Entity.Type.ToString().ToLowerInvariant(), c.Entity.Count, c.Entity.Missing)).ToList()));
     }
+
+    /// <summary>Parses <paramref name="body"/> into <paramref name="writer"/>: "csv" or "json".</summary>
+    internal static Task ReadAsync(string format, Stream body, ReferenceWriter writer, CancellationToken cancellationToken) =>
+        format == "csv" ? ReadCsvAsync(body, writer, cancellationToken) : ReadJsonAsync(body, writer, cancellationToken);
 
     private static async Task ReadCsvAsync(Stream body, ReferenceWriter writer, CancellationToken cancellationToken)
     {
@@ -96,19 +75,34 @@ public static class ReferenceUpload
             columns.Add(await writer.AddColumnAsync(name, null, cancellationToken));
         }
 
+        // Every bad row and cell is reported (up to MaxErrors), not only the first: the whole file is read once.
+        var errors = new List<AnalysisInputException>();
         var row = 1;
-        while (await strict.ReadAsync())
+        while (errors.Count < ReferenceErrorsException.MaxErrors && await strict.ReadAsync())
         {
             row++;
             if (csv.Parser.Count != columns.Count)
             {
-                throw new AnalysisInputException($"reference[row {row}]", $"has {csv.Parser.Count} cells; the header has {columns.Count}.");
+                errors.Add(new AnalysisInputException($"reference[row {row}]", $"has {csv.Parser.Count} cells; the header has {columns.Count}."));
+                continue;
             }
 
             for (var i = 0; i < columns.Count; i++)
             {
-                await columns[i].AddTextAsync(csv.GetField(i), $"reference[row {row}].{columns[i].Name}", cancellationToken);
+                try
+                {
+                    await columns[i].AddTextAsync(csv.GetField(i), $"reference[row {row}].{columns[i].Name}", cancellationToken);
+                }
+                catch (AnalysisInputException e)
+                {
+                    errors.Add(e);
+                }
             }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ReferenceErrorsException(errors);
         }
     }
 
