@@ -40,7 +40,7 @@ public sealed class EstimatedPerformanceTests(PortalServerFixture portal)
         Assert.Equal("25.0 %", await panel.Locator("[data-testid=estimated-coverage]").InnerTextAsync());              // 100 of 400 labelled
         Assert.Matches("^(isotonic|raw scores)$", await panel.Locator("[data-testid=estimated-calibration]").InnerTextAsync());
         Assert.Matches(@"^\d{1,3}\.\d %$", await panel.Locator("[data-testid=estimated-realised]").InnerTextAsync());
-        Assert.Matches(@"^expected \d{1,3}\.\d % – \d{1,3}\.\d % given the estimate", await panel.Locator("[data-testid=estimated-realised-range]").InnerTextAsync());
+        Assert.Matches(@"^expected \d{1,3}\.\d % – \d{1,3}\.\d % given the estimate", (await panel.Locator("[data-testid=estimated-realised-range]").InnerTextAsync()).Trim());
         Assert.Equal(0, await panel.Locator("[data-testid=estimated-note]").CountAsync());   // the reference has predictions and enough rows
         await panel.Locator("#chart-estimated-performance .scatterlayer path").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
