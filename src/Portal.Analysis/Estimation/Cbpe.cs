@@ -38,7 +38,7 @@ public sealed record CbpeWindow(CbpeEstimate Estimate, CbpeBands Bands, IReadOnl
 /// 10 equal-width probability bins (as scikit-learn's <c>calibration_curve(strategy="uniform")</c>; tied
 /// probabilities always share a bin), is computed for the raw scores and for these
 /// out-of-fold calibrated probabilities over all reference rows; calibration is used (refitted on the whole
-/// reference) only when its ECE is lower. The predicted class ŷ is the model's own prediction when given (as NannyML
+/// reference) only when its ECE is lower, and never when the reference ROC AUC is above 0.999. The predicted class ŷ is the model's own prediction when given (as NannyML
 /// reads <c>y_pred</c>), else score ≥ the threshold.
 ///
 /// Bands: the reference is cut into chunks of <c>m</c> rows; σ is the standard deviation of a metric over the chunks.
@@ -54,6 +54,9 @@ public sealed class CbpeModel
 
     /// <summary>Reference chunks below which σ is too uncertain for a band (NannyML warns below 6 too).</summary>
     public const int MinBandChunks = 6;
+
+    /// <summary>Reference ROC AUC above which scores are never calibrated (NannyML's rule).</summary>
+    public const double MaxAurocForCalibration = 0.999;
 
     /// <summary>Chunks the portal aims for: σ over 20 chunks is within about ±16 % of the truth.</summary>
     public const int TargetChunks = 20;
@@ -192,7 +195,15 @@ public sealed class CbpeModel
         var rawError = CalibrationError(referenceScores, referenceLabels);
         var calibratedError = double.NaN;
         IsotonicCalibrator? calibrator = null;
-        if (referenceScores.Count >= Folds * 2)
+        // As NannyML: a near-perfect ranking needs no calibration; isotonic would map its scores to about 0 and 1.
+        var labelsAsProbabilities = new double[referenceLabels.Count];
+        for (var i = 0; i < labelsAsProbabilities.Length; i++)
+        {
+            labelsAsProbabilities[i] = referenceLabels[i];
+        }
+
+        var nearPerfect = ExpectedRocAuc(referenceScores, labelsAsProbabilities) > MaxAurocForCalibration;
+        if (referenceScores.Count >= Folds * 2 && !nearPerfect)
         {
             var outOfFold = new double[referenceScores.Count];
             for (var fold = 0; fold < Folds; fold++)

@@ -74,6 +74,21 @@ public sealed class CbpeFalseAlarmTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void A_reference_ranked_almost_perfectly_is_never_calibrated()
+    {
+        // Overconfident but perfectly ranked scores: isotonic regression would lower the calibration error by mapping
+        // them to 0 and 1; NannyML's rule (AUROC > 0.999: no calibration) keeps the raw scores.
+        var random = new Random(5);
+        var labels = Enumerable.Range(0, 2000).Select(_ => random.NextDouble() < 0.4 ? 1 : 0).ToArray();
+        var scores = labels.Select(y => y == 1 ? 0.55 + (0.1 * random.NextDouble()) : 0.35 + (0.1 * random.NextDouble())).ToArray();
+
+        var model = CbpeModel.Fit(scores, labels, CbpeModel.ReferenceChunkSize(2000));
+
+        Assert.True(model.CalibrationErrorRaw > 0.3, $"raw ECE {model.CalibrationErrorRaw}");
+        Assert.False(model.UsesCalibration);
+    }
+
     private static (double Accuracy, double Recall) Realised(int[] labels, bool[] predictions)
     {
         double correct = 0, truePositives = 0, positives = 0;
