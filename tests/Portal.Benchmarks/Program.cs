@@ -1,11 +1,13 @@
 // Benchmarks, not tests, one mode per argument: `dotnet run -c Release --project tests/Portal.Benchmarks -- <mode> [options]`.
 using Portal.Benchmarks;
 using Portal.Benchmarks.Drift;
+using Portal.Benchmarks.Estimation;
 
 return args.FirstOrDefault() switch
 {
     "drift" => DriftReportBenchmark.Run(args[1..]),
     "drift-false-alarms" => DriftFalseAlarms.Run(args[1..]),
+    "cbpe-false-alarms" => CbpeFalseAlarms.Run(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "health" => await HealthBenchmark.RunAsync(args[1..]),
     "ingest-pg" => await IngestPostgresBenchmark.RunAsync(args[1..]),
@@ -20,6 +22,8 @@ static int Usage()
     Console.Error.WriteLine("         20-feature drift report, 100k x 100k rows, against SciPy on the same data in the same run");
     Console.Error.WriteLine("  drift-false-alarms [--windows-100 4000] [--windows-1000 2000] [--windows-10000 400] [--seed 20261204]");
     Console.Error.WriteLine("         share of healthy (no-drift) windows each drift test flags, the table of docs/statistics.md");
+    Console.Error.WriteLine("  cbpe-false-alarms [--references 40] [--windows 50] [--seed 20261204]");
+    Console.Error.WriteLine("         share of healthy windows whose CBPE estimate leaves its band, portal vs the old 2-chunk rule (docs/jobs.md)");
     Console.Error.WriteLine("  ingest [--seconds 30] [--half-seconds 15] [--concurrency 4] [--baseline-rows 400000]");
     Console.Error.WriteLine("         batches of 1,000 predictions over loopback HTTP against the real portal; see docs/BENCHMARKS.md");
     Console.Error.WriteLine("  health [--predictions 10000000] [--days 8] [--versions 2] [--raw-hours 24] [--runs 20]");

@@ -18,8 +18,8 @@ public sealed record CbpeEstimate(int Count, ExpectedConfusion Confusion, double
 /// <summary>Bands of the estimated metrics over the reference chunks (null when a metric was undefined there).</summary>
 public sealed record CbpeBands(ReferenceBand? Accuracy, ReferenceBand? Precision, ReferenceBand? Recall, ReferenceBand? F1, ReferenceBand? RocAuc);
 
-/// <summary>An analysis window: the estimate and the metrics whose estimate left its reference band.</summary>
-public sealed record CbpeWindow(CbpeEstimate Estimate, IReadOnlyList<string> MetricsOutsideBand);
+/// <summary>An analysis window: the estimate, its bands, and the metrics whose estimate left its band.</summary>
+public sealed record CbpeWindow(CbpeEstimate Estimate, CbpeBands Bands, IReadOnlyList<string> MetricsOutsideBand);
 
 /// <summary>
 /// Confidence-based performance estimation (CBPE, as NannyML) for a binary classifier whose labels arrive late
@@ -38,13 +38,37 @@ public sealed record CbpeWindow(CbpeEstimate Estimate, IReadOnlyList<string> Met
 /// 10 equal-width probability bins (as scikit-learn's <c>calibration_curve(strategy="uniform")</c>; tied
 /// probabilities always share a bin), is computed for the raw scores and for these
 /// out-of-fold calibrated probabilities over all reference rows; calibration is used (refitted on the whole
-/// reference) only when its ECE is lower. A predicted positive is a score ≥ the threshold.
+/// reference) only when its ECE is lower, and never when the reference ROC AUC is above 0.999. The predicted class ŷ is the model's own prediction when given (as NannyML
+/// reads <c>y_pred</c>), else score ≥ the threshold.
+///
+/// Bands: the reference is cut into chunks of <c>m</c> rows; σ is the standard deviation of a metric over the chunks.
+/// For a window of n rows the band is the whole-reference estimate ± 3σ·√(m/n + m/N) (N = rows in the chunks): the
+/// window's own sampling error σ·√(m/n) plus that of the reference estimate σ·√(m/N), since a metric's spread shrinks
+/// as 1/√rows. With fewer than <see cref="MinBandChunks"/> chunks σ is too uncertain and there is no band.
 /// </remarks>
 public sealed class CbpeModel
 {
     private const int Folds = 5;
     private const int CalibrationBins = 10;
     private static readonly string[] MetricNames = ["accuracy", "precision", "recall", "f1", "rocAuc"];
+
+    /// <summary>Reference chunks below which σ is too uncertain for a band (NannyML warns below 6 too).</summary>
+    public const int MinBandChunks = 6;
+
+    /// <summary>Reference ROC AUC above which scores are never calibrated (NannyML's rule).</summary>
+    public const double MaxAurocForCalibration = 0.999;
+
+    /// <summary>Chunks the portal aims for: σ over 20 chunks is within about ±16 % of the truth.</summary>
+    public const int TargetChunks = 20;
+
+    /// <summary>Smallest chunk: below about 50 rows precision and recall rest on a handful of positives.</summary>
+    public const int MinChunkRows = 50;
+
+    /// <summary>
+    /// The chunk size for a reference of <paramref name="referenceRows"/> rows: rows / <see cref="TargetChunks"/>, at
+    /// least <see cref="MinChunkRows"/> (so a reference below 300 rows has fewer than 6 chunks and no bands).
+    /// </summary>
+    public static int ReferenceChunkSize(int referenceRows) => Math.Max(MinChunkRows, referenceRows / TargetChunks);
 
     private CbpeModel(double threshold, IsotonicCalibrator? calibrator, double rawError, double calibratedError)
     {
@@ -69,7 +93,10 @@ public sealed class CbpeModel
     /// <summary>Cross-validated ECE of isotonic-calibrated scores on the reference (NaN when too few rows for CV).</summary>
     public double CalibrationErrorCalibrated { get; }
 
-    /// <summary>Bands of each estimated metric over the reference chunks: an estimate outside its band is an alert.</summary>
+    /// <summary>
+    /// Each estimated metric over the reference chunks (mean ± 3σ of chunk values): the band of a window of one chunk
+    /// when there are many chunks; windows are judged by <see cref="BandsFor"/>.
+    /// </summary>
     public CbpeBands Bands { get; private set; } = new(null, null, null, null, null);
 
     /// <summary>
@@ -79,16 +106,74 @@ public sealed class CbpeModel
     /// </summary>
     public CbpeBands RealisedBands { get; private set; } = new(null, null, null, null, null);
 
+    /// <summary>Rows per reference chunk.</summary>
+    public int ChunkSize { get; private set; }
+
+    /// <summary>Reference rows in whole chunks.</summary>
+    public int ChunkedRows { get; private set; }
+
+    /// <summary>The estimate on the whole reference (chunked rows): the centre of every band.</summary>
+    public CbpeEstimate ReferenceEstimate { get; private set; } = null!;
+
+    /// <summary>True when the reference holds at least <see cref="MinBandChunks"/> chunks, so windows get bands.</summary>
+    public bool HasBands => ChunkedRows / ChunkSize >= MinBandChunks;
+
+    /// <summary>
+    /// Where the estimate of a window of <paramref name="windowRows"/> rows is expected without shift: the reference
+    /// estimate ± 3σ·√(m/n + m/N); every band null when the reference has fewer than <see cref="MinBandChunks"/> chunks.
+    /// </summary>
+    public CbpeBands BandsFor(int windowRows)
+    {
+        Guard.Positive(windowRows, nameof(windowRows));
+        var e = ReferenceEstimate;
+        var scale = Math.Sqrt((double)ChunkSize / windowRows + (double)ChunkSize / ChunkedRows);
+        return Scaled(Bands, [e.Accuracy, e.Precision, e.Recall, e.F1, e.RocAuc], scale);
+    }
+
+    /// <summary>
+    /// Where the realised metrics of a window are expected given its estimate: estimate ± 3σ_realised·√(m/n + m/N),
+    /// σ over the reference chunks' realised metrics (labels' and scores' chance together), the m/N term for the
+    /// calibration learnt from N reference rows; null without bands.
+    /// </summary>
+    public CbpeBands RealisedBandsAround(CbpeEstimate estimate)
+    {
+        ArgumentNullException.ThrowIfNull(estimate);
+        var scale = Math.Sqrt((double)ChunkSize / estimate.Count + (double)ChunkSize / ChunkedRows);
+        return Scaled(RealisedBands, [estimate.Accuracy, estimate.Precision, estimate.Recall, estimate.F1, estimate.RocAuc], scale);
+    }
+
+    private CbpeBands Scaled(CbpeBands chunkBands, double[] centres, double scale)
+    {
+        ReferenceBand?[] bands = [chunkBands.Accuracy, chunkBands.Precision, chunkBands.Recall, chunkBands.F1, chunkBands.RocAuc];
+        var scaled = new ReferenceBand?[bands.Length];
+        for (var m = 0; m < bands.Length; m++)
+        {
+            if (HasBands && bands[m] is { } band && double.IsFinite(centres[m]))
+            {
+                var sd = band.StandardDeviation * scale;
+                scaled[m] = new ReferenceBand(centres[m], sd, centres[m] - ReferenceBand.Sigmas * sd, centres[m] + ReferenceBand.Sigmas * sd, band.Chunks);
+            }
+        }
+
+        return new CbpeBands(scaled[0], scaled[1], scaled[2], scaled[3], scaled[4]);
+    }
+
     /// <summary>
     /// Fits on reference scores (probabilities of class 1, in [0, 1]) and labels (0/1, both classes present);
     /// bands come from consecutive reference chunks of <paramref name="chunkSize"/> rows (at least two full chunks;
-    /// a last partial chunk is dropped).
+    /// a last partial chunk is dropped). <paramref name="referencePredictions"/> are the model's predicted classes
+    /// (true = positive) when known; without them ŷ is score ≥ <paramref name="threshold"/>.
     /// </summary>
-    public static CbpeModel Fit(IReadOnlyList<double> referenceScores, IReadOnlyList<int> referenceLabels, int chunkSize, double threshold = 0.5)
+    public static CbpeModel Fit(IReadOnlyList<double> referenceScores, IReadOnlyList<int> referenceLabels, int chunkSize, double threshold = 0.5, IReadOnlyList<bool>? referencePredictions = null)
     {
         ValidateScores(referenceScores, nameof(referenceScores));
         Guard.Binary(referenceLabels, nameof(referenceLabels));
         Guard.SameLength(referenceScores.Count, referenceLabels.Count, nameof(referenceLabels));
+        if (referencePredictions is not null)
+        {
+            Guard.SameLength(referenceScores.Count, referencePredictions.Count, nameof(referencePredictions));
+        }
+
         Guard.Positive(chunkSize, nameof(chunkSize));
         Guard.Probability(threshold, nameof(threshold), allowZero: true, allowOne: true);
         if (referenceScores.Count / chunkSize < 2)
@@ -110,7 +195,15 @@ public sealed class CbpeModel
         var rawError = CalibrationError(referenceScores, referenceLabels);
         var calibratedError = double.NaN;
         IsotonicCalibrator? calibrator = null;
-        if (referenceScores.Count >= Folds * 2)
+        // As NannyML: a near-perfect ranking needs no calibration; isotonic would map its scores to about 0 and 1.
+        var labelsAsProbabilities = new double[referenceLabels.Count];
+        for (var i = 0; i < labelsAsProbabilities.Length; i++)
+        {
+            labelsAsProbabilities[i] = referenceLabels[i];
+        }
+
+        var nearPerfect = ExpectedRocAuc(referenceScores, labelsAsProbabilities) > MaxAurocForCalibration;
+        if (referenceScores.Count >= Folds * 2 && !nearPerfect)
         {
             var outOfFold = new double[referenceScores.Count];
             for (var fold = 0; fold < Folds; fold++)
@@ -147,16 +240,18 @@ public sealed class CbpeModel
 
         var chunk = new double[chunkSize];
         var chunkLabels = new int[chunkSize];
+        var chunkPredictions = new bool[chunkSize];
         for (var c = 0; c < chunks; c++)
         {
             for (var i = 0; i < chunkSize; i++)
             {
                 chunk[i] = referenceScores[c * chunkSize + i];
                 chunkLabels[i] = referenceLabels[c * chunkSize + i];
+                chunkPredictions[i] = referencePredictions?[c * chunkSize + i] ?? chunk[i] >= threshold;
             }
 
-            var e = result.Estimate(chunk);
-            var r = Realised(chunk, chunkLabels, threshold);
+            var e = result.Estimate(chunk, chunkPredictions);
+            var r = Realised(chunk, chunkLabels, chunkPredictions);
             double[] metrics = [e.Accuracy, e.Precision, e.Recall, e.F1, e.RocAuc];
             for (var m = 0; m < metrics.Length; m++)
             {
@@ -167,6 +262,17 @@ public sealed class CbpeModel
 
         result.Bands = BandsOf(values);
         result.RealisedBands = BandsOf(realised);
+        result.ChunkSize = chunkSize;
+        result.ChunkedRows = chunks * chunkSize;
+        var chunked = new double[result.ChunkedRows];
+        var chunkedPredictions = new bool[result.ChunkedRows];
+        for (var i = 0; i < chunked.Length; i++)
+        {
+            chunked[i] = referenceScores[i];
+            chunkedPredictions[i] = referencePredictions?[i] ?? chunked[i] >= threshold;
+        }
+
+        result.ReferenceEstimate = result.Estimate(chunked, chunkedPredictions);
         return result;
     }
 
@@ -178,15 +284,14 @@ public sealed class CbpeModel
         ReferenceBand.From(values[4]));
 
     /// <summary>Realised accuracy, precision, recall, F1 and ROC AUC (labels as 0/1 probabilities).</summary>
-    private static double[] Realised(double[] scores, int[] labels, double threshold)
+    private static double[] Realised(double[] scores, int[] labels, bool[] predictions)
     {
         double tp = 0, fp = 0, fn = 0, tn = 0;
         var asProbabilities = new double[labels.Length];
         for (var i = 0; i < scores.Length; i++)
         {
             asProbabilities[i] = labels[i];
-            var predicted = scores[i] >= threshold;
-            if (predicted)
+            if (predictions[i])
             {
                 if (labels[i] == 1) { tp++; } else { fp++; }
             }
@@ -206,10 +311,18 @@ public sealed class CbpeModel
         ];
     }
 
-    /// <summary>Expected performance of a window of scores (at least one, each in [0, 1]).</summary>
-    public CbpeEstimate Estimate(IReadOnlyList<double> scores)
+    /// <summary>
+    /// Expected performance of a window of scores (at least one, each in [0, 1]) and, when known, the model's
+    /// predicted classes (true = positive; else score ≥ <see cref="Threshold"/>).
+    /// </summary>
+    public CbpeEstimate Estimate(IReadOnlyList<double> scores, IReadOnlyList<bool>? predictions = null)
     {
         ValidateScores(scores, nameof(scores));
+        if (predictions is not null)
+        {
+            Guard.SameLength(scores.Count, predictions.Count, nameof(predictions));
+        }
+
         var n = scores.Count;
         var probabilities = new double[n];
         for (var i = 0; i < n; i++)
@@ -221,7 +334,7 @@ public sealed class CbpeModel
         for (var i = 0; i < n; i++)
         {
             var p = probabilities[i];
-            if (scores[i] >= Threshold)
+            if (predictions?[i] ?? scores[i] >= Threshold)
             {
                 tp += p;
                 fp += 1 - p;
@@ -246,12 +359,13 @@ public sealed class CbpeModel
             ExpectedRocAuc(scores, probabilities));
     }
 
-    /// <summary>Estimate of a window plus the metrics outside their reference band.</summary>
-    public CbpeWindow Evaluate(IReadOnlyList<double> scores)
+    /// <summary>Estimate of a window, its bands (<see cref="BandsFor"/>) and the metrics outside them.</summary>
+    public CbpeWindow Evaluate(IReadOnlyList<double> scores, IReadOnlyList<bool>? predictions = null)
     {
-        var e = Estimate(scores);
+        var e = Estimate(scores, predictions);
+        var windowBands = BandsFor(e.Count);
         double[] metrics = [e.Accuracy, e.Precision, e.Recall, e.F1, e.RocAuc];
-        ReferenceBand?[] bands = [Bands.Accuracy, Bands.Precision, Bands.Recall, Bands.F1, Bands.RocAuc];
+        ReferenceBand?[] bands = [windowBands.Accuracy, windowBands.Precision, windowBands.Recall, windowBands.F1, windowBands.RocAuc];
         var outside = new List<string>();
         for (var m = 0; m < metrics.Length; m++)
         {
@@ -261,7 +375,7 @@ public sealed class CbpeModel
             }
         }
 
-        return new CbpeWindow(e, outside);
+        return new CbpeWindow(e, windowBands, outside);
     }
 
     /// <summary>ECE over 10 equal-width probability bins [0, 0.1), …, [0.9, 1] (tied values share a bin).</summary>

@@ -21,7 +21,8 @@ public abstract class DemoModel
 
     /// <summary>
     /// Reference (training) data: the features at zero drift, column-wise; for classifiers also the model's
-    /// <c>score</c> and the true <c>label</c>, so the portal can estimate performance without labels (CBPE).
+    /// <c>score</c> and the true <c>label</c> (binary ones also their <c>prediction</c>, CBPE's ŷ), so the portal can
+    /// estimate performance without labels (CBPE).
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<object?>> Reference(Random random, int rows)
     {
@@ -31,7 +32,7 @@ public abstract class DemoModel
         {
             var (prediction, label) = Next(random, $"ref-{i}", DateTimeOffset.UtcNow, 0);
             var values = classifier
-                ? prediction.Features!.Append(new("score", prediction.Score)).Append(new("label", label))
+                ? prediction.Features!.Append(new("score", prediction.Score)).Append(new("label", label)).Concat(Definition.TaskType == "binary" ? [new("prediction", prediction.Prediction)] : [])
                 : prediction.Features!;
             foreach (var (name, value) in values)
             {

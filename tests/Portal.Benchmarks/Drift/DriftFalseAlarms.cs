@@ -32,7 +32,7 @@ public static class DriftFalseAlarms
 
         var fifty = HealthyDrift.Categorical.Single(c => c.Name == "50 categories, uniform");
         var boundary = new[] { 1001, 1500, 2000, 3000, 5000 }.Select(n => HealthyDrift.Measure(fifty, n, windows[1000], seed)).ToList();
-        Console.WriteLine("Automatic choice on 50 uniform categories above n = 1000 (jensenshannon ≥ 0.1):");
+        Console.WriteLine("Automatic choice on 50 uniform categories above n = 1000 (chi2_contingency until n ≥ 40·(k − 1), then jensenshannon):");
         Console.WriteLine(HealthyDrift.Table(boundary));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{watch.Elapsed.TotalSeconds:0} s"));
         return 0;

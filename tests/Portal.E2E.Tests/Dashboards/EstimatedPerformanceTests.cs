@@ -8,7 +8,7 @@ namespace Portal.E2E.Tests.Dashboards;
 
 /// <summary>
 /// The estimated-performance panel on the quality tab of a binary model shaped like the demo's fraud detector (the
-/// demo is off here): a reference with score and label columns from a calibrated model, then 40 minutes of predictions
+/// demo is off here): a reference with score, prediction and label columns from a calibrated model, then 40 minutes of predictions
 /// whose scores shifted towards the uncertain middle, a quarter of them labelled, and two quality job runs.
 /// </summary>
 [Collection(PortalCollection.Name)]
@@ -40,6 +40,8 @@ public sealed class EstimatedPerformanceTests(PortalServerFixture portal)
         Assert.Equal("25.0 %", await panel.Locator("[data-testid=estimated-coverage]").InnerTextAsync());              // 100 of 400 labelled
         Assert.Matches("^(isotonic|raw scores)$", await panel.Locator("[data-testid=estimated-calibration]").InnerTextAsync());
         Assert.Matches(@"^\d{1,3}\.\d %$", await panel.Locator("[data-testid=estimated-realised]").InnerTextAsync());
+        Assert.Matches(@"^expected \d{1,3}\.\d % – \d{1,3}\.\d % given the estimate", (await panel.Locator("[data-testid=estimated-realised-range]").InnerTextAsync()).Trim());
+        Assert.Equal(0, await panel.Locator("[data-testid=estimated-note]").CountAsync());   // the reference has predictions and enough rows
         await panel.Locator("#chart-estimated-performance .scatterlayer path").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
         // The metric selector switches the figures to ROC AUC.
@@ -71,7 +73,7 @@ public sealed class EstimatedPerformanceTests(PortalServerFixture portal)
         var labels = scores.Select(s => random.NextDouble() < s ? 1 : 0).ToArray();
         var amounts = scores.Select(_ => Num(Math.Round(100 + (random.NextDouble() * 50), 2)));
         await DashboardSeed.SendAsync(client, HttpMethod.Put, $"/api/v1/models/{model}/reference",
-            $$$"""{"columns": {"amount": [{{{string.Join(',', amounts)}}}], "score": [{{{string.Join(',', scores.Select(Num))}}}], "label": [{{{string.Join(',', labels)}}}]}}""");
+            $$$"""{"columns": {"amount": [{{{string.Join(',', amounts)}}}], "score": [{{{string.Join(',', scores.Select(Num))}}}], "prediction": [{{{string.Join(',', scores.Select(s => s >= 0.5 ? 1 : 0))}}}], "label": [{{{string.Join(',', labels)}}}]}}""");
 
         var now = DateTimeOffset.UtcNow;
         var current = Enumerable.Range(0, 400).Select(_ => Score(0, 0.4)).ToArray();

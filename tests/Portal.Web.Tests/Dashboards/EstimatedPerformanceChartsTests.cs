@@ -70,7 +70,7 @@ public sealed class EstimatedPerformanceChartsTests : MudComponentTests
         var cut = Context.Render<EstimatedPerformanceChart>(p => p.Add(c => c.Figure, figure));
 
         var traces = cut.Instance.Traces.Cast<Plotly.Blazor.Traces.Scatter>().ToList();
-        Assert.Equal(5, traces.Count);
+        Assert.Equal(8, traces.Count);
         Assert.Equal([0.9, 0.9], traces[0].Y.Cast<double?>());
         Assert.Equal([0.8, 0.8], traces[1].Y.Cast<double?>());
         Assert.Equal(Plotly.Blazor.Traces.ScatterLib.FillEnum.ToNextY, traces[1].Fill);
@@ -78,5 +78,33 @@ public sealed class EstimatedPerformanceChartsTests : MudComponentTests
         Assert.Equal([null, 0.73], traces[3].Y.Cast<double?>());
         Assert.Equal([null, 0.75], traces[4].Y.Cast<double?>());
         Assert.Equal(".1%", cut.Instance.PlotLayout.YAxis[0].TickFormat);
+    }
+
+    [Fact]
+    public void Realised_range_around_the_estimate_is_mapped_where_labelled_and_marks_realised_values_that_disagree()
+    {
+        var agrees = Row(30, 0.75, labelled: 100, accuracy: 0.73);
+        (agrees.RealisedAccuracyLower, agrees.RealisedAccuracyUpper) = (0.70, 0.80);
+        var disagrees = Row(45, 0.85, labelled: 100, accuracy: 0.70);
+        (disagrees.RealisedAccuracyLower, disagrees.RealisedAccuracyUpper) = (0.80, 0.90);
+        var unlabelled = Row(60, 0.85);
+        (unlabelled.RealisedAccuracyLower, unlabelled.RealisedAccuracyUpper) = (0.80, 0.90);
+        List<QualityResult> rows = [agrees, disagrees, unlabelled];
+
+        var figure = EstimatedPerformanceCharts.Figure(rows, EstimatedPerformanceCharts.Metric("accuracy"));
+
+        Assert.Equal([0.70, 0.80, null], figure.RealisedLower);
+        Assert.Equal([0.80, 0.90, null], figure.RealisedUpper);
+        Assert.Equal([false, true, false], figure.RealisedDisagrees);
+        var summary = EstimatedPerformanceCharts.Summary(rows[..2], EstimatedPerformanceCharts.Metric("accuracy"))!;
+        Assert.Equal((0.80, 0.90, true), (summary.RealisedLower, summary.RealisedUpper, summary.RealisedDisagrees));
+
+        var cut = Context.Render<EstimatedPerformanceChart>(p => p.Add(c => c.Figure, figure));
+
+        var traces = cut.Instance.Traces.Cast<Plotly.Blazor.Traces.Scatter>().ToList();
+        Assert.Equal([0.80, 0.90, null], traces[5].Y.Cast<double?>());
+        Assert.Equal([0.70, 0.80, null], traces[6].Y.Cast<double?>());
+        Assert.Equal(Plotly.Blazor.Traces.ScatterLib.FillEnum.ToNextY, traces[6].Fill);
+        Assert.Equal([null, 0.70, null], traces[7].Y.Cast<double?>());
     }
 }

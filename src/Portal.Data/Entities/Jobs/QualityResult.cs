@@ -100,12 +100,37 @@ public sealed class QualityResult
 
     public double? EstimatedRocAucUpper { get; set; }
 
+    // Where the realised metric is expected given the estimate (estimate ± 3σ of the realised metric over the
+    // reference chunks, scaled to the window): a realised value outside disagrees with the estimate beyond chance.
+    public double? RealisedAccuracyLower { get; set; }
+
+    public double? RealisedAccuracyUpper { get; set; }
+
+    public double? RealisedPrecisionLower { get; set; }
+
+    public double? RealisedPrecisionUpper { get; set; }
+
+    public double? RealisedRecallLower { get; set; }
+
+    public double? RealisedRecallUpper { get; set; }
+
+    public double? RealisedF1Lower { get; set; }
+
+    public double? RealisedF1Upper { get; set; }
+
+    public double? RealisedRocAucLower { get; set; }
+
+    public double? RealisedRocAucUpper { get; set; }
+
     /// <summary>True when the scores were calibrated (isotonic) before estimating, false when raw scores were used.</summary>
     public bool? EstimationCalibrated { get; set; }
 
     /// <summary>Scored predictions of the window (the estimate uses a uniform sample of them when there are more than the cap).</summary>
     public int EstimationScores { get; set; }
 
-    /// <summary>Why there is no estimate (not binary, no usable reference, no scores), or null.</summary>
+    /// <summary>
+    /// Why there is no estimate (not binary, no usable reference, no scores), or, beside an estimate, what limits it
+    /// (no band: reference too small; ŷ = score ≥ 0.5 because the reference has no prediction column); else null.
+    /// </summary>
     public string? EstimationNote { get; set; }
 }

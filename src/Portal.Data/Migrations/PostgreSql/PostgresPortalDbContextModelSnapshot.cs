@@ -1779,6 +1779,36 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<double?>("R2")
                         .HasColumnType("double precision");
 
+                    b.Property<double?>("RealisedAccuracyLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RealisedAccuracyUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RealisedF1Lower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RealisedF1Upper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RealisedPrecisionLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RealisedPrecisionUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RealisedRecallLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RealisedRecallUpper")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RealisedRocAucLower")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("RealisedRocAucUpper")
+                        .HasColumnType("double precision");
+
                     b.Property<double?>("Recall")
                         .HasColumnType("double precision");
 

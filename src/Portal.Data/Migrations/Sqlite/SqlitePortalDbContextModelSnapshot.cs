@@ -1717,6 +1717,36 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<double?>("R2")
                         .HasColumnType("REAL");
 
+                    b.Property<double?>("RealisedAccuracyLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RealisedAccuracyUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RealisedF1Lower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RealisedF1Upper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RealisedPrecisionLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RealisedPrecisionUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RealisedRecallLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RealisedRecallUpper")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RealisedRocAucLower")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RealisedRocAucUpper")
+                        .HasColumnType("REAL");
+
                     b.Property<double?>("Recall")
                         .HasColumnType("REAL");
 

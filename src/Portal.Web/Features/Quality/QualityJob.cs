@@ -78,7 +78,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
 
                 if (group.Segment == "")
                 {
-                    Estimate(result, reference, note, group.Version == "" ? scores.Select(s => s.Score).ToList() : scores.Where(s => s.Version == group.Version).Select(s => s.Score).ToList(), scoreStride);
+                    Estimate(result, reference, note, group.Version == "" ? scores : scores.Where(s => s.Version == group.Version).ToList(), scoreStride);
                 }
 
                 rows.Add(result);
@@ -107,7 +107,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
     }
 
     /// <summary>Estimated performance of one all-segment row from its window's scores, or the reason there is none.</summary>
-    private void Estimate(QualityResult result, PerformanceEstimator.Reference? reference, string? note, List<double> scores, int stride)
+    private void Estimate(QualityResult result, PerformanceEstimator.Reference? reference, string? note, List<ScoredPrediction> scores, int stride)
     {
         if (reference is null)
         {
@@ -121,14 +121,14 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             return;
         }
 
-        var (cbpe, fitNote) = estimator.ModelFor(reference, scores.Count);
+        var (cbpe, fitNote) = estimator.ModelFor(reference);
         if (cbpe is null)
         {
             result.EstimationNote = fitNote;
             return;
         }
 
-        PerformanceEstimator.Apply(result, cbpe, scores);
+        PerformanceEstimator.Apply(result, cbpe, reference, scores.Select(s => s.Score).ToList(), scores.Select(s => s.Predicted).ToList());
         result.EstimationScores = scores.Count * stride;
     }
 
@@ -136,7 +136,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
     /// Scores (probability of class "1") of every prediction of the window, labelled or not, with their version; every
     /// k-th by id when there are more than the cap. Scores outside [0, 1] are not probabilities and are left out.
     /// </summary>
-    private async Task<(List<(string Version, double Score)> Scores, int Stride)> ScoresAsync(int modelId, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
+    private async Task<(List<ScoredPrediction> Scores, int Stride)> ScoresAsync(int modelId, DateTime start, DateTime end, int cap, CancellationToken cancellationToken)
     {
         var (from, to) = (PredictionWindowReader.Ms(start), PredictionWindowReader.Ms(end));
         var query = db.PredictionEvents.AsNoTracking()
@@ -147,17 +147,22 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             query = query.Where(p => p.Id % stride == 0);
         }
 
-        var scores = new List<(string, double)>();
-        await foreach (var row in query.Select(p => new { p.ModelVersion, p.Score, p.Probabilities }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        var scores = new List<ScoredPrediction>();
+        await foreach (var row in query.Select(p => new { p.ModelVersion, p.Score, p.Probabilities, p.Prediction }).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if ((row.Score ?? PositiveProbability(row.Probabilities)) is { } score && score is >= 0 and <= 1)
             {
-                scores.Add((row.ModelVersion ?? "", score));
+                // ŷ as posted; a prediction without a class text falls back to the 0.5 threshold.
+                var predicted = row.Prediction is null ? score >= 0.5 : BinaryLabel.IsPositive(row.Prediction);
+                scores.Add(new ScoredPrediction(row.ModelVersion ?? "", score, predicted));
             }
         }
 
         return (scores, stride);
     }
+
+    /// <summary>A scored prediction of the window: its version, score and posted class (true = positive).</summary>
+    private sealed record ScoredPrediction(string Version, double Score, bool Predicted);
 
     /// <summary>A labelled prediction.</summary>
     public sealed record LabelledPair(string Version, string? Segment, string? Prediction, double? PredictionValue, double? Score, string Label, double? LabelValue, long DelayMs);
