@@ -123,6 +123,7 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Public("ANY", "/healthz"),
         Public("ANY", "/readyz"),
         Public("ANY", "/metrics"),
+        Public("GET", "/api/docs/{documentName?}"), // the REST reference page (OpenApiDocumentTests reads /openapi/v1.json anonymously)
         Public("PAGE", "/login"),
         Public("PAGE", "/setup"),
         Public("POST", "/logout"), // a form post with its antiforgery token; not called here (LoginTests covers it)
