@@ -45,22 +45,29 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
 
         var result = Result(await AnalyseAsync(factory, id));
 
-        var expected = ExperimentStatistics.TwoProportions(new Proportion(30, 80), new Proportion(41, 70));
+        // The verdict engine reads p and CI from the same unpooled standard error (the stateless API keeps pooled p).
+        var (c, t) = (ArmEstimate.OfProportion(30, 80), ArmEstimate.OfProportion(41, 70));
+        var effect = EffectEstimates.Absolute(c, t);
+        var expected = EffectEstimates.Normal(effect, 0.05);
+        var expectedLift = EffectEstimates.Relative(c, t)!;
+        var liftInterval = EffectEstimates.Normal(expectedLift, 0.05);
         var primary = result.Metrics.Single(m => m.Name == "checkout").Comparisons.Single();
-        Assert.Equal(expected.Difference, primary.Difference!.Value, 12);
-        Assert.Equal(expected.CiLow, primary.CiLow!.Value, 12);
-        Assert.Equal(expected.CiHigh, primary.CiHigh!.Value, 12);
+        Assert.Equal(effect.Estimate, primary.Difference!.Value, 12);
+        Assert.Equal(expected.Low, primary.CiLow!.Value, 12);
+        Assert.Equal(expected.High, primary.CiHigh!.Value, 12);
         Assert.Equal(expected.PValue, primary.PValue!.Value, 12);
-        Assert.Equal(expected.Z, primary.Z!.Value, 12);
-        Assert.Equal(expected.Lift!.Value, primary.Lift!.Value, 12);
+        Assert.Equal(effect.Estimate / effect.StandardError, primary.Z!.Value, 12);
+        Assert.Equal(expectedLift.Estimate, primary.Lift!.Value, 12);
+        Assert.Equal(liftInterval.Low, primary.LiftLow!.Value, 12);
+        Assert.Equal(liftInterval.High, primary.LiftHigh!.Value, 12);
         var bayes = BayesianAb.Conversion(new Proportion(30, 80), new Proportion(41, 70));
         Assert.Equal(bayes.ChanceToBeatControl, primary.ChanceToBeatControl!.Value, 12);
         Assert.Equal(bayes.ExpectedLossTreatment, primary.ExpectedLoss!.Value, 12);
 
         var welch = ExperimentStatistics.Welch(revenue["control"], revenue["treatment"]);
-        var clicks = ExperimentStatistics.TwoProportions(new Proportion(40, 80), new Proportion(36, 70));
+        var clicks = EffectEstimates.Normal(EffectEstimates.Absolute(ArmEstimate.OfProportion(40, 80), ArmEstimate.OfProportion(36, 70)), 0.05);
         var revenueResult = result.Metrics.Single(m => m.Name == "revenue");
-        Assert.Equal("Welch t-test", revenueResult.Test);
+        Assert.Equal("Welch", revenueResult.Test);
         Assert.Equal(welch.Difference, revenueResult.Comparisons[0].Difference!.Value, 12);
         Assert.Equal(welch.PValue, revenueResult.Comparisons[0].PValue!.Value, 12);
         Assert.Equal(welch.CiLow, revenueResult.Comparisons[0].CiLow!.Value, 12);
@@ -110,7 +117,7 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
 
         var cuped = Cuped.Analyze(data["control"].Y, data["control"].X, data["treatment"].Y, data["treatment"].X);
         var metric = result.Metrics.Single();
-        Assert.Equal("Welch t-test on CUPED-adjusted values", metric.Test);
+        Assert.Equal("Welch on CUPED-adjusted values", metric.Test);
         var comparison = metric.Comparisons.Single();
         Assert.Equal(cuped.Adjusted.Difference, comparison.Difference!.Value, 10);
         Assert.Equal(cuped.Adjusted.PValue, comparison.PValue!.Value, 10);
@@ -126,15 +133,15 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         var model = await CreateModelAsync(factory);
         var id = NewId();
         await StartAsync(factory, Definition(id, model));
-        // Configured 50/50, logged 100 vs 40; treatment looks far better, which must not be acted on.
-        await ObserveAsync(factory, id, Conversions("control", 100, 30).Concat(Conversions("treatment", 40, 35)));
+        // Configured 50/50, logged 250 vs 100 (each arm past the SRM minimum of 100 units); treatment looks far better, which must not be acted on.
+        await ObserveAsync(factory, id, Conversions("control", 250, 75).Concat(Conversions("treatment", 100, 85)));
         var result = Result(await AnalyseAsync(factory, id));
         Assert.True(result.Srm!.Mismatch);
         Assert.True(result.Srm.PValue < 0.001);
         Assert.Equal("stop", result.Verdict);
         Assert.Equal("STOP", result.VerdictTitle);
         Assert.StartsWith("Sample ratio mismatch", result.Reasons[0], StringComparison.Ordinal);
-        Assert.Contains("100 / 40", result.Reasons[0], StringComparison.Ordinal);
+        Assert.Contains("250 / 100", result.Reasons[0], StringComparison.Ordinal);
         Assert.True(result.Metrics[0].Comparisons[0].PValue < 0.001, "the effect would have been significant");
     }
 
@@ -225,7 +232,7 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         var result = Result(await AnalyseAsync(factory, id));
         var accuracy = result.Metrics.Single(m => m.Name == "accuracy");
         Assert.Equal([60L, 60L], accuracy.Values.Select(v => v.N));
-        var expected = ExperimentStatistics.TwoProportions(new Proportion(40, 60), new Proportion(54, 60));
+        var expected = EffectEstimates.Normal(EffectEstimates.Absolute(ArmEstimate.OfProportion(40, 60), ArmEstimate.OfProportion(54, 60)), 0.05);
         Assert.Equal(expected.PValue, accuracy.Comparisons[0].PValue!.Value, 12);
         Assert.Equal(40 / 60.0, accuracy.Values[0].Value!.Value, 12);
         var errors = result.Metrics.Single(m => m.Name == "error-rate");
