@@ -48,21 +48,19 @@ public static class ReferenceCases
     public static string?[] Strings(JsonNode? array) =>
         array!.AsArray().Select(v => v is null ? null : v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString()).ToArray();
 
+    /// <summary>../shared/reference/statistics.json beside the repository, or shared/reference/ in any folder above it (git worktrees).</summary>
     public static string FindPath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
+            var path = Path.Combine(dir.FullName, "shared", "reference", "statistics.json");
+            if (File.Exists(path))
             {
-                var path = Path.Combine(dir.FullName, "..", "shared", "reference", "statistics.json");
-                if (File.Exists(path))
-                {
-                    return Path.GetFullPath(path);
-                }
+                return Path.GetFullPath(path);
             }
         }
 
-        throw new FileNotFoundException("../shared/reference/statistics.json not found next to the repository.");
+        throw new FileNotFoundException("shared/reference/statistics.json not found next to the repository or above it.");
     }
 
     private static JsonObject Load() => JsonNode.Parse(File.ReadAllText(FindPath()))!.AsObject();
