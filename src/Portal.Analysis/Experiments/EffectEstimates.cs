@@ -126,13 +126,32 @@ public static class EffectEstimates
     }
 
     /// <summary>Two-sided Student-t interval estimate ± t(1 − α/2, df)·SE and its p-value (Welch).</summary>
-    public static EffectInterval StudentT(Effect effect, double df, double alpha)
+    /// <param name="effect">The effect.</param>
+    /// <param name="df">Welch–Satterthwaite degrees of freedom.</param>
+    /// <param name="alpha">Two-sided level.</param>
+    /// <param name="critical">t(1 − α/2, df) when already known (it is costly: a bisection).</param>
+    public static EffectInterval StudentT(Effect effect, double df, double alpha, double? critical = null)
     {
         Guard.InOpenUnitInterval(alpha, "alpha");
+        var margin = (critical ?? TCritical(df, alpha)) * effect.StandardError;
+        return new EffectInterval(effect.Estimate - margin, effect.Estimate + margin, StudentTPValue(effect, df));
+    }
+
+    /// <summary>t(1 − α/2, df), SciPy's <c>t.isf(α/2, df)</c>.</summary>
+    public static double TCritical(double df, double alpha) => StudentTDistribution.UpperQuantile(alpha / 2, df);
+
+    /// <summary>Two-sided Student-t p-value of estimate / SE.</summary>
+    public static double StudentTPValue(Effect effect, double df)
+    {
         var se = effect.StandardError;
-        var margin = StudentTDistribution.UpperQuantile(alpha / 2, df) * se;
-        var p = se > 0 ? StudentTDistribution.TwoSidedPValue(effect.Estimate / se, df) : PWithoutError(effect);
-        return new EffectInterval(effect.Estimate - margin, effect.Estimate + margin, p);
+        return se > 0 ? StudentTDistribution.TwoSidedPValue(effect.Estimate / se, df) : PWithoutError(effect);
+    }
+
+    /// <summary>Welch–Satterthwaite degrees of freedom of the difference of two arms' means.</summary>
+    public static double WelchDf(ArmEstimate control, ArmEstimate treatment)
+    {
+        var (vc, vt) = (control.MeanVariance, treatment.MeanVariance);
+        return (vc + vt) * (vc + vt) / ((vc * vc / (control.Units - 1)) + (vt * vt / (treatment.Units - 1)));
     }
 
     /// <summary>The repeated interval at a group-sequential look: estimate ± boundary·SE, with the look's nominal p.</summary>

@@ -342,8 +342,13 @@ public static class ExperimentAnalyzer
                         (chance, loss) = Directional(BayesianAb.Conversion(cp, tp), metric.HigherIsBetter);
                         break;
                     case MetricStatistic.Mean:
-                        var welch = ExperimentStatistics.Welch(control.Values, treatment.Values, alpha);
-                        (c, t, df) = (ArmEstimate.OfValues(control.Values), ArmEstimate.OfValues(treatment.Values), welch.Df);
+                        (c, t) = (ArmEstimate.OfValues(control.Values), ArmEstimate.OfValues(treatment.Values));
+                        if (c.MeanVariance == 0 && t.MeanVariance == 0)
+                        {
+                            throw new AnalysisInputException("treatment", "Both groups are constant (zero variance): the t statistic is undefined.");
+                        }
+
+                        df = EffectEstimates.WelchDf(c, t);
                         (chance, loss) = Directional(BayesianAb.Continuous(control.Values, treatment.Values), metric.HigherIsBetter);
                         break;
                     default:
@@ -356,9 +361,9 @@ public static class ExperimentAnalyzer
 
             var absolute = EffectEstimates.Absolute(c, t);
             var relative = EffectEstimates.Relative(c, t);
-            var fixedInterval = df is { } d ? EffectEstimates.StudentT(absolute, d, alpha) : EffectEstimates.Normal(absolute, alpha);
-            var z = absolute.Variance > 0 ? (df is null ? absolute.Estimate / absolute.StandardError : ZFromP(absolute.Estimate, fixedInterval.PValue)) : 0;
-            return new Estimated(null, c, t, absolute, relative, df, fixedInterval.PValue, z, chance, loss, reduction);
+            var fixedP = df is { } d ? EffectEstimates.StudentTPValue(absolute, d) : EffectEstimates.Normal(absolute, alpha).PValue;
+            var z = absolute.Variance > 0 ? (df is null ? absolute.Estimate / absolute.StandardError : ZFromP(absolute.Estimate, fixedP)) : 0;
+            return new Estimated(null, c, t, absolute, relative, df, fixedP, z, chance, loss, reduction);
         }
         catch (AnalysisInputException e)
         {
@@ -375,11 +380,12 @@ public static class ExperimentAnalyzer
             return new Compared(empty, null, e);
         }
 
+        double? critical = null;
         EffectInterval Interval(Effect effect) => plan.Mode == ExperimentAnalysisMode.Sequential
             ? ConfidenceSequences.Interval(effect, c.Units + t.Units, alpha, plan.TuningParameter)
             : boundary is { } z
                 ? EffectEstimates.AtZ(effect, z)
-                : e.Df is { } df ? EffectEstimates.StudentT(effect, df, alpha) : EffectEstimates.Normal(effect, alpha);
+                : e.Df is { } df ? EffectEstimates.StudentT(effect, df, alpha, critical ??= EffectEstimates.TCritical(df, alpha)) : EffectEstimates.Normal(effect, alpha);
 
         var interval = Interval(absolute);
         var p = plan.Mode == ExperimentAnalysisMode.Sequential ? interval.PValue : e.FixedP!.Value;
