@@ -50,7 +50,7 @@ public sealed class ConfidenceSequenceSimulationTests(ITestOutputHelper output)
     [Fact]
     public void Confidence_sequences_keep_alpha_when_analysed_every_five_minutes()
     {
-        var outcome = ExperimentSimulations.ConfidenceSequences(SimulationBands.Experiments, seed: 1503, analyses: 50);
+        var outcome = ExperimentSimulations.ConfidenceSequences(SimulationBands.Experiments, seed: 1503, analyses: 100);
         output.WriteLine(outcome.ToString());
         SimulationBands.AssertAtMostTwoSeAbove(outcome);
     }
@@ -74,7 +74,7 @@ public sealed class GuardrailSimulationTests(ITestOutputHelper output)
     [Fact]
     public void Guardrails_analysed_two_hundred_times_neither_stop_falsely_nor_miss_a_ninefold_error_rate()
     {
-        var (falseStops, detected) = ExperimentSimulations.Guardrails(300, seed: 1505, analyses: 200);
+        var (falseStops, detected) = ExperimentSimulations.Guardrails(200, seed: 1505, analyses: 200);
         output.WriteLine(falseStops.ToString());
         output.WriteLine(detected.ToString());
         SimulationBands.AssertAtMostTwoSeAbove(falseStops);

@@ -167,9 +167,9 @@ public static class ExperimentSimulations
                 {
                     for (var i = 0; i < perAnalysis; i++)
                     {
-                        aa.Sample("conversion", arm).Add(random.NextDouble() < 0.5 ? 1 : 0);
+                        aa.Sample("value", arm).Add(random.NextDouble());
                         aa.Sample("errors", arm).Add(random.NextDouble() < 0.05 ? 1 : 0);
-                        harmful.Sample("conversion", arm).Add(random.NextDouble() < 0.5 ? 1 : 0);
+                        harmful.Sample("value", arm).Add(random.NextDouble());
                         harmful.Sample("errors", arm).Add(random.NextDouble() < (arm == "control" ? 0.01 : 0.09) ? 1 : 0);
                     }
                 }
@@ -248,7 +248,7 @@ public static class ExperimentSimulations
         "sim-guardrail",
         [new ArmPlan("control", "v1", 50, true), new ArmPlan("treatment", "v2", 50, false)],
         [
-            new MetricPlan("conversion", MetricRole.Primary, MetricKind.Conversion, true),
+            new MetricPlan("value", MetricRole.Primary, MetricKind.Continuous, true),
             new MetricPlan("errors", MetricRole.Guardrail, MetricKind.ErrorRate, false, bound, margin),
         ],
         0.05,

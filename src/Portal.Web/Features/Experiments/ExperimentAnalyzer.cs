@@ -339,7 +339,9 @@ public static class ExperimentAnalyzer
                         var cp = new Proportion((long)Math.Round(control.Values.Sum()), control.Values.Count);
                         var tp = new Proportion((long)Math.Round(treatment.Values.Sum()), treatment.Values.Count);
                         (c, t) = (ArmEstimate.OfProportion(cp.Successes, cp.Trials), ArmEstimate.OfProportion(tp.Successes, tp.Trials));
-                        (chance, loss) = Directional(BayesianAb.Conversion(cp, tp), metric.HigherIsBetter);
+
+                        // Guardrails are decided by their always-valid bound; the (costly) chance to beat control is not shown for them.
+                        (chance, loss) = metric.Role == MetricRole.Guardrail ? ((double?)null, (double?)null) : Directional(BayesianAb.Conversion(cp, tp), metric.HigherIsBetter);
                         break;
                     case MetricStatistic.Mean:
                         (c, t) = (ArmEstimate.OfValues(control.Values), ArmEstimate.OfValues(treatment.Values));
