@@ -238,6 +238,68 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         var errors = result.Metrics.Single(m => m.Name == "error-rate");
         Assert.Equal([0.04, 0.01], errors.Values.Select(v => v.Value!.Value));
         Assert.Equal([60L, 60L], result.Arms.Select(a => a.Count));
+
+        // No prediction names its unit: per prediction, and the result says so.
+        Assert.False(errors.PerUnit);
+        Assert.Contains(result.Notes, n => n.StartsWith("'error-rate' is compared per prediction", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Predictions_naming_their_unit_are_aggregated_per_unit_and_checked_against_the_hash_assignment()
+    {
+        var model = await CreateModelAsync(factory);
+        var id = NewId();
+        var definition = Definition(id, model);
+        definition["metrics"] = new JsonArray(new JsonObject { ["name"] = "errors", ["role"] = "primary", ["kind"] = "errorRate" });
+        definition["baselineValue"] = 0.1;
+        await StartAsync(factory, definition);
+
+        // 40 users, each in the arm the hash assigns, sending 1 to 8 predictions; one extra user reports the wrong arm.
+        using var admin = factory.CreateApiClient();
+        var shares = new[] { 50.0, 50.0 };
+        var arms = new[] { "control", "treatment" };
+        var items = new List<object>();
+        var expected = new Dictionary<string, List<(double Errors, double Count)>> { ["control"] = [], ["treatment"] = [] };
+        for (var u = 0; u < 40; u++)
+        {
+            var unit = $"user-{u}";
+            var arm = arms[ExperimentAssignment.Assign(id, unit, shares)];
+            var count = 1 + (u % 8);
+            var errors = u % 3 == 0 ? 1 + (u % 2) : 0;
+            expected[arm].Add((Math.Min(errors, count), count));
+            for (var i = 0; i < count; i++)
+            {
+                items.Add(i < errors
+                    ? new { predictionId = $"{id}-{u}-{i}", error = "timeout", experiment = new { id, variant = arm, unit } }
+                    : (object)new { predictionId = $"{id}-{u}-{i}", prediction = 1, experiment = new { id, variant = arm, unit } });
+            }
+        }
+
+        var wrong = arms[1 - ExperimentAssignment.Assign(id, "user-x", shares)];
+        items.Add(new { predictionId = $"{id}-x", prediction = 1, experiment = new { id, variant = wrong, unit = "user-x" } });
+        expected[wrong].Add((0, 1));
+        await PostOkAsync(admin, $"/api/v1/models/{model}/predictions", JsonSerializer.Serialize(items));
+
+        var (status, problem) = await SendAsync(admin, HttpMethod.Post, $"/api/v1/models/{model}/predictions",
+            new JsonObject { ["predictionId"] = "bad-unit", ["prediction"] = 1, ["experiment"] = new JsonObject { ["id"] = id, ["variant"] = "control", ["unit"] = 7 } });
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.BadRequest);
+        Assert.Contains("experiment.unit", problem.ToJsonString(), StringComparison.Ordinal); // the item is rejected, naming the field
+
+        var result = Result(await AnalyseAsync(factory, id));
+        var metric = result.Metrics.Single();
+        Assert.True(metric.PerUnit);
+        Assert.Equal("ratio of per-unit sums (delta method), z", metric.Test);
+        Assert.Equal(arms.Select(a => (long)expected[a].Count), result.Arms.Select(a => a.Count));
+        Assert.Equal(arms.Select(a => (long?)expected[a].Sum(x => x.Count)), result.Arms.Select(a => a.Predictions));
+        var (c, t) = (Ratio(expected["control"]), Ratio(expected["treatment"]));
+        Assert.Equal(c.Mean, metric.Values[0].Value!.Value, 12);
+        var interval = EffectEstimates.Normal(EffectEstimates.Absolute(c, t), 0.05);
+        Assert.Equal(interval.PValue, metric.Comparisons[0].PValue!.Value, 12);
+        Assert.Equal(new AssignmentCheck(41, 1, 0), result.Assignment);
+        Assert.Contains(result.Reasons, r => r.StartsWith("Warning: Assignment check: 1 of 41 units", StringComparison.Ordinal));
+
+        static ArmEstimate Ratio(List<(double Errors, double Count)> units) =>
+            ArmEstimate.OfRatio(units.Select(x => x.Errors).ToList(), units.Select(x => x.Count).ToList());
     }
 
     [Fact]
