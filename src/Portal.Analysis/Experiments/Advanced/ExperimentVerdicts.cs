@@ -157,7 +157,9 @@ public static class ExperimentVerdicts
         var b = look.Boundary;
         var crossed = GroupSequential.Crossed(b, look.ZStatistic);
         significant = crossed;
-        var where = $"look {b.Look} (information {F(b.InformationFraction)}): |z| = {F(Math.Abs(look.ZStatistic))} vs O'Brien–Fleming boundary {F(b.Z)} (nominal p ≤ {F(b.NominalAlpha)})";
+        var where = b.Look == 1 && b.InformationFraction >= 1
+            ? $"the planned sample (fixed horizon, read once): |z| = {F(Math.Abs(look.ZStatistic))} vs critical value {F(b.Z)} (p ≤ {F(b.NominalAlpha)})"
+            : $"look {b.Look} (information {F(b.InformationFraction)}): |z| = {F(Math.Abs(look.ZStatistic))} vs O'Brien–Fleming boundary {F(b.Z)} (nominal p ≤ {F(b.NominalAlpha)})";
         if (crossed)
         {
             reasons.Add(better
