@@ -121,6 +121,18 @@ public sealed class EffectEstimatesReferenceTests
     }
 
     [Fact]
+    public void The_stateless_proportions_test_keeps_its_pooled_p_and_adds_the_delta_method_lift_interval_beside_lift()
+    {
+        // relative-0 is the delta-method lift of 30/80 → 41/70 (the data of proportions-0).
+        var expected = Case("relative-0");
+        var result = ExperimentStatistics.TwoProportions(new Proportion(30, 80), new Proportion(41, 70));
+        Close(D(expected, "ciLow"), result.LiftCiLow!.Value, "liftCiLow");
+        Close(D(expected, "ciHigh"), result.LiftCiHigh!.Value, "liftCiHigh");
+        Close(D(expected, "estimate"), result.Lift!.Value, "lift");
+        Assert.NotEqual(D(Case("proportions-0"), "pValue"), result.PValue); // pooled, as STATISTICS.md defines it
+    }
+
+    [Fact]
     public void A_confidence_sequence_is_wider_than_the_fixed_interval_and_tightest_relative_to_it_near_the_tuning_parameter()
     {
         double Ratio(long n) => ConfidenceSequences.HalfWidth(1.0 / n, n, 0.05, 5000) / (1.959963984540054 * Math.Sqrt(1.0 / n));
