@@ -2,6 +2,7 @@
 using Portal.Benchmarks;
 using Portal.Benchmarks.Drift;
 using Portal.Benchmarks.Estimation;
+using Portal.Benchmarks.Experiments;
 
 return args.FirstOrDefault() switch
 {
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
     "health" => await HealthBenchmark.RunAsync(args[1..]),
     "ingest-pg" => await IngestPostgresBenchmark.RunAsync(args[1..]),
     "multivariate" => MultivariateBenchmark.Run(args[1..]),
+    "experiments" => ExperimentSimulationBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -32,5 +34,7 @@ static int Usage()
     Console.Error.WriteLine("         the same load on SQLite, then PostgreSQL (Debian's, started here) with 1 and with 2 nodes");
     Console.Error.WriteLine("  multivariate [--features 10] [--rows 500] [--permutations 200] [--pca-rows 100000] [--runs 9]");
     Console.Error.WriteLine("         the MMD test on the drift job's capped samples, and the PCA fit and window error on large samples");
+    Console.Error.WriteLine("  experiments [--experiments 10000] [--seed 20261204]");
+    Console.Error.WriteLine("         A/A and power simulations of the experiment engine (fixed horizon, O'Brien–Fleming, confidence sequences, units, guardrails)");
     return 2;
 }

@@ -45,7 +45,10 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
         await page.GetByLabel("MDE %").FillAsync("50");
         // … then 50 % and 50 %: 59 per arm (ExperimentStatistics.SampleSizePerVariant(0.5, 0.5)).
         await Assertions.Expect(required).ToHaveTextAsync("59 units per arm");
-        await page.GetByLabel("Looks").FillAsync("1");
+        // New experiments are always valid (confidence sequences); this one is read once, at the planned sample.
+        await page.Locator("#analysis-mode .mud-select").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Fixed horizon" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Looks")).ToHaveCountAsync(0);
         await PortalServerFixture.ScreenshotAsync(page, "experiment-form");
 
         await page.ClickAsync("#save-experiment");
@@ -75,7 +78,8 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
 
         await Assertions.Expect(page.Locator("#verdict-title")).ToHaveTextAsync("SHIP");
         await Assertions.Expect(page.Locator("#verdict-reasons")).ToContainTextAsync("Primary 'conversion' improved");
-        await Assertions.Expect(page.Locator("#srm-status")).ToContainTextAsync("SRM ok");
+        // 70 units per arm: below the 100 an SRM check needs before it may stop the experiment.
+        await Assertions.Expect(page.Locator("#srm-status")).ToContainTextAsync("SRM waiting");
         await Assertions.Expect(page.Locator("#arm-progress")).ToContainTextAsync("70 / 59");
         await page.Locator("#lift-chart .js-plotly-plot").WaitForAsync();
         await PortalServerFixture.ScreenshotAsync(page, "experiment-results");
@@ -126,7 +130,7 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
                 new { name = "latency-p99", role = "guardrail", kind = "latencyP99", bound = 200 },
                 new { name = "error-rate", role = "guardrail", kind = "errorRate", bound = 0.05 },
             },
-            alpha = 0.05, power = 0.8, minimumDetectableEffect = 0.5, baselineValue = 0.5, looks = 5,
+            alpha = 0.05, power = 0.8, minimumDetectableEffect = 0.5, baselineValue = 0.5, looks = 5, analysisMode = "groupSequential",
         };
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/v1/experiments", Json(definition))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/experiments/{id}/start", null)).StatusCode);

@@ -5,14 +5,16 @@ namespace Portal.Analysis.Experiments;
 /// <summary>
 /// Welch's t-test of treatment − control with a confidence interval for the difference of means;
 /// Lift = Difference / control mean (null when the control mean is 0: a relative change from 0 is undefined), Significant = PValue &lt; alpha.
+/// LiftCiLow / LiftCiHigh: the lift's (1 − α) interval by the delta method, Var = Var_t/c² + Var_c·t²/c⁴ (added beside Lift).
 /// </summary>
-public sealed record WelchResult(double T, double Df, double PValue, double Difference, double CiLow, double CiHigh, double? Lift, bool Significant);
+public sealed record WelchResult(double T, double Df, double PValue, double Difference, double CiLow, double CiHigh, double? Lift, bool Significant, double? LiftCiLow = null, double? LiftCiHigh = null);
 
 /// <summary>
 /// Pooled two-proportion z-test of treatment − control with an unpooled (Wald) confidence interval;
 /// Lift = Difference / control rate (null when the control rate is 0), Significant = PValue &lt; alpha.
+/// LiftCiLow / LiftCiHigh: the lift's (1 − α) Wald interval by the delta method with unpooled variances (added beside Lift).
 /// </summary>
-public sealed record ProportionsResult(double Z, double PValue, double Difference, double CiLow, double CiHigh, double? Lift, bool Significant);
+public sealed record ProportionsResult(double Z, double PValue, double Difference, double CiLow, double CiHigh, double? Lift, bool Significant, double? LiftCiLow = null, double? LiftCiHigh = null);
 
 /// <summary>χ² goodness of fit of the observed arm sizes against the configured split; Mismatch = PValue &lt; 0.001.</summary>
 public sealed record SrmResult(double Statistic, double PValue, bool Mismatch);
@@ -61,7 +63,10 @@ public static class ExperimentStatistics
         Guard.FiniteResults("alpha", margin);
         double? lift = controlMean == 0 ? null : difference / controlMean;
         Guard.FiniteResults("control", lift ?? 0);
-        return new WelchResult(t, df, pValue, difference, difference - margin, difference + margin, lift, pValue < alpha);
+        var relative = EffectEstimates.Relative(
+            new ArmEstimate(controlMean, controlShare, controlValues.Length), new ArmEstimate(treatmentMean, treatmentShare, treatmentValues.Length));
+        var liftInterval = relative is null ? null : EffectEstimates.StudentT(relative, df, alpha, margin / standardError);
+        return new WelchResult(t, df, pValue, difference, difference - margin, difference + margin, lift, pValue < alpha, liftInterval?.Low, liftInterval?.High);
     }
 
     /// <summary>
@@ -93,7 +98,11 @@ public static class ExperimentStatistics
         var unpooledError = Math.Sqrt((treatmentRate * (1 - treatmentRate) / treatment.Trials) + (controlRate * (1 - controlRate) / control.Trials));
         var margin = StandardNormal.Quantile(1 - (alpha / 2)) * unpooledError;
         Guard.FiniteResults("alpha", margin);
-        return new ProportionsResult(z, pValue, difference, difference - margin, difference + margin, controlRate == 0 ? null : difference / controlRate, pValue < alpha);
+        var relative = EffectEstimates.Relative(
+            ArmEstimate.OfProportion(control.Successes, control.Trials), ArmEstimate.OfProportion(treatment.Successes, treatment.Trials));
+        var liftInterval = relative is null ? null : EffectEstimates.Normal(relative, alpha);
+        return new ProportionsResult(
+            z, pValue, difference, difference - margin, difference + margin, controlRate == 0 ? null : difference / controlRate, pValue < alpha, liftInterval?.Low, liftInterval?.High);
     }
 
     /// <summary>Sample-ratio mismatch: χ² of observed counts against the configured split; mismatch when p &lt; 0.001.</summary>

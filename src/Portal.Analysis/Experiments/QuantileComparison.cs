@@ -11,7 +11,9 @@ namespace Portal.Analysis.Experiments;
 /// <param name="PValue">Two-sided normal p-value of "no difference".</param>
 /// <param name="CiLow">Lower end of the (1 − α) interval of the difference.</param>
 /// <param name="CiHigh">Upper end of the interval.</param>
-public sealed record QuantileDifference(double Control, double Treatment, double Difference, double Z, double PValue, double CiLow, double CiHigh);
+/// <param name="ControlStandardError">Standard error of the control arm's percentile.</param>
+/// <param name="TreatmentStandardError">Standard error of the treatment arm's percentile.</param>
+public sealed record QuantileDifference(double Control, double Treatment, double Difference, double Z, double PValue, double CiLow, double CiHigh, double ControlStandardError = 0, double TreatmentStandardError = 0);
 
 /// <summary>
 /// Compares a percentile of two independent samples without assuming a distribution. Each arm's standard error
@@ -51,7 +53,7 @@ public static class QuantileComparison
             p = difference == 0 ? 1 : 0;
         }
 
-        return new QuantileDifference(c, t, difference, z, p, difference - (zHalf * se), difference + (zHalf * se));
+        return new QuantileDifference(c, t, difference, z, p, difference - (zHalf * se), difference + (zHalf * se), seC, seT);
     }
 
     private static (double Value, double StandardError) Estimate(IReadOnlyList<double> values, double q, double zHalf)

@@ -15,6 +15,8 @@ public sealed class ExperimentConfiguration : IEntityTypeConfiguration<Experimen
         builder.Property(e => e.Hypothesis).HasMaxLength(Experiment.HypothesisMaxLength);
         builder.Property(e => e.UnitType).HasMaxLength(Experiment.UnitTypeMaxLength);
         builder.Property(e => e.State).HasConversion<string>().HasMaxLength(20);
+        builder.Property(e => e.AnalysisMode).HasConversion<string>().HasMaxLength(20);
+        builder.Property(e => e.Correction).HasConversion<string>().HasMaxLength(20);
         builder.Property(e => e.CreatedBy).HasMaxLength(256);
         builder.Property(e => e.Conclusion).HasMaxLength(Experiment.HypothesisMaxLength);
         builder.Property(e => e.CreatedAt).HasConversion(UtcDateTime.Converter);

@@ -20,6 +20,7 @@ public sealed class PredictionEventConfiguration : IEntityTypeConfiguration<Pred
         builder.Property(p => p.Segment).HasMaxLength(PredictionEvent.ShortTextMaxLength);
         builder.Property(p => p.ExperimentId).HasMaxLength(PredictionEvent.ShortTextMaxLength);
         builder.Property(p => p.Variant).HasMaxLength(PredictionEvent.ShortTextMaxLength);
+        builder.Property(p => p.ExperimentUnit).HasMaxLength(PredictionEvent.PredictionIdMaxLength);
         builder.Property(p => p.Prediction).HasMaxLength(PredictionEvent.PredictionIdMaxLength);
         builder.Property(p => p.Error).HasMaxLength(PredictionEvent.ErrorMaxLength);
     }

@@ -29,6 +29,9 @@ public sealed class PredictionEvent
 
     public string? Variant { get; set; }
 
+    /// <summary>The experiment's randomisation unit (user, session, …) the prediction was served to, when sent.</summary>
+    public string? ExperimentUnit { get; set; }
+
     /// <summary>The predicted class (as text) or, for regression, the predicted value as text.</summary>
     public string? Prediction { get; set; }
 

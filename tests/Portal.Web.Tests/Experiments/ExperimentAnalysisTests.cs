@@ -45,22 +45,29 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
 
         var result = Result(await AnalyseAsync(factory, id));
 
-        var expected = ExperimentStatistics.TwoProportions(new Proportion(30, 80), new Proportion(41, 70));
+        // The verdict engine reads p and CI from the same unpooled standard error (the stateless API keeps pooled p).
+        var (c, t) = (ArmEstimate.OfProportion(30, 80), ArmEstimate.OfProportion(41, 70));
+        var effect = EffectEstimates.Absolute(c, t);
+        var expected = EffectEstimates.Normal(effect, 0.05);
+        var expectedLift = EffectEstimates.Relative(c, t)!;
+        var liftInterval = EffectEstimates.Normal(expectedLift, 0.05);
         var primary = result.Metrics.Single(m => m.Name == "checkout").Comparisons.Single();
-        Assert.Equal(expected.Difference, primary.Difference!.Value, 12);
-        Assert.Equal(expected.CiLow, primary.CiLow!.Value, 12);
-        Assert.Equal(expected.CiHigh, primary.CiHigh!.Value, 12);
+        Assert.Equal(effect.Estimate, primary.Difference!.Value, 12);
+        Assert.Equal(expected.Low, primary.CiLow!.Value, 12);
+        Assert.Equal(expected.High, primary.CiHigh!.Value, 12);
         Assert.Equal(expected.PValue, primary.PValue!.Value, 12);
-        Assert.Equal(expected.Z, primary.Z!.Value, 12);
-        Assert.Equal(expected.Lift!.Value, primary.Lift!.Value, 12);
+        Assert.Equal(effect.Estimate / effect.StandardError, primary.Z!.Value, 12);
+        Assert.Equal(expectedLift.Estimate, primary.Lift!.Value, 12);
+        Assert.Equal(liftInterval.Low, primary.LiftLow!.Value, 12);
+        Assert.Equal(liftInterval.High, primary.LiftHigh!.Value, 12);
         var bayes = BayesianAb.Conversion(new Proportion(30, 80), new Proportion(41, 70));
         Assert.Equal(bayes.ChanceToBeatControl, primary.ChanceToBeatControl!.Value, 12);
         Assert.Equal(bayes.ExpectedLossTreatment, primary.ExpectedLoss!.Value, 12);
 
         var welch = ExperimentStatistics.Welch(revenue["control"], revenue["treatment"]);
-        var clicks = ExperimentStatistics.TwoProportions(new Proportion(40, 80), new Proportion(36, 70));
+        var clicks = EffectEstimates.Normal(EffectEstimates.Absolute(ArmEstimate.OfProportion(40, 80), ArmEstimate.OfProportion(36, 70)), 0.05);
         var revenueResult = result.Metrics.Single(m => m.Name == "revenue");
-        Assert.Equal("Welch t-test", revenueResult.Test);
+        Assert.Equal("Welch", revenueResult.Test);
         Assert.Equal(welch.Difference, revenueResult.Comparisons[0].Difference!.Value, 12);
         Assert.Equal(welch.PValue, revenueResult.Comparisons[0].PValue!.Value, 12);
         Assert.Equal(welch.CiLow, revenueResult.Comparisons[0].CiLow!.Value, 12);
@@ -110,7 +117,7 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
 
         var cuped = Cuped.Analyze(data["control"].Y, data["control"].X, data["treatment"].Y, data["treatment"].X);
         var metric = result.Metrics.Single();
-        Assert.Equal("Welch t-test on CUPED-adjusted values", metric.Test);
+        Assert.Equal("Welch on CUPED-adjusted values", metric.Test);
         var comparison = metric.Comparisons.Single();
         Assert.Equal(cuped.Adjusted.Difference, comparison.Difference!.Value, 10);
         Assert.Equal(cuped.Adjusted.PValue, comparison.PValue!.Value, 10);
@@ -126,15 +133,15 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         var model = await CreateModelAsync(factory);
         var id = NewId();
         await StartAsync(factory, Definition(id, model));
-        // Configured 50/50, logged 100 vs 40; treatment looks far better, which must not be acted on.
-        await ObserveAsync(factory, id, Conversions("control", 100, 30).Concat(Conversions("treatment", 40, 35)));
+        // Configured 50/50, logged 250 vs 100 (each arm past the SRM minimum of 100 units); treatment looks far better, which must not be acted on.
+        await ObserveAsync(factory, id, Conversions("control", 250, 75).Concat(Conversions("treatment", 100, 85)));
         var result = Result(await AnalyseAsync(factory, id));
         Assert.True(result.Srm!.Mismatch);
         Assert.True(result.Srm.PValue < 0.001);
         Assert.Equal("stop", result.Verdict);
         Assert.Equal("STOP", result.VerdictTitle);
         Assert.StartsWith("Sample ratio mismatch", result.Reasons[0], StringComparison.Ordinal);
-        Assert.Contains("100 / 40", result.Reasons[0], StringComparison.Ordinal);
+        Assert.Contains("250 / 100", result.Reasons[0], StringComparison.Ordinal);
         Assert.True(result.Metrics[0].Comparisons[0].PValue < 0.001, "the effect would have been significant");
     }
 
@@ -225,12 +232,74 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         var result = Result(await AnalyseAsync(factory, id));
         var accuracy = result.Metrics.Single(m => m.Name == "accuracy");
         Assert.Equal([60L, 60L], accuracy.Values.Select(v => v.N));
-        var expected = ExperimentStatistics.TwoProportions(new Proportion(40, 60), new Proportion(54, 60));
+        var expected = EffectEstimates.Normal(EffectEstimates.Absolute(ArmEstimate.OfProportion(40, 60), ArmEstimate.OfProportion(54, 60)), 0.05);
         Assert.Equal(expected.PValue, accuracy.Comparisons[0].PValue!.Value, 12);
         Assert.Equal(40 / 60.0, accuracy.Values[0].Value!.Value, 12);
         var errors = result.Metrics.Single(m => m.Name == "error-rate");
         Assert.Equal([0.04, 0.01], errors.Values.Select(v => v.Value!.Value));
         Assert.Equal([60L, 60L], result.Arms.Select(a => a.Count));
+
+        // No prediction names its unit: per prediction, and the result says so.
+        Assert.False(errors.PerUnit);
+        Assert.Contains(result.Notes, n => n.StartsWith("'error-rate' is compared per prediction", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Predictions_naming_their_unit_are_aggregated_per_unit_and_checked_against_the_hash_assignment()
+    {
+        var model = await CreateModelAsync(factory);
+        var id = NewId();
+        var definition = Definition(id, model);
+        definition["metrics"] = new JsonArray(new JsonObject { ["name"] = "errors", ["role"] = "primary", ["kind"] = "errorRate" });
+        definition["baselineValue"] = 0.1;
+        await StartAsync(factory, definition);
+
+        // 40 users, each in the arm the hash assigns, sending 1 to 8 predictions; one extra user reports the wrong arm.
+        using var admin = factory.CreateApiClient();
+        var shares = new[] { 50.0, 50.0 };
+        var arms = new[] { "control", "treatment" };
+        var items = new List<object>();
+        var expected = new Dictionary<string, List<(double Errors, double Count)>> { ["control"] = [], ["treatment"] = [] };
+        for (var u = 0; u < 40; u++)
+        {
+            var unit = $"user-{u}";
+            var arm = arms[ExperimentAssignment.Assign(id, unit, shares)];
+            var count = 1 + (u % 8);
+            var errors = u % 3 == 0 ? 1 + (u % 2) : 0;
+            expected[arm].Add((Math.Min(errors, count), count));
+            for (var i = 0; i < count; i++)
+            {
+                items.Add(i < errors
+                    ? new { predictionId = $"{id}-{u}-{i}", error = "timeout", experiment = new { id, variant = arm, unit } }
+                    : (object)new { predictionId = $"{id}-{u}-{i}", prediction = 1, experiment = new { id, variant = arm, unit } });
+            }
+        }
+
+        var wrong = arms[1 - ExperimentAssignment.Assign(id, "user-x", shares)];
+        items.Add(new { predictionId = $"{id}-x", prediction = 1, experiment = new { id, variant = wrong, unit = "user-x" } });
+        expected[wrong].Add((0, 1));
+        await PostOkAsync(admin, $"/api/v1/models/{model}/predictions", JsonSerializer.Serialize(items));
+
+        var (status, problem) = await SendAsync(admin, HttpMethod.Post, $"/api/v1/models/{model}/predictions",
+            new JsonObject { ["predictionId"] = "bad-unit", ["prediction"] = 1, ["experiment"] = new JsonObject { ["id"] = id, ["variant"] = "control", ["unit"] = 7 } });
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.BadRequest);
+        Assert.Contains("experiment.unit", problem.ToJsonString(), StringComparison.Ordinal); // the item is rejected, naming the field
+
+        var result = Result(await AnalyseAsync(factory, id));
+        var metric = result.Metrics.Single();
+        Assert.True(metric.PerUnit);
+        Assert.Equal("ratio of per-unit sums (delta method), z", metric.Test);
+        Assert.Equal(arms.Select(a => (long)expected[a].Count), result.Arms.Select(a => a.Count));
+        Assert.Equal(arms.Select(a => (long?)expected[a].Sum(x => x.Count)), result.Arms.Select(a => a.Predictions));
+        var (c, t) = (Ratio(expected["control"]), Ratio(expected["treatment"]));
+        Assert.Equal(c.Mean, metric.Values[0].Value!.Value, 12);
+        var interval = EffectEstimates.Normal(EffectEstimates.Absolute(c, t), 0.05);
+        Assert.Equal(interval.PValue, metric.Comparisons[0].PValue!.Value, 12);
+        Assert.Equal(new AssignmentCheck(41, 1, 0), result.Assignment);
+        Assert.Contains(result.Reasons, r => r.StartsWith("Warning: Assignment check: 1 of 41 units", StringComparison.Ordinal));
+
+        static ArmEstimate Ratio(List<(double Errors, double Count)> units) =>
+            ArmEstimate.OfRatio(units.Select(x => x.Errors).ToList(), units.Select(x => x.Count).ToList());
     }
 
     [Fact]

@@ -88,4 +88,113 @@ public sealed class ExperimentAnalyzerTests
         Assert.Equal([0.2], sequential.Arms[0].Fraction);
         Assert.Single(sequential.Arms[0].LookFraction);
     }
+
+    [Fact]
+    public void A_fixed_horizon_decision_taken_at_the_planned_sample_is_kept_when_later_data_would_change_it()
+    {
+        // Plan 100 per arm, fixed horizon: at the plan treatment is clearly better (SHIP); then control catches up.
+        var plan = Plan("treatment") with { Mode = ExperimentAnalysisMode.FixedHorizon };
+        var data = new ExperimentData();
+        Conversions(data, "control", 100, 30);
+        Conversions(data, "treatment", 100, 55);
+        var looks = new List<RecordedLook>();
+        var atPlan = ExperimentAnalyzer.Analyze(plan, data, looks, At);
+        Assert.Equal("ship", atPlan.Verdict);
+        Assert.NotNull(atPlan.Sequential.ThisLook);
+        Assert.Equal("ship", atPlan.Sequential.ThisLook!.Verdict);
+        looks.Add(atPlan.Sequential.ThisLook);
+
+        Conversions(data, "control", 400, 250);
+        Conversions(data, "treatment", 400, 100);
+        var later = ExperimentAnalyzer.Analyze(plan, data, looks, At.AddHours(1));
+        Assert.True(later.Metrics[0].Comparisons[0].Difference < 0, "the current estimate has turned around");
+        Assert.Equal("ship", later.Verdict);
+        Assert.Equal("treatment", later.WinningArm);
+        Assert.Null(later.Sequential.ThisLook);
+        Assert.Equal(1, later.Final!.Look);
+        Assert.StartsWith("Decided at the final look", later.Reasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_sample_ratio_mismatch_cannot_stop_before_every_arm_has_the_minimum_units()
+    {
+        var plan = Plan("treatment") with { Mode = ExperimentAnalysisMode.Sequential };
+        var small = new ExperimentData();
+        Conversions(small, "control", 99, 30);
+        Conversions(small, "treatment", 20, 6);
+        var early = ExperimentAnalyzer.Analyze(plan, small, [], At);
+        Assert.True(early.Srm!.PValue < ExperimentStatistics.SrmThreshold, "the split is far off");
+        Assert.False(early.Srm.Mismatch);
+        Assert.False(early.Srm.Checked);
+        Assert.NotEqual("stop", early.Verdict);
+
+        var large = new ExperimentData();
+        Conversions(large, "control", 500, 150);
+        Conversions(large, "treatment", 100, 30);
+        var checkedResult = ExperimentAnalyzer.Analyze(plan, large, [], At);
+        Assert.True(checkedResult.Srm!.Mismatch);
+        Assert.Equal("stop", checkedResult.Verdict);
+    }
+
+    [Fact]
+    public void Always_valid_mode_shows_confidence_sequence_intervals_wider_than_the_fixed_ones()
+    {
+        var data = new ExperimentData();
+        Conversions(data, "control", 400, 120);
+        Conversions(data, "treatment", 400, 150);
+        var sequential = ExperimentAnalyzer.Analyze(Plan("treatment") with { Mode = ExperimentAnalysisMode.Sequential }, data, [], At).Metrics[0].Comparisons[0];
+        var fixedHorizon = ExperimentAnalyzer.Analyze(Plan("treatment") with { Mode = ExperimentAnalysisMode.FixedHorizon }, data, [], At).Metrics[0].Comparisons[0];
+        Assert.Equal(fixedHorizon.Difference, sequential.Difference);
+        Assert.True(sequential.CiHigh - sequential.CiLow > fixedHorizon.CiHigh - fixedHorizon.CiLow);
+        Assert.True(sequential.LiftHigh - sequential.LiftLow > fixedHorizon.LiftHigh - fixedHorizon.LiftLow);
+        var effect = EffectEstimates.Absolute(ArmEstimate.OfProportion(120, 400), ArmEstimate.OfProportion(150, 400));
+        var expected = ConfidenceSequences.Interval(effect, 800, 0.05);
+        Assert.Equal(expected.Low, sequential.CiLow!.Value, 12);
+        Assert.Equal(expected.PValue, sequential.PValue!.Value, 12);
+    }
+
+    [Fact]
+    public void Units_in_another_arm_than_the_hash_assignment_warn_on_the_verdict_above_one_percent()
+    {
+        var data = new ExperimentData { Assignment = new AssignmentCheck(1000, 8, 4) };
+        Conversions(data, "control", 50, 10);
+        Conversions(data, "treatment", 50, 12);
+        var result = ExperimentAnalyzer.Analyze(Plan("treatment"), data, [], At);
+        Assert.Contains(result.Reasons, r => r.StartsWith("Warning: Assignment check: 8 of 1000 units", StringComparison.Ordinal));
+
+        var fine = new ExperimentData { Assignment = new AssignmentCheck(1000, 5, 0) };
+        Conversions(fine, "control", 50, 10);
+        Conversions(fine, "treatment", 50, 12);
+        var quiet = ExperimentAnalyzer.Analyze(Plan("treatment"), fine, [], At);
+        Assert.DoesNotContain(quiet.Reasons, r => r.Contains("Assignment check", StringComparison.Ordinal));
+        Assert.Contains(quiet.Notes, n => n.StartsWith("Assignment check: 5 of 1000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_guardrail_with_a_relative_margin_breaches_on_a_ninefold_error_rate_even_far_inside_its_absolute_bound()
+    {
+        var plan = new AnalysisPlan(
+            "guardrail",
+            [new ArmPlan("control", "v1", 50, true), new ArmPlan("treatment", "v2", 50, false)],
+            [new MetricPlan("conversion", MetricRole.Primary, MetricKind.Conversion, true), new MetricPlan("errors", MetricRole.Guardrail, MetricKind.ErrorRate, false, 0.2, 0.5)],
+            0.05,
+            1000,
+            1,
+            ExperimentAnalysisMode.Sequential);
+        var data = new ExperimentData();
+        Conversions(data, "control", 3000, 900);
+        Conversions(data, "treatment", 3000, 900);
+        var errors = data.Sample("errors", "control");
+        for (var i = 0; i < 3000; i++)
+        {
+            errors.Add(i < 30 ? 1 : 0);
+            data.Sample("errors", "treatment").Add(i < 270 ? 1 : 0);
+        }
+
+        var result = ExperimentAnalyzer.Analyze(plan, data, [], At);
+        var guardrail = result.Guardrails.Single();
+        Assert.Equal("breached", guardrail.Status);
+        Assert.True(guardrail.HarmLow > 0.5, $"harm lower bound {guardrail.HarmLow}");
+        Assert.Equal("stop", result.Verdict);
+    }
 }

@@ -29,9 +29,10 @@ public static class ExperimentApi
 
     /// <summary>
     /// Control v1 / treatment v2 at 50/50, conversion primary from observations at baseline 0.5 with a 50 % MDE
-    /// (59 units per arm at α 0.05, power 0.8), one look (fixed horizon) unless changed.
+    /// (59 units per arm at α 0.05, power 0.8), one look (fixed horizon) unless changed: 1 look is the fixed-horizon
+    /// mode, more are O'Brien–Fleming looks, and <paramref name="mode"/> names another mode (e.g. "sequential").
     /// </summary>
-    public static JsonObject Definition(string id, string model, int looks = 1, double controlShare = 50) => new()
+    public static JsonObject Definition(string id, string model, int looks = 1, double controlShare = 50, string? mode = null) => new()
     {
         ["id"] = id,
         ["name"] = "Checkout button " + id,
@@ -47,6 +48,7 @@ public static class ExperimentApi
         ["minimumDetectableEffect"] = 0.5,
         ["baselineValue"] = 0.5,
         ["looks"] = looks,
+        ["analysisMode"] = mode ?? (looks == 1 ? "fixedHorizon" : "groupSequential"),
     };
 
     public static async Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(HttpClient client, HttpMethod method, string path, JsonNode? body = null)

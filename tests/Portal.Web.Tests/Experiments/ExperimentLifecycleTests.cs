@@ -140,7 +140,7 @@ public sealed class ExperimentLifecycleTests(PortalFactory factory) : IClassFixt
         Assert.Contains("'control' is used by another arm", errors["arms[2].name"]![0]!.GetValue<string>());
         Assert.Contains(errors["arms"]!.AsArray(), e => e!.GetValue<string>().Contains("exactly one arm must be the control"));
         Assert.Contains(errors["arms"]!.AsArray(), e => e!.GetValue<string>().Contains("add up to 130 %"));
-        Assert.Contains("needs a bound", errors["metrics[1].bound"]![0]!.GetValue<string>());
+        Assert.Contains("needs a margin relative to control", errors["metrics[1].bound"]![0]!.GetValue<string>());
 
         var noBaseline = Definition(NewId(), model);
         noBaseline["baselineValue"] = 1.5;

@@ -29,7 +29,14 @@ public enum VerdictKind
 public sealed record MetricComparison(string Name, double Difference, double CiLow, double CiHigh, double PValue, bool HigherIsBetter = true);
 
 /// <summary>A metric that must not get worse by more than <paramref name="MaxDegradation"/> (in metric units, ≥ 0).</summary>
-public sealed record Guardrail(MetricComparison Metric, double MaxDegradation);
+/// <param name="Metric">The guardrail's treatment − control comparison.</param>
+/// <param name="MaxDegradation">The allowed degradation, in the comparison's units.</param>
+/// <param name="NonInferiority">
+/// False (the original rule): breached when the harm is significant (its interval excludes 0) and its estimate exceeds
+/// the allowed degradation. True: a one-sided non-inferiority reading — breached only when the interval's lower end of
+/// the harm itself exceeds the allowed degradation, so the false-breach rate is the interval's error rate.
+/// </param>
+public sealed record Guardrail(MetricComparison Metric, double MaxDegradation, bool NonInferiority = false);
 
 /// <summary>The state of a group-sequential plan at the current look.</summary>
 /// <param name="Boundary">This look's boundary from <see cref="GroupSequential.ObrienFlemingBoundaries"/>.</param>
@@ -46,6 +53,10 @@ public sealed record SequentialLook(SequentialBoundary Boundary, double ZStatist
 /// <param name="RequiredPerVariant">Planned units per variant (e.g. from the sample-size calculation).</param>
 /// <param name="Sequential">The current look of a group-sequential plan, or null for a fixed-horizon test.</param>
 /// <param name="Alpha">Significance level of the fixed-horizon test and of the secondary metrics.</param>
+/// <param name="AlwaysValid">
+/// The primary's p-value and interval are always valid (a confidence sequence): they may be acted on at any
+/// analysis, before the planned sample too.
+/// </param>
 public sealed record VerdictInput(
     MetricComparison Primary,
     IReadOnlyList<MetricComparison> Secondary,
@@ -54,7 +65,8 @@ public sealed record VerdictInput(
     IReadOnlyList<long> SampleCounts,
     long RequiredPerVariant,
     SequentialLook? Sequential = null,
-    double Alpha = 0.05);
+    double Alpha = 0.05,
+    bool AlwaysValid = false);
 
 /// <summary>The verdict, the evidence in words, and the Holm-adjusted p-values of the secondary metrics (input order).</summary>
 /// <param name="Kind">Ship, revert, keep running or stop.</param>
@@ -101,7 +113,8 @@ public static class ExperimentVerdicts
             var harm = m.HigherIsBetter ? -m.Difference : m.Difference;
             var harmLow = m.HigherIsBetter ? -m.CiHigh : m.CiLow;
             var harmHigh = m.HigherIsBetter ? -m.CiLow : m.CiHigh;
-            if (harmLow > 0 && harm > guardrail.MaxDegradation)
+            var breached = guardrail.NonInferiority ? harmLow > guardrail.MaxDegradation : harmLow > 0 && harm > guardrail.MaxDegradation;
+            if (breached)
             {
                 breaches.Add($"Guardrail '{m.Name}' breached: it got worse by {F(harm)} (CI of the harm {F(harmLow)} to {F(harmHigh)}), more than the allowed {F(guardrail.MaxDegradation)}.");
             }
@@ -119,10 +132,15 @@ public static class ExperimentVerdicts
         }
 
         var primary = input.Primary;
-        var better = primary.HigherIsBetter ? primary.Difference > 0 : primary.Difference < 0;
+
+        // At a recorded look the direction is the look's: later estimates must not turn its decision around.
+        var direction = input.Sequential is { } recorded ? recorded.ZStatistic : primary.Difference;
+        var better = primary.HigherIsBetter ? direction > 0 : direction < 0;
         var kind = input.Sequential is { } look
             ? SequentialDecision(input, look, better, stillNeeded, reasons, out var significant)
-            : FixedHorizonDecision(input, better, stillNeeded, reasons, out significant);
+            : input.AlwaysValid
+                ? AlwaysValidDecision(input, better, stillNeeded, reasons, out significant)
+                : FixedHorizonDecision(input, better, stillNeeded, reasons, out significant);
 
         if (kind == VerdictKind.Ship)
         {
@@ -139,7 +157,9 @@ public static class ExperimentVerdicts
         var b = look.Boundary;
         var crossed = GroupSequential.Crossed(b, look.ZStatistic);
         significant = crossed;
-        var where = $"look {b.Look} (information {F(b.InformationFraction)}): |z| = {F(Math.Abs(look.ZStatistic))} vs O'Brien–Fleming boundary {F(b.Z)} (nominal p ≤ {F(b.NominalAlpha)})";
+        var where = b.Look == 1 && b.InformationFraction >= 1
+            ? $"the planned sample (fixed horizon, read once): |z| = {F(Math.Abs(look.ZStatistic))} vs critical value {F(b.Z)} (p ≤ {F(b.NominalAlpha)})"
+            : $"look {b.Look} (information {F(b.InformationFraction)}): |z| = {F(Math.Abs(look.ZStatistic))} vs O'Brien–Fleming boundary {F(b.Z)} (nominal p ≤ {F(b.NominalAlpha)})";
         if (crossed)
         {
             reasons.Add(better
@@ -156,6 +176,28 @@ public static class ExperimentVerdicts
 
         reasons.Add($"Primary '{p.Name}' has not crossed the boundary at {where}; continue to the next look ({stillNeeded} more units per variant to the planned sample).");
         return VerdictKind.KeepRunning;
+    }
+
+    private static VerdictKind AlwaysValidDecision(VerdictInput input, bool better, long stillNeeded, List<string> reasons, out bool significant)
+    {
+        var p = input.Primary;
+        significant = p.PValue < input.Alpha;
+        if (significant)
+        {
+            reasons.Add(better
+                ? $"Primary '{p.Name}' improved by {F(p.Difference)} (always-valid CI {F(p.CiLow)} to {F(p.CiHigh)}, always-valid p = {F(p.PValue)} < {F(input.Alpha)})."
+                : $"Primary '{p.Name}' got worse by {F(Math.Abs(p.Difference))} (always-valid CI {F(p.CiLow)} to {F(p.CiHigh)}, always-valid p = {F(p.PValue)} < {F(input.Alpha)}).");
+            return better ? VerdictKind.Ship : VerdictKind.Revert;
+        }
+
+        if (stillNeeded > 0)
+        {
+            reasons.Add($"Primary '{p.Name}': the always-valid interval ({F(p.CiLow)} to {F(p.CiHigh)}) still contains 0; {stillNeeded} more units per variant to the planned sample. It may be read at any time without inflating false positives.");
+            return VerdictKind.KeepRunning;
+        }
+
+        reasons.Add($"Primary '{p.Name}' shows no significant effect at the planned sample (always-valid CI {F(p.CiLow)} to {F(p.CiHigh)}, p = {F(p.PValue)}): keep control.");
+        return VerdictKind.Revert;
     }
 
     private static VerdictKind FixedHorizonDecision(VerdictInput input, bool better, long stillNeeded, List<string> reasons, out bool significant)

@@ -49,6 +49,19 @@ public sealed class Experiment
     /// <summary>Planned analyses at equal information fractions (O'Brien–Fleming); 1 = a single look at the planned sample.</summary>
     public int Looks { get; set; } = 5;
 
+    /// <summary>
+    /// How the primary metric is read: once at the planned sample, always-valid confidence sequences at every
+    /// analysis, or O'Brien–Fleming at <see cref="Looks"/> planned looks. Rows from before the setting existed are
+    /// group-sequential (with 1 look that is a fixed horizon), which is how they were analysed.
+    /// </summary>
+    public ExperimentAnalysisMode AnalysisMode { get; set; } = ExperimentAnalysisMode.GroupSequential;
+
+    /// <summary>The confidence sequences' N* (GrowthBook's <c>sequentialTuningParameter</c>): units, both arms, where they are tightest.</summary>
+    public double SequentialTuningParameter { get; set; } = 5000;
+
+    /// <summary>Correction of the secondary metrics' p-values across treatment arms × secondary metrics.</summary>
+    public MultipleTestingCorrection Correction { get; set; } = MultipleTestingCorrection.Holm;
+
     /// <summary>Units per arm the plan needs (from alpha, power, MDE and the baseline); set on every save.</summary>
     public long RequiredPerVariant { get; set; }
 
@@ -72,6 +85,29 @@ public sealed class Experiment
     public List<ExperimentArm> Arms { get; set; } = [];
 
     public List<ExperimentMetric> Metrics { get; set; } = [];
+}
+
+/// <summary>How an experiment's primary metric is read (see docs/experiments.md).</summary>
+public enum ExperimentAnalysisMode
+{
+    /// <summary>One read at the planned sample; that decision is final.</summary>
+    FixedHorizon,
+
+    /// <summary>Always valid: confidence sequences, read at every analysis.</summary>
+    Sequential,
+
+    /// <summary>O'Brien–Fleming boundaries at the planned looks.</summary>
+    GroupSequential,
+}
+
+/// <summary>How p-values of several arms × metrics are corrected.</summary>
+public enum MultipleTestingCorrection
+{
+    /// <summary>Holm–Bonferroni: the family-wise error rate.</summary>
+    Holm,
+
+    /// <summary>Benjamini–Hochberg: the false discovery rate.</summary>
+    BenjaminiHochberg,
 }
 
 /// <summary>One arm: a model version with its share of the traffic. Shadow arms get no traffic (share 0).</summary>
@@ -160,6 +196,12 @@ public sealed class ExperimentMetric
 
     /// <summary>Guardrails: the value the treatment must stay below (lower is better) or above (higher is better).</summary>
     public double? Bound { get; set; }
+
+    /// <summary>Guardrails: the largest relative degradation against control that is tolerated (0.1 = 10 % worse).</summary>
+    public double? Margin { get; set; }
+
+    /// <summary>Winsorisation: each unit's value is capped at this percentile of all units (e.g. 99); null = none.</summary>
+    public double? CapPercentile { get; set; }
 }
 
 /// <summary>

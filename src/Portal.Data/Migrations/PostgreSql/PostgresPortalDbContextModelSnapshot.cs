@@ -837,6 +837,11 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<double>("Alpha")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("AnalysisMode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<double?>("BaselineStdDev")
                         .HasColumnType("double precision");
 
@@ -849,6 +854,11 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<string>("Conclusion")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Correction")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -881,6 +891,9 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.Property<long>("RequiredPerVariant")
                         .HasColumnType("bigint");
+
+                    b.Property<double>("SequentialTuningParameter")
+                        .HasColumnType("double precision");
 
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1061,6 +1074,9 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<double?>("Bound")
                         .HasColumnType("double precision");
 
+                    b.Property<double?>("CapPercentile")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("ExperimentId")
                         .IsRequired()
                         .HasColumnType("character varying(64)");
@@ -1072,6 +1088,9 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<double?>("Margin")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -2083,6 +2102,10 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<string>("ExperimentId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ExperimentUnit")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
                     b.Property<byte[]>("Features")
                         .HasColumnType("bytea");

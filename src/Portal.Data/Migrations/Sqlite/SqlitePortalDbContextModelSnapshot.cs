@@ -799,6 +799,11 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<double>("Alpha")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("AnalysisMode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("BaselineStdDev")
                         .HasColumnType("REAL");
 
@@ -810,6 +815,11 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<string>("Conclusion")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Correction")
+                        .IsRequired()
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -843,6 +853,9 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<long>("RequiredPerVariant")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double>("SequentialTuningParameter")
+                        .HasColumnType("REAL");
 
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT");
@@ -1015,6 +1028,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<double?>("Bound")
                         .HasColumnType("REAL");
 
+                    b.Property<double?>("CapPercentile")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("ExperimentId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1026,6 +1042,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("Margin")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -2010,6 +2029,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<string>("ExperimentId")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExperimentUnit")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("Features")

@@ -41,8 +41,8 @@ public static class DemoExperiment
             [
                 new MetricDraft { Name = "accuracy", Role = MetricRole.Primary, Kind = MetricKind.Accuracy },
                 new MetricDraft { Name = "latency-mean", Role = MetricRole.Secondary, Kind = MetricKind.Latency },
-                new MetricDraft { Name = "latency-p99", Role = MetricRole.Guardrail, Kind = MetricKind.LatencyP99, Bound = 200 },
-                new MetricDraft { Name = "error-rate", Role = MetricRole.Guardrail, Kind = MetricKind.ErrorRate, Bound = 0.01 },
+                new MetricDraft { Name = "latency-p99", Role = MetricRole.Guardrail, Kind = MetricKind.LatencyP99, Margin = 0.2, Bound = 200 },
+                new MetricDraft { Name = "error-rate", Role = MetricRole.Guardrail, Kind = MetricKind.ErrorRate, Margin = 0.5 },
             ],
             Alpha = 0.05,
             Power = 0.8,

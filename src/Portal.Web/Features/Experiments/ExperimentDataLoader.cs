@@ -12,6 +12,13 @@ namespace Portal.Web.Features.Experiments;
 /// and for shadow arms the pairs of production and shadow predictions.
 /// </summary>
 /// <remarks>
+/// Prediction metrics are aggregated per randomisation unit (<c>"experiment": {"unit": …}</c>): each unit's sum over
+/// its number of predictions, a ratio metric the analyzer tests by the delta method. When no prediction of the
+/// experiment names a unit, they are compared per prediction and the result says so; predictions without a unit
+/// among others that have one count as a unit each. Percentiles stay per prediction. The assignment check compares
+/// every unit's arm with <see cref="ExperimentAssignment"/> and counts units seen in more than one arm.
+/// </remarks>
+/// <remarks>
 /// Shadow predictions are sent as ordinary predictions of the same model with <c>modelVersion</c> = the shadow
 /// version and <c>predictionId</c> = the production prediction's id + "#" + the shadow version (the id stays unique
 /// per model, as API.md requires). Labels are sent once, for the production id, and count for both.
@@ -27,22 +34,24 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
     {
         var data = new ExperimentData { IsClassifier = model.TaskType != ModelTaskType.Regression };
         var live = experiment.Arms.Where(a => !a.IsShadow).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
-        await LoadObservationsAsync(experiment, live, data, cancellationToken);
+        var units = new UnitArms();
+        await LoadObservationsAsync(experiment, live, data, units, cancellationToken);
         if (experiment.StartedAt is { } started)
         {
             var fromMs = new DateTimeOffset(started).ToUnixTimeMilliseconds();
             var toMs = new DateTimeOffset(experiment.StoppedAt ?? until).ToUnixTimeMilliseconds();
-            await LoadPredictionsAsync(experiment, live, fromMs, toMs, data, cancellationToken);
+            await LoadPredictionsAsync(experiment, live, fromMs, toMs, data, units, cancellationToken);
             foreach (var arm in experiment.Arms.Where(a => a.IsShadow))
             {
                 data.ShadowPairs[arm.Name] = await ShadowPairsAsync(experiment.ModelId, arm.ModelVersion, fromMs, toMs, data.IsClassifier, cancellationToken);
             }
         }
 
+        data.Assignment = units.Check(experiment);
         return data;
     }
 
-    private async Task LoadObservationsAsync(Experiment experiment, HashSet<string> live, ExperimentData data, CancellationToken cancellationToken)
+    private async Task LoadObservationsAsync(Experiment experiment, HashSet<string> live, ExperimentData data, UnitArms units, CancellationToken cancellationToken)
     {
         var metrics = experiment.Metrics.Where(m => MetricKinds.FromObservations(m.Kind)).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         if (metrics.Count == 0)
@@ -51,7 +60,7 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
         }
 
         var rows = await db.ExperimentObservations.AsNoTracking().Where(o => o.ExperimentId == experiment.Id)
-            .OrderBy(o => o.Id).Select(o => new { o.Metric, o.Variant, o.Value, o.Covariate }).ToListAsync(cancellationToken);
+            .OrderBy(o => o.Id).Select(o => new { o.Metric, o.Variant, o.Value, o.Covariate, o.UnitId }).ToListAsync(cancellationToken);
         foreach (var row in rows)
         {
             if (!metrics.Contains(row.Metric))
@@ -66,10 +75,11 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
             }
 
             data.Sample(row.Metric, row.Variant).Add(row.Value, row.Covariate);
+            units.Add(row.UnitId, row.Variant);
         }
     }
 
-    private async Task LoadPredictionsAsync(Experiment experiment, HashSet<string> live, long fromMs, long toMs, ExperimentData data, CancellationToken cancellationToken)
+    private async Task LoadPredictionsAsync(Experiment experiment, HashSet<string> live, long fromMs, long toMs, ExperimentData data, UnitArms units, CancellationToken cancellationToken)
     {
         var metrics = experiment.Metrics.Where(m => !MetricKinds.FromObservations(m.Kind)).ToList();
         if (metrics.Count == 0)
@@ -81,7 +91,10 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
         var predictions = db.PredictionEvents.AsNoTracking()
             .Where(p => p.ModelId == experiment.ModelId && p.TimestampMs >= fromMs && p.TimestampMs <= toMs && p.ExperimentId == id);
         var shadowArms = experiment.Arms.Where(a => a.IsShadow).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
-        var rows = await predictions.OrderBy(p => p.Id).Select(p => new { p.Variant, Failed = p.Error != null, p.LatencyMs }).ToListAsync(cancellationToken);
+        var rows = await predictions.OrderBy(p => p.Id)
+            .Select(p => new { p.PredictionId, p.Variant, Unit = p.ExperimentUnit, Failed = p.Error != null, p.LatencyMs }).ToListAsync(cancellationToken);
+        var perUnit = rows.Any(r => r.Unit is not null);
+        var sums = new UnitSums();
         foreach (var row in rows)
         {
             var variant = row.Variant ?? "";
@@ -97,14 +110,23 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
                 continue;
             }
 
+            var unit = row.Unit ?? "#" + row.PredictionId;
+            if (row.Unit is not null)
+            {
+                units.Add(row.Unit, variant);
+            }
+
             foreach (var m in metrics)
             {
                 switch (m.Kind)
                 {
                     case MetricKind.ErrorRate:
-                        data.Sample(m.Name, variant).Add(row.Failed ? 1 : 0);
+                        sums.Add(data, perUnit, m.Name, variant, unit, row.Failed ? 1 : 0);
                         break;
-                    case MetricKind.Latency or MetricKind.LatencyP95 or MetricKind.LatencyP99 when row.LatencyMs is { } latency:
+                    case MetricKind.Latency when row.LatencyMs is { } latency:
+                        sums.Add(data, perUnit, m.Name, variant, unit, latency);
+                        break;
+                    case MetricKind.LatencyP95 or MetricKind.LatencyP99 when row.LatencyMs is { } latency:
                         data.Sample(m.Name, variant).Add(latency);
                         break;
                 }
@@ -112,33 +134,109 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
         }
 
         var labelled = metrics.Where(m => MetricKinds.NeedsLabels(m.Kind)).ToList();
-        if (labelled.Count == 0)
+        if (labelled.Count > 0)
         {
-            return;
+            var joined = await predictions
+                .Join(db.FeedbackLabels, p => new { p.ModelId, p.PredictionId }, l => new { l.ModelId, l.PredictionId },
+                    (p, l) => new { p.Id, p.PredictionId, p.Variant, Unit = p.ExperimentUnit, p.Prediction, p.PredictionValue, l.Label, l.LabelValue })
+                .OrderBy(x => x.Id).ToListAsync(cancellationToken);
+            foreach (var row in joined)
+            {
+                if (row.Variant is null || !live.Contains(row.Variant))
+                {
+                    continue;
+                }
+
+                var unit = row.Unit ?? "#" + row.PredictionId;
+                foreach (var m in labelled)
+                {
+                    if (m.Kind == MetricKind.Accuracy && row.Prediction is not null)
+                    {
+                        sums.Add(data, perUnit, m.Name, row.Variant, unit, row.Prediction == row.Label ? 1 : 0);
+                    }
+                    else if (m.Kind == MetricKind.AbsoluteError && row.PredictionValue is { } predicted && row.LabelValue is { } actual)
+                    {
+                        sums.Add(data, perUnit, m.Name, row.Variant, unit, Math.Abs(predicted - actual));
+                    }
+                }
+            }
         }
 
-        var joined = await predictions
-            .Join(db.FeedbackLabels, p => new { p.ModelId, p.PredictionId }, l => new { l.ModelId, l.PredictionId },
-                (p, l) => new { p.Id, p.Variant, p.Prediction, p.PredictionValue, l.Label, l.LabelValue })
-            .OrderBy(x => x.Id).ToListAsync(cancellationToken);
-        foreach (var row in joined)
+        sums.Flush(data);
+        if (!perUnit && rows.Count > 0)
         {
-            if (row.Variant is null || !live.Contains(row.Variant))
+            data.PerPredictionMetrics.AddRange(metrics.Where(m => MetricKinds.Statistic(m.Kind) != MetricStatistic.Quantile).Select(m => m.Name));
+        }
+    }
+
+    /// <summary>Per metric, arm and unit: the sum of the predictions' values and their number.</summary>
+    private sealed class UnitSums
+    {
+        private readonly Dictionary<(string Metric, string Arm), Dictionary<string, (double Sum, double Count)>> sums = [];
+
+        public void Add(ExperimentData data, bool perUnit, string metric, string arm, string unit, double value)
+        {
+            if (!perUnit)
             {
-                continue;
+                data.Sample(metric, arm).Add(value);
+                return;
             }
 
-            foreach (var m in labelled)
+            if (!sums.TryGetValue((metric, arm), out var byUnit))
             {
-                if (m.Kind == MetricKind.Accuracy && row.Prediction is not null)
+                sums[(metric, arm)] = byUnit = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+            }
+
+            var (sum, count) = byUnit.GetValueOrDefault(unit);
+            byUnit[unit] = (sum + value, count + 1);
+        }
+
+        public void Flush(ExperimentData data)
+        {
+            foreach (var ((metric, arm), byUnit) in sums)
+            {
+                var sample = data.Sample(metric, arm);
+                foreach (var (sum, count) in byUnit.Values)
                 {
-                    data.Sample(m.Name, row.Variant).Add(row.Prediction == row.Label ? 1 : 0);
-                }
-                else if (m.Kind == MetricKind.AbsoluteError && row.PredictionValue is { } predicted && row.LabelValue is { } actual)
-                {
-                    data.Sample(m.Name, row.Variant).Add(Math.Abs(predicted - actual));
+                    sample.AddUnit(sum, count);
                 }
             }
+        }
+    }
+
+    /// <summary>The arms each unit was seen in, for the assignment check.</summary>
+    private sealed class UnitArms
+    {
+        private readonly Dictionary<string, HashSet<string>> arms = new(StringComparer.Ordinal);
+
+        public void Add(string unit, string arm)
+        {
+            if (!arms.TryGetValue(unit, out var set))
+            {
+                arms[unit] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            set.Add(arm);
+        }
+
+        public AssignmentCheck Check(Experiment experiment)
+        {
+            var live = experiment.Arms.Where(a => !a.IsShadow).OrderBy(a => a.Position).ToList();
+            var shares = live.Select(a => a.Share).ToList();
+            long mismatched = 0, inTwo = 0;
+            foreach (var (unit, seen) in arms)
+            {
+                if (seen.Count > 1)
+                {
+                    inTwo++;
+                }
+                else if (live[ExperimentAssignment.Assign(experiment.Id, unit, shares)].Name != seen.First())
+                {
+                    mismatched++;
+                }
+            }
+
+            return new AssignmentCheck(arms.Count, mismatched, inTwo);
         }
     }
 

@@ -37,6 +37,15 @@ public sealed class ExperimentDraft
 
     public int Looks { get; set; } = 5;
 
+    /// <summary>How the primary is read; new experiments are always valid (confidence sequences) so they may be watched.</summary>
+    public ExperimentAnalysisMode AnalysisMode { get; set; } = ExperimentAnalysisMode.Sequential;
+
+    /// <summary>N* of the confidence sequences (GrowthBook's sequentialTuningParameter).</summary>
+    public double SequentialTuningParameter { get; set; } = 5000;
+
+    /// <summary>Correction of the secondary metrics across arms × metrics.</summary>
+    public MultipleTestingCorrection Correction { get; set; } = MultipleTestingCorrection.Holm;
+
     /// <summary>A new draft with a control and a treatment arm at 50/50 and a conversion primary metric.</summary>
     public static ExperimentDraft New() => new()
     {
@@ -62,7 +71,7 @@ public sealed class ExperimentDraft
         }).ToList(),
         Metrics = e.Metrics.OrderBy(m => m.Position).Select(m => new MetricDraft
         {
-            Name = m.Name, Role = m.Role, Kind = m.Kind, HigherIsBetter = m.HigherIsBetter, Bound = m.Bound,
+            Name = m.Name, Role = m.Role, Kind = m.Kind, HigherIsBetter = m.HigherIsBetter, Bound = m.Bound, Margin = m.Margin, CapPercentile = m.CapPercentile,
         }).ToList(),
         Alpha = e.Alpha,
         Power = e.Power,
@@ -70,6 +79,9 @@ public sealed class ExperimentDraft
         BaselineValue = e.BaselineValue,
         BaselineStdDev = e.BaselineStdDev,
         Looks = e.Looks,
+        AnalysisMode = e.AnalysisMode,
+        SequentialTuningParameter = e.SequentialTuningParameter,
+        Correction = e.Correction,
     };
 
     /// <summary>The primary metric, if exactly one is marked primary.</summary>
@@ -93,6 +105,9 @@ public sealed class ExperimentDraft
         e.BaselineValue = BaselineValue;
         e.BaselineStdDev = BaselineStdDev;
         e.Looks = Looks;
+        e.AnalysisMode = AnalysisMode;
+        e.SequentialTuningParameter = SequentialTuningParameter;
+        e.Correction = Correction;
         e.RequiredPerVariant = requiredPerVariant;
         e.Arms.Clear();
         e.Arms.AddRange(Arms.Select((a, i) => new ExperimentArm
@@ -105,6 +120,7 @@ public sealed class ExperimentDraft
         {
             ExperimentId = e.Id, Position = i, Name = m.Name.Trim(), Role = m.Role, Kind = m.Kind,
             HigherIsBetter = m.HigherIsBetter ?? MetricKinds.DefaultHigherIsBetter(m.Kind), Bound = m.Role == MetricRole.Guardrail ? m.Bound : null,
+            Margin = m.Role == MetricRole.Guardrail ? m.Margin : null, CapPercentile = m.CapPercentile,
         }));
     }
 }
@@ -139,6 +155,12 @@ public sealed class MetricDraft
 
     /// <summary>Guardrails: the treatment must stay below it (lower is better) or above it (higher is better).</summary>
     public double? Bound { get; set; }
+
+    /// <summary>Guardrails: at most this much worse than control, relative (0.1 = 10 %).</summary>
+    public double? Margin { get; set; }
+
+    /// <summary>Cap (winsorise) each unit's value at this percentile of all units, e.g. 99; null = no capping.</summary>
+    public double? CapPercentile { get; set; }
 
     [JsonIgnore]
     public bool BetterUp => HigherIsBetter ?? MetricKinds.DefaultHigherIsBetter(Kind);

@@ -10,32 +10,64 @@ public sealed record AnalysisPlan(
     IReadOnlyList<MetricPlan> Metrics,
     double Alpha,
     long RequiredPerVariant,
-    int Looks)
+    int Looks,
+    ExperimentAnalysisMode Mode = ExperimentAnalysisMode.GroupSequential,
+    double TuningParameter = ConfidenceSequences.DefaultTuningParameter,
+    MultipleTestingCorrection Correction = MultipleTestingCorrection.Holm)
 {
+    /// <summary>Looks at which the primary metric is read: 1 for a fixed horizon, the plan's for O'Brien–Fleming, none when always valid.</summary>
+    public int PlannedLooks => Mode switch
+    {
+        ExperimentAnalysisMode.FixedHorizon => 1,
+        ExperimentAnalysisMode.Sequential => 0,
+        _ => Looks,
+    };
+
     public static AnalysisPlan From(Experiment e) => new(
         e.Id,
         e.Arms.OrderBy(a => a.Position).Select(a => new ArmPlan(a.Name, a.ModelVersion, a.Share, a.IsControl, a.IsShadow)).ToList(),
-        e.Metrics.OrderBy(m => m.Position).Select(m => new MetricPlan(m.Name, m.Role, m.Kind, m.HigherIsBetter, m.Bound)).ToList(),
+        e.Metrics.OrderBy(m => m.Position).Select(m => new MetricPlan(m.Name, m.Role, m.Kind, m.HigherIsBetter, m.Bound, m.Margin, m.CapPercentile)).ToList(),
         e.Alpha,
         e.RequiredPerVariant,
-        e.Looks);
+        e.Looks,
+        e.AnalysisMode,
+        e.SequentialTuningParameter,
+        e.Correction);
 }
 
 public sealed record ArmPlan(string Name, string ModelVersion, double Share, bool IsControl, bool IsShadow = false);
 
-public sealed record MetricPlan(string Name, MetricRole Role, MetricKind Kind, bool HigherIsBetter, double? Bound = null);
+/// <summary>A metric of the plan; guardrails have a relative <paramref name="Margin"/> and/or an absolute <paramref name="Bound"/>.</summary>
+public sealed record MetricPlan(string Name, MetricRole Role, MetricKind Kind, bool HigherIsBetter, double? Bound = null, double? Margin = null, double? CapPercentile = null);
 
-/// <summary>One metric's values in one arm: one value per unit (observations) or per prediction; covariates aligned (NaN = none).</summary>
+/// <summary>
+/// One metric's values in one arm: one value per unit (observations), per prediction, or — for prediction metrics
+/// aggregated per randomisation unit — each unit's sum in <see cref="Values"/> and its number of predictions in
+/// <see cref="Denominators"/> (a ratio metric). Covariates aligned with the values (NaN = none).
+/// </summary>
 public sealed class MetricSample
 {
     public List<double> Values { get; } = [];
 
     public List<double> Covariates { get; } = [];
 
+    /// <summary>Per-unit denominators of a ratio metric (empty otherwise).</summary>
+    public List<double> Denominators { get; } = [];
+
+    public bool IsRatio => Denominators.Count > 0;
+
     public void Add(double value, double? covariate = null)
     {
         Values.Add(value);
         Covariates.Add(covariate ?? double.NaN);
+    }
+
+    /// <summary>One unit of a ratio metric: the sum of its predictions' values over its number of predictions.</summary>
+    public void AddUnit(double sum, double count)
+    {
+        Values.Add(sum);
+        Covariates.Add(double.NaN);
+        Denominators.Add(count);
     }
 }
 
@@ -48,6 +80,12 @@ public sealed class ExperimentData
 
     /// <summary>Predictions or observations tagged with a variant that is no live arm: variant → count.</summary>
     public Dictionary<string, long> UnknownVariants { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The assignment check: what the loader found about units and arms.</summary>
+    public AssignmentCheck Assignment { get; set; } = new(0, 0, 0);
+
+    /// <summary>Prediction metrics compared per prediction because the predictions name no unit.</summary>
+    public List<string> PerPredictionMetrics { get; } = [];
 
     public bool IsClassifier { get; set; } = true;
 
@@ -76,7 +114,11 @@ public sealed class ExperimentData
 /// <param name="Boundary">The O'Brien–Fleming z boundary of the look.</param>
 /// <param name="ZByArm">The primary metric's z per treatment arm at the look.</param>
 /// <param name="Final">True when the look was the final one (planned sample reached).</param>
-public sealed record RecordedLook(int Look, double InformationFraction, double Boundary, double NominalAlpha, double CumulativeAlphaSpent, IReadOnlyDictionary<string, double> ZByArm, bool Final);
+/// <param name="Verdict">The verdict taken at the look (null in rows from before it was recorded); a final look's is kept.</param>
+/// <param name="WinningArm">The arm shipped at the look, if any.</param>
+public sealed record RecordedLook(
+    int Look, double InformationFraction, double Boundary, double NominalAlpha, double CumulativeAlphaSpent, IReadOnlyDictionary<string, double> ZByArm, bool Final,
+    string? Verdict = null, string? WinningArm = null);
 
 /// <summary>The full result of one analysis (stored as JSON, shown on the results page, exported).</summary>
 public sealed record ExperimentResult(
@@ -96,12 +138,35 @@ public sealed record ExperimentResult(
     SequentialStatus Sequential,
     IReadOnlyList<ArmVerdict> ArmVerdicts,
     IReadOnlyList<ShadowStatus> Shadow,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    ExperimentAnalysisMode Mode = ExperimentAnalysisMode.GroupSequential,
+    string? IntervalMethod = null,
+    AssignmentCheck? Assignment = null,
+    FinalDecision? Final = null);
+
+/// <summary>
+/// Units checked against the hash assignment: <paramref name="Mismatched"/> were recorded in another arm than
+/// <see cref="ExperimentAssignment"/> gives them, <paramref name="InTwoArms"/> appear in more than one arm.
+/// </summary>
+public sealed record AssignmentCheck(long Units, long Mismatched, long InTwoArms)
+{
+    /// <summary>Above this share of units the verdict carries a warning.</summary>
+    public const double WarningShare = 0.01;
+
+    public double Share => Units == 0 ? 0 : (double)(Mismatched + InTwoArms) / Units;
+
+    public bool Warning => Share > WarningShare;
+}
+
+/// <summary>The decision of a fixed-horizon (or last group-sequential) look: taken once, kept by later analyses.</summary>
+public sealed record FinalDecision(int Look, double InformationFraction, string Verdict);
 
 /// <summary>Units of the primary metric in a live arm against the planned sample.</summary>
-public sealed record ArmCount(string Arm, string ModelVersion, double Share, bool IsControl, long Count, long Required);
+/// <remarks>Predictions: the predictions behind the units when the primary metric is aggregated per unit.</remarks>
+public sealed record ArmCount(string Arm, string ModelVersion, double Share, bool IsControl, long Count, long Required, long? Predictions = null);
 
-public sealed record SrmStatus(double Statistic, double PValue, bool Mismatch, IReadOnlyList<long> Observed, IReadOnlyList<double> Shares);
+/// <remarks>Checked is false until every arm has <see cref="ExperimentAnalyzer.SrmMinimumPerArm"/> units: before that a mismatch cannot stop the experiment.</remarks>
+public sealed record SrmStatus(double Statistic, double PValue, bool Mismatch, IReadOnlyList<long> Observed, IReadOnlyList<double> Shares, bool Checked = true);
 
 /// <summary>A metric: its value per arm and each treatment's comparison with control.</summary>
 public sealed record MetricResult(
@@ -112,7 +177,10 @@ public sealed record MetricResult(
     double? Bound,
     string Test,
     IReadOnlyList<ArmValue> Values,
-    IReadOnlyList<ComparisonResult> Comparisons);
+    IReadOnlyList<ComparisonResult> Comparisons,
+    bool PerUnit = true,
+    double? Margin = null,
+    double? CapPercentile = null);
 
 /// <summary>An arm's value: a rate, mean or percentile (null without data).</summary>
 public sealed record ArmValue(string Arm, long N, double? Value, double? StdDev);
@@ -138,10 +206,17 @@ public sealed record ComparisonResult(
     double? ExpectedLoss,
     double? CupedVarianceReduction,
     bool Significant,
-    string? Note);
+    string? Note,
+    double? LiftStandardError = null);
 
 /// <summary>A guardrail in one treatment arm: ok, caution (not yet shown within the bound), breached, or noData.</summary>
-public sealed record GuardrailStatus(string Metric, string Arm, MetricKind Kind, double Bound, bool HigherIsBetter, double? ControlValue, double? TreatmentValue, string Status, string Text);
+/// <remarks>
+/// RelativeHarm is how much worse than control the treatment is, relative (in the metric's bad direction); HarmLow and
+/// HarmHigh are its one-sided always-valid bounds (null without a margin).
+/// </remarks>
+public sealed record GuardrailStatus(
+    string Metric, string Arm, MetricKind Kind, double? Bound, bool HigherIsBetter, double? ControlValue, double? TreatmentValue, string Status, string Text,
+    double? Margin = null, double? RelativeHarm = null, double? HarmLow = null, double? HarmHigh = null);
 
 /// <summary>Planned looks, the boundaries so far, and this analysis' look (if it was one).</summary>
 public sealed record SequentialStatus(int PlannedLooks, IReadOnlyList<double> PlannedFractions, IReadOnlyList<RecordedLook> Looks, RecordedLook? ThisLook, double? NextLookFraction, long? NextLookUnits);

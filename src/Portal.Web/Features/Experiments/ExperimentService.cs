@@ -299,6 +299,8 @@ public sealed class ExperimentService(
             if (a.Kind != b.Kind) return ($"metrics[{i}].kind", Refuse(Metrics));
             if (a.BetterUp != b.BetterUp) return ($"metrics[{i}].higherIsBetter", Refuse(Metrics));
             if (a.Role == MetricRole.Guardrail && a.Bound != b.Bound) return ($"metrics[{i}].bound", Refuse(Metrics));
+            if (a.Role == MetricRole.Guardrail && a.Margin != b.Margin) return ($"metrics[{i}].margin", Refuse(Metrics));
+            if (a.CapPercentile != b.CapPercentile) return ($"metrics[{i}].capPercentile", Refuse(Metrics));
         }
 
         if (before.Model != after.Model) return ("model", Refuse(Plan));
@@ -309,6 +311,9 @@ public sealed class ExperimentService(
         if (before.BaselineValue != after.BaselineValue) return ("baselineValue", Refuse(Plan));
         if (before.BaselineStdDev != after.BaselineStdDev) return ("baselineStdDev", Refuse(Plan));
         if (before.Looks != after.Looks) return ("looks", Refuse(Plan));
+        if (before.AnalysisMode != after.AnalysisMode) return ("analysisMode", Refuse(Plan));
+        if (before.SequentialTuningParameter != after.SequentialTuningParameter) return ("sequentialTuningParameter", Refuse(Plan));
+        if (before.Correction != after.Correction) return ("correction", Refuse(Plan));
         return null;
     }
 

@@ -71,6 +71,21 @@ public static partial class ExperimentValidator
             Add("looks", "must be between 1 (one analysis at the planned sample) and 10.");
         }
 
+        if (!Enum.IsDefined(d.AnalysisMode))
+        {
+            Add("analysisMode", "must be fixedHorizon, sequential (always valid) or groupSequential (O'Brien–Fleming).");
+        }
+
+        if (!Enum.IsDefined(d.Correction))
+        {
+            Add("correction", "must be holm or benjaminiHochberg.");
+        }
+
+        if (!(d.SequentialTuningParameter >= 10 && d.SequentialTuningParameter <= 1e9))
+        {
+            Add("sequentialTuningParameter", "must be between 10 and 10⁹ units (both arms); 5000 is GrowthBook's default.");
+        }
+
         if (!errors.Keys.Any(k => k.StartsWith("metrics", StringComparison.Ordinal)))
         {
             try
@@ -198,9 +213,24 @@ public static partial class ExperimentValidator
                 add($"{field}.kind", "absolute error needs a regression model; this model is a classifier (use accuracy).");
             }
 
-            if (m.Role == MetricRole.Guardrail && (m.Bound is not { } bound || !double.IsFinite(bound)))
+            if (m.Role == MetricRole.Guardrail && m.Bound is null && m.Margin is null)
             {
-                add($"{field}.bound", "a guardrail needs a bound, e.g. 200 for \"latency p99 < 200 ms\" or 0.01 for \"error rate < 1 %\".");
+                add($"{field}.bound", "a guardrail needs a margin relative to control (0.1 = at most 10 % worse) or an absolute bound (200 for \"latency p99 < 200 ms\").");
+            }
+
+            if (m.Bound is { } bound && !double.IsFinite(bound))
+            {
+                add($"{field}.bound", "must be a number.");
+            }
+
+            if (m.Margin is { } margin && !(margin >= 0 && margin <= 10))
+            {
+                add($"{field}.margin", "must be a relative degradation between 0 and 10 (0.1 = 10 % worse than control).");
+            }
+
+            if (m.CapPercentile is { } cap && (!(cap >= 50 && cap < 100) || MetricKinds.Statistic(m.Kind) != MetricStatistic.Mean))
+            {
+                add($"{field}.capPercentile", "capping applies to mean metrics (values, latency, absolute error) at a percentile in [50, 100), e.g. 99.");
             }
         }
     }

@@ -23,6 +23,9 @@ public static class MetricKinds
     /// <summary>True for metrics sent through POST …/observations (the others come from predictions).</summary>
     public static bool FromObservations(MetricKind kind) => kind is MetricKind.Conversion or MetricKind.Continuous;
 
+    /// <summary>True for metrics computed from the model's predictions (aggregated per unit when predictions name it).</summary>
+    public static bool FromPredictions(MetricKind kind) => !FromObservations(kind);
+
     public static bool NeedsLabels(MetricKind kind) => kind is MetricKind.Accuracy or MetricKind.AbsoluteError;
 
     public static MetricStatistic Statistic(MetricKind kind) => kind switch
@@ -63,6 +66,11 @@ public static class MetricKinds
         MetricKind.AbsoluteError => "Abs. error (labelled)",
         _ => kind.ToString(),
     };
+
+    /// <summary>A difference in the metric's units: percentage points for rates, milliseconds for latency.</summary>
+    public static string FormatDifference(MetricKind kind, double value) => Statistic(kind) == MetricStatistic.Proportion
+        ? (value * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " pp"
+        : Format(kind, value);
 
     /// <summary>Rates as percentages, milliseconds for latency, numbers otherwise.</summary>
     public static string Format(MetricKind kind, double? value) => value switch

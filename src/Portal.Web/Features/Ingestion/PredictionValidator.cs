@@ -30,7 +30,7 @@ public static class PredictionValidator
         var version = f.String("modelVersion", ModelVersion.VersionMaxLength);
         var segment = f.String("segment", PredictionEvent.ShortTextMaxLength);
         var error = f.String("error", PredictionEvent.ErrorMaxLength);
-        var (experimentId, variant) = Experiment(f);
+        var (experimentId, variant, experimentUnit) = Experiment(f);
         var score = f.Number("score", 0, 1);
         var latency = f.Number("latencyMs", min: 0, max: Infrastructure.InputLimits.MaxLatencyMs);
         var (probabilities, maxProbability) = Probabilities(f);
@@ -69,6 +69,7 @@ public static class PredictionValidator
             Segment = segment,
             ExperimentId = experimentId,
             Variant = variant,
+            ExperimentUnit = experimentUnit,
             Prediction = prediction,
             PredictionValue = predictionValue,
             Score = score,
@@ -84,29 +85,32 @@ public static class PredictionValidator
         };
     }
 
-    private static (string? Id, string? Variant) Experiment(ItemFields f)
+    private static (string? Id, string? Variant, string? Unit) Experiment(ItemFields f)
     {
         if (!f.TryGet("experiment", out var experiment))
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         if (experiment.ValueKind != JsonValueKind.Object)
         {
-            f.Error("experiment", "must be an object {\"id\": ..., \"variant\": ...}.");
-            return (null, null);
+            f.Error("experiment", "must be an object {\"id\": ..., \"variant\": ..., \"unit\": ...}.");
+            return (null, null, null);
         }
 
         var inner = new List<string>();
         var e = new ItemFields(experiment, inner);
         var id = e.String("id", PredictionEvent.ShortTextMaxLength, required: true);
         var variant = e.String("variant", PredictionEvent.ShortTextMaxLength, required: true);
+
+        // The randomisation unit (user, session, …): metrics are aggregated per unit, as it was randomised.
+        var unit = e.String("unit", PredictionEvent.PredictionIdMaxLength);
         foreach (var message in inner)
         {
             f.Error("experiment." + message.Split(':', 2)[0], message.Split(':', 2)[1].Trim());
         }
 
-        return (id, variant);
+        return (id, variant, unit);
     }
 
     private static (string? Json, double? Max) Probabilities(ItemFields f)

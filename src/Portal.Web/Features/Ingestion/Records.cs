@@ -15,6 +15,9 @@ public sealed class PredictionRecord
 
     public string? Variant { get; init; }
 
+    /// <summary>The experiment's randomisation unit the prediction was served to (optional).</summary>
+    public string? ExperimentUnit { get; init; }
+
     /// <summary>Predicted class as text (classifiers).</summary>
     public string? Prediction { get; init; }
 

@@ -40,7 +40,7 @@ public sealed class PostgresIngestionStore(string connectionString) : SqlIngesti
 {
     private const string Staging = "portal_prediction_staging";
 
-    private const string StagedColumns = "\"ModelId\", \"PredictionId\", \"TimestampMs\", \"ModelVersion\", \"Segment\", \"ExperimentId\", \"Variant\", \"Prediction\", \"PredictionValue\", \"Score\", \"Probabilities\", \"LatencyMs\", \"Error\", \"Features\", \"SchemaViolations\", \"ReceivedAtMs\"";
+    private const string StagedColumns = "\"ModelId\", \"PredictionId\", \"TimestampMs\", \"ModelVersion\", \"Segment\", \"ExperimentId\", \"Variant\", \"Prediction\", \"PredictionValue\", \"Score\", \"Probabilities\", \"LatencyMs\", \"Error\", \"Features\", \"SchemaViolations\", \"ReceivedAtMs\", \"ExperimentUnit\"";
 
     protected override string LockSuffix => " FOR UPDATE";
 
@@ -67,7 +67,7 @@ public sealed class PostgresIngestionStore(string connectionString) : SqlIngesti
                 "Ordinal" integer NOT NULL, "ModelId" integer NOT NULL, "PredictionId" text NOT NULL, "TimestampMs" bigint NOT NULL,
                 "ModelVersion" text, "Segment" text, "ExperimentId" text, "Variant" text, "Prediction" text,
                 "PredictionValue" double precision, "Score" double precision, "Probabilities" text, "LatencyMs" double precision,
-                "Error" text, "Features" bytea, "SchemaViolations" integer NOT NULL, "ReceivedAtMs" bigint NOT NULL
+                "Error" text, "Features" bytea, "SchemaViolations" integer NOT NULL, "ReceivedAtMs" bigint NOT NULL, "ExperimentUnit" text
             ) ON COMMIT DELETE ROWS
             """;
         command.ExecuteNonQuery();
@@ -112,6 +112,7 @@ public sealed class PostgresIngestionStore(string connectionString) : SqlIngesti
 
                 import.Write(p.SchemaViolations, NpgsqlDbType.Integer);
                 import.Write(receivedAtMs, NpgsqlDbType.Bigint);
+                WriteText(import, p.ExperimentUnit);
             }
 
             import.Complete();

@@ -13,7 +13,7 @@ namespace Portal.Web.Features.Ingestion.Storage;
 /// </summary>
 public abstract class SqlIngestionStore : IIngestionStore
 {
-    private const string PredictionColumns = "\"ModelId\", \"PredictionId\", \"TimestampMs\", \"ModelVersion\", \"Segment\", \"ExperimentId\", \"Variant\", \"Prediction\", \"PredictionValue\", \"Score\", \"Probabilities\", \"LatencyMs\", \"Error\", \"Features\", \"SchemaViolations\", \"ReceivedAtMs\"";
+    private const string PredictionColumns = "\"ModelId\", \"PredictionId\", \"TimestampMs\", \"ModelVersion\", \"Segment\", \"ExperimentId\", \"Variant\", \"Prediction\", \"PredictionValue\", \"Score\", \"Probabilities\", \"LatencyMs\", \"Error\", \"Features\", \"SchemaViolations\", \"ReceivedAtMs\", \"ExperimentUnit\"";
     private const string PredictionSumColumns = "\"Count\", \"Errors\", \"SchemaViolations\", \"LatencyCount\", \"LatencySumMs\", \"LatencyMaxMs\", \"LatencyBuckets\", \"ScoreCount\", \"ScoreSum\", \"ScoreBins\", \"ClassCounts\", \"LowConfidence\", \"ValueCount\", \"ValueSum\", \"ValueSumSq\"";
     private const string PredictionRollupColumns = "\"ModelId\", \"Version\", \"MinuteMs\", " + PredictionSumColumns;
     private const string PredictionHourRollupColumns = "\"ModelId\", \"Version\", \"HourMs\", " + PredictionSumColumns;
@@ -103,7 +103,7 @@ public abstract class SqlIngestionStore : IIngestionStore
 
     private Statements Prepare(DbConnection connection) => new(connection)
     {
-        InsertPrediction = Command(connection, $"INSERT INTO \"PredictionEvents\" ({PredictionColumns}) VALUES ({Params(16)}) ON CONFLICT (\"ModelId\", \"PredictionId\") DO NOTHING", 16),
+        InsertPrediction = Command(connection, $"INSERT INTO \"PredictionEvents\" ({PredictionColumns}) VALUES ({Params(17)}) ON CONFLICT (\"ModelId\", \"PredictionId\") DO NOTHING", 17),
         EnsureVersion = Command(connection, "INSERT INTO \"ModelVersions\" (\"ModelId\", \"Version\", \"CreatedAt\") VALUES (@p0, @p1, @p2) ON CONFLICT (\"ModelId\", \"Version\") DO NOTHING", 3),
         FindPrediction = Command(connection, "SELECT \"Prediction\", \"PredictionValue\", \"ModelVersion\", \"TimestampMs\" FROM \"PredictionEvents\" WHERE \"ModelId\" = @p0 AND \"PredictionId\" = @p1", 2),
         InsertFeedback = Command(connection, "INSERT INTO \"FeedbackLabels\" (\"ModelId\", \"PredictionId\", \"Label\", \"LabelValue\", \"TimestampMs\", \"Matched\", \"ReceivedAtMs\") VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (\"ModelId\", \"PredictionId\") DO NOTHING", 7),
@@ -267,7 +267,7 @@ public abstract class SqlIngestionStore : IIngestionStore
             var p = row.Prediction;
             return Execute(
                 s.InsertPrediction, row.ModelId, p.PredictionId, p.TimestampMs, p.ModelVersion, p.Segment, p.ExperimentId, p.Variant, p.Prediction,
-                p.PredictionValue, p.Score, p.Probabilities, p.LatencyMs, p.Error, p.Features, p.SchemaViolations, receivedAtMs) == 1;
+                p.PredictionValue, p.Score, p.Probabilities, p.LatencyMs, p.Error, p.Features, p.SchemaViolations, receivedAtMs, p.ExperimentUnit) == 1;
         }
 
         public void EnsureVersion(int modelId, string version) => Execute(s.EnsureVersion, modelId, version, DateTimeOffset.UtcNow);
