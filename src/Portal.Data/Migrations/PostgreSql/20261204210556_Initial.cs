@@ -40,6 +40,7 @@ namespace Portal.Data.Migrations.PostgreSql
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Prefix = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     Hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    ScopeKind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Scope = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -110,6 +111,22 @@ namespace Portal.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ConfusionRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    MinuteMs = table.Column<long>(type: "bigint", nullable: false),
+                    TrueClass = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    PredictedClass = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConfusionRollups", x => new { x.ModelId, x.Version, x.MinuteMs, x.TrueClass, x.PredictedClass });
                 });
 
             migrationBuilder.CreateTable(
@@ -220,6 +237,7 @@ namespace Portal.Data.Migrations.PostgreSql
                     Segment = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     ExperimentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     Variant = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ExperimentUnit = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     Prediction = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     PredictionValue = table.Column<double>(type: "double precision", nullable: true),
                     Score = table.Column<double>(type: "double precision", nullable: true),
@@ -233,6 +251,34 @@ namespace Portal.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_PredictionEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PredictionHourRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    HourMs = table.Column<long>(type: "bigint", nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false),
+                    Errors = table.Column<long>(type: "bigint", nullable: false),
+                    SchemaViolations = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyCount = table.Column<long>(type: "bigint", nullable: false),
+                    LatencySumMs = table.Column<double>(type: "double precision", nullable: false),
+                    LatencyMaxMs = table.Column<double>(type: "double precision", nullable: false),
+                    LatencyBuckets = table.Column<string>(type: "text", nullable: false),
+                    ScoreCount = table.Column<long>(type: "bigint", nullable: false),
+                    ScoreSum = table.Column<double>(type: "double precision", nullable: false),
+                    ScoreBins = table.Column<string>(type: "text", nullable: false),
+                    ClassCounts = table.Column<string>(type: "text", nullable: false),
+                    LowConfidence = table.Column<long>(type: "bigint", nullable: false),
+                    ValueCount = table.Column<long>(type: "bigint", nullable: false),
+                    ValueSum = table.Column<double>(type: "double precision", nullable: false),
+                    ValueSumSq = table.Column<double>(type: "double precision", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PredictionHourRollups", x => new { x.ModelId, x.Version, x.HourMs });
                 });
 
             migrationBuilder.CreateTable(
@@ -261,6 +307,29 @@ namespace Portal.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_PredictionRollups", x => new { x.ModelId, x.Version, x.MinuteMs });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityHourRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    HourMs = table.Column<long>(type: "bigint", nullable: false),
+                    Labelled = table.Column<long>(type: "bigint", nullable: false),
+                    Correct = table.Column<long>(type: "bigint", nullable: false),
+                    TruePositives = table.Column<long>(type: "bigint", nullable: false),
+                    FalsePositives = table.Column<long>(type: "bigint", nullable: false),
+                    FalseNegatives = table.Column<long>(type: "bigint", nullable: false),
+                    TrueNegatives = table.Column<long>(type: "bigint", nullable: false),
+                    AbsErrorSum = table.Column<double>(type: "double precision", nullable: false),
+                    SqErrorSum = table.Column<double>(type: "double precision", nullable: false),
+                    LabelSum = table.Column<double>(type: "double precision", nullable: false),
+                    LabelSumSq = table.Column<double>(type: "double precision", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityHourRollups", x => new { x.ModelId, x.Version, x.HourMs });
                 });
 
             migrationBuilder.CreateTable(
@@ -469,6 +538,7 @@ namespace Portal.Data.Migrations.PostgreSql
                     MinSampleSize = table.Column<int>(type: "integer", nullable: false),
                     FeaturesJson = table.Column<string>(type: "text", nullable: false),
                     SeverityJson = table.Column<string>(type: "text", nullable: false),
+                    BenjaminiHochberg = table.Column<bool>(type: "boolean", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -497,6 +567,9 @@ namespace Portal.Data.Migrations.PostgreSql
                     BaselineValue = table.Column<double>(type: "double precision", nullable: true),
                     BaselineStdDev = table.Column<double>(type: "double precision", nullable: true),
                     Looks = table.Column<int>(type: "integer", nullable: false),
+                    AnalysisMode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    SequentialTuningParameter = table.Column<double>(type: "double precision", nullable: false),
+                    Correction = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     RequiredPerVariant = table.Column<long>(type: "bigint", nullable: false),
                     State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
@@ -512,6 +585,27 @@ namespace Portal.Data.Migrations.PostgreSql
                     table.PrimaryKey("PK_Experiments", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Experiments_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FairnessSettings",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Attributes = table.Column<List<string>>(type: "text[]", nullable: false),
+                    MinGroupSize = table.Column<int>(type: "integer", nullable: false),
+                    Threshold = table.Column<double>(type: "double precision", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FairnessSettings", x => x.ModelId);
+                    table.ForeignKey(
+                        name: "FK_FairnessSettings_Models_ModelId",
                         column: x => x.ModelId,
                         principalTable: "Models",
                         principalColumn: "Id",
@@ -535,7 +629,8 @@ namespace Portal.Data.Migrations.PostgreSql
                     Attempt = table.Column<int>(type: "integer", nullable: false),
                     Error = table.Column<string>(type: "text", nullable: true),
                     InputJson = table.Column<string>(type: "text", nullable: true),
-                    Summary = table.Column<string>(type: "text", nullable: true)
+                    Summary = table.Column<string>(type: "text", nullable: true),
+                    Node = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -590,6 +685,34 @@ namespace Portal.Data.Migrations.PostgreSql
                     table.PrimaryKey("PK_ModelVersions", x => x.Id);
                     table.ForeignKey(
                         name: "FK_ModelVersions_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PossibleDriftEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Detector = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Signal = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Statistic = table.Column<double>(type: "double precision", nullable: false),
+                    Threshold = table.Column<double>(type: "double precision", nullable: false),
+                    MeanBefore = table.Column<double>(type: "double precision", nullable: true),
+                    MeanAfter = table.Column<double>(type: "double precision", nullable: true),
+                    ValuesSeen = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PossibleDriftEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PossibleDriftEvents_Models_ModelId",
                         column: x => x.ModelId,
                         principalTable: "Models",
                         principalColumn: "Id",
@@ -835,7 +958,9 @@ namespace Portal.Data.Migrations.PostgreSql
                     Role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     HigherIsBetter = table.Column<bool>(type: "boolean", nullable: false),
-                    Bound = table.Column<double>(type: "double precision", nullable: true)
+                    Bound = table.Column<double>(type: "double precision", nullable: true),
+                    Margin = table.Column<double>(type: "double precision", nullable: true),
+                    CapPercentile = table.Column<double>(type: "double precision", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -899,7 +1024,17 @@ namespace Portal.Data.Migrations.PostgreSql
                     TargetPsi = table.Column<double>(type: "double precision", nullable: true),
                     DataQualityJson = table.Column<string>(type: "text", nullable: false),
                     SchemaViolations = table.Column<long>(type: "bigint", nullable: false),
-                    Message = table.Column<string>(type: "text", nullable: true)
+                    Message = table.Column<string>(type: "text", nullable: true),
+                    BenjaminiHochberg = table.Column<bool>(type: "boolean", nullable: false),
+                    PcaReconstructionError = table.Column<double>(type: "double precision", nullable: true),
+                    PcaBandLower = table.Column<double>(type: "double precision", nullable: true),
+                    PcaBandUpper = table.Column<double>(type: "double precision", nullable: true),
+                    PcaDrift = table.Column<bool>(type: "boolean", nullable: true),
+                    PcaComponents = table.Column<int>(type: "integer", nullable: true),
+                    MmdStatistic = table.Column<double>(type: "double precision", nullable: true),
+                    MmdPValue = table.Column<double>(type: "double precision", nullable: true),
+                    MmdDrift = table.Column<bool>(type: "boolean", nullable: true),
+                    MultivariateMessage = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -955,6 +1090,79 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "FairnessDisparityResults",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    JobRunId = table.Column<long>(type: "bigint", nullable: false),
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Window = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Attribute = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Metric = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Ratio = table.Column<double>(type: "double precision", nullable: true),
+                    LowestGroup = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    HighestGroup = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    Flagged = table.Column<bool>(type: "boolean", nullable: false),
+                    Threshold = table.Column<double>(type: "double precision", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FairnessDisparityResults", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FairnessDisparityResults_JobRuns_JobRunId",
+                        column: x => x.JobRunId,
+                        principalTable: "JobRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_FairnessDisparityResults_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FairnessGroupResults",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    JobRunId = table.Column<long>(type: "bigint", nullable: false),
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Window = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    WindowEnd = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Attribute = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Group = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false),
+                    IncludedInRatios = table.Column<bool>(type: "boolean", nullable: false),
+                    Accuracy = table.Column<double>(type: "double precision", nullable: false),
+                    SelectionRate = table.Column<double>(type: "double precision", nullable: false),
+                    FalsePositiveRate = table.Column<double>(type: "double precision", nullable: true),
+                    TruePositiveRate = table.Column<double>(type: "double precision", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FairnessGroupResults", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FairnessGroupResults_JobRuns_JobRunId",
+                        column: x => x.JobRunId,
+                        principalTable: "JobRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_FairnessGroupResults_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "QualityResults",
                 columns: table => new
                 {
@@ -981,7 +1189,35 @@ namespace Portal.Data.Migrations.PostgreSql
                     R2 = table.Column<double>(type: "double precision", nullable: true),
                     Mape = table.Column<double>(type: "double precision", nullable: true),
                     LabelDelayP50Ms = table.Column<double>(type: "double precision", nullable: true),
-                    LabelDelayP95Ms = table.Column<double>(type: "double precision", nullable: true)
+                    LabelDelayP95Ms = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedAccuracy = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedAccuracyLower = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedAccuracyUpper = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedPrecision = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedPrecisionLower = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedPrecisionUpper = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedRecall = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedRecallLower = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedRecallUpper = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedF1 = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedF1Lower = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedF1Upper = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedRocAuc = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedRocAucLower = table.Column<double>(type: "double precision", nullable: true),
+                    EstimatedRocAucUpper = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedAccuracyLower = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedAccuracyUpper = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedPrecisionLower = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedPrecisionUpper = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedRecallLower = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedRecallUpper = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedF1Lower = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedF1Upper = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedRocAucLower = table.Column<double>(type: "double precision", nullable: true),
+                    RealisedRocAucUpper = table.Column<double>(type: "double precision", nullable: true),
+                    EstimationCalibrated = table.Column<bool>(type: "boolean", nullable: true),
+                    EstimationScores = table.Column<int>(type: "integer", nullable: false),
+                    EstimationNote = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1140,7 +1376,8 @@ namespace Portal.Data.Migrations.PostgreSql
                     ReferenceCount = table.Column<long>(type: "bigint", nullable: false),
                     CurrentCount = table.Column<long>(type: "bigint", nullable: false),
                     CurrentMissing = table.Column<long>(type: "bigint", nullable: false),
-                    Message = table.Column<string>(type: "text", nullable: true)
+                    Message = table.Column<string>(type: "text", nullable: true),
+                    AdjustedPValue = table.Column<double>(type: "double precision", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1363,6 +1600,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: new[] { "EntityType", "EntityId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConfusionRollups_ModelId_MinuteMs",
+                table: "ConfusionRollups",
+                columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_DriftFeatureResults_DriftRunId",
                 table: "DriftFeatureResults",
                 column: "DriftRunId");
@@ -1419,6 +1661,26 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "IX_Experiments_ModelId_State",
                 table: "Experiments",
                 columns: new[] { "ModelId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FairnessDisparityResults_JobRunId",
+                table: "FairnessDisparityResults",
+                column: "JobRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FairnessDisparityResults_ModelId_Window_Attribute_At",
+                table: "FairnessDisparityResults",
+                columns: new[] { "ModelId", "Window", "Attribute", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FairnessGroupResults_JobRunId",
+                table: "FairnessGroupResults",
+                column: "JobRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FairnessGroupResults_ModelId_Window_Attribute_At",
+                table: "FairnessGroupResults",
+                columns: new[] { "ModelId", "Window", "Attribute", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_FeatureRollups_ModelId_MinuteMs",
@@ -1492,6 +1754,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 column: "ModelId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_PossibleDriftEvents_ModelId_At",
+                table: "PossibleDriftEvents",
+                columns: new[] { "ModelId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PredictionEvents_ModelId_PredictionId",
                 table: "PredictionEvents",
                 columns: new[] { "ModelId", "PredictionId" },
@@ -1503,9 +1770,19 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: new[] { "ModelId", "TimestampMs" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_PredictionHourRollups_ModelId_HourMs",
+                table: "PredictionHourRollups",
+                columns: new[] { "ModelId", "HourMs" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PredictionRollups_ModelId_MinuteMs",
                 table: "PredictionRollups",
                 columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityHourRollups_ModelId_HourMs",
+                table: "QualityHourRollups",
+                columns: new[] { "ModelId", "HourMs" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_QualityResults_JobRunId",
@@ -1613,6 +1890,9 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "ConfusionRollups");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
@@ -1637,6 +1917,15 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "ExperimentObservations");
 
             migrationBuilder.DropTable(
+                name: "FairnessDisparityResults");
+
+            migrationBuilder.DropTable(
+                name: "FairnessGroupResults");
+
+            migrationBuilder.DropTable(
+                name: "FairnessSettings");
+
+            migrationBuilder.DropTable(
                 name: "FeatureRollups");
 
             migrationBuilder.DropTable(
@@ -1655,10 +1944,19 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "NotificationGroups");
 
             migrationBuilder.DropTable(
+                name: "PossibleDriftEvents");
+
+            migrationBuilder.DropTable(
                 name: "PredictionEvents");
 
             migrationBuilder.DropTable(
+                name: "PredictionHourRollups");
+
+            migrationBuilder.DropTable(
                 name: "PredictionRollups");
+
+            migrationBuilder.DropTable(
+                name: "QualityHourRollups");
 
             migrationBuilder.DropTable(
                 name: "QualityResults");

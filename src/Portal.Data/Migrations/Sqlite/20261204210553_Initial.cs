@@ -38,6 +38,7 @@ namespace Portal.Data.Migrations.Sqlite
                     Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Prefix = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    ScopeKind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Scope = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
@@ -108,6 +109,22 @@ namespace Portal.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ConfusionRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MinuteMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    TrueClass = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    PredictedClass = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConfusionRollups", x => new { x.ModelId, x.Version, x.MinuteMs, x.TrueClass, x.PredictedClass });
                 });
 
             migrationBuilder.CreateTable(
@@ -218,6 +235,7 @@ namespace Portal.Data.Migrations.Sqlite
                     Segment = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     ExperimentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Variant = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ExperimentUnit = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     Prediction = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     PredictionValue = table.Column<double>(type: "REAL", nullable: true),
                     Score = table.Column<double>(type: "REAL", nullable: true),
@@ -231,6 +249,34 @@ namespace Portal.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_PredictionEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PredictionHourRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HourMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false),
+                    Errors = table.Column<long>(type: "INTEGER", nullable: false),
+                    SchemaViolations = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencySumMs = table.Column<double>(type: "REAL", nullable: false),
+                    LatencyMaxMs = table.Column<double>(type: "REAL", nullable: false),
+                    LatencyBuckets = table.Column<string>(type: "TEXT", nullable: false),
+                    ScoreCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    ScoreSum = table.Column<double>(type: "REAL", nullable: false),
+                    ScoreBins = table.Column<string>(type: "TEXT", nullable: false),
+                    ClassCounts = table.Column<string>(type: "TEXT", nullable: false),
+                    LowConfidence = table.Column<long>(type: "INTEGER", nullable: false),
+                    ValueCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    ValueSum = table.Column<double>(type: "REAL", nullable: false),
+                    ValueSumSq = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PredictionHourRollups", x => new { x.ModelId, x.Version, x.HourMs });
                 });
 
             migrationBuilder.CreateTable(
@@ -259,6 +305,29 @@ namespace Portal.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_PredictionRollups", x => new { x.ModelId, x.Version, x.MinuteMs });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QualityHourRollups",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HourMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Labelled = table.Column<long>(type: "INTEGER", nullable: false),
+                    Correct = table.Column<long>(type: "INTEGER", nullable: false),
+                    TruePositives = table.Column<long>(type: "INTEGER", nullable: false),
+                    FalsePositives = table.Column<long>(type: "INTEGER", nullable: false),
+                    FalseNegatives = table.Column<long>(type: "INTEGER", nullable: false),
+                    TrueNegatives = table.Column<long>(type: "INTEGER", nullable: false),
+                    AbsErrorSum = table.Column<double>(type: "REAL", nullable: false),
+                    SqErrorSum = table.Column<double>(type: "REAL", nullable: false),
+                    LabelSum = table.Column<double>(type: "REAL", nullable: false),
+                    LabelSumSq = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QualityHourRollups", x => new { x.ModelId, x.Version, x.HourMs });
                 });
 
             migrationBuilder.CreateTable(
@@ -467,6 +536,7 @@ namespace Portal.Data.Migrations.Sqlite
                     MinSampleSize = table.Column<int>(type: "INTEGER", nullable: false),
                     FeaturesJson = table.Column<string>(type: "TEXT", nullable: false),
                     SeverityJson = table.Column<string>(type: "TEXT", nullable: false),
+                    BenjaminiHochberg = table.Column<bool>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -495,6 +565,9 @@ namespace Portal.Data.Migrations.Sqlite
                     BaselineValue = table.Column<double>(type: "REAL", nullable: true),
                     BaselineStdDev = table.Column<double>(type: "REAL", nullable: true),
                     Looks = table.Column<int>(type: "INTEGER", nullable: false),
+                    AnalysisMode = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    SequentialTuningParameter = table.Column<double>(type: "REAL", nullable: false),
+                    Correction = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     RequiredPerVariant = table.Column<long>(type: "INTEGER", nullable: false),
                     State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
@@ -510,6 +583,27 @@ namespace Portal.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_Experiments", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Experiments_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FairnessSettings",
+                columns: table => new
+                {
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attributes = table.Column<string>(type: "TEXT", nullable: false),
+                    MinGroupSize = table.Column<int>(type: "INTEGER", nullable: false),
+                    Threshold = table.Column<double>(type: "REAL", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FairnessSettings", x => x.ModelId);
+                    table.ForeignKey(
+                        name: "FK_FairnessSettings_Models_ModelId",
                         column: x => x.ModelId,
                         principalTable: "Models",
                         principalColumn: "Id",
@@ -533,7 +627,8 @@ namespace Portal.Data.Migrations.Sqlite
                     Attempt = table.Column<int>(type: "INTEGER", nullable: false),
                     Error = table.Column<string>(type: "TEXT", nullable: true),
                     InputJson = table.Column<string>(type: "TEXT", nullable: true),
-                    Summary = table.Column<string>(type: "TEXT", nullable: true)
+                    Summary = table.Column<string>(type: "TEXT", nullable: true),
+                    Node = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -588,6 +683,34 @@ namespace Portal.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_ModelVersions", x => x.Id);
                     table.ForeignKey(
                         name: "FK_ModelVersions_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PossibleDriftEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Detector = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Signal = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Statistic = table.Column<double>(type: "REAL", nullable: false),
+                    Threshold = table.Column<double>(type: "REAL", nullable: false),
+                    MeanBefore = table.Column<double>(type: "REAL", nullable: true),
+                    MeanAfter = table.Column<double>(type: "REAL", nullable: true),
+                    ValuesSeen = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PossibleDriftEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PossibleDriftEvents_Models_ModelId",
                         column: x => x.ModelId,
                         principalTable: "Models",
                         principalColumn: "Id",
@@ -833,7 +956,9 @@ namespace Portal.Data.Migrations.Sqlite
                     Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     HigherIsBetter = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Bound = table.Column<double>(type: "REAL", nullable: true)
+                    Bound = table.Column<double>(type: "REAL", nullable: true),
+                    Margin = table.Column<double>(type: "REAL", nullable: true),
+                    CapPercentile = table.Column<double>(type: "REAL", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -897,7 +1022,17 @@ namespace Portal.Data.Migrations.Sqlite
                     TargetPsi = table.Column<double>(type: "REAL", nullable: true),
                     DataQualityJson = table.Column<string>(type: "TEXT", nullable: false),
                     SchemaViolations = table.Column<long>(type: "INTEGER", nullable: false),
-                    Message = table.Column<string>(type: "TEXT", nullable: true)
+                    Message = table.Column<string>(type: "TEXT", nullable: true),
+                    BenjaminiHochberg = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PcaReconstructionError = table.Column<double>(type: "REAL", nullable: true),
+                    PcaBandLower = table.Column<double>(type: "REAL", nullable: true),
+                    PcaBandUpper = table.Column<double>(type: "REAL", nullable: true),
+                    PcaDrift = table.Column<bool>(type: "INTEGER", nullable: true),
+                    PcaComponents = table.Column<int>(type: "INTEGER", nullable: true),
+                    MmdStatistic = table.Column<double>(type: "REAL", nullable: true),
+                    MmdPValue = table.Column<double>(type: "REAL", nullable: true),
+                    MmdDrift = table.Column<bool>(type: "INTEGER", nullable: true),
+                    MultivariateMessage = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -953,6 +1088,79 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "FairnessDisparityResults",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    JobRunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Window = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Attribute = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Metric = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Ratio = table.Column<double>(type: "REAL", nullable: true),
+                    LowestGroup = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    HighestGroup = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Flagged = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Threshold = table.Column<double>(type: "REAL", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FairnessDisparityResults", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FairnessDisparityResults_JobRuns_JobRunId",
+                        column: x => x.JobRunId,
+                        principalTable: "JobRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_FairnessDisparityResults_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FairnessGroupResults",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    JobRunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Window = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    WindowEnd = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Attribute = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Group = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    IncludedInRatios = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Accuracy = table.Column<double>(type: "REAL", nullable: false),
+                    SelectionRate = table.Column<double>(type: "REAL", nullable: false),
+                    FalsePositiveRate = table.Column<double>(type: "REAL", nullable: true),
+                    TruePositiveRate = table.Column<double>(type: "REAL", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FairnessGroupResults", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FairnessGroupResults_JobRuns_JobRunId",
+                        column: x => x.JobRunId,
+                        principalTable: "JobRuns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_FairnessGroupResults_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "QualityResults",
                 columns: table => new
                 {
@@ -979,7 +1187,35 @@ namespace Portal.Data.Migrations.Sqlite
                     R2 = table.Column<double>(type: "REAL", nullable: true),
                     Mape = table.Column<double>(type: "REAL", nullable: true),
                     LabelDelayP50Ms = table.Column<double>(type: "REAL", nullable: true),
-                    LabelDelayP95Ms = table.Column<double>(type: "REAL", nullable: true)
+                    LabelDelayP95Ms = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedAccuracy = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedAccuracyLower = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedAccuracyUpper = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedPrecision = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedPrecisionLower = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedPrecisionUpper = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedRecall = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedRecallLower = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedRecallUpper = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedF1 = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedF1Lower = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedF1Upper = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedRocAuc = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedRocAucLower = table.Column<double>(type: "REAL", nullable: true),
+                    EstimatedRocAucUpper = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedAccuracyLower = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedAccuracyUpper = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedPrecisionLower = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedPrecisionUpper = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedRecallLower = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedRecallUpper = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedF1Lower = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedF1Upper = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedRocAucLower = table.Column<double>(type: "REAL", nullable: true),
+                    RealisedRocAucUpper = table.Column<double>(type: "REAL", nullable: true),
+                    EstimationCalibrated = table.Column<bool>(type: "INTEGER", nullable: true),
+                    EstimationScores = table.Column<int>(type: "INTEGER", nullable: false),
+                    EstimationNote = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1138,7 +1374,8 @@ namespace Portal.Data.Migrations.Sqlite
                     ReferenceCount = table.Column<long>(type: "INTEGER", nullable: false),
                     CurrentCount = table.Column<long>(type: "INTEGER", nullable: false),
                     CurrentMissing = table.Column<long>(type: "INTEGER", nullable: false),
-                    Message = table.Column<string>(type: "TEXT", nullable: true)
+                    Message = table.Column<string>(type: "TEXT", nullable: true),
+                    AdjustedPValue = table.Column<double>(type: "REAL", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1361,6 +1598,11 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "EntityType", "EntityId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConfusionRollups_ModelId_MinuteMs",
+                table: "ConfusionRollups",
+                columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_DriftFeatureResults_DriftRunId",
                 table: "DriftFeatureResults",
                 column: "DriftRunId");
@@ -1417,6 +1659,26 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_Experiments_ModelId_State",
                 table: "Experiments",
                 columns: new[] { "ModelId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FairnessDisparityResults_JobRunId",
+                table: "FairnessDisparityResults",
+                column: "JobRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FairnessDisparityResults_ModelId_Window_Attribute_At",
+                table: "FairnessDisparityResults",
+                columns: new[] { "ModelId", "Window", "Attribute", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FairnessGroupResults_JobRunId",
+                table: "FairnessGroupResults",
+                column: "JobRunId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FairnessGroupResults_ModelId_Window_Attribute_At",
+                table: "FairnessGroupResults",
+                columns: new[] { "ModelId", "Window", "Attribute", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_FeatureRollups_ModelId_MinuteMs",
@@ -1490,6 +1752,11 @@ namespace Portal.Data.Migrations.Sqlite
                 column: "ModelId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_PossibleDriftEvents_ModelId_At",
+                table: "PossibleDriftEvents",
+                columns: new[] { "ModelId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PredictionEvents_ModelId_PredictionId",
                 table: "PredictionEvents",
                 columns: new[] { "ModelId", "PredictionId" },
@@ -1501,9 +1768,19 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "ModelId", "TimestampMs" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_PredictionHourRollups_ModelId_HourMs",
+                table: "PredictionHourRollups",
+                columns: new[] { "ModelId", "HourMs" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PredictionRollups_ModelId_MinuteMs",
                 table: "PredictionRollups",
                 columns: new[] { "ModelId", "MinuteMs" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QualityHourRollups_ModelId_HourMs",
+                table: "QualityHourRollups",
+                columns: new[] { "ModelId", "HourMs" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_QualityResults_JobRunId",
@@ -1611,6 +1888,9 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "ConfusionRollups");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
@@ -1635,6 +1915,15 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "ExperimentObservations");
 
             migrationBuilder.DropTable(
+                name: "FairnessDisparityResults");
+
+            migrationBuilder.DropTable(
+                name: "FairnessGroupResults");
+
+            migrationBuilder.DropTable(
+                name: "FairnessSettings");
+
+            migrationBuilder.DropTable(
                 name: "FeatureRollups");
 
             migrationBuilder.DropTable(
@@ -1653,10 +1942,19 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "NotificationGroups");
 
             migrationBuilder.DropTable(
+                name: "PossibleDriftEvents");
+
+            migrationBuilder.DropTable(
                 name: "PredictionEvents");
 
             migrationBuilder.DropTable(
+                name: "PredictionHourRollups");
+
+            migrationBuilder.DropTable(
                 name: "PredictionRollups");
+
+            migrationBuilder.DropTable(
+                name: "QualityHourRollups");
 
             migrationBuilder.DropTable(
                 name: "QualityResults");
