@@ -14,7 +14,13 @@ namespace Portal.Web.Tests.Alerting;
 /// </summary>
 public sealed class AlertingTestHost : IDisposable
 {
-    public AlertingTestHost()
+    /// <param name="realNotifications">
+    /// False: each notification job runs directly in a scope of this host and a failed one is left failed (fast, no
+    /// Hangfire retry). True: the portal's own dispatcher, so notifications go through this host's Hangfire server and
+    /// its retries, as in production.
+    /// </param>
+    /// <param name="settings">Configuration on top of the alerting defaults above.</param>
+    public AlertingTestHost(bool realNotifications = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         Factory = new PortalFactory
         {
@@ -27,18 +33,23 @@ public sealed class AlertingTestHost : IDisposable
                 ["Portal:Alerting:PublicUrl"] = "http://portal.test",
                 ["Portal:Metrics:RefreshSeconds"] = "0",
             },
-
-            // Hangfire keeps its storage in a process-wide static, so two test hosts running at once could pick up each
-            // other's jobs: here each notification job runs in a scope of this host instead (the same job class).
-            TestServices = s => s.AddScoped<INotificationDispatcher, InHostDispatcher>(),
+            TestServices = realNotifications ? null : s => s.AddScoped<INotificationDispatcher, InHostDispatcher>(),
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            Factory.Settings[key] = value;
+        }
+
         _ = Factory.Server; // start the host (migrations, seeds)
     }
 
     public PortalFactory Factory { get; }
 
-    /// <summary>A whole minute a little in the past, so every evaluation the test makes is before the real clock.</summary>
-    public static DateTimeOffset BaseTime { get; } = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds() / 60_000 * 60_000);
+    /// <summary>
+    /// A whole minute 30 minutes before this host started, so every evaluation a test makes (up to T + 25 m) is before the
+    /// real clock however long the whole run takes.
+    /// </summary>
+    public DateTimeOffset BaseTime { get; } = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds() / 60_000 * 60_000);
 
     public async Task<T> DbAsync<T>(Func<PortalDbContext, Task<T>> work)
     {

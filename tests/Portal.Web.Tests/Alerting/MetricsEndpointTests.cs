@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Portal.Data.Entities;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Alerting;
@@ -39,6 +40,55 @@ public sealed class MetricsEndpointTests
 
         var (exit, output) = await RunAsync(RequireBinary(Promtool), ["check", "metrics"], text);
         Assert.True(exit == 0, $"promtool check metrics failed ({exit}):\n{output}");
+    }
+
+    [Fact]
+    public async Task Drift_psi_accuracy_and_slo_gauges_carry_the_stored_values_with_their_labels()
+    {
+        using var host = new AlertingTestHost();
+        var model = await host.ModelAsync("gauged");
+        var now = DateTimeOffset.UtcNow;
+        await host.DbAsync(async db =>
+        {
+            var job = new Portal.Data.Entities.Jobs.JobRun { JobType = "drift", ModelId = model.Id, StartedAt = now.AddHours(-3).UtcDateTime };
+            db.JobRuns.Add(job);
+            await db.SaveChangesAsync();
+
+            // Accuracy of the last 24 hours: (40 + 20) / (50 + 30); the rollup of two days ago (0 of 100) is left out.
+            foreach (var (minutesAgo, labelled, correct) in new[] { (30, 50L, 40L), (90, 30L, 20L), (48 * 60, 100L, 0L) })
+            {
+                db.QualityRollups.Add(new QualityRollup
+                {
+                    ModelId = model.Id, Version = "v1", MinuteMs = now.AddMinutes(-minutesAgo).ToUnixTimeMilliseconds() / 60_000 * 60_000, Labelled = labelled, Correct = correct,
+                });
+            }
+
+            // The latest run with a verdict counts: not the older one, nor the newer one without a verdict.
+            Portal.Data.Entities.Jobs.DriftRun Run(int hoursAgo, bool verdict, double psi, params (string Feature, double Score)[] scores) => new()
+            {
+                JobRunId = job.Id, ModelId = model.Id, At = now.AddHours(-hoursAgo).UtcDateTime, Baseline = "reference", HasVerdict = verdict, PredictionPsi = psi,
+                FeatureResults = [.. scores.Select(s => new Portal.Data.Entities.Jobs.DriftFeatureResult { ModelId = model.Id, At = now.AddHours(-hoursAgo).UtcDateTime, Feature = s.Feature, Test = "ks", Score = s.Score })],
+            };
+            db.DriftRuns.AddRange(Run(2, true, 0.5, ("income", 0.875)), Run(1, true, 0.125, ("income", 0.0625), ("age", 0.25)), Run(0, false, 0.99, ("income", 0.5)));
+
+            var latency = new Portal.Data.Entities.Jobs.SloDefinition { ModelId = model.Id, Name = "latency-p99", Kind = Portal.Data.Entities.Jobs.SloKind.Latency, TargetPercent = 99, LatencyBoundMs = 300 };
+            var availability = new Portal.Data.Entities.Jobs.SloDefinition { ModelId = model.Id, Name = "availability", Kind = Portal.Data.Entities.Jobs.SloKind.Availability, TargetPercent = 99.9 };
+            db.SloDefinitions.AddRange(latency, availability);
+            await db.SaveChangesAsync();
+            db.SloStatuses.Add(new Portal.Data.Entities.Jobs.SloStatus { SloId = latency.Id, EvaluatedAt = now.UtcDateTime, Status = "Met", CompliancePercent = 99.25 });
+            db.SloStatuses.Add(new Portal.Data.Entities.Jobs.SloStatus { SloId = availability.Id, EvaluatedAt = now.UtcDateTime, Status = "Breached", CompliancePercent = 97.5 });
+            return await db.SaveChangesAsync();
+        });
+        using var client = host.Factory.CreateClient();
+
+        var lines = (await client.GetStringAsync("/metrics")).Split('\n');
+
+        Assert.Contains("ml_model_accuracy{model_name=\"gauged\"} 0.75", lines);
+        Assert.Contains("ml_concept_drift_psi{model_name=\"gauged\"} 0.125", lines);
+        Assert.Contains("ml_data_drift_score{model_name=\"gauged\",feature_name=\"income\"} 0.0625", lines);
+        Assert.Contains("ml_data_drift_score{model_name=\"gauged\",feature_name=\"age\"} 0.25", lines);
+        Assert.Contains("ml_slo_compliance_percentage{model_name=\"gauged\",slo_name=\"latency-p99\"} 99.25", lines);
+        Assert.Contains("ml_slo_compliance_percentage{model_name=\"gauged\",slo_name=\"availability\"} 97.5", lines);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class FairnessAlertTests : IDisposable
     public async Task A_disparity_rule_fires_on_the_lowest_ratio_of_the_latest_run_for_its_attribute_or_the_worst_attribute()
     {
         var model = await host.ModelAsync("fair-model");
-        var t = AlertingTestHost.BaseTime;
+        var t = host.BaseTime;
         await SeedRunAsync(model.Id, t, ("sex", "accuracy", 0.95), ("sex", "selectionRate", 0.9), ("region", "selectionRate", 0.85));
         await SeedRunAsync(model.Id, t.AddMinutes(15), ("sex", "accuracy", 0.95), ("sex", "selectionRate", 0.9), ("sex", "falsePositiveRate", null), ("region", "selectionRate", 0.6));
 

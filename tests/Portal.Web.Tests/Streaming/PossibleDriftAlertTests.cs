@@ -33,7 +33,7 @@ public sealed class PossibleDriftAlertTests : IDisposable
     {
         var model = await host.ModelAsync("streamed");
         await host.WithAsync<AlertRuleService, AlertRuleEntity>(s => s.SaveAsync(Rule("streamed")));
-        var at = AlertingTestHost.BaseTime;
+        var at = host.BaseTime;
 
         await host.EvaluateAsync(at);
         Assert.DoesNotContain(await host.AlertsAsync(), a => a.State is "Firing" or "Pending");
