@@ -9,28 +9,20 @@ public static class SecurityHeaders
     /// sets style attributes on its components and Plotly writes &lt;style&gt; elements and inline SVG styles at run
     /// time; a style cannot run script. Images may come from https: because runbooks link pictures.
     /// </summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; " +
-        "script-src 'self'; " +
-        "style-src 'self' 'unsafe-inline'; " +
-        "img-src 'self' data: blob: https:; " +
-        "font-src 'self' data:; " +
-        "connect-src 'self'; " +
-        "object-src 'none'; " +
-        "base-uri 'self'; " +
-        "form-action 'self'; " +
-        "frame-ancestors 'none'";
+    public static readonly string ContentSecurityPolicy = Policy(scripts: "'self'", images: "'self' data: blob: https:");
 
     /// <summary>
     /// The API reference page (/api/docs) only: Scalar's page starts itself with one inline module script and its bundle
     /// compiles JSON-schema validators with eval. The page shows nothing users wrote (only the portal's own OpenAPI
     /// document), so inline script and eval are allowed there and nowhere else.
     /// </summary>
-    public const string ApiReferencePolicy =
+    public static readonly string ApiReferencePolicy = Policy(scripts: "'self' 'unsafe-inline' 'unsafe-eval'", images: "'self' data: blob:");
+
+    private static string Policy(string scripts, string images) =>
         "default-src 'self'; " +
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'; " +
+        $"script-src {scripts}; " +
         "style-src 'self' 'unsafe-inline'; " +
-        "img-src 'self' data: blob:; " +
+        $"img-src {images}; " +
         "font-src 'self' data:; " +
         "connect-src 'self'; " +
         "object-src 'none'; " +
