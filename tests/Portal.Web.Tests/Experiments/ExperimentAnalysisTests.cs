@@ -202,6 +202,32 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task Accuracy_of_a_binary_model_reads_true_and_false_labels_as_its_classes()
+    {
+        var model = await CreateModelAsync(factory);
+        var id = NewId();
+        var definition = Definition(id, model);
+        definition["metrics"] = new JsonArray(new JsonObject { ["name"] = "accuracy", ["role"] = "primary", ["kind"] = "accuracy" });
+        definition["baselineValue"] = 0.7;
+        definition["minimumDetectableEffect"] = 0.1;
+        await StartAsync(factory, definition);
+
+        // Predictions sent as 1 (stored "1"), labels as the text "true"/"false": control 15 of 20 right, treatment 10 of 20.
+        using var admin = factory.CreateApiClient();
+        foreach (var (arm, version, correct) in new[] { ("control", "v1", 15), ("treatment", "v2", 10) })
+        {
+            var items = Enumerable.Range(0, 20).Select(i => new { predictionId = $"{id}-{arm}-{i}", modelVersion = version, prediction = 1, score = 0.8, experiment = new { id, variant = arm } });
+            await PostOkAsync(admin, $"/api/v1/models/{model}/predictions", JsonSerializer.Serialize(items));
+            var labels = Enumerable.Range(0, 20).Select(i => new { predictionId = $"{id}-{arm}-{i}", label = i < correct ? "true" : "false" });
+            await PostOkAsync(admin, $"/api/v1/models/{model}/feedback", JsonSerializer.Serialize(labels));
+        }
+
+        var accuracy = Result(await AnalyseAsync(factory, id)).Metrics.Single(m => m.Name == "accuracy");
+
+        Assert.Equal([0.75, 0.5], accuracy.Values.Select(v => v.Value!.Value));
+    }
+
+    [Fact]
     public async Task Accuracy_and_error_rate_per_arm_come_from_predictions_tagged_with_the_experiment_and_their_labels()
     {
         var model = await CreateModelAsync(factory);

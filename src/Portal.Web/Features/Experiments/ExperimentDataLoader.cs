@@ -3,6 +3,7 @@ using Portal.Analysis.Experiments;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Experiments;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Experiments;
 
@@ -32,7 +33,7 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
 
     public async Task<ExperimentData> LoadAsync(Experiment experiment, MlModel model, DateTime until, CancellationToken cancellationToken)
     {
-        var data = new ExperimentData { IsClassifier = model.TaskType != ModelTaskType.Regression };
+        var data = new ExperimentData { IsClassifier = model.TaskType != ModelTaskType.Regression, TaskType = model.TaskType };
         var live = experiment.Arms.Where(a => !a.IsShadow).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
         var units = new UnitArms();
         await LoadObservationsAsync(experiment, live, data, units, cancellationToken);
@@ -43,7 +44,7 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
             await LoadPredictionsAsync(experiment, live, fromMs, toMs, data, units, cancellationToken);
             foreach (var arm in experiment.Arms.Where(a => a.IsShadow))
             {
-                data.ShadowPairs[arm.Name] = await ShadowPairsAsync(experiment.ModelId, arm.ModelVersion, fromMs, toMs, data.IsClassifier, cancellationToken);
+                data.ShadowPairs[arm.Name] = await ShadowPairsAsync(experiment.ModelId, arm.ModelVersion, fromMs, toMs, data.IsClassifier, data.TaskType == ModelTaskType.Binary, cancellationToken);
             }
         }
 
@@ -152,7 +153,7 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
                 {
                     if (m.Kind == MetricKind.Accuracy && row.Prediction is not null)
                     {
-                        sums.Add(data, perUnit, m.Name, row.Variant, unit, row.Prediction == row.Label ? 1 : 0);
+                        sums.Add(data, perUnit, m.Name, row.Variant, unit, BinaryLabel.SameClass(data.TaskType, row.Prediction, row.Label) ? 1 : 0);
                     }
                     else if (m.Kind == MetricKind.AbsoluteError && row.PredictionValue is { } predicted && row.LabelValue is { } actual)
                     {
@@ -240,7 +241,7 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
         }
     }
 
-    private async Task<IReadOnlyList<ShadowPair>> ShadowPairsAsync(int modelId, string version, long fromMs, long toMs, bool classifier, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ShadowPair>> ShadowPairsAsync(int modelId, string version, long fromMs, long toMs, bool classifier, bool binary, CancellationToken cancellationToken)
     {
         var suffix = "#" + version;
         var shadow = await db.PredictionEvents.AsNoTracking()
@@ -264,8 +265,10 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
                 }
 
                 var label = labels.GetValueOrDefault(id);
+                // One class text for a binary model ("true" is "1"), so agreement and accuracy compare classes, not spellings.
+                string? Class(string? text) => binary ? BinaryLabel.Canonical(text) : text;
                 pairs.Add(classifier
-                    ? new ShadowPair(p.Prediction, s.Prediction, p.Score, s.Score, label?.Label, label?.LabelValue)
+                    ? new ShadowPair(Class(p.Prediction), Class(s.Prediction), p.Score, s.Score, Class(label?.Label), label?.LabelValue)
                     : new ShadowPair(null, null, p.PredictionValue, s.PredictionValue, label?.Label, label?.LabelValue));
             }
         }

@@ -1,5 +1,7 @@
 using Portal.Analysis.Experiments;
+using Portal.Data.Entities;
 using Portal.Data.Entities.Experiments;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Experiments;
 
@@ -88,6 +90,9 @@ public sealed class ExperimentData
     public List<string> PerPredictionMetrics { get; } = [];
 
     public bool IsClassifier { get; set; } = true;
+
+    /// <summary>A binary model's class texts are read by <see cref="BinaryLabel"/> ("true" is "1").</summary>
+    public ModelTaskType TaskType { get; set; } = ModelTaskType.Binary;
 
     public MetricSample Sample(string metric, string arm)
     {
