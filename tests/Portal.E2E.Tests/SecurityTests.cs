@@ -24,8 +24,10 @@ public sealed class SecurityTests(PortalServerFixture portal)
 
         using (var client = portal.CreateHttpClient(portal.ApiKey))
         {
-            var body = System.Text.Json.JsonSerializer.Serialize(new { name = Payload, scope = Payload });
-            await client.PostAsync("/api/v1/api-keys", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            // The scope must be "admin" or a model name now (markup cannot be one); the name still carries the payload.
+            var body = System.Text.Json.JsonSerializer.Serialize(new { name = Payload, scope = "admin" });
+            using var created = await client.PostAsync("/api/v1/api-keys", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         }
 
         await PortalServerFixture.GotoInteractiveAsync(page, "/admin/api-keys");
@@ -35,6 +37,8 @@ public sealed class SecurityTests(PortalServerFixture portal)
         await PortalServerFixture.GotoInteractiveAsync(page, "/admin/audit");
         await page.Locator("tr", new() { HasText = "User" }).First.ClickAsync();
         await page.Locator("tr", new() { HasText = "ApiKey" }).First.ClickAsync();
+        // The rows expand asynchronously: wait for a diff showing the payload before reading them all.
+        await page.Locator(".portal-diff", new() { HasText = "window.__xss" }).First.WaitForAsync();
         var diffs = await page.Locator(".portal-diff").AllInnerTextsAsync();
         Assert.Contains(diffs, d => d.Contains(Payload));
         await AssertNoScriptRanAsync(page);

@@ -1,7 +1,7 @@
 """A scikit-learn classifier monitored by the portal, end to end.
 
 Trains a classifier on a synthetic dataset, registers it with its feature schema, uploads a reference dataset with
-``score`` and ``label`` columns (so drift per feature, prediction drift, target drift and CBPE — performance estimated
+``score``, ``prediction`` and ``label`` columns (so drift per feature, prediction drift, target drift and CBPE — performance estimated
 without labels — all have a baseline), then serves two hours of traffic (time-compressed, timestamps in the past) with
 a covariate shift after the first hour, and sends most labels 5-30 minutes after their predictions. Finally it runs the
 drift and quality jobs now, so the model's Drift and Quality tabs show the result at once.
@@ -76,9 +76,11 @@ def main() -> None:
         portal.put_model(args.model, "binary", features=schema, description="Logistic regression on synthetic data (portal_client example)",
                          owner="python-example", versions=["v1"])
 
-        # 3. The reference dataset: the features, the model's score and the true label of every validation row.
+        # 3. The reference dataset: the features, the model's score, its decision (the same threshold as in serving,
+        #    so CBPE estimates the deployed classifier) and the true label of every validation row.
         reference = {n: x_ref[:, i].round(4) for i, n in enumerate(NUMERICAL)}
-        reference.update(channel=[CHANNELS[c] for c in c_ref], score=ref_scores.round(5), label=y_ref)
+        reference.update(channel=[CHANNELS[c] for c in c_ref], score=ref_scores.round(5),
+                         prediction=(ref_scores >= 0.5).astype(int), label=y_ref)
         stored = portal.upload_reference(args.model, reference)
         print(f"reference version {stored['version']}: {stored['rows']} rows")
 
