@@ -19,6 +19,9 @@ public static class InputLimits
     /// <summary>Features in one model's schema (PUT /api/v1/models/{model}); also the most features one prediction may carry.</summary>
     public const int MaxModelFeatures = 1_000;
 
+    /// <summary>Categories listed for one categorical feature in PUT /api/v1/models/{model}.</summary>
+    public const int MaxFeatureCategories = 10_000;
+
     /// <summary>Versions listed in one PUT /api/v1/models/{model}.</summary>
     public const int MaxVersionsPerPut = 1_000;
 

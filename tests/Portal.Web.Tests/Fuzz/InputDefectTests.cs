@@ -271,6 +271,21 @@ public sealed class InputDefectTests(PortalFactory factory) : IClassFixture<Port
     }
 
     [Fact]
+    public async Task Model_put_bounds_the_categories_of_a_feature()
+    {
+        using var client = factory.CreateApiClient();
+        var categories = Enumerable.Range(0, 10_001).Select(i => $"c{i}").ToArray();
+
+        using var tooMany = await client.PutAsJsonAsync("/api/v1/models/many-categories",
+            new { taskType = "binary", features = new[] { new { name = "country", type = "categorical", categories } } });
+        using var atLimit = await client.PutAsJsonAsync("/api/v1/models/many-categories",
+            new { taskType = "binary", features = new[] { new { name = "country", type = "categorical", categories = categories[..10_000] } } });
+
+        Assert.Contains("at most 10000", ErrorFor(await ProblemAsync(tooMany, HttpStatusCode.BadRequest), "features[0].categories"));
+        Assert.Equal(HttpStatusCode.Created, atLimit.StatusCode);
+    }
+
+    [Fact]
     public async Task Model_list_is_paged_with_total_and_next_link()
     {
         using var client = factory.CreateApiClient();

@@ -241,6 +241,11 @@ public static partial class ModelEndpoints
             }
 
             double? importance = f.TryGetProperty("importance", out var imp) && imp.ValueKind != JsonValueKind.Null ? JsonInput.Number(f, "importance") : null;
+            if (OptionalArray(f, "categories") is { } listed && listed.GetArrayLength() > InputLimits.MaxFeatureCategories)
+            {
+                throw new AnalysisInputException("categories", $"has {listed.GetArrayLength()} categories; at most {InputLimits.MaxFeatureCategories} are accepted.");
+            }
+
             var categories = OptionalArray(f, "categories") is { } c
                 ? JsonInput.Strings(c, "categories").Select(s => Limited(s, "categories", ItemFields.MaxCategoryLength)!).Distinct().ToList()
                 : [];
