@@ -33,7 +33,7 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
 
     public async Task<ExperimentData> LoadAsync(Experiment experiment, MlModel model, DateTime until, CancellationToken cancellationToken)
     {
-        var data = new ExperimentData { IsClassifier = model.TaskType != ModelTaskType.Regression, TaskType = model.TaskType };
+        var data = new ExperimentData { TaskType = model.TaskType };
         var live = experiment.Arms.Where(a => !a.IsShadow).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
         var units = new UnitArms();
         await LoadObservationsAsync(experiment, live, data, units, cancellationToken);
@@ -44,7 +44,7 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
             await LoadPredictionsAsync(experiment, live, fromMs, toMs, data, units, cancellationToken);
             foreach (var arm in experiment.Arms.Where(a => a.IsShadow))
             {
-                data.ShadowPairs[arm.Name] = await ShadowPairsAsync(experiment.ModelId, arm.ModelVersion, fromMs, toMs, data.IsClassifier, data.TaskType == ModelTaskType.Binary, cancellationToken);
+                data.ShadowPairs[arm.Name] = await ShadowPairsAsync(experiment.ModelId, arm.ModelVersion, fromMs, toMs, data.TaskType, cancellationToken);
             }
         }
 
@@ -241,8 +241,11 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
         }
     }
 
-    private async Task<IReadOnlyList<ShadowPair>> ShadowPairsAsync(int modelId, string version, long fromMs, long toMs, bool classifier, bool binary, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ShadowPair>> ShadowPairsAsync(int modelId, string version, long fromMs, long toMs, ModelTaskType task, CancellationToken cancellationToken)
     {
+        var classifier = task != ModelTaskType.Regression;
+        // One class text for a binary model ("true" is "1"), so agreement and accuracy compare classes, not spellings.
+        string? Class(string? text) => task == ModelTaskType.Binary ? BinaryLabel.Canonical(text) : text;
         var suffix = "#" + version;
         var shadow = await db.PredictionEvents.AsNoTracking()
             .Where(p => p.ModelId == modelId && p.ModelVersion == version && p.TimestampMs >= fromMs && p.TimestampMs <= toMs && p.PredictionId.EndsWith(suffix))
@@ -265,8 +268,6 @@ public sealed class ExperimentDataLoader(PortalDbContext db)
                 }
 
                 var label = labels.GetValueOrDefault(id);
-                // One class text for a binary model ("true" is "1"), so agreement and accuracy compare classes, not spellings.
-                string? Class(string? text) => binary ? BinaryLabel.Canonical(text) : text;
                 pairs.Add(classifier
                     ? new ShadowPair(Class(p.Prediction), Class(s.Prediction), p.Score, s.Score, Class(label?.Label), label?.LabelValue)
                     : new ShadowPair(null, null, p.PredictionValue, s.PredictionValue, label?.Label, label?.LabelValue));

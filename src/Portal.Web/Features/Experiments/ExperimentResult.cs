@@ -89,10 +89,10 @@ public sealed class ExperimentData
     /// <summary>Prediction metrics compared per prediction because the predictions name no unit.</summary>
     public List<string> PerPredictionMetrics { get; } = [];
 
-    public bool IsClassifier { get; set; } = true;
-
     /// <summary>A binary model's class texts are read by <see cref="BinaryLabel"/> ("true" is "1").</summary>
     public ModelTaskType TaskType { get; set; } = ModelTaskType.Binary;
+
+    public bool IsClassifier => TaskType != ModelTaskType.Regression;
 
     public MetricSample Sample(string metric, string arm)
     {
