@@ -28,8 +28,10 @@ public static class DataServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="PortalDbContext"/> on SQLite (default, file in WAL mode) or PostgreSQL
-    /// per <c>Portal:Database:Provider</c> and <c>ConnectionStrings:Portal</c>.
+    /// Registers <see cref="IDbContextFactory{PortalDbContext}"/> (one short-lived context per operation: what services
+    /// used by Blazor pages take) and a scoped <see cref="PortalDbContext"/> (one per request or job run: endpoints,
+    /// Identity, jobs) on SQLite (default, file in WAL mode) or PostgreSQL per <c>Portal:Database:Provider</c> and
+    /// <c>ConnectionStrings:Portal</c>.
     /// </summary>
     public static IServiceCollection AddPortalData(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,16 +44,38 @@ public static class DataServiceCollectionExtensions
                 throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is required when {ProviderKey} is Postgres.");
             }
 
-            services.AddDbContext<PortalDbContext, PostgresPortalDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContextFactory<PostgresPortalDbContext>(o => o.UseNpgsql(connectionString));
+            AddPortalContexts<PostgresPortalDbContext>(services);
         }
         else
         {
             connectionString = PrepareSqlite(connectionString ?? DefaultSqlite);
-            services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(o => o.UseSqlite(connectionString));
+            services.AddDbContextFactory<SqlitePortalDbContext>(o => o.UseSqlite(connectionString));
+            AddPortalContexts<SqlitePortalDbContext>(services);
         }
 
         services.AddSingleton(new PortalDatabaseInfo(provider, connectionString));
         return services;
+    }
+
+    /// <summary>
+    /// Exposes the provider's context as the provider-neutral <see cref="PortalDbContext"/>: the factory for services,
+    /// the scoped instance (which AddDbContextFactory also registers) for the rest.
+    /// </summary>
+    private static void AddPortalContexts<TContext>(IServiceCollection services)
+        where TContext : PortalDbContext
+    {
+        services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp => new PortalContextFactory<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()));
+        services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<TContext>());
+    }
+
+    private sealed class PortalContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<PortalDbContext>
+        where TContext : PortalDbContext
+    {
+        public PortalDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
     }
 
     /// <summary>

@@ -48,7 +48,6 @@ public sealed class AlertEvaluator(
         await Gate.WaitAsync(cancellationToken);
         try
         {
-            db.ChangeTracker.Clear();
             return await EvaluateLockedAsync(now, cancellationToken);
         }
         finally

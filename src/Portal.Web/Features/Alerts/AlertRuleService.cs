@@ -21,7 +21,7 @@ public sealed record ModelPreview(string Model, IReadOnlyList<MetricPoint> Serie
 public sealed record RulePreview(IReadOnlyList<ModelPreview> Models, int TimesFired, string Summary);
 
 /// <summary>Creates, validates, previews and deletes alert rules; every change is audited.</summary>
-public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver metrics, IAuditLog audit, TimeProvider time, IModelChangeNotifier notifier)
+public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, TimeProvider time, IModelChangeNotifier notifier)
 {
     public const string EntityType = "AlertRule";
     public static readonly TimeSpan PreviewSpan = TimeSpan.FromHours(24);
@@ -29,6 +29,7 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
 
     public async Task<IReadOnlyList<AlertRuleRow>> ListAsync(CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rules = await db.AlertRules.AsNoTracking().OrderBy(r => r.Name).ThenBy(r => r.Severity).ToListAsync(cancellationToken);
         var models = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.Name, cancellationToken);
         var runbooks = await db.Runbooks.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Title, cancellationToken);
@@ -78,8 +79,11 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
         _ => "failed job runs",
     };
 
-    public Task<AlertRuleEntity?> FindAsync(int id, CancellationToken cancellationToken = default) =>
-        db.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+    public async Task<AlertRuleEntity?> FindAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+    }
 
     public async Task<AlertRuleForm?> GetFormAsync(int id, CancellationToken cancellationToken = default)
     {
@@ -89,6 +93,7 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
             return null;
         }
 
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var model = rule.ModelId is { } m ? await db.Models.Where(x => x.Id == m).Select(x => x.Name).FirstOrDefaultAsync(cancellationToken) : null;
         return AlertRuleForm.From(rule, model);
     }
@@ -96,6 +101,7 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
     /// <summary>Every problem with the form, by field (name, model, threshold, window, for, …); empty when it is valid.</summary>
     public async Task<Dictionary<string, string>> ValidateAsync(AlertRuleForm form, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var errors = new Dictionary<string, string>();
         var name = form.Name.Trim();
         if (name.Length == 0)
@@ -207,7 +213,7 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
             throw new AnalysisInputException(field, message);
         }
 
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         AlertRuleEntity? rule = null;
         object? before = null;
@@ -228,14 +234,14 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(before is null ? AuditActions.Create : AuditActions.Update, EntityType, rule.Id.ToString(), before, Snapshot(rule), cancellationToken);
+        await audit.RecordAsync(db, before is null ? AuditActions.Create : AuditActions.Update, EntityType, rule.Id.ToString(), before, Snapshot(rule), cancellationToken);
         notifier.Publish(form.Model ?? "*", "alerts");
         return rule;
     }
 
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rule = await db.AlertRules.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rule is null)
         {
@@ -244,7 +250,7 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
 
         db.AlertRules.Remove(rule);
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(AuditActions.Delete, EntityType, id.ToString(), Snapshot(rule), null, cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Delete, EntityType, id.ToString(), Snapshot(rule), null, cancellationToken);
         return true;
     }
 
@@ -285,6 +291,8 @@ public sealed class AlertRuleService(PortalDbContext db, AlertMetricResolver met
     /// </summary>
     public async Task<RulePreview> PreviewAsync(AlertRuleForm form, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var metrics = new AlertMetricResolver(db);
         var models = string.IsNullOrWhiteSpace(form.Model)
             ? await db.Models.AsNoTracking().OrderBy(m => m.Name).ToListAsync(cancellationToken)
             : await db.Models.AsNoTracking().Where(m => m.Name == form.Model).ToListAsync(cancellationToken);

@@ -25,12 +25,13 @@ public sealed record AlertDetail(
     IReadOnlyList<NotificationRow> Notifications);
 
 /// <summary>Alerts as people see them (list and detail), and acknowledging one.</summary>
-public sealed class AlertService(PortalDbContext db, CurrentUser currentUser, TimeProvider time, IModelChangeNotifier notifier)
+public sealed class AlertService(IDbContextFactory<PortalDbContext> contexts, CurrentUser currentUser, TimeProvider time, IModelChangeNotifier notifier)
 {
     /// <summary>Firing and pending alerts first, then the recently resolved ones (last 7 days); optionally of one model.</summary>
     public async Task<IReadOnlyList<AlertRow>> ListAsync(bool includeResolved = true, CancellationToken cancellationToken = default, string? model = null)
     {
         var since = time.GetUtcNow().UtcDateTime.AddDays(-7);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await (from a in db.Alerts.AsNoTracking()
                           join r in db.AlertRules.AsNoTracking() on a.RuleId equals r.Id
                           join m in db.Models.AsNoTracking() on a.ModelId equals m.Id
@@ -38,7 +39,7 @@ public sealed class AlertService(PortalDbContext db, CurrentUser currentUser, Ti
                               && (model == null || m.Name == model)
                           select new { a, Rule = r.Name, Model = m.Name }).ToListAsync(cancellationToken);
         var ids = rows.Select(r => r.a.Id).ToList();
-        var acks = await LatestAcksAsync(ids, cancellationToken);
+        var acks = await LatestAcksAsync(db, ids, cancellationToken);
         return rows.Select(r => ToRow(r.a, r.Rule, r.Model, acks.GetValueOrDefault(r.a.Id)))
             .OrderBy(r => r.State switch { "Firing" => 0, "Pending" => 1, _ => 2 })
             .ThenByDescending(r => r.Severity switch { "Critical" => 2, "Warning" => 1, _ => 0 })
@@ -47,6 +48,7 @@ public sealed class AlertService(PortalDbContext db, CurrentUser currentUser, Ti
 
     public async Task<AlertDetail?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (alert is null)
         {
@@ -84,7 +86,7 @@ public sealed class AlertService(PortalDbContext db, CurrentUser currentUser, Ti
     /// <summary>Acknowledges a firing alert: its group is not repeated while every firing alert in it is acknowledged.</summary>
     public async Task<AlertAcknowledgementRecord> AcknowledgeAsync(long id, string? comment, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken)
                     ?? throw new Portal.Analysis.Common.AnalysisInputException("id", $"There is no alert {id}.");
         var by = await currentUser.NameAsync();
@@ -97,7 +99,7 @@ public sealed class AlertService(PortalDbContext db, CurrentUser currentUser, Ti
         return record;
     }
 
-    private async Task<Dictionary<long, AlertAcknowledgementRecord>> LatestAcksAsync(List<long> ids, CancellationToken cancellationToken) =>
+    private async Task<Dictionary<long, AlertAcknowledgementRecord>> LatestAcksAsync(PortalDbContext db, List<long> ids, CancellationToken cancellationToken) =>
         (await db.AlertAcknowledgements.AsNoTracking().Where(a => ids.Contains(a.AlertId)).ToListAsync(cancellationToken))
         .GroupBy(a => a.AlertId).ToDictionary(g => g.Key, g => g.OrderByDescending(a => a.At).First());
 

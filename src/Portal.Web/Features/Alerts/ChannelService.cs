@@ -32,12 +32,13 @@ public sealed record ChannelRow(int Id, string Name, ChannelType Type, string Ta
 public sealed record AttemptRow(long NotificationId, int Attempt, DateTime At, double DurationMs, bool Success, string? Status, string? Error, string Channel, string GroupKey);
 
 /// <summary>Notification channels: settings in the clear, the secret encrypted with Data Protection, every change audited.</summary>
-public sealed class ChannelService(PortalDbContext db, IDataProtectionProvider protection, IAuditLog audit, NotificationSender sender, TimeProvider time)
+public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, IDataProtectionProvider protection, IAuditLog audit, NotificationSender sender, TimeProvider time)
 {
     public const string EntityType = "NotificationChannel";
 
     public async Task<IReadOnlyList<ChannelRow>> ListAsync(CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var channels = await db.NotificationChannels.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken);
         var last = await RecentAttemptsAsync(null, null, 500, cancellationToken);
         return channels.Select(c => new ChannelRow(c.Id, c.Name, c.Type, Target(c), c.ProtectedSecret is not null, c.Enabled, c.SendResolved,
@@ -59,6 +60,7 @@ public sealed class ChannelService(PortalDbContext db, IDataProtectionProvider p
 
     public async Task<ChannelForm?> GetFormAsync(int id, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var c = await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
         return c is null ? null : new ChannelForm
         {
@@ -71,6 +73,7 @@ public sealed class ChannelService(PortalDbContext db, IDataProtectionProvider p
     {
         var errors = new Dictionary<string, string>();
         var name = form.Name.Trim();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (name.Length is 0 or > NotificationChannel.NameMaxLength)
         {
             errors["name"] = $"Give the channel a name of at most {NotificationChannel.NameMaxLength} characters.";
@@ -165,7 +168,7 @@ public sealed class ChannelService(PortalDbContext db, IDataProtectionProvider p
             throw new AnalysisInputException(errors.First().Key, errors.First().Value);
         }
 
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var channel = form.Id is { } id ? await db.NotificationChannels.FirstAsync(c => c.Id == id, cancellationToken) : new NotificationChannel { Name = "", CreatedAt = now };
         var before = channel.Id == 0 ? null : Snapshot(channel);
@@ -186,13 +189,13 @@ public sealed class ChannelService(PortalDbContext db, IDataProtectionProvider p
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(before is null ? AuditActions.Create : AuditActions.Update, EntityType, channel.Id.ToString(), before, Snapshot(channel), cancellationToken);
+        await audit.RecordAsync(db, before is null ? AuditActions.Create : AuditActions.Update, EntityType, channel.Id.ToString(), before, Snapshot(channel), cancellationToken);
         return channel;
     }
 
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var channel = await db.NotificationChannels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (channel is null)
         {
@@ -201,17 +204,20 @@ public sealed class ChannelService(PortalDbContext db, IDataProtectionProvider p
 
         db.NotificationChannels.Remove(channel);
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(AuditActions.Delete, EntityType, id.ToString(), Snapshot(channel), null, cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Delete, EntityType, id.ToString(), Snapshot(channel), null, cancellationToken);
         return true;
     }
 
     /// <summary>Sends a test message now (with retries) and answers its attempts; a failure is in the attempts, not thrown.</summary>
     public async Task<IReadOnlyList<AttemptRow>> SendTestAsync(int channelId, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
         var notification = new AlertNotification { ChannelId = channelId, GroupKey = "test", Status = "test", Reason = "send test", CreatedAt = time.GetUtcNow().UtcDateTime };
-        db.AlertNotifications.Add(notification);
-        await db.SaveChangesAsync(cancellationToken);
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            db.AlertNotifications.Add(notification);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         try
         {
             await sender.SendAsync(notification.Id, cancellationToken);
@@ -227,6 +233,7 @@ public sealed class ChannelService(PortalDbContext db, IDataProtectionProvider p
     /// <summary>Latest attempts, newest first: of a channel, of one notification, or of everything.</summary>
     public async Task<IReadOnlyList<AttemptRow>> RecentAttemptsAsync(int? channelId, long? notificationId, int take, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = from a in db.NotificationAttempts.AsNoTracking()
                     join n in db.AlertNotifications.AsNoTracking() on a.NotificationId equals n.Id
                     join c in db.NotificationChannels.AsNoTracking() on a.ChannelId equals c.Id

@@ -77,7 +77,7 @@ public sealed class NotificationFailedException(string message, Exception? inner
 /// root cause), sends it in the channel's format with retries and backoff, and stores every attempt.
 /// </summary>
 public sealed class NotificationSender(
-    PortalDbContext db,
+    IDbContextFactory<PortalDbContext> contexts,
     IHttpClientFactory httpClients,
     IDataProtectionProvider protection,
     IOptions<AlertingOptions> options,
@@ -89,9 +89,10 @@ public sealed class NotificationSender(
 
     public async Task<AlertNotification> SendAsync(long notificationId, CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var notification = await db.AlertNotifications.FirstAsync(n => n.Id == notificationId, cancellationToken);
         var channel = await db.NotificationChannels.AsNoTracking().FirstAsync(c => c.Id == notification.ChannelId, cancellationToken);
-        var content = await ContentAsync(notification, channel, cancellationToken);
+        var content = await ContentAsync(db, notification, channel, cancellationToken);
         var log = AttemptLog.Start();
         Exception? failure = null;
         try
@@ -236,7 +237,7 @@ public sealed class NotificationSender(
         string.IsNullOrEmpty(secret) ? null : protection.CreateProtector(ProtectorPurpose).Unprotect(secret);
 
     /// <summary>The notification's alerts with their rule, runbook and root cause, as the payloads need them.</summary>
-    private async Task<NotificationContent> ContentAsync(AlertNotification notification, NotificationChannel channel, CancellationToken cancellationToken)
+    private async Task<NotificationContent> ContentAsync(PortalDbContext db, AlertNotification notification, NotificationChannel channel, CancellationToken cancellationToken)
     {
         var baseUrl = options.Value.PublicUrl.TrimEnd('/');
         var firing = JsonSerializer.Deserialize<List<long>>(notification.FiringAlertIdsJson)!;

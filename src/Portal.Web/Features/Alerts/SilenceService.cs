@@ -17,7 +17,7 @@ public sealed record SilenceRow(int Id, IReadOnlyList<LabelMatcher> Matchers, Da
 }
 
 /// <summary>Creates, lists and expires silences; every change is audited.</summary>
-public sealed class SilenceService(PortalDbContext db, IAuditLog audit, CurrentUser currentUser, TimeProvider time)
+public sealed class SilenceService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, CurrentUser currentUser, TimeProvider time)
 {
     public const string EntityType = "Silence";
 
@@ -66,6 +66,7 @@ public sealed class SilenceService(PortalDbContext db, IAuditLog audit, CurrentU
     public async Task<IReadOnlyList<SilenceRow>> ListAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var silences = await db.AlertSilences.AsNoTracking().OrderByDescending(s => s.EndsAt).ToListAsync(cancellationToken);
         return silences.Select(s => new SilenceRow(s.Id, ToAnalysis(s).Matchers, s.StartsAt, s.EndsAt, s.CreatedBy, s.Comment,
             now < s.StartsAt ? "pending" : now < s.EndsAt ? "active" : "expired")).ToList();
@@ -83,7 +84,7 @@ public sealed class SilenceService(PortalDbContext db, IAuditLog audit, CurrentU
             throw new AnalysisInputException("comment", "Say why the alerts are silenced (e.g. the maintenance or the ticket).");
         }
 
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = new AlertSilence
         {
             MatchersJson = JsonSerializer.Serialize(parsed, Json),
@@ -95,14 +96,14 @@ public sealed class SilenceService(PortalDbContext db, IAuditLog audit, CurrentU
         };
         db.AlertSilences.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(AuditActions.Create, EntityType, entity.Id.ToString(), null, Snapshot(entity), cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Create, EntityType, entity.Id.ToString(), null, Snapshot(entity), cancellationToken);
         return entity;
     }
 
     /// <summary>Ends a silence now (kept for the record).</summary>
     public async Task<bool> ExpireAsync(int id, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.AlertSilences.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         if (entity is null || entity.EndsAt <= now)
@@ -118,7 +119,7 @@ public sealed class SilenceService(PortalDbContext db, IAuditLog audit, CurrentU
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(AuditActions.Update, EntityType, id.ToString(), before, Snapshot(entity), cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Update, EntityType, id.ToString(), before, Snapshot(entity), cancellationToken);
         return true;
     }
 

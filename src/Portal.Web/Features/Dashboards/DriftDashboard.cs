@@ -48,7 +48,7 @@ public sealed record DriftView(
 /// scores; runs in the window for "drift over time"; data quality from the window's feature rollups. Without a run yet,
 /// the per-feature scores are a live estimate: PSI on rollup sketches against the current reference (as the summary API).
 /// </summary>
-public sealed class DriftDashboard(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class DriftDashboard(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
 {
     /// <summary>Sketches of at most this much of the window feed the live estimate and the distribution overlay.</summary>
     public static readonly TimeSpan MaxSketchSpan = TimeSpan.FromHours(24);
@@ -63,8 +63,7 @@ public sealed class DriftDashboard(IServiceScopeFactory scopes, TimeProvider tim
     public async Task<DriftView> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default,
         DriftView? previous = null, bool dataQualityOnly = false)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         var range = window.At(now);
         var reference = await ReferenceUpload.Current(db, model.Id).Include(d => d.Columns).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
@@ -128,8 +127,7 @@ public sealed class DriftDashboard(IServiceScopeFactory scopes, TimeProvider tim
     /// <summary>Reference (current reference dataset's sketch) vs the window's rollup sketches of one feature.</summary>
     public async Task<DriftCharts.Distribution?> LoadDistributionAsync(ModelHeader model, string feature, DashboardWindow window, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         var range = TimeRange.Create(now - (window.Span < MaxSketchSpan ? window.Span : MaxSketchSpan), now, TimeSpan.FromMinutes(1));
         var reference = await ReferenceUpload.Current(db, model.Id).AsNoTracking()

@@ -32,14 +32,13 @@ public sealed record AccuracyHealth(
 /// only what changed (predictions → traffic, labels → accuracy). Latency percentiles come from the rollups'
 /// log-bucket histograms and are within ±2 % (relative).
 /// </summary>
-public sealed class HealthDashboard(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class HealthDashboard(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
 {
     public static readonly TimeSpan LastWeek = TimeSpan.FromDays(7);
 
     public async Task<TrafficHealth> LoadTrafficAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await LoadTrafficAsync(db, model, window.At(time.GetUtcNow()), version, cancellationToken);
     }
 
@@ -70,8 +69,7 @@ public sealed class HealthDashboard(IServiceScopeFactory scopes, TimeProvider ti
 
     public async Task<AccuracyHealth> LoadAccuracyAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await LoadAccuracyAsync(db, model, window.At(time.GetUtcNow()), version, cancellationToken);
     }
 

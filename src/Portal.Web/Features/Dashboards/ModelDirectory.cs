@@ -25,15 +25,14 @@ public sealed record ModelListItem(
     long PredictionsLastHour, double[] Traffic);
 
 /// <summary>The models list and model headers, read from the model tables and the last hour of rollups.</summary>
-public sealed class ModelDirectory(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
 {
     /// <summary>Window of the list's status and sparkline.</summary>
     public static readonly DashboardWindow ListWindow = DashboardWindow.Default;
 
     public async Task<ModelHeader?> FindAsync(string name, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var model = await db.Models.AsNoTracking().Include(m => m.Features).Include(m => m.Versions).AsSplitQuery()
             .FirstOrDefaultAsync(m => m.Name == name, cancellationToken);
         if (model is null)
@@ -51,8 +50,7 @@ public sealed class ModelDirectory(IServiceScopeFactory scopes, TimeProvider tim
 
     public async Task<IReadOnlyList<ModelListItem>> ListAsync(CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var models = await db.Models.AsNoTracking().OrderBy(m => m.Name).ToListAsync(cancellationToken);
         var range = ListWindow.At(time.GetUtcNow());
         var lastWeek = range.ShiftedBack(TimeSpan.FromDays(7));

@@ -83,7 +83,7 @@ public sealed record ConfusionMatrix(IReadOnlyList<string> Classes, long[][] Cou
 /// Quality tab: class (or predicted value) distribution over time, confidence histogram, low-confidence rate, and
 /// metrics on rolling windows as labels arrive, with the label coverage of each point. Reads rollups only.
 /// </summary>
-public sealed class QualityDashboard(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class QualityDashboard(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
 {
     /// <summary>At most this many classes get their own series; the rest are summed as "other".</summary>
     public const int MaxClasses = 8;
@@ -97,8 +97,7 @@ public sealed class QualityDashboard(IServiceScopeFactory scopes, TimeProvider t
     /// </summary>
     public async Task<IReadOnlyList<SegmentQualityTable.Row>> LoadSegmentsAsync(ModelHeader model, DashboardWindow window, string? version, bool regression, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var jobWindow = window.Span <= TimeSpan.FromHours(1) ? "1h" : window.Span <= TimeSpan.FromDays(1) ? "1d" : "7d";
         var versionKey = version ?? "";
         var rows = await db.QualityResults.AsNoTracking()
@@ -113,8 +112,7 @@ public sealed class QualityDashboard(IServiceScopeFactory scopes, TimeProvider t
 
     public async Task<QualityView> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var range = window.At(time.GetUtcNow());
         var predictions = await RollupQueries.PredictionsAsync(db, model.Id, version, range, RollupParts.Scores, cancellationToken);
         var quality = await RollupQueries.QualityAsync(db, model.Id, version, range, cancellationToken);

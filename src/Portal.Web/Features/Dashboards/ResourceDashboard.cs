@@ -20,15 +20,14 @@ public sealed record ResourceView(IReadOnlyList<DateTime> Times, IReadOnlyList<H
 /// Resources tab: per-host CPU, memory and GPU from the per-minute resource rollups of the hosts that serve the model
 /// and of hosts that named no model (shared hosts, the portal's own process among them), plus this node's live snapshot.
 /// </summary>
-public sealed class ResourceDashboard(IServiceScopeFactory scopes, TimeProvider time, PortalProcessSampler sampler)
+public sealed class ResourceDashboard(IDbContextFactory<PortalDbContext> contexts, TimeProvider time, PortalProcessSampler sampler)
 {
     /// <summary>Most hosts charted (those serving the model first).</summary>
     public const int MaxHosts = 20;
 
     public async Task<ResourceView> LoadAsync(ModelHeader model, DashboardWindow window, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var range = window.At(time.GetUtcNow());
         var rows = await db.ResourceRollups.AsNoTracking()
             .Where(r => (r.ModelId == model.Id || r.ModelId == 0) && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs)

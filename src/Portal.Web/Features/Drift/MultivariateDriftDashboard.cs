@@ -13,12 +13,11 @@ namespace Portal.Web.Features.Drift;
 public sealed record MultivariateDriftView(IReadOnlyList<MultivariatePoint> Points, MultivariatePoint? Latest, int? NumericalReferenceFeatures, double Alpha);
 
 /// <summary>Reads the multivariate fields of the drift job's stored runs (see Monitoring/MultivariateDrift.cs).</summary>
-public sealed class MultivariateDriftDashboard(IServiceScopeFactory scopes, TimeProvider time, IOptions<JobsOptions> options)
+public sealed class MultivariateDriftDashboard(IDbContextFactory<PortalDbContext> contexts, TimeProvider time, IOptions<JobsOptions> options)
 {
     public async Task<MultivariateDriftView> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var from = time.GetUtcNow().UtcDateTime - window.Span;
         var runs = db.DriftRuns.AsNoTracking().Where(r => r.ModelId == model.Id && r.ModelVersion == version);
         var points = await runs.Where(r => r.At >= from).OrderByDescending(r => r.At).Take(DashboardWindow.MaxPoints).Select(Point).ToListAsync(cancellationToken);

@@ -28,7 +28,7 @@ public sealed record ExperimentSummary(string Id, string Name, string Model, Exp
 /// split, metrics and plan: only its name and hypothesis may change.
 /// </summary>
 public sealed class ExperimentService(
-    PortalDbContext db,
+    IDbContextFactory<PortalDbContext> contexts,
     IAuditLog audit,
     CurrentUser currentUser,
     IRecurringJobManager jobs,
@@ -40,6 +40,7 @@ public sealed class ExperimentService(
 
     public async Task<IReadOnlyList<ExperimentSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var experiments = await db.Experiments.AsNoTracking().Include(e => e.Arms).Include(e => e.Metrics).Include(e => e.Model)
             .AsSplitQuery().OrderByDescending(e => e.CreatedAt).ToListAsync(cancellationToken);
         var ids = experiments.Select(e => e.Id).ToList();
@@ -55,16 +56,23 @@ public sealed class ExperimentService(
     }
 
     /// <summary>The experiment with arms, metrics and model, untracked; null when there is none.</summary>
-    public Task<Experiment?> FindAsync(string id, CancellationToken cancellationToken = default) =>
-        db.Experiments.AsNoTracking().Include(e => e.Arms).Include(e => e.Metrics).Include(e => e.Model)
+    public async Task<Experiment?> FindAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Experiments.AsNoTracking().Include(e => e.Arms).Include(e => e.Metrics).Include(e => e.Model)
             .AsSplitQuery().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<ExperimentLifecycleEvent>> LifecycleAsync(string id, CancellationToken cancellationToken = default) =>
-        await db.ExperimentLifecycleEvents.AsNoTracking().Where(e => e.ExperimentId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<ExperimentLifecycleEvent>> LifecycleAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ExperimentLifecycleEvents.AsNoTracking().Where(e => e.ExperimentId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken);
+    }
 
     /// <summary>Requests per day of the model over the last 24 h (from the per-minute rollups), null without traffic.</summary>
     public async Task<double?> RequestsPerDayAsync(string model, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var modelId = await db.Models.AsNoTracking().Where(m => m.Name == model).Select(m => (int?)m.Id).FirstOrDefaultAsync(cancellationToken);
         if (modelId is null)
         {
@@ -78,8 +86,8 @@ public sealed class ExperimentService(
 
     public async Task<Experiment> CreateAsync(ExperimentDraft draft, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
-        var (modelId, required) = await ValidateAsync(draft, cancellationToken);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (modelId, required) = await ValidateAsync(db, draft, cancellationToken);
         if (await db.Experiments.AnyAsync(e => e.Id == draft.Id, cancellationToken))
         {
             throw new ExperimentValidationException(new Dictionary<string, string[]> { ["id"] = [$"'{draft.Id}' is taken by another experiment."] });
@@ -92,14 +100,14 @@ public sealed class ExperimentService(
         db.Experiments.Add(experiment);
         db.ExperimentLifecycleEvents.Add(new ExperimentLifecycleEvent { ExperimentId = experiment.Id, From = null, To = ExperimentState.Draft, By = user, At = now, Note = "created" });
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(AuditActions.Create, EntityType, experiment.Id, null, Snapshot(draft, ExperimentState.Draft), cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Create, EntityType, experiment.Id, null, Snapshot(draft, ExperimentState.Draft), cancellationToken);
         return experiment;
     }
 
     /// <summary>Replaces the definition of a draft; of a running or stopped experiment only the name and hypothesis.</summary>
     public async Task<Experiment> UpdateAsync(string id, ExperimentDraft draft, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var experiment = await db.Experiments.Include(e => e.Arms).Include(e => e.Metrics).Include(e => e.Model).AsSplitQuery()
             .FirstOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw new ExperimentNotFoundException(id);
         if (string.IsNullOrEmpty(draft.Id))
@@ -117,7 +125,7 @@ public sealed class ExperimentService(
             throw new ExperimentConflictException("state", $"Experiment '{id}' is concluded: its definition is part of the record and cannot change.");
         }
 
-        var (modelId, required) = await ValidateAsync(draft, cancellationToken);
+        var (modelId, required) = await ValidateAsync(db, draft, cancellationToken);
         if (experiment.State == ExperimentState.Draft)
         {
             draft.ApplyTo(experiment, modelId, required);
@@ -134,14 +142,14 @@ public sealed class ExperimentService(
         }
 
         experiment.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await audit.RecordAsync(AuditActions.Update, EntityType, id, Snapshot(before, experiment.State), Snapshot(draft, experiment.State), cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Update, EntityType, id, Snapshot(before, experiment.State), Snapshot(draft, experiment.State), cancellationToken);
         return experiment;
     }
 
     /// <summary>Deletes a draft (started experiments are part of the record: conclude them instead).</summary>
     public async Task DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var experiment = await db.Experiments.Include(e => e.Arms).Include(e => e.Metrics).Include(e => e.Model).AsSplitQuery()
             .FirstOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw new ExperimentNotFoundException(id);
         if (experiment.State != ExperimentState.Draft)
@@ -151,7 +159,7 @@ public sealed class ExperimentService(
 
         var before = Snapshot(ExperimentDraft.From(experiment, experiment.Model!.Name), experiment.State);
         db.Experiments.Remove(experiment);
-        await audit.RecordAsync(AuditActions.Delete, EntityType, id, before, null, cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Delete, EntityType, id, before, null, cancellationToken);
     }
 
     public Task<Experiment> StartAsync(string id, CancellationToken cancellationToken = default) =>
@@ -193,7 +201,7 @@ public sealed class ExperimentService(
 
     private async Task<Experiment> TransitionAsync(string id, ExperimentState from, ExperimentState to, string? note, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var experiment = await db.Experiments.Include(e => e.Arms).Include(e => e.Metrics).Include(e => e.Model).AsSplitQuery()
             .FirstOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw new ExperimentNotFoundException(id);
         if (experiment.State != from)
@@ -204,7 +212,7 @@ public sealed class ExperimentService(
         if (to == ExperimentState.Running)
         {
             // The definition may have been valid under other data (a deleted model version is fine; a plan is not).
-            var (_, required) = await ValidateAsync(ExperimentDraft.From(experiment, experiment.Model!.Name), cancellationToken);
+            var (_, required) = await ValidateAsync(db, ExperimentDraft.From(experiment, experiment.Model!.Name), cancellationToken);
             experiment.RequiredPerVariant = required;
         }
 
@@ -232,7 +240,7 @@ public sealed class ExperimentService(
             Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim()[..Math.Min(note.Trim().Length, Experiment.HypothesisMaxLength)],
         });
         var action = to switch { ExperimentState.Running => "start", ExperimentState.Stopped => "stop", _ => "conclude" };
-        await audit.RecordAsync(action, EntityType, id, new { state = from }, new { state = to, note }, cancellationToken);
+        await audit.RecordAsync(db, action, EntityType, id, new { state = from }, new { state = to, note }, cancellationToken);
 
         if (to == ExperimentState.Running)
         {
@@ -259,7 +267,7 @@ public sealed class ExperimentService(
         };
     }
 
-    private async Task<(int ModelId, long Required)> ValidateAsync(ExperimentDraft draft, CancellationToken cancellationToken)
+    private static async Task<(int ModelId, long Required)> ValidateAsync(PortalDbContext db, ExperimentDraft draft, CancellationToken cancellationToken)
     {
         var model = await db.Models.AsNoTracking().Where(m => m.Name == draft.Model).Select(m => new { m.Id, m.TaskType }).FirstOrDefaultAsync(cancellationToken);
         var errors = ExperimentValidator.Validate(draft, model?.TaskType);

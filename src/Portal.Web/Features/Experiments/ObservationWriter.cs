@@ -15,7 +15,7 @@ public sealed record ObservationRecord(string Metric, string UnitId, string Vari
 /// "metric" defaults to the primary metric (when it is an observation metric); conversion values must be 0 or 1;
 /// "covariate" is the unit's pre-experiment value for CUPED. Stored per (experiment, metric, unit), last write wins.
 /// </summary>
-public sealed class ObservationWriter(PortalDbContext db, TimeProvider time)
+public sealed class ObservationWriter(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
 {
     private const int Chunk = 500;
 
@@ -91,20 +91,21 @@ public sealed class ObservationWriter(PortalDbContext db, TimeProvider time)
 
         for (var attempt = 1; ; attempt++)
         {
+            // A fresh context per attempt: the retry reads again what a failed attempt had tracked.
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             try
             {
-                await WriteAsync(experimentId, latest.Values, cancellationToken);
+                await WriteAsync(db, experimentId, latest.Values, cancellationToken);
                 return records.Count;
             }
             catch (DbUpdateException) when (attempt < 3)
             {
                 // Another request inserted one of these units first: read again and update instead.
-                db.ChangeTracker.Clear();
             }
         }
     }
 
-    private async Task WriteAsync(string experimentId, IEnumerable<ObservationRecord> records, CancellationToken cancellationToken)
+    private async Task WriteAsync(PortalDbContext db, string experimentId, IEnumerable<ObservationRecord> records, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var byMetric in records.GroupBy(r => r.Metric))
@@ -134,6 +135,5 @@ public sealed class ObservationWriter(PortalDbContext db, TimeProvider time)
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
     }
 }

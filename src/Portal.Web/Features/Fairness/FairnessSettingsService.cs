@@ -11,19 +11,22 @@ namespace Portal.Web.Features.Fairness;
 
 /// <summary>Reads and saves a model's fairness settings (validated, audited) and keeps its recurring fairness job in step.</summary>
 public sealed class FairnessSettingsService(
-    PortalDbContext db, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, IOptions<JobsOptions> options, TimeProvider time)
+    IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, IOptions<JobsOptions> options, TimeProvider time)
 {
     public const string EntityType = "FairnessSettings";
 
-    public async Task<FairnessSettingsView> GetAsync(int modelId, CancellationToken cancellationToken = default) =>
-        FairnessSettingsView.From(await db.FairnessSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ModelId == modelId, cancellationToken));
+    public async Task<FairnessSettingsView> GetAsync(int modelId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return FairnessSettingsView.From(await db.FairnessSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ModelId == modelId, cancellationToken));
+    }
 
     /// <summary>Validates and stores the settings, records the change in the audit log and (re)schedules the model's fairness job.</summary>
     /// <exception cref="Portal.Analysis.Common.AnalysisInputException">A field is invalid (the exception names it).</exception>
     public async Task<FairnessSettingsView> SaveAsync(MlModel model, FairnessSettingsView settings, CancellationToken cancellationToken = default)
     {
         settings = settings.Validate(model);
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.FairnessSettings.FirstOrDefaultAsync(s => s.ModelId == model.Id, cancellationToken);
         var before = FairnessSettingsView.From(entity);
         if (entity is null)
@@ -34,7 +37,7 @@ public sealed class FairnessSettingsService(
 
         settings.ApplyTo(entity);
         entity.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await audit.RecordAsync(AuditActions.Update, EntityType, model.Name, before, settings, cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Update, EntityType, model.Name, before, settings, cancellationToken);
         FairnessSchedules.Apply(recurring, model.Id, model.Name, settings, options.Value.QualityCron);
         return settings;
     }

@@ -27,7 +27,7 @@ public sealed record FeatureInfo(string Name, FeatureType Type, double? Min, dou
 /// A change through the API invalidates its entry at once, on other nodes too when they share Redis
 /// (<see cref="IClusterEvents"/>); without it other nodes see it within <see cref="Ttl"/>.
 /// </summary>
-public sealed class ModelCatalog(IServiceScopeFactory scopes, TimeProvider time, IClusterEvents? cluster = null)
+public sealed class ModelCatalog(IDbContextFactory<PortalDbContext> contexts, TimeProvider time, IClusterEvents? cluster = null)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
     public const int MaxEntries = 10_000;
@@ -63,8 +63,7 @@ public sealed class ModelCatalog(IServiceScopeFactory scopes, TimeProvider time,
             return found;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // One array parameter, however many names (EF's default would make one SQL parameter per name).
         var models = await db.Models.AsNoTracking().Include(m => m.Features).Where(m => EF.Parameter(missing).Contains(m.Name)).ToListAsync(cancellationToken);
         foreach (var info in models.Select(ToInfo))

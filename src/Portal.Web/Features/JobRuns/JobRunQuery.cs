@@ -13,12 +13,13 @@ public sealed record JobRunRow(
 public sealed record JobRunFilter(string? Model = null, string? Type = null, JobOutcome? Outcome = null);
 
 /// <summary>Job runs, newest first, filtered by model, job type and outcome (the Job runs page and GET /api/v1/jobs/runs).</summary>
-public sealed class JobRunQuery(PortalDbContext db)
+public sealed class JobRunQuery(IDbContextFactory<PortalDbContext> contexts)
 {
     public const int MaxTake = 500;
 
     public async Task<(int Total, IReadOnlyList<JobRunRow> Items)> SearchAsync(JobRunFilter filter, int skip, int take, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var runs = db.JobRuns.AsNoTracking();
         if (!string.IsNullOrEmpty(filter.Model))
         {
@@ -46,11 +47,17 @@ public sealed class JobRunQuery(PortalDbContext db)
     }
 
     /// <summary>Job types that have run, for the filter.</summary>
-    public async Task<IReadOnlyList<string>> TypesAsync(CancellationToken cancellationToken = default) =>
-        await db.JobRuns.AsNoTracking().Select(r => r.JobType).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<string>> TypesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.JobRuns.AsNoTracking().Select(r => r.JobType).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<string>> ModelsAsync(CancellationToken cancellationToken = default) =>
-        await db.Models.AsNoTracking().OrderBy(m => m.Name).Select(m => m.Name).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<string>> ModelsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Models.AsNoTracking().OrderBy(m => m.Name).Select(m => m.Name).ToListAsync(cancellationToken);
+    }
 
     /// <summary>Reads the outcome query value (succeeded, failed, notEnoughData, running); throws naming the field.</summary>
     public static JobOutcome? ParseOutcome(string? text) =>

@@ -6,7 +6,7 @@ using Portal.Web.Features.Dashboards;
 namespace Portal.Web.Features.Quality;
 
 /// <summary>The quality job's stored estimates for the estimated-performance panel (all segments, one job window).</summary>
-public sealed class EstimatedPerformanceSource(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class EstimatedPerformanceSource(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
 {
     public const int MaxPoints = 500;
 
@@ -20,8 +20,7 @@ public sealed class EstimatedPerformanceSource(IServiceScopeFactory scopes, Time
     /// </summary>
     public async Task<List<QualityResult>> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var jobWindow = JobWindowFor(window);
         var since = time.GetUtcNow().UtcDateTime - (window.Span > TimeSpan.FromDays(1) ? window.Span : TimeSpan.FromDays(1));
         var versionKey = version ?? "";

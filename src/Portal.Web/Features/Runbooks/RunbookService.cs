@@ -15,7 +15,7 @@ public sealed record RunbookRow(int Id, string Title, IReadOnlyList<string> Tags
 public sealed record DiffLine(string Kind, string Text);
 
 /// <summary>Runbooks in Markdown with tags and a version per save; pages render them with <see cref="Infrastructure.SafeMarkdown"/>.</summary>
-public sealed class RunbookService(PortalDbContext db, IAuditLog audit, CurrentUser currentUser, TimeProvider time)
+public sealed class RunbookService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, CurrentUser currentUser, TimeProvider time)
 {
     public const string EntityType = "Runbook";
 
@@ -24,6 +24,7 @@ public sealed class RunbookService(PortalDbContext db, IAuditLog audit, CurrentU
 
     public async Task<IReadOnlyList<RunbookRow>> ListAsync(string? tag = null, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var runbooks = await db.Runbooks.AsNoTracking().OrderBy(r => r.Title).ToListAsync(cancellationToken);
         var uses = (await db.AlertRules.AsNoTracking().Where(r => r.RunbookId != null).Select(r => r.RunbookId!.Value).ToListAsync(cancellationToken))
             .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
@@ -31,11 +32,17 @@ public sealed class RunbookService(PortalDbContext db, IAuditLog audit, CurrentU
             .Where(r => tag is null || r.Tags.Contains(tag)).ToList();
     }
 
-    public Task<Runbook?> FindAsync(int id, CancellationToken cancellationToken = default) =>
-        db.Runbooks.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+    public async Task<Runbook?> FindAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Runbooks.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<RunbookVersion>> VersionsAsync(int id, CancellationToken cancellationToken = default) =>
-        await db.RunbookVersions.AsNoTracking().Where(v => v.RunbookId == id).OrderByDescending(v => v.Version).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<RunbookVersion>> VersionsAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.RunbookVersions.AsNoTracking().Where(v => v.RunbookId == id).OrderByDescending(v => v.Version).ToListAsync(cancellationToken);
+    }
 
     public static Dictionary<string, string> Validate(string title, string markdown)
     {
@@ -62,6 +69,7 @@ public sealed class RunbookService(PortalDbContext db, IAuditLog audit, CurrentU
     {
         var errors = Validate(title, markdown);
         title = title.Trim();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (errors.Count == 0 && await db.Runbooks.AnyAsync(r => r.Title == title && r.Id != (id ?? 0), cancellationToken))
         {
             errors["title"] = $"A runbook titled \"{title}\" exists already.";
@@ -72,7 +80,6 @@ public sealed class RunbookService(PortalDbContext db, IAuditLog audit, CurrentU
             throw new AnalysisInputException(errors.First().Key, errors.First().Value);
         }
 
-        db.ChangeTracker.Clear();
         var by = await currentUser.NameAsync();
         var now = time.GetUtcNow().UtcDateTime;
         var normalizedTags = string.Join(",", SplitTags(tags));
@@ -102,7 +109,7 @@ public sealed class RunbookService(PortalDbContext db, IAuditLog audit, CurrentU
         runbook.UpdatedBy = by;
         runbook.Versions.Add(new RunbookVersion { Version = runbook.Version, Title = title, Markdown = markdown, Tags = normalizedTags, At = now, By = by });
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(before is null ? AuditActions.Create : AuditActions.Update, EntityType, runbook.Id.ToString(), before, Snapshot(runbook), cancellationToken);
+        await audit.RecordAsync(db, before is null ? AuditActions.Create : AuditActions.Update, EntityType, runbook.Id.ToString(), before, Snapshot(runbook), cancellationToken);
         return runbook;
     }
 

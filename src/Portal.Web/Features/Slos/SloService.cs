@@ -15,12 +15,13 @@ namespace Portal.Web.Features.Slos;
 /// change re-registers the model's SLO job and evaluates the model's SLOs at once.
 /// </summary>
 public sealed class SloService(
-    PortalDbContext db, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, IOptions<JobsOptions> options, TimeProvider time)
+    IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, IOptions<JobsOptions> options, TimeProvider time)
 {
     public const string EntityType = "Slo";
 
     public async Task<IReadOnlyList<SloView>> ListAsync(MlModel model, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var slos = await db.SloDefinitions.AsNoTracking().Where(s => s.ModelId == model.Id).OrderBy(s => s.Name).ToListAsync(cancellationToken);
         var ids = slos.Select(s => s.Id).ToList();
         var statuses = await db.SloStatuses.AsNoTracking().Where(s => ids.Contains(s.SloId)).ToDictionaryAsync(s => s.SloId, cancellationToken);
@@ -33,39 +34,39 @@ public sealed class SloService(
     /// <exception cref="AnalysisInputException">A field is invalid; the exception names it.</exception>
     public async Task<SloView> CreateAsync(MlModel model, SloInput input, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
-        input = await ValidateAsync(model, input, null, cancellationToken);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        input = await ValidateAsync(db, model, input, null, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var entity = new SloDefinition { ModelId = model.Id, Name = input.Name, CreatedAt = now };
         Apply(input, entity, now);
         db.SloDefinitions.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(AuditActions.Create, EntityType, $"{model.Name}/{entity.Id}", null, Snapshot(entity), cancellationToken);
-        await RescheduleAsync(model, cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Create, EntityType, $"{model.Name}/{entity.Id}", null, Snapshot(entity), cancellationToken);
+        await RescheduleAsync(db, model, cancellationToken);
         return ToView(model.Name, entity, null);
     }
 
     /// <returns>null when the model has no SLO with this id.</returns>
     public async Task<SloView?> UpdateAsync(MlModel model, int id, SloInput input, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.SloDefinitions.FirstOrDefaultAsync(s => s.Id == id && s.ModelId == model.Id, cancellationToken);
         if (entity is null)
         {
             return null;
         }
 
-        input = await ValidateAsync(model, input, id, cancellationToken);
+        input = await ValidateAsync(db, model, input, id, cancellationToken);
         var before = Snapshot(entity);
         Apply(input, entity, time.GetUtcNow().UtcDateTime);
-        await audit.RecordAsync(AuditActions.Update, EntityType, $"{model.Name}/{entity.Id}", before, Snapshot(entity), cancellationToken);
-        await RescheduleAsync(model, cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Update, EntityType, $"{model.Name}/{entity.Id}", before, Snapshot(entity), cancellationToken);
+        await RescheduleAsync(db, model, cancellationToken);
         return await FindAsync(model, id, cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(MlModel model, int id, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.SloDefinitions.FirstOrDefaultAsync(s => s.Id == id && s.ModelId == model.Id, cancellationToken);
         if (entity is null)
         {
@@ -73,15 +74,15 @@ public sealed class SloService(
         }
 
         db.SloDefinitions.Remove(entity);
-        await audit.RecordAsync(AuditActions.Delete, EntityType, $"{model.Name}/{entity.Id}", Snapshot(entity), null, cancellationToken);
-        await RescheduleAsync(model, cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Delete, EntityType, $"{model.Name}/{entity.Id}", Snapshot(entity), null, cancellationToken);
+        await RescheduleAsync(db, model, cancellationToken);
         return true;
     }
 
     /// <summary>Enqueues the model's SLO evaluation now; returns the Hangfire job id.</summary>
     public string EvaluateNow(int modelId) => jobs.Enqueue<SloJob>(j => j.RunAsync(modelId, null, CancellationToken.None));
 
-    private async Task RescheduleAsync(MlModel model, CancellationToken cancellationToken)
+    private async Task RescheduleAsync(PortalDbContext db, MlModel model, CancellationToken cancellationToken)
     {
         var any = await db.SloDefinitions.AnyAsync(s => s.ModelId == model.Id && s.Enabled, cancellationToken);
         SloSchedules.Apply(recurring, model.Id, model.Name, any, options.Value.SloCron);
@@ -91,7 +92,7 @@ public sealed class SloService(
         }
     }
 
-    private async Task<SloInput> ValidateAsync(MlModel model, SloInput input, int? id, CancellationToken cancellationToken)
+    private async Task<SloInput> ValidateAsync(PortalDbContext db, MlModel model, SloInput input, int? id, CancellationToken cancellationToken)
     {
         var name = input.Name?.Trim() ?? "";
         if (name.Length == 0)

@@ -15,14 +15,13 @@ public sealed record PossibleDriftView(IReadOnlyList<PossibleDriftEvent> Events,
 public sealed record PossibleDriftRow(string Time, string Signal, string Detector, string Statistic, string Means, string? Version);
 
 /// <summary>Loads <see cref="PossibleDriftView"/> from the events and the minute rollups (never raw rows).</summary>
-public sealed class PossibleDriftDashboard(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class PossibleDriftDashboard(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
 {
     public const int MaxEvents = 50;
 
     public async Task<PossibleDriftView> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var range = window.At(time.GetUtcNow());
         var from = DateTime.UnixEpoch.AddMilliseconds(range.FromMs);
         var events = await PossibleDriftEndpoints.RecentAsync(db, model.Id, from, MaxEvents, cancellationToken);
@@ -57,8 +56,7 @@ public sealed class PossibleDriftDashboard(IServiceScopeFactory scopes, TimeProv
     /// <summary>The window's events only, newest first (for the Health tab's note).</summary>
     public async Task<List<PossibleDriftEvent>> LoadEventsAsync(ModelHeader model, DashboardWindow window, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var from = DateTime.UnixEpoch.AddMilliseconds(window.At(time.GetUtcNow()).FromMs);
         return await PossibleDriftEndpoints.RecentAsync(db, model.Id, from, MaxEvents, cancellationToken);
     }

@@ -66,7 +66,7 @@ public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier noti
             run.DurationMs = watch.Elapsed.TotalMilliseconds;
             run.FinishedAt = time.GetUtcNow().UtcDateTime;
 
-            // The body shares this scope's DbContext and may have cleared its change tracker: attach the run again.
+            // Update, not just SaveChanges: marks the run modified whether or not the body's work left it tracked.
             db.JobRuns.Update(run);
             await db.SaveChangesAsync(CancellationToken.None);
             if (modelName is not null)

@@ -26,12 +26,13 @@ public sealed class ApiKeyInputException(string field, string message) : Excepti
     public string Field { get; } = field;
 }
 
-public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUser currentUser, IMemoryCache cache, IClusterEvents cluster)
+public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, CurrentUser currentUser, IMemoryCache cache, IClusterEvents cluster)
 {
     public const string EntityType = "ApiKey";
 
     public async Task<IReadOnlyList<ApiKeyRow>> ListAsync(CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var keys = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.Id).ToListAsync(cancellationToken);
         return keys.Select(ToRow).ToList();
     }
@@ -55,7 +56,7 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
             throw new ApiKeyInputException("scope", $"is required: \"{PortalClaims.AdminScope}\" or a model name ({ModelNames.Rule}).");
         }
 
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var (key, prefix) = ApiKeyToken.Generate();
         while (await db.ApiKeys.AnyAsync(k => k.Prefix == prefix, cancellationToken))
         {
@@ -75,7 +76,7 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
         db.ApiKeys.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
         var row = ToRow(entity);
-        await audit.RecordAsync(AuditActions.Create, EntityType, entity.Id.ToString(), null, Snapshot(row), cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Create, EntityType, entity.Id.ToString(), null, Snapshot(row), cancellationToken);
         return new CreatedApiKey(row, key);
     }
 
@@ -85,7 +86,7 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
     /// </summary>
     public async Task<bool> RevokeAsync(int id, CancellationToken cancellationToken = default)
     {
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
         if (entity is null)
         {
@@ -100,7 +101,7 @@ public sealed class ApiKeyService(PortalDbContext db, IAuditLog audit, CurrentUs
         var before = Snapshot(ToRow(entity));
         entity.RevokedAt = DateTime.UtcNow;
         entity.RevokedBy = await currentUser.NameAsync();
-        await audit.RecordAsync(AuditActions.Revoke, EntityType, id.ToString(), before, Snapshot(ToRow(entity)), cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Revoke, EntityType, id.ToString(), before, Snapshot(ToRow(entity)), cancellationToken);
         DatabaseApiKeyValidator.Evict(cache, entity.Prefix);
         cluster.Publish(ClusterTopics.ApiKeyRevoked, entity.Prefix);
         return true;

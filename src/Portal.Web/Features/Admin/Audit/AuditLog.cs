@@ -5,11 +5,11 @@ using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Admin.Audit;
 
-public sealed class AuditLog(PortalDbContext db, CurrentUser currentUser, ILogger<AuditLog> logger) : IAuditLog
+public sealed class AuditLog(CurrentUser currentUser, ILogger<AuditLog> logger) : IAuditLog
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task RecordAsync(string action, string entityType, string entityId, object? before, object? after, CancellationToken cancellationToken = default)
+    public async Task RecordAsync(PortalDbContext db, string action, string entityType, string entityId, object? before, object? after, CancellationToken cancellationToken = default)
     {
         var entry = new AuditEntry
         {

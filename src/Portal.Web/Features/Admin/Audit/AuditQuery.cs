@@ -9,13 +9,14 @@ public sealed record AuditFilter(string? Actor = null, string? EntityType = null
 
 public sealed record AuditResults(IReadOnlyList<AuditEntry> Items, int Total);
 
-public sealed class AuditQuery(PortalDbContext db)
+public sealed class AuditQuery(IDbContextFactory<PortalDbContext> contexts)
 {
     public const int MaxPageSize = 500;
 
     /// <summary>Newest first.</summary>
     public async Task<AuditResults> SearchAsync(AuditFilter filter, int skip, int take, CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
@@ -53,6 +54,9 @@ public sealed class AuditQuery(PortalDbContext db)
         return new AuditResults(items, total);
     }
 
-    public async Task<IReadOnlyList<string>> EntityTypesAsync(CancellationToken cancellationToken = default) =>
-        await db.AuditEntries.AsNoTracking().Select(e => e.EntityType).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<string>> EntityTypesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEntries.AsNoTracking().Select(e => e.EntityType).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
+    }
 }

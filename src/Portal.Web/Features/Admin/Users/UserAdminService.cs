@@ -14,14 +14,17 @@ public sealed class UserAdminException(string message) : Exception(message);
 
 /// <summary>
 /// Creates users, sets their one role, locks and unlocks them; every change is audited. Passwords are generated
-/// here (or given by setup/bootstrap) and returned once, never stored in clear or logged.
+/// here (or given by setup/bootstrap) and returned once, never stored in clear or logged. Each operation has a scope
+/// of its own: a fresh <see cref="UserManager{TUser}"/> and the context its store uses, so a change and its audit
+/// entry share one transaction and nothing outlives the operation.
 /// </summary>
-public sealed class UserAdminService(UserManager<PortalUser> users, PortalDbContext db, IAuditLog audit)
+public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<PortalDbContext> contexts, IAuditLog audit)
 {
     public const string EntityType = "User";
 
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken cancellationToken = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var people = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
         var roles = await (from ur in db.UserRoles.AsNoTracking()
                            join r in db.Roles.AsNoTracking() on ur.RoleId equals r.Id
@@ -49,14 +52,15 @@ public sealed class UserAdminService(UserManager<PortalUser> users, PortalDbCont
             throw new UserAdminException("Display name: at most 100 characters.");
         }
 
-        db.ChangeTracker.Clear();
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Identity(scope);
         password ??= Passwords.Generate();
         var user = new PortalUser { UserName = email, Email = email, DisplayName = displayName, CreatedAt = DateTimeOffset.UtcNow };
         await using var transaction = await db.Database.BeginTransactionAsync();
         Check(await users.CreateAsync(user, password));
         Check(await users.AddToRoleAsync(user, role));
         var row = ToRow(user, role);
-        await audit.RecordAsync(AuditActions.Create, EntityType, user.Id, null, Snapshot(row));
+        await audit.RecordAsync(db, AuditActions.Create, EntityType, user.Id, null, Snapshot(row));
         await transaction.CommitAsync();
         return (row, password);
     }
@@ -68,7 +72,9 @@ public sealed class UserAdminService(UserManager<PortalUser> users, PortalDbCont
             throw new UserAdminException($"Role '{role}' does not exist.");
         }
 
-        var (user, before) = await LoadAsync(userId);
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Identity(scope);
+        var (user, before) = await LoadAsync(users, userId);
         if (before.Role == role)
         {
             return;
@@ -76,50 +82,55 @@ public sealed class UserAdminService(UserManager<PortalUser> users, PortalDbCont
 
         if (before.Role == PortalRoles.Admin)
         {
-            await EnsureAnotherAdminAsync(userId);
+            await EnsureAnotherAdminAsync(users, userId);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         Check(await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user)));
         Check(await users.AddToRoleAsync(user, role));
         Check(await users.UpdateSecurityStampAsync(user));
-        await audit.RecordAsync(AuditActions.Update, EntityType, userId, Snapshot(before), Snapshot(before with { Role = role }));
+        await audit.RecordAsync(db, AuditActions.Update, EntityType, userId, Snapshot(before), Snapshot(before with { Role = role }));
         await transaction.CommitAsync();
     }
 
     /// <summary>Locks the user out until unlocked; their open sessions end within a minute.</summary>
     public async Task LockAsync(string userId)
     {
-        var (user, before) = await LoadAsync(userId);
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Identity(scope);
+        var (user, before) = await LoadAsync(users, userId);
         if (before.Role == PortalRoles.Admin)
         {
-            await EnsureAnotherAdminAsync(userId);
+            await EnsureAnotherAdminAsync(users, userId);
         }
 
         Check(await users.SetLockoutEnabledAsync(user, true));
         Check(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
         Check(await users.UpdateSecurityStampAsync(user));
-        await audit.RecordAsync(AuditActions.Lock, EntityType, userId, Snapshot(before), Snapshot(before with { Locked = true }));
+        await audit.RecordAsync(db, AuditActions.Lock, EntityType, userId, Snapshot(before), Snapshot(before with { Locked = true }));
     }
 
     public async Task UnlockAsync(string userId)
     {
-        var (user, before) = await LoadAsync(userId);
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Identity(scope);
+        var (user, before) = await LoadAsync(users, userId);
         Check(await users.SetLockoutEndDateAsync(user, null));
         Check(await users.ResetAccessFailedCountAsync(user));
-        await audit.RecordAsync(AuditActions.Unlock, EntityType, userId, Snapshot(before), Snapshot(before with { Locked = false }));
+        await audit.RecordAsync(db, AuditActions.Unlock, EntityType, userId, Snapshot(before), Snapshot(before with { Locked = false }));
     }
 
-    private async Task<(PortalUser User, UserRow Row)> LoadAsync(string userId)
+    private static (UserManager<PortalUser> Users, PortalDbContext Db) Identity(AsyncServiceScope scope) =>
+        (scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>(), scope.ServiceProvider.GetRequiredService<PortalDbContext>());
+
+    private static async Task<(PortalUser User, UserRow Row)> LoadAsync(UserManager<PortalUser> users, string userId)
     {
-        // The context may live as long as a Blazor circuit: forget what it tracked so every change starts from the database.
-        db.ChangeTracker.Clear();
         var user = await users.FindByIdAsync(userId) ?? throw new UserAdminException("That user no longer exists.");
         var role = PortalRoles.Highest(await users.GetRolesAsync(user)) ?? "(none)";
         return (user, ToRow(user, role));
     }
 
-    private async Task EnsureAnotherAdminAsync(string userId)
+    private static async Task EnsureAnotherAdminAsync(UserManager<PortalUser> users, string userId)
     {
         var now = DateTimeOffset.UtcNow;
         var admins = await users.GetUsersInRoleAsync(PortalRoles.Admin);

@@ -8,19 +8,22 @@ using Portal.Web.Features.Admin.Audit;
 namespace Portal.Web.Features.Drift.Monitoring;
 
 /// <summary>Reads and saves a model's drift settings (validated, audited) and keeps its recurring job in step.</summary>
-public sealed class DriftSettingsService(PortalDbContext db, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, TimeProvider time)
+public sealed class DriftSettingsService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, TimeProvider time)
 {
     public const string EntityType = "DriftSettings";
 
-    public async Task<DriftSettingsView> GetAsync(int modelId, CancellationToken cancellationToken = default) =>
-        DriftSettingsView.From(await db.DriftSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ModelId == modelId, cancellationToken));
+    public async Task<DriftSettingsView> GetAsync(int modelId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return DriftSettingsView.From(await db.DriftSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ModelId == modelId, cancellationToken));
+    }
 
     /// <summary>Validates and stores the settings, records the change in the audit log and reschedules the model's drift job.</summary>
     /// <exception cref="Portal.Analysis.Common.AnalysisInputException">A field is invalid (the exception names it).</exception>
     public async Task<DriftSettingsView> SaveAsync(MlModel model, DriftSettingsView settings, CancellationToken cancellationToken = default)
     {
         settings = DriftSettingsRules.Validate(settings, model, time.GetUtcNow().UtcDateTime);
-        db.ChangeTracker.Clear();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.DriftSettings.FirstOrDefaultAsync(s => s.ModelId == model.Id, cancellationToken);
         var before = DriftSettingsView.From(entity);
         if (entity is null)
@@ -31,7 +34,7 @@ public sealed class DriftSettingsService(PortalDbContext db, IAuditLog audit, IR
 
         settings.ApplyTo(entity);
         entity.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await audit.RecordAsync(AuditActions.Update, EntityType, model.Name, Snapshot(before), Snapshot(settings), cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Update, EntityType, model.Name, Snapshot(before), Snapshot(settings), cancellationToken);
         var saved = DriftSettingsView.From(entity);
         DriftSchedules.Apply(recurring, model.Id, model.Name, saved);
         return saved;

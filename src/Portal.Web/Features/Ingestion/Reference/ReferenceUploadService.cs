@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Analysis.Common;
 using Portal.Data;
@@ -25,10 +26,11 @@ public sealed record ReferenceUploadOutcome(ReferenceUpload.ReferenceResponse? S
 /// Stores a new version of a model's reference dataset from a stream (REST and the drift tab's upload share it).
 /// Nothing is kept of an upload that fails.
 /// </summary>
-public sealed class ReferenceUploadService(PortalDbContext db, ModelCatalog catalog, IOptions<IngestionOptions> options)
+public sealed class ReferenceUploadService(IDbContextFactory<PortalDbContext> contexts, ModelCatalog catalog, IOptions<IngestionOptions> options)
 {
     public async Task<ReferenceUpload.ReferenceResponse> UploadAsync(ModelInfo model, string format, Stream body, CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var writer = await ReferenceWriter.StartAsync(db, model, format, options.Value.ReferenceMaxRows, cancellationToken);
         try
         {

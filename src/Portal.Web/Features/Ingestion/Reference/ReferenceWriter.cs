@@ -28,9 +28,7 @@ public sealed class ReferenceWriter(PortalDbContext db, ReferenceDataset dataset
     {
         var last = await db.ReferenceDatasets.Where(d => d.ModelId == model.Id).MaxAsync(d => (int?)d.Version, cancellationToken) ?? 0;
         var dataset = new ReferenceDataset { ModelId = model.Id, Version = last + 1, Status = ReferenceStatus.Uploading, Format = format };
-        db.ReferenceDatasets.Add(dataset);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        await InsertAsync(db, dataset, cancellationToken);
         return new ReferenceWriter(db, dataset, model, maxRows);
     }
 
@@ -59,9 +57,7 @@ public sealed class ReferenceWriter(PortalDbContext db, ReferenceDataset dataset
 
         var schemaType = model.FeatureIndex.TryGetValue(name, out var i) ? model.Features[i].Type : (FeatureType?)null;
         var entity = new ReferenceColumn { DatasetId = dataset.Id, Name = name, Ordinal = columns.Count, Type = schemaType ?? guess ?? FeatureType.Numerical };
-        db.ReferenceColumns.Add(entity);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        await InsertAsync(db, entity, cancellationToken);
         var builder = new ColumnBuilder(this, entity, schemaType ?? guess);
         columns[name] = builder;
         return builder;
@@ -95,17 +91,21 @@ public sealed class ReferenceWriter(PortalDbContext db, ReferenceDataset dataset
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Deletes what was stored; the caller's context ends with the upload, so nothing it still tracks is saved.</summary>
     public async Task AbortAsync()
     {
-        db.ChangeTracker.Clear();
         await db.ReferenceDatasets.Where(d => d.Id == dataset.Id).ExecuteDeleteAsync(CancellationToken.None);
     }
 
-    private async Task WriteChunkAsync(ReferenceChunk chunk, CancellationToken cancellationToken)
+    private Task WriteChunkAsync(ReferenceChunk chunk, CancellationToken cancellationToken) => InsertAsync(db, chunk, cancellationToken);
+
+    /// <summary>Inserts one row and stops tracking it: an upload writes many chunks and its context must not grow with them.</summary>
+    private static async Task InsertAsync<T>(PortalDbContext db, T entity, CancellationToken cancellationToken)
+        where T : class
     {
-        db.ReferenceChunks.Add(chunk);
+        db.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        db.Entry(entity).State = EntityState.Detached;
     }
 
     /// <summary>Buffers one column's values up to a chunk, keeping its count, missing, min/max/mean and sketch.</summary>
