@@ -48,6 +48,20 @@ public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, 
             [.. model.Features.OrderBy(f => f.Ordinal)]);
     }
 
+    /// <summary>The model with its features, untracked (what the settings pages validate against); null when there is none.</summary>
+    public async Task<MlModel?> ModelAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Name == name, cancellationToken);
+    }
+
+    /// <summary>Every model's name, in order (the model pickers of forms and filters).</summary>
+    public async Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Models.AsNoTracking().OrderBy(m => m.Name).Select(m => m.Name).ToListAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ModelListItem>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -69,6 +69,25 @@ public sealed class ExperimentService(
         return await db.ExperimentLifecycleEvents.AsNoTracking().Where(e => e.ExperimentId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(cancellationToken);
     }
 
+    /// <summary>Every stored analysis as chart points (oldest first) and the latest result (null before the first analysis).</summary>
+    public async Task<(IReadOnlyList<ExperimentCharts.AnalysisPoint> Points, ExperimentResult? Latest)> AnalysesAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.ExperimentAnalyses.AsNoTracking().Where(a => a.ExperimentId == id).OrderBy(a => a.Id)
+            .Select(a => new { a.At, a.InformationFraction, a.Look, a.PrimaryJson }).ToListAsync(cancellationToken);
+        var latest = await db.ExperimentAnalyses.AsNoTracking().Where(a => a.ExperimentId == id).OrderByDescending(a => a.Id).Select(a => a.ResultJson).FirstOrDefaultAsync(cancellationToken);
+        var points = rows.Select(r => new ExperimentCharts.AnalysisPoint(r.At, r.InformationFraction, r.Look, ExperimentJson.Deserialize<List<PrimaryPoint>>(r.PrimaryJson))).ToList();
+        return (points, latest is null ? null : ExperimentJson.Deserialize<ExperimentResult>(latest));
+    }
+
+    /// <summary>The registered versions of a model (the arms' choices), in order.</summary>
+    public async Task<IReadOnlyList<string>> ModelVersionsAsync(string model, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ModelVersions.AsNoTracking().Where(v => db.Models.Any(m => m.Id == v.ModelId && m.Name == model))
+            .OrderBy(v => v.Version).Select(v => v.Version).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Requests per day of the model over the last 24 h (from the per-minute rollups), null without traffic.</summary>
     public async Task<double?> RequestsPerDayAsync(string model, CancellationToken cancellationToken = default)
     {

@@ -27,7 +27,7 @@ public sealed record FairnessAnswer(
     string? Message, IReadOnlyList<FairnessAttributeResult> Attributes);
 
 /// <summary>Reads the fairness job's stored results.</summary>
-public sealed class FairnessResults(PortalDbContext db)
+public sealed class FairnessResults(IDbContextFactory<PortalDbContext> contexts)
 {
     /// <summary>Runs kept on the history chart (newest).</summary>
     public const int HistoryRuns = 200;
@@ -43,6 +43,7 @@ public sealed class FairnessResults(PortalDbContext db)
 
     public async Task<FairnessAnswer> LoadAsync(int modelId, string modelName, ModelTaskType task, string window, string? attribute, bool history, CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var settings = FairnessSettingsView.From(await db.FairnessSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ModelId == modelId, cancellationToken));
         var latest = await db.FairnessGroupResults.AsNoTracking().Where(r => r.ModelId == modelId && r.Window == window)
             .OrderByDescending(r => r.JobRunId).Select(r => new { r.JobRunId, r.At }).FirstOrDefaultAsync(cancellationToken);
@@ -54,7 +55,7 @@ public sealed class FairnessResults(PortalDbContext db)
             var disparities = await db.FairnessDisparityResults.AsNoTracking().Where(r => r.JobRunId == latest.JobRunId && r.Window == window).ToListAsync(cancellationToken);
             foreach (var name in attributes)
             {
-                var points = history ? await HistoryAsync(modelId, window, name, cancellationToken) : null;
+                var points = history ? await HistoryAsync(db, modelId, window, name, cancellationToken) : null;
                 results.Add(new FairnessAttributeResult(
                     name,
                     groups.Where(g => g.Attribute == name).OrderBy(g => g.Group, StringComparer.Ordinal)
@@ -72,7 +73,7 @@ public sealed class FairnessResults(PortalDbContext db)
         return new FairnessAnswer(modelName, window, latest?.At, settings.Attributes, settings.MinGroupSize, settings.Threshold, message, results);
     }
 
-    private async Task<IReadOnlyList<FairnessPoint>> HistoryAsync(int modelId, string window, string attribute, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<FairnessPoint>> HistoryAsync(PortalDbContext db, int modelId, string window, string attribute, CancellationToken cancellationToken)
     {
         var rows = await db.FairnessDisparityResults.AsNoTracking().Where(r => r.ModelId == modelId && r.Window == window && r.Attribute == attribute)
             .OrderByDescending(r => r.JobRunId).Take(HistoryRuns * 4).Select(r => new FairnessPoint(r.At, r.Metric, r.Ratio, r.Flagged)).ToListAsync(cancellationToken);

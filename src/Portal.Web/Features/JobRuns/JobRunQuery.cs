@@ -53,12 +53,6 @@ public sealed class JobRunQuery(IDbContextFactory<PortalDbContext> contexts)
         return await db.JobRuns.AsNoTracking().Select(r => r.JobType).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> ModelsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Models.AsNoTracking().OrderBy(m => m.Name).Select(m => m.Name).ToListAsync(cancellationToken);
-    }
-
     /// <summary>Reads the outcome query value (succeeded, failed, notEnoughData, running); throws naming the field.</summary>
     public static JobOutcome? ParseOutcome(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null

@@ -18,6 +18,13 @@ public sealed class DriftSettingsService(IDbContextFactory<PortalDbContext> cont
         return DriftSettingsView.From(await db.DriftSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ModelId == modelId, cancellationToken));
     }
 
+    /// <summary>The model's latest drift run, null before the first.</summary>
+    public async Task<DriftRun?> LatestRunAsync(int modelId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.DriftRuns.AsNoTracking().Where(r => r.ModelId == modelId).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>Validates and stores the settings, records the change in the audit log and reschedules the model's drift job.</summary>
     /// <exception cref="Portal.Analysis.Common.AnalysisInputException">A field is invalid (the exception names it).</exception>
     public async Task<DriftSettingsView> SaveAsync(MlModel model, DriftSettingsView settings, CancellationToken cancellationToken = default)
