@@ -24,7 +24,7 @@ public sealed class ReferenceUploadPanelTests : MudComponentTests, IClassFixture
         this.factory = factory;
         Context.Services.AddSingleton(factory.Services.GetRequiredService<ModelCatalog>());
         Context.Services.AddSingleton(factory.Services.GetRequiredService<IOptions<IngestionOptions>>());
-        Context.Services.AddScoped(_ => factory.Services.CreateScope().ServiceProvider.GetRequiredService<PortalDbContext>());
+        Context.Services.AddSingleton(factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
         Context.Services.AddScoped<ReferenceUploadService>();
         authorization = Context.AddAuthorization();
         Context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
