@@ -33,10 +33,8 @@ public sealed class FairnessJob(PortalDbContext db, JobRunRecorder recorder, IOp
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(int modelId, PerformContext? context, CancellationToken cancellationToken)
     {
-        var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == modelId, cancellationToken);
-        if (model is null)
+        if (await FairnessSchedules.Job.ModelAsync(db, modelId, logger, cancellationToken) is not { } model)
         {
-            logger.LogInformation("Fairness job for model {ModelId} skipped: the model no longer exists", modelId);
             return;
         }
 

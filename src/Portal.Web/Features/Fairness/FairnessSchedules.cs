@@ -14,34 +14,17 @@ public sealed class FairnessSchedules(PortalDbContext db, JobStorage storage, IO
 {
     public const string Family = "fairness";
 
+    public static readonly PerModelJob<FairnessJob> Job = new(Family, modelId => j => j.RunAsync(modelId, null, CancellationToken.None));
+
     public async Task RegisterAsync(IRecurringJobManager jobs, CancellationToken cancellationToken)
     {
         var models = await (from m in db.Models.AsNoTracking()
                             join s in db.FairnessSettings.AsNoTracking() on m.Id equals s.ModelId
                             select new { m.Id, m.Name, s.Attributes }).ToListAsync(cancellationToken);
-        var keep = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var model in models.Where(m => m.Attributes.Count > 0))
-        {
-            Register(jobs, model.Id, model.Name, options.Value.QualityCron);
-            keep.Add(RecurringJobSet.Id(Family, model.Name));
-        }
-
-        RecurringJobSet.RemoveOthers(storage, jobs, Family, keep);
+        Job.Sync(jobs, storage, models.Select(m => (m.Id, m.Name, m.Attributes.Count > 0 ? options.Value.QualityCron : null)));
     }
-
-    private static void Register(IRecurringJobManager jobs, int modelId, string model, string cron) =>
-        jobs.AddOrUpdate<FairnessJob>(RecurringJobSet.Id(Family, model), j => j.RunAsync(modelId, null, CancellationToken.None), cron, RecurringJobSet.Utc);
 
     /// <summary>Registers or removes one model's fairness job after its settings changed.</summary>
-    public static void Apply(IRecurringJobManager jobs, int modelId, string model, FairnessSettingsView settings, string cron)
-    {
-        if (settings.Attributes.Count > 0)
-        {
-            Register(jobs, modelId, model, cron);
-        }
-        else
-        {
-            jobs.RemoveIfExists(RecurringJobSet.Id(Family, model));
-        }
-    }
+    public static void Apply(IRecurringJobManager jobs, int modelId, string model, FairnessSettingsView settings, string cron) =>
+        Job.Apply(jobs, modelId, model, settings.Attributes.Count > 0 ? cron : null);
 }

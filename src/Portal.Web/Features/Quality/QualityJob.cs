@@ -33,10 +33,8 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(int modelId, PerformContext? context, CancellationToken cancellationToken)
     {
-        var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == modelId, cancellationToken);
-        if (model is null)
+        if (await QualitySchedules.Job.ModelAsync(db, modelId, logger, cancellationToken) is not { } model)
         {
-            logger.LogInformation("Quality job for model {ModelId} skipped: the model no longer exists", modelId);
             return;
         }
 

@@ -11,14 +11,11 @@ public sealed class QualitySchedules(PortalDbContext db, JobStorage storage, IOp
 {
     public const string Family = "quality";
 
+    public static readonly PerModelJob<QualityJob> Job = new(Family, modelId => j => j.RunAsync(modelId, null, CancellationToken.None));
+
     public async Task RegisterAsync(IRecurringJobManager jobs, CancellationToken cancellationToken)
     {
         var models = await db.Models.AsNoTracking().Select(m => new { m.Id, m.Name }).ToListAsync(cancellationToken);
-        foreach (var model in models)
-        {
-            jobs.AddOrUpdate<QualityJob>(RecurringJobSet.Id(Family, model.Name), j => j.RunAsync(model.Id, null, CancellationToken.None), options.Value.QualityCron, RecurringJobSet.Utc);
-        }
-
-        RecurringJobSet.RemoveOthers(storage, jobs, Family, models.Select(m => RecurringJobSet.Id(Family, m.Name)).ToHashSet());
+        Job.Sync(jobs, storage, models.Select(m => (m.Id, m.Name, (string?)options.Value.QualityCron)));
     }
 }

@@ -22,11 +22,15 @@ public sealed class SloJob(PortalDbContext db, JobRunRecorder recorder, TimeProv
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(int modelId, PerformContext? context, CancellationToken cancellationToken)
     {
-        var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == modelId, cancellationToken);
-        var slos = await db.SloDefinitions.AsNoTracking().Where(s => s.ModelId == modelId && s.Enabled).ToListAsync(cancellationToken);
-        if (model is null || slos.Count == 0)
+        if (await SloSchedules.Job.ModelAsync(db, modelId, logger, cancellationToken) is not { } model)
         {
-            logger.LogInformation("SLO job for model {ModelId} skipped: no such model or no enabled SLO", modelId);
+            return;
+        }
+
+        var slos = await db.SloDefinitions.AsNoTracking().Where(s => s.ModelId == modelId && s.Enabled).ToListAsync(cancellationToken);
+        if (slos.Count == 0)
+        {
+            logger.LogInformation("SLO job for model {ModelId} skipped: no enabled SLO", modelId);
             return;
         }
 

@@ -37,10 +37,8 @@ public sealed class DriftJob(
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(int modelId, PerformContext? context, CancellationToken cancellationToken)
     {
-        var model = await db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Id == modelId, cancellationToken);
-        if (model is null)
+        if (await DriftSchedules.Job.ModelAsync(db, modelId, logger, cancellationToken, withFeatures: true) is not { } model)
         {
-            logger.LogInformation("Drift job for model {ModelId} skipped: the model no longer exists", modelId);
             return;
         }
 
