@@ -20,7 +20,6 @@ public sealed class OpenTelemetryTests
             Settings = new()
             {
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
                 ["OTEL_SERVICE_NAME"] = "portal-under-test",
                 ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
                 ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
@@ -54,6 +53,7 @@ public sealed class OpenTelemetryTests
 
         var metrics = await Eventually.PollAsync(() => collector.MetricNames.ToList(), m => m.Contains("http.server.request.duration"));
         Assert.Contains("http.server.request.duration", metrics);
+        // No protocol variable: OTLP/HTTP with protobuf bodies, the specification's default.
         Assert.All(collector.Requests, r => Assert.Equal("application/x-protobuf", r.ContentType));
     }
 
@@ -73,6 +73,26 @@ public sealed class OpenTelemetryTests
 
         Assert.NotNull(factory.Services.GetService<TracerProvider>());
         Assert.Null(factory.Services.GetService<MeterProvider>());
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("http/protobuf", true)]
+    [InlineData("grpc", false)]
+    public async Task Traces_are_posted_to_v1_traces_unless_the_protocol_variable_says_grpc(string? protocol, bool posted)
+    {
+        using var collector = new OtlpReceiver();
+        using var factory = new PortalFactory { Settings = new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint, ["OTEL_BSP_SCHEDULE_DELAY"] = "60000" } };
+        if (protocol is not null)
+        {
+            factory.Settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol;
+        }
+
+        await factory.CreateApiClient().GetAsync("/api/v1/models");
+        factory.Services.GetRequiredService<TracerProvider>().ForceFlush(15_000); // the export attempt is over when it returns
+
+        // gRPC goes to /opentelemetry.proto.collector.trace.v1.TraceService/Export over HTTP/2, never to /v1/traces.
+        Assert.Equal(posted, collector.Requests.Any(r => r.Path == "/v1/traces"));
     }
 
     private static OtlpSpan? IngestionSpan(IEnumerable<OtlpSpan> spans, string model) =>

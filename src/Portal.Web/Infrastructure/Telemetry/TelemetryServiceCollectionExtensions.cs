@@ -1,3 +1,4 @@
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -10,7 +11,8 @@ public static class TelemetryServiceCollectionExtensions
     /// OpenTelemetry tracing and metrics exported over OTLP, only when the standard variables name a collector
     /// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, or the per-signal <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> /
     /// <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>); otherwise nothing is registered. The exporter reads the other
-    /// standard variables (protocol, headers, timeouts, batch delays) itself from the configuration.
+    /// standard variables (protocol, headers, timeouts, batch delays) itself from the configuration. Without a protocol
+    /// variable the protocol is http/protobuf, the specification's default (OpenTelemetry .NET's own is gRPC).
     /// </summary>
     public static IServiceCollection AddPortalTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,7 +33,7 @@ public static class TelemetryServiceCollectionExtensions
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrape(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddEntityFrameworkCoreInstrumentation()
-                .AddOtlpExporter());
+                .AddOtlpExporter(o => DefaultProtocol(o, configuration)));
         }
 
         if (metrics)
@@ -40,10 +42,19 @@ public static class TelemetryServiceCollectionExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddOtlpExporter());
+                .AddOtlpExporter(o => DefaultProtocol(o, configuration)));
         }
 
         return services;
+    }
+
+    // Any protocol variable (general or per signal) leaves the choice to the SDK, which reads them itself.
+    private static void DefaultProtocol(OtlpExporterOptions options, IConfiguration configuration)
+    {
+        if (!new[] { "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL" }.Any(key => IsSet(configuration, key)))
+        {
+            options.Protocol = OtlpExportProtocol.HttpProtobuf;
+        }
     }
 
     private static bool IsSet(IConfiguration configuration, string key) => !string.IsNullOrWhiteSpace(configuration[key]);
