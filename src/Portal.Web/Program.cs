@@ -21,6 +21,7 @@ using Portal.Web.Infrastructure.DataProtection;
 using Portal.Web.Infrastructure.Jobs;
 using Portal.Web.Infrastructure.OpenApi;
 using Portal.Web.Infrastructure.ScaleOut;
+using Portal.Web.Infrastructure.Telemetry;
 using Portal.Web.Realtime;
 
 var builder = WebApplication.CreateBuilder(PortalHostOptions.Create(args));
@@ -45,6 +46,7 @@ builder.Services.AddQualityMonitoring();
 builder.Services.AddSlos();
 builder.Services.AddJobRuns();
 builder.Services.AddPortalOpenApi();
+builder.Services.AddPortalTelemetry(builder.Configuration);
 
 var app = builder.Build();
 

@@ -38,7 +38,7 @@ public sealed class MetricsEndpointTests
         // Counting is by delta: a second scrape with no new traffic reports the same totals.
         Assert.Contains("ml_requests_total{model_name=\"scraped\"} 500", await client.GetStringAsync("/metrics"));
 
-        var (exit, output) = await RunAsync(RequireBinary(Promtool), ["check", "metrics"], text);
+        var (exit, output) = await ExternalTool.RunAsync(ExternalTool.Require(Promtool), ["check", "metrics"], text);
         Assert.True(exit == 0, $"promtool check metrics failed ({exit}):\n{output}");
     }
 
@@ -104,7 +104,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task A_real_prometheus_scrapes_the_running_portal()
     {
-        var prometheus = RequireBinary(PrometheusBinary);
+        var prometheus = ExternalTool.Require(PrometheusBinary);
         var database = Path.Combine(Path.GetTempPath(), $"portal-prom-{Guid.NewGuid():N}.db");
         var folder = Directory.CreateTempSubdirectory("portal-prometheus-");
         var portal = new PortalProcess(database, "prom-test-admin-key");
@@ -183,25 +183,5 @@ public sealed class MetricsEndpointTests
                 File.Delete(file);
             }
         }
-    }
-
-    /// <summary>Fails with a clear message when Debian's prometheus package is missing (bash .ci/test.sh installs it).</summary>
-    private static string RequireBinary(string path) =>
-        File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: install Debian's prometheus package (apt-get install prometheus), as .ci/test.sh does.");
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string[] arguments, string input)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
     }
 }

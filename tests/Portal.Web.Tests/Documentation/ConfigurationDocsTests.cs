@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Documentation;
 
@@ -45,7 +46,7 @@ public sealed partial class ConfigurationDocsTests
 
         // Keys read by literal name (configuration["Portal:…"], GetValue<…>("Portal:…")), found in the source; a literal
         // that is a section name was covered by its options class above.
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "src"), "*.cs", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryFiles.Root, "src"), "*.cs", SearchOption.AllDirectories))
         {
             foreach (Match match in LiteralKey().Matches(File.ReadAllText(file)))
             {
@@ -84,7 +85,7 @@ public sealed partial class ConfigurationDocsTests
 
     private static HashSet<string> DocumentedKeys()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "configuration.md"));
+        var text = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "docs", "configuration.md"));
         return text.Split('\n').Where(line => line.StartsWith("| `Portal:", StringComparison.Ordinal))
             .SelectMany(KeysInRow).ToHashSet(StringComparer.Ordinal);
     }
@@ -97,19 +98,6 @@ public sealed partial class ConfigurationDocsTests
         var first = names[0];
         var prefix = first[..first.LastIndexOf(':')];
         return names.Select(name => name.Contains(':') ? name : $"{prefix}:{name}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Portal.sln not found above the test's folder.");
     }
 
     [GeneratedRegex("\"(Portal:[A-Za-z0-9]+(?::[A-Za-z0-9]+)*)\"")]

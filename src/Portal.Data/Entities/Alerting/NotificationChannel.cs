@@ -6,11 +6,12 @@ public enum ChannelType
     Slack,
     PagerDuty,
     Email,
+    Teams,
 }
 
 /// <summary>
 /// Where notifications go. <see cref="SettingsJson"/> holds what is not secret (URL of a webhook, SMTP host and
-/// addresses); <see cref="ProtectedSecret"/> the secret (Slack webhook URL, PagerDuty routing key, SMTP password,
+/// addresses); <see cref="ProtectedSecret"/> the secret (Slack or Teams webhook URL, PagerDuty routing key, SMTP password,
 /// webhook bearer token) encrypted with ASP.NET Core Data Protection. The secret is never shown again.
 /// </summary>
 public sealed class NotificationChannel

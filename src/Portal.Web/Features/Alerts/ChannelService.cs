@@ -52,7 +52,7 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
         return c.Type switch
         {
             ChannelType.Webhook => s.Url ?? "",
-            ChannelType.Slack => "Slack incoming webhook (URL stored encrypted)",
+            ChannelType.Slack or ChannelType.Teams => $"{c.Type} incoming webhook (URL stored encrypted)",
             ChannelType.PagerDuty => $"{(string.IsNullOrWhiteSpace(s.Url) ? ChannelSettings.PagerDutyEventsUrl : s.Url)} (routing key stored encrypted)",
             _ => $"{s.To} via {s.SmtpHost}:{s.SmtpPort}",
         };
@@ -91,9 +91,10 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
                 Url(s.Url, "url", required: true);
                 break;
             case ChannelType.Slack:
+            case ChannelType.Teams:
                 if (secretMissing)
                 {
-                    errors["secret"] = "Paste the Slack incoming-webhook URL.";
+                    errors["secret"] = form.Type == ChannelType.Slack ? "Paste the Slack incoming-webhook URL." : "Paste the Teams webhook URL (Workflows or incoming webhook).";
                 }
                 else if (!string.IsNullOrWhiteSpace(form.Secret))
                 {
@@ -133,7 +134,7 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
 
                 break;
             default:
-                errors["type"] = "Choose webhook, Slack, PagerDuty or e-mail.";
+                errors["type"] = "Choose webhook, Slack, Teams, PagerDuty or e-mail.";
                 break;
         }
 

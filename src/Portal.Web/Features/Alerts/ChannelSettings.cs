@@ -4,7 +4,7 @@ namespace Portal.Web.Features.Alerts;
 
 /// <summary>
 /// A channel's settings that are not secret (stored as JSON) and its one secret (stored encrypted):
-/// webhook — URL, optional bearer token (secret); Slack — incoming-webhook URL (secret);
+/// webhook — URL, optional bearer token (secret); Slack, Teams — incoming-webhook (Teams: Workflows) URL (secret);
 /// PagerDuty — Events API v2 URL and routing key (secret); e-mail — SMTP host, port, TLS, user, password (secret), from, to.
 /// </summary>
 public sealed class ChannelSettings

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using MimeKit;
@@ -15,6 +16,7 @@ public sealed record NotifiedAlert(
     IReadOnlyDictionary<string, string> Labels,
     string Summary,
     string Description,
+    double? Value,
     DateTime StartsAt,
     DateTime? EndsAt,
     string AlertUrl,
@@ -97,6 +99,80 @@ public static class NotificationPayloads
 
         var fallback = content.Title + string.Concat(content.Alerts.Select(a => $"\n{a.Rule} on {a.Model}: {a.Summary}" + (a.RunbookUrl is { } r ? $" Runbook: {r}" : "")));
         return new JsonObject { ["text"] = fallback, ["blocks"] = blocks };
+    }
+
+    /// <summary>
+    /// A Microsoft Teams message with one Adaptive Card (what both a Workflows webhook and a classic incoming webhook
+    /// accept): the title, then per alert its facts (alert, severity, model, value, since, root cause) and
+    /// Action.OpenUrl links to the alert and its runbook.
+    /// </summary>
+    public static JsonObject Teams(NotificationContent content)
+    {
+        var body = new JsonArray
+        {
+            new JsonObject
+            {
+                ["type"] = "TextBlock", ["text"] = content.Title, ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true,
+                ["color"] = content.Alerts.Count > 0 && content.Status == "firing" ? "Attention" : "Good",
+            },
+        };
+        foreach (var alert in content.Alerts)
+        {
+            var facts = new JsonArray
+            {
+                Fact("Alert", alert.Rule),
+                Fact("Status", alert.Status),
+                Fact("Severity", alert.Severity),
+                Fact("Model", alert.Model),
+                Fact("Value", alert.Value is { } value ? value.ToString("G6", CultureInfo.InvariantCulture) : "–"),
+                Fact("Since", alert.StartsAt.ToString("u", CultureInfo.InvariantCulture)),
+            };
+            if (alert.RootCause is { } cause)
+            {
+                facts.Add(Fact("Root cause", cause));
+            }
+
+            var links = new JsonArray { OpenUrl("Open alert", alert.AlertUrl) };
+            if (alert.RunbookUrl is { } runbook)
+            {
+                links.Add(OpenUrl($"Runbook: {alert.RunbookTitle ?? "runbook"}", runbook));
+            }
+
+            body.Add(new JsonObject
+            {
+                ["type"] = "Container",
+                ["separator"] = true,
+                ["items"] = new JsonArray
+                {
+                    new JsonObject { ["type"] = "TextBlock", ["text"] = alert.Summary, ["wrap"] = true },
+                    new JsonObject { ["type"] = "FactSet", ["facts"] = facts },
+                    new JsonObject { ["type"] = "ActionSet", ["actions"] = links },
+                },
+            });
+        }
+
+        if (content.Alerts.Count == 0)
+        {
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = "This is a test message from the Portal.", ["wrap"] = true });
+        }
+
+        var card = new JsonObject
+        {
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["type"] = "AdaptiveCard",
+            ["version"] = "1.4",
+            ["msteams"] = new JsonObject { ["width"] = "Full" },
+            ["body"] = body,
+        };
+        return new JsonObject
+        {
+            ["type"] = "message",
+            ["attachments"] = new JsonArray { new JsonObject { ["contentType"] = "application/vnd.microsoft.card.adaptive", ["contentUrl"] = null, ["content"] = card } },
+        };
+
+        static JsonObject Fact(string title, string value) => new() { ["title"] = title, ["value"] = value };
+
+        static JsonObject OpenUrl(string title, string url) => new() { ["type"] = "Action.OpenUrl", ["title"] = title, ["url"] = url };
     }
 
     /// <summary>A PagerDuty Events API v2 event: trigger (with payload and links) or resolve, keyed by the alert's fingerprint.</summary>

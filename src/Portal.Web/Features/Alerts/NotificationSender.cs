@@ -145,7 +145,9 @@ public sealed class NotificationSender(
                 await PostAsync(Required(settings.Url, "url"), NotificationPayloads.AlertmanagerWebhook(content), secret, cancellationToken);
                 break;
             case ChannelType.Slack:
-                await PostAsync(Required(secret, "webhook URL"), NotificationPayloads.Slack(content), null, cancellationToken);
+            case ChannelType.Teams:
+                var message = channel.Type == ChannelType.Slack ? NotificationPayloads.Slack(content) : NotificationPayloads.Teams(content);
+                await PostAsync(Required(secret, "webhook URL"), message, null, cancellationToken);
                 break;
             case ChannelType.PagerDuty:
                 var url = string.IsNullOrWhiteSpace(settings.Url) ? ChannelSettings.PagerDutyEventsUrl : settings.Url;
@@ -260,7 +262,7 @@ public sealed class NotificationSender(
             var runbookUrl = rule.RunbookId is { } rb ? $"{baseUrl}/runbooks/{rb}" : null;
             items.Add(new NotifiedAlert(
                 alert.Id, status, rule.Name, labels.GetValueOrDefault("model") ?? "", alert.Severity.ToLowerInvariant(), alert.Fingerprint, labels,
-                $"{AlertRuleService.Condition(rule)}: {alert.Reason}", rule.Description ?? AlertRuleService.Condition(rule),
+                $"{AlertRuleService.Condition(rule)}: {alert.Reason}", rule.Description ?? AlertRuleService.Condition(rule), alert.LastValue,
                 alert.FiredAt ?? alert.ActiveAt ?? notification.CreatedAt, status == "resolved" ? alert.ResolvedAt : null,
                 $"{baseUrl}/alerts/{alert.Id}", rule.RunbookId is { } r ? runbooks.GetValueOrDefault(r) : null, runbookUrl, causes.GetValueOrDefault(alert.Id)));
         }

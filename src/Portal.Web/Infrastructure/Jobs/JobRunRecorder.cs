@@ -3,6 +3,7 @@ using Hangfire.Server;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Infrastructure.ScaleOut;
+using Portal.Web.Infrastructure.Telemetry;
 using Portal.Web.Realtime;
 
 namespace Portal.Web.Infrastructure.Jobs;
@@ -26,6 +27,10 @@ public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier noti
         PerformContext? context,
         CancellationToken cancellationToken)
     {
+        // One span per run, parent of the run's database calls; Hangfire runs jobs outside any request, so it is a root span there.
+        using var activity = PortalTelemetry.Source.StartActivity($"job {jobType}");
+        activity?.SetTag(PortalTelemetry.JobTag, jobType);
+        activity?.SetTag(PortalTelemetry.ModelTag, modelName);
         var run = new JobRun
         {
             JobType = jobType,
@@ -36,6 +41,7 @@ public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier noti
             Attempt = (context?.GetJobParameter<int?>("RetryCount") ?? 0) + 1,
             Node = node.Name,
         };
+        activity?.SetTag(PortalTelemetry.AttemptTag, run.Attempt);
         db.JobRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
 
@@ -58,6 +64,7 @@ public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier noti
         {
             run.Outcome = JobOutcome.Failed;
             run.Error = $"{e.GetType().Name}: {e.Message}";
+            activity?.SetStatus(ActivityStatusCode.Error, run.Error);
             logger.LogError(e, "{JobType} job run {RunId} failed (attempt {Attempt})", jobType, run.Id, run.Attempt);
             throw;
         }
@@ -65,6 +72,7 @@ public sealed class JobRunRecorder(PortalDbContext db, IModelChangeNotifier noti
         {
             run.DurationMs = watch.Elapsed.TotalMilliseconds;
             run.FinishedAt = time.GetUtcNow().UtcDateTime;
+            activity?.SetTag(PortalTelemetry.OutcomeTag, run.Outcome.ToString());
 
             // Update, not just SaveChanges: marks the run modified whether or not the body's work left it tracked.
             db.JobRuns.Update(run);
