@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Portal.Web.Infrastructure;
 
 public static class SecurityHeaders
@@ -18,7 +20,7 @@ public static class SecurityHeaders
     /// </summary>
     public static readonly string ApiReferencePolicy = Policy(scripts: "'self' 'unsafe-inline' 'unsafe-eval'", images: "'self' data: blob:");
 
-    private static string Policy(string scripts, string images) =>
+    private static string Policy(string scripts, string images, string forms = "'self'") =>
         "default-src 'self'; " +
         $"script-src {scripts}; " +
         "style-src 'self' 'unsafe-inline'; " +
@@ -27,12 +29,17 @@ public static class SecurityHeaders
         "connect-src 'self'; " +
         "object-src 'none'; " +
         "base-uri 'self'; " +
-        "form-action 'self'; " +
+        $"form-action {forms}; " +
         "frame-ancestors 'none'";
 
     /// <summary>Content-Security-Policy, nosniff and a referrer policy on every response, error pages included.</summary>
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        var formOrigins = app.ApplicationServices.GetRequiredService<IOptions<ContentSecurityPolicyOptions>>().Value.FormActionOrigins;
+        var policy = formOrigins.Count == 0
+            ? ContentSecurityPolicy
+            : Policy(scripts: "'self'", images: "'self' data: blob: https:", forms: string.Join(' ', ["'self'", .. formOrigins]));
+        return app.Use((context, next) =>
         {
             // OnStarting: the exception handler clears headers before it writes its error response.
             context.Response.OnStarting(() =>
@@ -40,11 +47,21 @@ public static class SecurityHeaders
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(OpenApi.OpenApiSetup.ReferencePath)
                     ? ApiReferencePolicy
-                    : ContentSecurityPolicy;
+                    : policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 return Task.CompletedTask;
             });
             return next(context);
         });
+    }
+}
+
+/// <summary>
+/// Origins besides the portal's own that a form may lead to. Browsers check form-action along every redirect after a
+/// form post, and the sign-out form of single sign-on ends at the provider's end_session_endpoint.
+/// </summary>
+public sealed class ContentSecurityPolicyOptions
+{
+    public List<string> FormActionOrigins { get; } = [];
 }

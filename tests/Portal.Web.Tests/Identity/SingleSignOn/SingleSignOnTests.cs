@@ -199,4 +199,35 @@ public sealed class SingleSignOnTests(SingleSignOnHost host) : IClassFixture<Sin
         Assert.Contains("Sign in with Test IdP", page);
         Assert.Contains("name=\"Input.Password\"", page);
     }
+
+    [Fact]
+    public async Task The_content_security_policy_lets_the_sign_out_form_end_at_the_provider()
+    {
+        using var client = host.Portal.CreateBrowserClient();
+        using var response = await client.GetAsync("/login");
+
+        var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains($"form-action 'self' {Provider.Authority};", policy);
+    }
+
+    [Fact]
+    public async Task A_user_an_admin_locked_stays_locked_out()
+    {
+        var person = Person("ml-engineers");
+        var (first, _) = await SignInAsync(person);
+        first.Dispose();
+        var user = await LinkedUserAsync(person);
+        await host.Portal.WithServiceAsync<UserAdminService, bool>(async users =>
+        {
+            await users.LockAsync(user!.Id);
+            return true;
+        });
+
+        var (browser, last) = await SignInAsync(person);
+        using var _ = browser;
+
+        Assert.Equal("/login/refused", browser.Hops[^1].Url.AbsolutePath);
+        Assert.Contains("locked", WebUtility.HtmlDecode(await last.Content.ReadAsStringAsync()));
+        Assert.Null(await RoleAsync(browser.Portal));
+    }
 }

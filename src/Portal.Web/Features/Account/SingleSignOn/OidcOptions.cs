@@ -49,6 +49,11 @@ public sealed class OidcOptions
             return localAccounts ? null : $"{LocalAccountsOptions.Section}:Enabled is false but {Section}:Authority is not set: nobody could sign in.";
         }
 
+        if (!Uri.TryCreate(Authority, UriKind.Absolute, out _))
+        {
+            return $"{Section}:Authority must be an absolute URL (the provider's issuer), not '{Authority}'.";
+        }
+
         if (string.IsNullOrWhiteSpace(ClientId))
         {
             return $"{Section}:ClientId is required when {Section}:Authority is set.";

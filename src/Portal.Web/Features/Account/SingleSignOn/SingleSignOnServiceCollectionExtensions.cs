@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Account.SingleSignOn;
 
@@ -27,6 +28,7 @@ public static class SingleSignOnServiceCollectionExtensions
         if (oidc.Enabled)
         {
             services.AddAuthentication().AddOpenIdConnect(OidcOptions.Scheme, oidc.DisplayName, o => Configure(o, oidc));
+            services.Configure<ContentSecurityPolicyOptions>(o => o.FormActionOrigins.Add(new Uri(oidc.Authority!).GetLeftPart(UriPartial.Authority)));
         }
 
         return services;
