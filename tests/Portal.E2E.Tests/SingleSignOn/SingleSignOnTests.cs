@@ -51,6 +51,7 @@ public sealed class SingleSignOnTests(SingleSignOnPortalFixture portal) : IClass
 
         await page.GotoAsync("/");
         Assert.Equal("/login", new Uri(page.Url).AbsolutePath);
+        await PortalServerFixture.ScreenshotAsync(page, "sso-login");
         await page.ClickAsync("[data-testid=sso-sign-in]");
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
         await PortalServerFixture.WaitForInteractiveAsync(page);
