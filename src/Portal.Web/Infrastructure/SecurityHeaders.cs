@@ -11,7 +11,7 @@ public static class SecurityHeaders
     /// sets style attributes on its components and Plotly writes &lt;style&gt; elements and inline SVG styles at run
     /// time; a style cannot run script. Images may come from https: because runbooks link pictures.
     /// </summary>
-    public static readonly string ContentSecurityPolicy = Policy(scripts: "'self'", images: "'self' data: blob: https:");
+    public static readonly string ContentSecurityPolicy = PagePolicy();
 
     /// <summary>
     /// The API reference page (/api/docs) only: Scalar's page starts itself with one inline module script and its bundle
@@ -19,6 +19,8 @@ public static class SecurityHeaders
     /// document), so inline script and eval are allowed there and nowhere else.
     /// </summary>
     public static readonly string ApiReferencePolicy = Policy(scripts: "'self' 'unsafe-inline' 'unsafe-eval'", images: "'self' data: blob:");
+
+    private static string PagePolicy(string forms = "'self'") => Policy(scripts: "'self'", images: "'self' data: blob: https:", forms);
 
     private static string Policy(string scripts, string images, string forms = "'self'") =>
         "default-src 'self'; " +
@@ -38,7 +40,7 @@ public static class SecurityHeaders
         var formOrigins = app.ApplicationServices.GetRequiredService<IOptions<ContentSecurityPolicyOptions>>().Value.FormActionOrigins;
         var policy = formOrigins.Count == 0
             ? ContentSecurityPolicy
-            : Policy(scripts: "'self'", images: "'self' data: blob: https:", forms: string.Join(' ', ["'self'", .. formOrigins]));
+            : PagePolicy(forms: string.Join(' ', ["'self'", .. formOrigins]));
         return app.Use((context, next) =>
         {
             // OnStarting: the exception handler clears headers before it writes its error response.
