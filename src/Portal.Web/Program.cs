@@ -1,6 +1,7 @@
 using Portal.Data;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
+using Portal.Web.Features.Account.SingleSignOn;
 using Portal.Web.Features.Admin;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Analysis;
@@ -30,6 +31,7 @@ builder.Services.AddPortalData(builder.Configuration);
 builder.Services.AddPortalWeb(builder.Configuration);
 builder.Services.AddPortalDataProtection(builder.Configuration, builder.Environment);
 builder.Services.AddPortalAuthentication(builder.Configuration);
+builder.Services.AddSingleSignOn(builder.Configuration);
 builder.Services.AddPortalAdmin();
 builder.Services.AddPortalUi();
 builder.Services.AddRealtime();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Portal.Web.Infrastructure;
 
 public static class SecurityHeaders
@@ -9,7 +11,7 @@ public static class SecurityHeaders
     /// sets style attributes on its components and Plotly writes &lt;style&gt; elements and inline SVG styles at run
     /// time; a style cannot run script. Images may come from https: because runbooks link pictures.
     /// </summary>
-    public static readonly string ContentSecurityPolicy = Policy(scripts: "'self'", images: "'self' data: blob: https:");
+    public static readonly string ContentSecurityPolicy = PagePolicy();
 
     /// <summary>
     /// The API reference page (/api/docs) only: Scalar's page starts itself with one inline module script and its bundle
@@ -18,7 +20,9 @@ public static class SecurityHeaders
     /// </summary>
     public static readonly string ApiReferencePolicy = Policy(scripts: "'self' 'unsafe-inline' 'unsafe-eval'", images: "'self' data: blob:");
 
-    private static string Policy(string scripts, string images) =>
+    private static string PagePolicy(string forms = "'self'") => Policy(scripts: "'self'", images: "'self' data: blob: https:", forms);
+
+    private static string Policy(string scripts, string images, string forms = "'self'") =>
         "default-src 'self'; " +
         $"script-src {scripts}; " +
         "style-src 'self' 'unsafe-inline'; " +
@@ -27,12 +31,17 @@ public static class SecurityHeaders
         "connect-src 'self'; " +
         "object-src 'none'; " +
         "base-uri 'self'; " +
-        "form-action 'self'; " +
+        $"form-action {forms}; " +
         "frame-ancestors 'none'";
 
     /// <summary>Content-Security-Policy, nosniff and a referrer policy on every response, error pages included.</summary>
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        var formOrigins = app.ApplicationServices.GetRequiredService<IOptions<ContentSecurityPolicyOptions>>().Value.FormActionOrigins;
+        var policy = formOrigins.Count == 0
+            ? ContentSecurityPolicy
+            : PagePolicy(forms: string.Join(' ', ["'self'", .. formOrigins]));
+        return app.Use((context, next) =>
         {
             // OnStarting: the exception handler clears headers before it writes its error response.
             context.Response.OnStarting(() =>
@@ -40,11 +49,21 @@ public static class SecurityHeaders
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(OpenApi.OpenApiSetup.ReferencePath)
                     ? ApiReferencePolicy
-                    : ContentSecurityPolicy;
+                    : policy;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 return Task.CompletedTask;
             });
             return next(context);
         });
+    }
+}
+
+/// <summary>
+/// Origins besides the portal's own that a form may lead to. Browsers check form-action along every redirect after a
+/// form post, and the sign-out form of single sign-on ends at the provider's end_session_endpoint.
+/// </summary>
+public sealed class ContentSecurityPolicyOptions
+{
+    public List<string> FormActionOrigins { get; } = [];
 }

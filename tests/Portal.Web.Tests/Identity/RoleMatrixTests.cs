@@ -126,6 +126,8 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Public("GET", "/api/docs/{documentName?}"), // the REST reference page (OpenApiDocumentTests reads /openapi/v1.json anonymously)
         Public("PAGE", "/login"),
         Public("PAGE", "/setup"),
+        Public("GET", "/login/sso"), // single sign-on's start (404 while it is off, as here); SingleSignOnTests covers it
+        Public("PAGE", "/login/refused"), // why single sign-on let someone not in
         Public("POST", "/logout"), // a form post with its antiforgery token; not called here (LoginTests covers it)
 
         // Account and analysis: anyone signed in, people or keys.

@@ -37,7 +37,8 @@ public static class IdentityStartup
             await services.GetRequiredService<DemoUsers>().CreateAsync();
         }
 
-        if (!await users.Users.AnyAsync())
+        // Without local accounts the first admin comes from single sign-on (a group mapped to Admin).
+        if (app.Configuration.GetValue<bool?>("Portal:Auth:LocalAccounts:Enabled") != false && !await users.Users.AnyAsync())
         {
             var token = app.Services.GetRequiredService<SetupToken>().Issue();
             app.Lifetime.ApplicationStarted.Register(() => logger.LogWarning(

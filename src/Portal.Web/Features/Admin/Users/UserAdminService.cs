@@ -40,6 +40,21 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
     /// <summary>Creates a user with <paramref name="role"/>; without <paramref name="password"/> a one-time password is generated and returned.</summary>
     public async Task<(UserRow User, string Password)> CreateAsync(string email, string? displayName, string role, string? password = null)
     {
+        password ??= Passwords.Generate();
+        var row = await CreateCoreAsync(email, displayName, role, (users, user) => users.CreateAsync(user, password));
+        return (row, password);
+    }
+
+    /// <summary>Creates a user of single sign-on: no password, linked to the provider's <paramref name="login"/> (issuer and subject).</summary>
+    public Task<UserRow> CreateExternalAsync(string email, string? displayName, string role, UserLoginInfo login) =>
+        CreateCoreAsync(email, displayName, role, async (users, user) =>
+        {
+            var created = await users.CreateAsync(user);
+            return created.Succeeded ? await users.AddLoginAsync(user, login) : created;
+        });
+
+    private async Task<UserRow> CreateCoreAsync(string email, string? displayName, string role, Func<UserManager<PortalUser>, PortalUser, Task<IdentityResult>> create)
+    {
         email = email.Trim();
         displayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
         if (!PortalRoles.IsRole(role))
@@ -54,15 +69,14 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
 
         await using var scope = scopes.CreateAsyncScope();
         var (users, db) = Identity(scope);
-        password ??= Passwords.Generate();
         var user = new PortalUser { UserName = email, Email = email, DisplayName = displayName, CreatedAt = DateTimeOffset.UtcNow };
         await using var transaction = await db.Database.BeginTransactionAsync();
-        Check(await users.CreateAsync(user, password));
+        Check(await create(users, user));
         Check(await users.AddToRoleAsync(user, role));
         var row = ToRow(user, role);
         await audit.RecordAsync(db, AuditActions.Create, EntityType, user.Id, null, Snapshot(row));
         await transaction.CommitAsync();
-        return (row, password);
+        return row;
     }
 
     public async Task SetRoleAsync(string userId, string role)
@@ -85,11 +99,31 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             await EnsureAnotherAdminAsync(users, userId);
         }
 
+        await ChangeRoleAsync(users, db, user, before, role);
+    }
+
+    /// <summary>
+    /// The role a single sign-on provider grants, set at each sign-in (audited when it changes). The provider decides,
+    /// so the last-admin check of <see cref="SetRoleAsync"/> does not apply.
+    /// </summary>
+    public async Task SetRoleFromProviderAsync(string userId, string role)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Identity(scope);
+        var (user, before) = await LoadAsync(users, userId);
+        if (before.Role != role)
+        {
+            await ChangeRoleAsync(users, db, user, before, role);
+        }
+    }
+
+    private async Task ChangeRoleAsync(UserManager<PortalUser> users, PortalDbContext db, PortalUser user, UserRow before, string role)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync();
         Check(await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user)));
         Check(await users.AddToRoleAsync(user, role));
         Check(await users.UpdateSecurityStampAsync(user));
-        await audit.RecordAsync(db, AuditActions.Update, EntityType, userId, Snapshot(before), Snapshot(before with { Role = role }));
+        await audit.RecordAsync(db, AuditActions.Update, EntityType, user.Id, Snapshot(before), Snapshot(before with { Role = role }));
         await transaction.CommitAsync();
     }
 
