@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Features.Dashboards;
 

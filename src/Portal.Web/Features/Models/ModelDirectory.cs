@@ -3,18 +3,10 @@ using Portal.Analysis.Alerting;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
 
-namespace Portal.Web.Features.Dashboards;
-
-/// <summary>What a model page needs to know about the model itself.</summary>
-public sealed record ModelHeader(
-    int Id, string Name, ModelTaskType TaskType, string? Description, string? Owner,
-    IReadOnlyList<string> Versions, IReadOnlyList<ModelFeature> Features)
-{
-    public bool IsClassifier => TaskType != ModelTaskType.Regression;
-
-    public string Task => TaskType.ToString().ToLowerInvariant();
-}
+namespace Portal.Web.Features.Models;
 
 /// <summary>
 /// One row of the models list: status colour from the worst active signal (the last hour's traffic, errors and latency

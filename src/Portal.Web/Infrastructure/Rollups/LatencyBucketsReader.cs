@@ -1,7 +1,8 @@
 using System.Globalization;
 using Portal.Data.Rollups;
+using Portal.Web.Infrastructure.Dashboards;
 
-namespace Portal.Web.Features.Dashboards;
+namespace Portal.Web.Infrastructure.Rollups;
 
 /// <summary>
 /// Adds a rollup's latency histogram JSON (<see cref="LogHistogram"/>'s format, <c>{"z":n,"p":{"i":c,…},"n":{…}}</c>)
