@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Portal.Web.Features.Ingestion;
-using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Features.Dashboards;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Portal.Data.Rollups;
-using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Infrastructure.Rollups;
 
