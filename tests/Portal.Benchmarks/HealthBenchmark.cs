@@ -8,6 +8,8 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Rollups;
 using Portal.Web.Features.Dashboards;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Benchmarks;
 

@@ -2,12 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using MudBlazor.Services;
+using Portal.Web.Infrastructure.Audit;
 
 namespace Portal.Web.Infrastructure;
 
 public static class WebServiceCollectionExtensions
 {
-    /// <summary>JSON, problem details and the exception handler shared by every REST endpoint.</summary>
+    /// <summary>JSON, problem details and the exception handler shared by every REST endpoint; the audit log.</summary>
     public static IServiceCollection AddPortalWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.ConfigureHttpJsonOptions(o =>
@@ -23,6 +24,8 @@ public static class WebServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddHealthChecks();
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddScoped<IAuditLog, AuditLog>();
+        services.AddSingleton<Portal.Web.Infrastructure.Models.ModelPicker>();
         services.Configure<PortalLimits>(configuration.GetSection(PortalLimits.Section));
         services.Configure<KestrelServerOptions>(o =>
         {

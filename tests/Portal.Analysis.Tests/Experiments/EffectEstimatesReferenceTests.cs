@@ -135,7 +135,7 @@ public sealed class EffectEstimatesReferenceTests
     [Fact]
     public void A_confidence_sequence_is_wider_than_the_fixed_interval_and_tightest_relative_to_it_near_the_tuning_parameter()
     {
-        double Ratio(long n) => ConfidenceSequences.HalfWidth(1.0 / n, n, 0.05, 5000) / (1.959963984540054 * Math.Sqrt(1.0 / n));
+        static double Ratio(long n) => ConfidenceSequences.HalfWidth(1.0 / n, n, 0.05, 5000) / (1.959963984540054 * Math.Sqrt(1.0 / n));
         Assert.All(new long[] { 100, 1000, 5000, 50_000 }, n => Assert.True(Ratio(n) > 1));
         Assert.True(Ratio(5000) < Ratio(100));
         Assert.True(Ratio(5000) < Ratio(500_000));

@@ -1,6 +1,7 @@
 using Bunit;
 using Portal.Web.Features.Dashboards;
 using Portal.Web.Tests.Infrastructure;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Tests.Dashboards;
 
@@ -111,5 +112,5 @@ public sealed class CardsTests : MudComponentTests
 
     internal static TrafficHealth Traffic(long predictions, long lastWeek, double minutes) => new(
         predictions, lastWeek, predictions / minutes, lastWeek / minutes, 0, predictions > 0 ? 0 : null, 0, null, null, null, null, null, null,
-        Portal.Web.Features.Dashboards.StatusRules.Traffic(predictions, lastWeek), HealthLevel.Unknown, HealthLevel.Unknown, [], [], [], [], [], [], []);
+        StatusRules.Traffic(predictions, lastWeek), HealthLevel.Unknown, HealthLevel.Unknown, [], [], [], [], [], [], []);
 }

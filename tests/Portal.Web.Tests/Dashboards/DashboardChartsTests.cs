@@ -5,6 +5,7 @@ using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Drift;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Tests.Infrastructure;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Tests.Dashboards;
 

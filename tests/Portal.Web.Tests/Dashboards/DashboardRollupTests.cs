@@ -8,6 +8,9 @@ using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
+using Portal.Web.Features.Models;
 
 namespace Portal.Web.Tests.Dashboards;
 

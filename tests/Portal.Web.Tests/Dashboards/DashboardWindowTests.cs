@@ -1,4 +1,6 @@
 using Portal.Web.Features.Dashboards;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Tests.Dashboards;
 

@@ -1,5 +1,6 @@
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Dashboards;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Tests.Dashboards;
 

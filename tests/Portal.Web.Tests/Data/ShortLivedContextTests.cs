@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Web.Features.Alerts;
-using Portal.Web.Features.Dashboards;
+using Portal.Web.Infrastructure.Models;
 using Portal.Web.Features.Experiments;
 using Portal.Web.Features.JobRuns;
 using Portal.Web.Features.Runbooks;
@@ -54,7 +54,7 @@ public sealed class ShortLivedContextTests(PortalFactory factory) : IClassFixtur
         var rules = services.GetRequiredService<AlertRuleService>();
         var runbooks = services.GetRequiredService<RunbookService>();
         var jobRuns = services.GetRequiredService<JobRunQuery>();
-        var directory = services.GetRequiredService<ModelDirectory>();
+        var directory = services.GetRequiredService<ModelPicker>();
 
         var calls = Enumerable.Range(0, 8).SelectMany(_ => new Func<Task>[]
         {

@@ -3,6 +3,7 @@ using Portal.Web.Components.Charts;
 using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Fairness;
 using Portal.Web.Tests.Infrastructure;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Tests.Fairness;
 

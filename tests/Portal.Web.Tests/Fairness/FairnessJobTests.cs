@@ -4,11 +4,12 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Fairness;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
-using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Features.Fairness;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
 using static Portal.Web.Tests.Jobs.JobsTestData;
+using Portal.Web.Features.Admin.Audit;
 
 namespace Portal.Web.Tests.Fairness;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Portal.Web.Features.Admin.ApiKeys;
 using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Features.Admin.Users;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Tests.Infrastructure;

@@ -1,6 +1,7 @@
 using Portal.Data.Entities;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Quality;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Tests.Ingestion;
 

@@ -28,7 +28,7 @@ public sealed class DriftSeverityRulesTests
     [Fact]
     public void Model_severity_follows_the_importance_weighted_share()
     {
-        WeightedSeverity F(DriftSeverity s, double? importance) => new(s, importance);
+        static WeightedSeverity F(DriftSeverity s, double? importance) => new(s, importance);
 
         // One critical feature with 60 % of the importance: critical.
         Assert.Equal(DriftSeverity.Critical, DriftSeverityRules.ModelVerdict([F(DriftSeverity.Critical, 0.6), F(DriftSeverity.None, 0.4)], 0.5).Severity);

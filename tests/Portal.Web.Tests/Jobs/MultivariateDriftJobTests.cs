@@ -8,6 +8,8 @@ using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Drift.Monitoring;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Jobs.JobsTestData;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Features.Models;
 
 namespace Portal.Web.Tests.Jobs;
 
@@ -103,9 +105,9 @@ public sealed class MultivariateDriftJobTests(PortalFactory factory) : IClassFix
         Assert.True(latest["mmdDrift"]!.GetValue<bool>());
         Assert.Equal("none", latest["multipleTesting"]!.GetValue<string>());
 
-        var header = await factory.WithServiceAsync<Portal.Web.Features.Dashboards.ModelDirectory, Portal.Web.Features.Dashboards.ModelHeader?>(d => d.FindAsync(model));
+        var header = await factory.WithServiceAsync<ModelDirectory, ModelHeader?>(d => d.FindAsync(model));
         var view = await factory.WithServiceAsync<Portal.Web.Features.Drift.MultivariateDriftDashboard, Portal.Web.Features.Drift.MultivariateDriftView>(
-            d => d.LoadAsync(header!, Portal.Web.Features.Dashboards.DashboardWindow.Default, null));
+            d => d.LoadAsync(header!, DashboardWindow.Default, null));
         Assert.Equal(2, view.NumericalReferenceFeatures);
         Assert.Equal(run.MmdPValue, Assert.Single(view.Points).MmdPValue);
         Assert.Equal(run.PcaReconstructionError, view.Latest!.Error);

@@ -8,6 +8,7 @@ using Portal.Web.Features.Quality;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
 using static Portal.Web.Tests.Jobs.JobsTestData;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Tests.Jobs;
 

@@ -12,6 +12,8 @@ using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Streaming;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Features.Models;
 
 namespace Portal.Web.Tests.Streaming;
 

@@ -9,6 +9,7 @@ using Portal.Data.Entities.Jobs;
 using Portal.Data.Rollups;
 using Portal.Web.Infrastructure;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Features.Alerts;
 

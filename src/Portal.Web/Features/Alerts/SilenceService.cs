@@ -5,7 +5,7 @@ using Portal.Analysis.Alerting;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Alerting;
-using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Alerts;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Portal.Data.Entities;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Features.Dashboards;
 

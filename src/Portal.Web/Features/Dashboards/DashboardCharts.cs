@@ -2,6 +2,7 @@ using System.Globalization;
 using Portal.Data.Rollups;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Components.Charts;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Features.Dashboards;
 

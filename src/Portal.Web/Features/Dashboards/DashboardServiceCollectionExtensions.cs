@@ -6,7 +6,6 @@ public static class DashboardServiceCollectionExtensions
     public static IServiceCollection AddDashboards(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PortalResourceOptions>(configuration.GetSection(PortalResourceOptions.Section));
-        services.AddSingleton<ModelDirectory>();
         services.AddSingleton<HealthDashboard>();
         services.AddSingleton<QualityDashboard>();
         services.AddSingleton<DriftDashboard>();

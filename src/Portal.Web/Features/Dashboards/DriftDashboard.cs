@@ -7,6 +7,8 @@ using Portal.Data.Rollups;
 using Portal.Web.Features.Drift;
 using Portal.Web.Features.Ingestion.Reference;
 using Portal.Web.Features.Models;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Features.Dashboards;
 

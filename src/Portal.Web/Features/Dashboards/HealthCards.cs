@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Features.Dashboards;
 

@@ -4,6 +4,8 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Rollups;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Features.Dashboards;
 

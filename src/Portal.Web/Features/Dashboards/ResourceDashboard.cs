@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Features.Dashboards;
 

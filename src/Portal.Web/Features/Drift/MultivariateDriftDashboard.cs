@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Web.Features.Dashboards;
+using Portal.Web.Infrastructure.Dashboards;
 using Portal.Web.Features.Ingestion.Reference;
 using Portal.Web.Infrastructure.Jobs;
 

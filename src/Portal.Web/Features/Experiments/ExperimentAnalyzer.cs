@@ -306,7 +306,7 @@ public static class ExperimentAnalyzer
 
     private static Estimated Estimate(MetricPlan metric, MetricSample? control, MetricSample? treatment, string arm, double alpha, List<string> notes)
     {
-        Estimated Empty(string note) => new(note, null, null, null, null, null, null, null, null, null, null);
+        static Estimated Empty(string note) => new(note, null, null, null, null, null, null, null, null, null, null);
         if (control is null || treatment is null || control.Values.Count == 0 || treatment.Values.Count == 0)
         {
             return Empty($"No data yet in {(control is null || control.Values.Count == 0 ? "control" : arm)}.");

@@ -2,7 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities.Experiments;
-using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Experiments;
@@ -304,7 +304,7 @@ public sealed class ExperimentService(
         const string Split = "the split is fixed once units are assigned: changing it reassigns units and breaks the sample-ratio check and every comparison";
         const string Metrics = "the metrics are fixed once the experiment started: changing them afterwards invalidates the analysis (and its false-positive guarantee)";
         const string Plan = "the plan (model, unit, alpha, power, MDE, baseline, looks) is fixed once the experiment started: the sample size and the sequential boundaries depend on it";
-        string Refuse(string why) => $"Experiment is {{state}}: {why}. Stop it and create a new experiment instead.";
+        static string Refuse(string why) => $"Experiment is {{state}}: {why}. Stop it and create a new experiment instead.";
 
         if (before.Arms.Count != after.Arms.Count) return ("arms", Refuse(Split));
         for (var i = 0; i < before.Arms.Count; i++)

@@ -1,5 +1,5 @@
 using Portal.Web.Components.Charts;
-using Portal.Web.Features.Dashboards;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Features.Fairness;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Portal.Web.Features.Ingestion.Reference;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Data;
 using Portal.Web.Features.Ingestion.Storage;
-using Portal.Web.Features.Streaming;
 using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Ingestion;
@@ -25,7 +24,6 @@ public static class IngestionServiceCollectionExtensions
                 ? new PostgresIngestionStore(database.ConnectionString)
                 : new SqliteIngestionStore(database.ConnectionString, sp.GetRequiredService<IOptions<IngestionOptions>>().Value.SqliteSynchronous);
         });
-        services.AddStreamingDrift(configuration);
         services.AddSingleton<IngestionWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestionWriter>());
         services.AddSingleton<RetentionService>();

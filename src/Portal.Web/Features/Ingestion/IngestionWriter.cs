@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Portal.Web.Features.Ingestion.Storage;
-using Portal.Web.Features.Streaming;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -27,12 +26,9 @@ public sealed class IngestionWriter(
     IOptions<IngestionOptions> options,
     TimeProvider time,
     ILogger<IngestionWriter> logger,
-    StreamingFeed? streaming = null) : BackgroundService
+    IIngestionCommitListener? listener = null) : BackgroundService
 {
     private readonly int maxItemsPerCommit = options.Value.MaxItemsPerCommit;
-
-    /// <summary>Values for the streaming drift detectors, collected while a group is written (null when they are off).</summary>
-    private readonly List<StreamSample>? streamSamples = streaming is { Enabled: true } ? [] : null;
 
     /// <summary>
     /// Raised after each commit with what got new data: (model, "predictions" | "labels" | "resources"); resources of a
@@ -131,7 +127,7 @@ public sealed class IngestionWriter(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var rollups = new RollupAccumulator();
         var results = new WriteResult[group.Count];
-        streamSamples?.Clear();
+        listener?.Begin();
         using var batch = store.Begin();
 
         // Every prediction of the group in one call (PostgreSQL: one binary COPY), then each request takes its share.
@@ -142,14 +138,14 @@ public sealed class IngestionWriter(
         {
             if (group[i] is PredictionWrite p)
             {
-                results[i] = WritePredictions(batch, p, stored.AsSpan(offset, p.Items.Count), rollups, streamSamples);
+                results[i] = WritePredictions(batch, p, stored.AsSpan(offset, p.Items.Count), rollups, listener);
                 offset += p.Items.Count;
                 continue;
             }
 
             results[i] = group[i] switch
             {
-                FeedbackWrite f => WriteFeedback(batch, f, rollups, now, streamSamples),
+                FeedbackWrite f => WriteFeedback(batch, f, rollups, now, listener),
                 ResourceWrite r => WriteResources(batch, r, rollups, now),
                 _ => throw new InvalidOperationException($"Unknown write request {group[i].GetType().Name}."),
             };
@@ -157,15 +153,12 @@ public sealed class IngestionWriter(
 
         rollups.Flush(batch);
         batch.Commit();
-        if (streamSamples is not null)
-        {
-            streaming!.Offer(streamSamples);
-        }
+        listener?.Committed();
 
         return results;
     }
 
-    private static WriteResult WritePredictions(IIngestionBatch batch, PredictionWrite request, ReadOnlySpan<bool> stored, RollupAccumulator rollups, List<StreamSample>? samples)
+    private static WriteResult WritePredictions(IIngestionBatch batch, PredictionWrite request, ReadOnlySpan<bool> stored, RollupAccumulator rollups, IIngestionCommitListener? listener)
     {
         int accepted = 0, duplicates = 0;
         var versions = new HashSet<string>(StringComparer.Ordinal);
@@ -180,10 +173,7 @@ public sealed class IngestionWriter(
 
             accepted++;
             rollups.AddPrediction(request.Model, item);
-            if (samples is not null)
-            {
-                StreamingFeed.AddPrediction(samples, request.Model, item);
-            }
+            listener?.AddPrediction(request.Model, item);
             if (item.ModelVersion is { } version && versions.Add(version))
             {
                 batch.EnsureVersion(request.Model.Id, version);
@@ -193,7 +183,7 @@ public sealed class IngestionWriter(
         return new WriteResult(accepted, duplicates);
     }
 
-    private static WriteResult WriteFeedback(IIngestionBatch batch, FeedbackWrite request, RollupAccumulator rollups, long now, List<StreamSample>? samples)
+    private static WriteResult WriteFeedback(IIngestionBatch batch, FeedbackWrite request, RollupAccumulator rollups, long now, IIngestionCommitListener? listener)
     {
         int accepted = 0, duplicates = 0, unmatched = 0;
         foreach (var item in request.Items)
@@ -213,10 +203,7 @@ public sealed class IngestionWriter(
             else
             {
                 rollups.AddFeedback(request.Model, item, prediction);
-                if (samples is not null)
-                {
-                    StreamingFeed.AddLabel(samples, request.Model, item, prediction);
-                }
+                listener?.AddLabel(request.Model, item, prediction);
             }
         }
 

@@ -8,6 +8,7 @@ using Portal.Web.Features.Analysis;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Models;
 

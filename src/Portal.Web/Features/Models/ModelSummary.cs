@@ -9,6 +9,8 @@ using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Ingestion.Reference;
 using Portal.Web.Infrastructure.Auth;
 using static Portal.Web.Infrastructure.Figures;
+using Portal.Web.Infrastructure.Models;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Features.Models;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
-using Portal.Web.Features.Dashboards;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Features.Quality;
 

@@ -4,8 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
-using Portal.Web.Features.Fairness;
-using Portal.Web.Features.Models;
+using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Quality;
@@ -25,7 +24,6 @@ public static class QualityEndpoints
     {
         endpoints.MapGet("/api/v1/models/{model}/quality", GetAsync).RequireAuthorization().WithTags("Quality");
         endpoints.MapPost("/api/v1/models/{model}/quality/run", RunNowAsync).RequireAuthorization().RequireEngineer().WithTags("Quality");
-        endpoints.MapFairnessEndpoints(); // fairness is part of model quality
         return endpoints;
     }
 

@@ -12,6 +12,7 @@ using Portal.Web.Features.Drift.Monitoring;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Features.Quality;
 

@@ -1,4 +1,3 @@
-using Portal.Web.Features.Fairness;
 using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Quality;
@@ -12,7 +11,6 @@ public static class QualityServiceCollectionExtensions
         services.AddScoped<PerformanceEstimator>();
         services.AddSingleton<EstimatedPerformanceSource>();
         services.AddScoped<IRecurringJobSource, QualitySchedules>();
-        services.AddFairnessMonitoring(); // fairness runs on the quality job's schedule
         return services;
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Alerting;
-using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Runbooks;

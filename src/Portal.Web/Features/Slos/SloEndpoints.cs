@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Portal.Data;
-using Portal.Web.Features.Models;
+using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Slos;

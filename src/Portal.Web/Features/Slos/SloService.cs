@@ -5,7 +5,7 @@ using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
-using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Jobs;
 
 namespace Portal.Web.Features.Slos;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities.Streaming;
-using Portal.Web.Features.Dashboards;
+using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Features.Streaming;
 

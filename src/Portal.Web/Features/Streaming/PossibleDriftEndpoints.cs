@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Streaming;
-using Portal.Web.Features.Models;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Streaming;
 

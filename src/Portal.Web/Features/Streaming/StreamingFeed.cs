@@ -22,19 +22,23 @@ public enum StreamSignal : byte
 public readonly record struct StreamSample(int ModelId, string Model, string? Version, StreamSignal Signal, double Value, bool Regression = false);
 
 /// <summary>
-/// The bounded queue between the ingestion writer and <see cref="StreamingDriftService"/>. The writer collects the
-/// values of a group while it writes it (<see cref="AddPrediction"/>, <see cref="AddLabel"/>, into a buffer it reuses)
-/// and hands them over after the commit (<see cref="Offer"/>). A full queue drops values and counts them: ingestion is
-/// never blocked or failed by the detectors.
+/// The bounded queue between the ingestion writer and <see cref="StreamingDriftService"/>. As the writer's
+/// <see cref="IIngestionCommitListener"/> it collects the values of a group while the group is written
+/// (<see cref="AddPrediction"/>, <see cref="AddLabel"/>, into a buffer it reuses) and queues them after the commit
+/// (<see cref="Offer"/>). A full queue drops values and counts them: ingestion is never blocked or failed by the detectors.
 /// </summary>
-public sealed class StreamingFeed
+public sealed class StreamingFeed : IIngestionCommitListener
 {
     private readonly Channel<StreamSample> channel;
+
+    /// <summary>The values of the group being written (null when the detectors are off).</summary>
+    private readonly List<StreamSample>? pending;
     private long dropped;
 
     public StreamingFeed(IOptions<StreamingOptions> options)
     {
         Enabled = options.Value.Enabled;
+        pending = Enabled ? [] : null;
         channel = Channel.CreateBounded<StreamSample>(new BoundedChannelOptions(Math.Max(1, options.Value.QueueCapacity))
         {
             SingleReader = true,
@@ -95,6 +99,32 @@ public sealed class StreamingFeed
             {
                 // Counting a drop must never fail the commit that is already done.
             }
+        }
+    }
+
+    void IIngestionCommitListener.Begin() => pending?.Clear();
+
+    void IIngestionCommitListener.AddPrediction(ModelInfo model, PredictionRecord prediction)
+    {
+        if (pending is not null)
+        {
+            AddPrediction(pending, model, prediction);
+        }
+    }
+
+    void IIngestionCommitListener.AddLabel(ModelInfo model, FeedbackRecord label, JoinedPrediction prediction)
+    {
+        if (pending is not null)
+        {
+            AddLabel(pending, model, label, prediction);
+        }
+    }
+
+    void IIngestionCommitListener.Committed()
+    {
+        if (pending is not null)
+        {
+            Offer(pending);
         }
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Portal.Data;
 using Portal.Data.Identity;
-using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.ScaleOut;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Identity;
-using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Admin.Users;

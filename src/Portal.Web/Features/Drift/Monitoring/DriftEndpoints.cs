@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Web.Features.Models;
+using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Drift.Monitoring;

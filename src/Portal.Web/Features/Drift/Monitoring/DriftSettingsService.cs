@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
-using Portal.Web.Features.Admin.Audit;
+using Portal.Web.Infrastructure.Audit;
 
 namespace Portal.Web.Features.Drift.Monitoring;
 

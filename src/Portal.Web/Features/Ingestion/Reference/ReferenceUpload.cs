@@ -3,6 +3,7 @@ using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Features.Analysis;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion.Reference;
 

@@ -1,6 +1,6 @@
 using Portal.Data;
 
-namespace Portal.Web.Features.Admin.Audit;
+namespace Portal.Web.Infrastructure.Audit;
 
 /// <summary>
 /// Records configuration changes: who (the current user or API key), when, what, and the entity's state before and

@@ -1,4 +1,4 @@
-namespace Portal.Web.Features.Ingestion;
+namespace Portal.Web.Infrastructure.Models;
 
 /// <summary>The 404 that model routes answer (who may write is <see cref="Infrastructure.Auth.ModelAccess"/>).</summary>
 public static class IngestionAuth

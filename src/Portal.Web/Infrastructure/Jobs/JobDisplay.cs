@@ -2,7 +2,7 @@ using System.Globalization;
 using MudBlazor;
 using Portal.Data.Entities.Jobs;
 
-namespace Portal.Web.Features.JobRuns;
+namespace Portal.Web.Infrastructure.Jobs;
 
 /// <summary>How job outcomes, severities and durations look on the pages.</summary>
 public static class JobDisplay

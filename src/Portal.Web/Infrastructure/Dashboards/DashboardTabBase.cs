@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Web.Realtime;
 
-namespace Portal.Web.Features.Dashboards;
+namespace Portal.Web.Infrastructure.Dashboards;
 
 /// <summary>
 /// A live dashboard tab: loads its data for (model, window, version), subscribes to the model's changes after the

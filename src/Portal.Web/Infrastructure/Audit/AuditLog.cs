@@ -3,7 +3,7 @@ using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Web.Infrastructure.Auth;
 
-namespace Portal.Web.Features.Admin.Audit;
+namespace Portal.Web.Infrastructure.Audit;
 
 public sealed class AuditLog(CurrentUser currentUser, ILogger<AuditLog> logger) : IAuditLog
 {

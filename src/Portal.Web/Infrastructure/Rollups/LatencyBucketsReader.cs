@@ -1,7 +1,7 @@
 using System.Globalization;
 using Portal.Data.Rollups;
 
-namespace Portal.Web.Features.Dashboards;
+namespace Portal.Web.Infrastructure.Rollups;
 
 /// <summary>
 /// Adds a rollup's latency histogram JSON (<see cref="LogHistogram"/>'s format, <c>{"z":n,"p":{"i":c,…},"n":{…}}</c>)

@@ -2,10 +2,10 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Web.Features.Dashboards;
+using Portal.Web.Infrastructure.Dashboards;
 using static Portal.Web.Infrastructure.Figures;
 
-namespace Portal.Web.Features.Ingestion;
+namespace Portal.Web.Infrastructure.Rollups;
 
 /// <summary>
 /// Sums of quality rollup rows (labelled predictions) and the metrics they give — the one place where rollup sums

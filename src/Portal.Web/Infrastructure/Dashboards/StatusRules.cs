@@ -1,6 +1,6 @@
 using Portal.Data.Entities.Jobs;
 
-namespace Portal.Web.Features.Dashboards;
+namespace Portal.Web.Infrastructure.Dashboards;
 
 /// <summary>Traffic-light level of one signal; <see cref="Unknown"/> (grey) when there is nothing to judge by.</summary>
 public enum HealthLevel

@@ -3,8 +3,9 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Rollups;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Infrastructure.Dashboards;
 
-namespace Portal.Web.Features.Dashboards;
+namespace Portal.Web.Infrastructure.Rollups;
 
 /// <summary>The columns of a <see cref="PredictionRollup"/> a dashboard reads; histograms only when asked for.</summary>
 public sealed record PredictionRow(

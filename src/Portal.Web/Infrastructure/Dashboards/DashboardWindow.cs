@@ -1,4 +1,4 @@
-namespace Portal.Web.Features.Dashboards;
+namespace Portal.Web.Infrastructure.Dashboards;
 
 /// <summary>
 /// A selectable dashboard window and the bucket its series use: buckets are whole minutes chosen so a series has

@@ -5,7 +5,7 @@ using Portal.Data.Entities;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure.Auth;
 
-namespace Portal.Web.Features.Models;
+namespace Portal.Web.Infrastructure.Models;
 
 /// <summary>Finds the model of a <c>/models/{model}/…</c> route for a caller, with the 403/404 answers the API gives.</summary>
 public static class ModelLookup

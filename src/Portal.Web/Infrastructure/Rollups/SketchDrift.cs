@@ -1,6 +1,6 @@
 using Portal.Data.Rollups;
 
-namespace Portal.Web.Features.Models;
+namespace Portal.Web.Infrastructure.Rollups;
 
 /// <summary>
 /// Drift of a feature computed on sketches only (reference column sketch vs the window's rollup sketches), so

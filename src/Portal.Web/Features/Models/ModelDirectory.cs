@@ -3,18 +3,10 @@ using Portal.Analysis.Alerting;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
+using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
 
-namespace Portal.Web.Features.Dashboards;
-
-/// <summary>What a model page needs to know about the model itself.</summary>
-public sealed record ModelHeader(
-    int Id, string Name, ModelTaskType TaskType, string? Description, string? Owner,
-    IReadOnlyList<string> Versions, IReadOnlyList<ModelFeature> Features)
-{
-    public bool IsClassifier => TaskType != ModelTaskType.Regression;
-
-    public string Task => TaskType.ToString().ToLowerInvariant();
-}
+namespace Portal.Web.Features.Models;
 
 /// <summary>
 /// One row of the models list: status colour from the worst active signal (the last hour's traffic, errors and latency
@@ -46,20 +38,6 @@ public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, 
             .Concat(rolledVersions.Order(StringComparer.Ordinal)).Distinct().ToList();
         return new ModelHeader(model.Id, model.Name, model.TaskType, model.Description, model.Owner, versions,
             [.. model.Features.OrderBy(f => f.Ordinal)]);
-    }
-
-    /// <summary>The model with its features, untracked (what the settings pages validate against); null when there is none.</summary>
-    public async Task<MlModel?> ModelAsync(string name, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Name == name, cancellationToken);
-    }
-
-    /// <summary>Every model's name, in order (the model pickers of forms and filters).</summary>
-    public async Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Models.AsNoTracking().OrderBy(m => m.Name).Select(m => m.Name).ToListAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<ModelListItem>> ListAsync(CancellationToken cancellationToken = default)
