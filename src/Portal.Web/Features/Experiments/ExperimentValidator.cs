@@ -2,15 +2,13 @@ using System.Text.RegularExpressions;
 using Portal.Analysis.Common;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Experiments;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Experiments;
 
 /// <summary>Every problem of a definition at once, by field ("arms[1].share"), so a form or client can fix them all.</summary>
 public sealed class ExperimentValidationException(IReadOnlyDictionary<string, string[]> errors)
-    : Exception("The experiment is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")))
-{
-    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
-}
+    : InputValidationException(errors, "Invalid experiment", "The experiment is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
 
 /// <summary>Checks an <see cref="ExperimentDraft"/>: ids, arms and split, metrics, plan inputs.</summary>
 public static partial class ExperimentValidator
