@@ -5,6 +5,7 @@ using Polly;
 using Portal.Web.Features.Runbooks;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Alerts;
 
@@ -67,10 +68,11 @@ public static class AlertingServiceCollectionExtensions
         });
         rules.MapPost("/preview", async (AlertRuleForm form, AlertRuleService service, CancellationToken ct) =>
         {
+            // Every bad field at once, by name (the form's validator gives one message per field).
             var errors = await service.ValidateAsync(form, ct);
             if (errors.Count > 0)
             {
-                throw new Portal.Analysis.Common.AnalysisInputException(errors.First().Key, errors.First().Value);
+                throw new InputValidationException(errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
             }
 
             var preview = await service.PreviewAsync(form, ct);

@@ -19,7 +19,7 @@ public static class FairnessEndpoints
         var group = endpoints.MapGroup("/api/v1/models/{model}/fairness").RequireAuthorization().WithTags("Fairness").WithModel();
         group.MapGet("", GetAsync);
         group.MapGet("/settings", GetSettingsAsync);
-        group.MapPut("/settings", PutSettingsAsync).RequireEngineer();
+        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().Accepts<FairnessSettingsView>("application/json");
         group.MapPost("/run", RunNowAsync).RequireEngineer();
         return endpoints;
     }

@@ -16,8 +16,8 @@ public static class SloEndpoints
         var group = endpoints.MapGroup("/api/v1/models/{model}/slos").RequireAuthorization().WithTags("SLOs").WithModel();
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:int}", GetAsync);
-        group.MapPost("/", CreateAsync).RequireEngineer();
-        group.MapPut("/{id:int}", UpdateAsync).RequireEngineer();
+        group.MapPost("/", CreateAsync).RequireEngineer().Accepts<SloInput>("application/json");
+        group.MapPut("/{id:int}", UpdateAsync).RequireEngineer().Accepts<SloInput>("application/json");
         group.MapDelete("/{id:int}", DeleteAsync).RequireEngineer();
         return endpoints;
     }

@@ -23,7 +23,7 @@ public static class DriftEndpoints
         group.MapGet("/runs/latest", LatestAsync);
         group.MapPost("/run", RunNow).RequireEngineer();
         group.MapGet("/settings", GetSettingsAsync);
-        group.MapPut("/settings", PutSettingsAsync).RequireEngineer();
+        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().Accepts<DriftSettingsView>("application/json");
         return endpoints;
     }
 
