@@ -69,11 +69,13 @@ public static class AlertingServiceCollectionExtensions
         rules.MapPost("/preview", async (AlertRuleForm form, AlertRuleService service, CancellationToken ct) =>
         {
             // Every bad field at once, by name (the form's validator gives one message per field).
-            var errors = await service.ValidateAsync(form, ct);
-            if (errors.Count > 0)
+            var problems = new ValidationProblems();
+            foreach (var (field, message) in await service.ValidateAsync(form, ct))
             {
-                throw new InputValidationException(errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
+                problems.Add(field, message);
             }
+
+            problems.ThrowIfAny();
 
             var preview = await service.PreviewAsync(form, ct);
             return TypedResults.Ok(new

@@ -7,6 +7,7 @@ using Portal.Analysis.Drift;
 using Portal.Analysis.Experiments;
 using Portal.Analysis.Performance;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Analysis;
 
@@ -21,13 +22,13 @@ public static class AnalysisEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(limits.AnalysisMaxBodyBytes))
             .WithTags("Analysis");
 
-        // The bodies are read by JsonInput (labels as numbers or strings, every problem named by JSON path); Accepts
-        // gives the document their typed shape.
-        group.MapPost("/drift", (JsonElement body) => Drift(DriftRequestReader.FromJson(body))).Accepts<DriftAnalysisRequest>("application/json");
-        group.MapPost("/drift/csv", DriftCsv).DisableAntiforgery(); // multipart, read by hand: see DriftCsvForm
-        group.MapPost("/classification", Classification).Accepts<ClassificationRequest>("application/json");
-        group.MapPost("/regression", Regression).Accepts<RegressionRequest>("application/json");
-        group.MapPost("/experiment", Experiment).Accepts<ExperimentAnalysisRequest>("application/json");
+        // The bodies are read by JsonInput (labels as numbers or strings, every problem named by JSON path);
+        // DocumentsBody gives the document their typed shape.
+        group.MapPost("/drift", (JsonElement body) => Drift(DriftRequestReader.FromJson(body))).DocumentsBody<DriftAnalysisRequest>("application/json");
+        group.MapPost("/drift/csv", DriftCsv).DisableAntiforgery().DocumentsBody<DriftCsvForm>("multipart/form-data");
+        group.MapPost("/classification", Classification).DocumentsBody<ClassificationRequest>("application/json");
+        group.MapPost("/regression", Regression).DocumentsBody<RegressionRequest>("application/json");
+        group.MapPost("/experiment", Experiment).DocumentsBody<ExperimentAnalysisRequest>("application/json");
         return endpoints;
     }
 

@@ -15,10 +15,7 @@ public sealed record DriftAnalysisRequest(
     IReadOnlyDictionary<string, double>? Thresholds,
     double? DriftShare);
 
-/// <summary>
-/// <c>POST /api/v1/analysis/drift/csv</c>: two CSV files with a header row, and the drift options as JSON. Not declared
-/// with Accepts: a multipart Accepts changes how the endpoint is authorized (API keys were refused), so it stays prose.
-/// </summary>
+/// <summary><c>POST /api/v1/analysis/drift/csv</c>: two CSV files with a header row, and the drift options as JSON.</summary>
 public sealed record DriftCsvForm(IFormFile Reference, IFormFile Current, string? Options);
 
 /// <summary><c>POST /api/v1/analysis/classification</c>: labels (numbers or strings) and optional scores of the positive class.</summary>

@@ -7,6 +7,7 @@ using Portal.Data.Entities.Experiments;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Validation;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Experiments;
 
@@ -50,7 +51,7 @@ public static class ExperimentEndpoints
         group.MapGet("/{id}/analysis", Latest).RequireViewer().Produces<ExperimentResult>();
         group.MapGet("/{id}/export", Export).RequireViewer().Produces(StatusCodes.Status200OK, contentType: "application/json");
         group.MapGet("/{id}/assignment", Assignment).RequireModelWriter();
-        group.MapPost("/{id}/observations", Observations).RequireModelWriter().Accepts<ObservationItem[]>("application/json", "application/x-ndjson")
+        group.MapPost("/{id}/observations", Observations).RequireModelWriter().DocumentsBody<ObservationItem[]>("application/json", "application/x-ndjson")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return endpoints;
     }

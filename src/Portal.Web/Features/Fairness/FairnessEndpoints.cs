@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Fairness;
 
@@ -19,7 +20,7 @@ public static class FairnessEndpoints
         var group = endpoints.MapGroup("/api/v1/models/{model}/fairness").RequireAuthorization().WithTags("Fairness").WithModel();
         group.MapGet("", GetAsync);
         group.MapGet("/settings", GetSettingsAsync);
-        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().Accepts<FairnessSettingsView>("application/json");
+        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().DocumentsBody<FairnessSettingsView>("application/json");
         group.MapPost("/run", RunNowAsync).RequireEngineer();
         return endpoints;
     }

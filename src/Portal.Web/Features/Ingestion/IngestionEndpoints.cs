@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Portal.Web.Features.Ingestion.Reference;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -26,13 +27,13 @@ public static class IngestionEndpoints
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<IngestionOptions>>().Value;
         var bodyLimit = new RequestSizeLimitAttribute(options.MaxBodyBytes);
         var models = endpoints.MapGroup("/api/v1/models/{model}").RequireModelWriter().WithTags("Ingestion");
-        // Items are read one by one (JsonElement) so that a bad item is rejected alone; Accepts documents their shape.
-        models.MapPost("/predictions", Predictions).WithMetadata(bodyLimit).Accepts<PredictionItem[]>(JsonTypes[0], JsonTypes[1..]);
-        models.MapPost("/feedback", Feedback).WithMetadata(bodyLimit).Accepts<FeedbackItem[]>(JsonTypes[0], JsonTypes[1..]);
+        // Items are read one by one (JsonElement) so that a bad item is rejected alone; DocumentsBody documents their shape.
+        models.MapPost("/predictions", Predictions).WithMetadata(bodyLimit).DocumentsBody<PredictionItem[]>(JsonTypes);
+        models.MapPost("/feedback", Feedback).WithMetadata(bodyLimit).DocumentsBody<FeedbackItem[]>(JsonTypes);
         models.MapPut("/reference", ReferenceUpload.HandleAsync).WithMetadata(new RequestSizeLimitAttribute(options.ReferenceMaxBodyBytes))
-            .Accepts<ReferenceColumns>("application/json", "text/csv");
+            .DocumentsBody<ReferenceColumns>("text/csv", "application/json");
         endpoints.MapPost("/api/v1/resources", Resources).RequireModelWriter().WithMetadata(bodyLimit).WithTags("Ingestion")
-            .Accepts<ResourceItem[]>(JsonTypes[0], JsonTypes[1..]);
+            .DocumentsBody<ResourceItem[]>(JsonTypes);
         return endpoints;
     }
 

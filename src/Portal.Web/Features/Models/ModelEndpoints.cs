@@ -8,6 +8,7 @@ using Portal.Web.Features.Analysis;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Models;
 
@@ -27,7 +28,7 @@ public static partial class ModelEndpoints
         var group = endpoints.MapGroup("/api/v1/models").RequireAuthorization().WithTags("Models");
         group.MapGet("/", List);
         group.MapGet("/{model}", Get);
-        group.MapPut("/{model}", Put).RequireEngineer().Accepts<ModelPutRequest>("application/json");
+        group.MapPut("/{model}", Put).RequireEngineer().DocumentsBody<ModelPutRequest>("application/json");
         group.MapGet("/{model}/summary", ModelSummary.HandleAsync).WithModel();
         return endpoints;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Slos;
 
@@ -16,8 +17,8 @@ public static class SloEndpoints
         var group = endpoints.MapGroup("/api/v1/models/{model}/slos").RequireAuthorization().WithTags("SLOs").WithModel();
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:int}", GetAsync);
-        group.MapPost("/", CreateAsync).RequireEngineer().Accepts<SloInput>("application/json");
-        group.MapPut("/{id:int}", UpdateAsync).RequireEngineer().Accepts<SloInput>("application/json");
+        group.MapPost("/", CreateAsync).RequireEngineer().DocumentsBody<SloInput>("application/json");
+        group.MapPut("/{id:int}", UpdateAsync).RequireEngineer().DocumentsBody<SloInput>("application/json");
         group.MapDelete("/{id:int}", DeleteAsync).RequireEngineer();
         return endpoints;
     }

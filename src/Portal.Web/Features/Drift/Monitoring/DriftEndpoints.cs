@@ -5,6 +5,7 @@ using Portal.Data;
 using Portal.Web.Features.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Drift.Monitoring;
 
@@ -23,7 +24,7 @@ public static class DriftEndpoints
         group.MapGet("/runs/latest", LatestAsync);
         group.MapPost("/run", RunNow).RequireEngineer();
         group.MapGet("/settings", GetSettingsAsync);
-        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().Accepts<DriftSettingsView>("application/json");
+        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().DocumentsBody<DriftSettingsView>("application/json");
         return endpoints;
     }
 
