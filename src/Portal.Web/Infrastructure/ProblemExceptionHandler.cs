@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Portal.Analysis.Common;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Infrastructure;
 
 /// <summary>
-/// Turns bad input into RFC 7807 problem+json that says what was wrong and where:
-/// <see cref="AnalysisInputException"/> names the field; unreadable bodies keep their status (400, 413, 415), and a
+/// Turns bad input into RFC 7807 problem+json that says what was wrong and where, in one place for every endpoint:
+/// <see cref="ProblemException"/> (and <see cref="InputValidationException"/>, which carries every error by JSON path)
+/// keeps its status, title and errors; <see cref="AnalysisInputException"/> names the field; unreadable bodies keep their status (400, 413, 415), and a
 /// body that does not bind (wrong JSON type, unknown enum value, bad text) names the JSON path the serializer reports.
 /// Every endpoint comes here: <c>RouteHandlerOptions.ThrowOnBadRequest</c> is on, so binding failures are thrown, not
 /// answered with a bare 400.
@@ -17,6 +19,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     {
         var (status, title, detail, errors) = exception switch
         {
+            ProblemException e => (e.Status, e.Title, e.Detail, e.Errors),
             AnalysisInputException e => (400, "Invalid input", $"{e.Field}: {e.Reason}",
                 new Dictionary<string, string[]> { [e.Field] = [e.Reason] }),
             BadHttpRequestException { InnerException: JsonException json } e => (e.StatusCode, "Invalid input", $"{Field(json)}: {Reason(json)}",
@@ -40,6 +43,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         if (errors is not null)
         {
             problem.Extensions["errors"] = errors;
+        }
+
+        foreach (var (key, value) in (exception as ProblemException)?.Extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });

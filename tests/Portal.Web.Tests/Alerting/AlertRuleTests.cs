@@ -72,6 +72,19 @@ public sealed class AlertRuleTests : IDisposable
     }
 
     [Fact]
+    public async Task Preview_answers_every_bad_field_at_once()
+    {
+        using var admin = host.Factory.CreateApiClient();
+
+        var bad = await admin.PostAsJsonAsync("/api/v1/alert-rules/preview", new { name = "", metric = "errorRate", threshold = 2.5, window = "5m", @for = "1m", keepFiringFor = "0s", repeatInterval = "4h" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var fields = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("name", fields);
+        Assert.Contains("threshold", fields);
+    }
+
+    [Fact]
     public async Task Preview_counts_how_often_the_rule_would_have_fired_in_the_last_24_hours()
     {
         var model = await host.ModelAsync("previewed");

@@ -5,6 +5,7 @@ using Polly;
 using Portal.Web.Features.Runbooks;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Alerts;
 
@@ -67,11 +68,14 @@ public static class AlertingServiceCollectionExtensions
         });
         rules.MapPost("/preview", async (AlertRuleForm form, AlertRuleService service, CancellationToken ct) =>
         {
-            var errors = await service.ValidateAsync(form, ct);
-            if (errors.Count > 0)
+            // Every bad field at once, by name (the form's validator gives one message per field).
+            var problems = new ValidationProblems();
+            foreach (var (field, message) in await service.ValidateAsync(form, ct))
             {
-                throw new Portal.Analysis.Common.AnalysisInputException(errors.First().Key, errors.First().Value);
+                problems.Add(field, message);
             }
+
+            problems.ThrowIfAny();
 
             var preview = await service.PreviewAsync(form, ct);
             return TypedResults.Ok(new

@@ -7,6 +7,7 @@ using Portal.Analysis.Drift;
 using Portal.Analysis.Experiments;
 using Portal.Analysis.Performance;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Analysis;
 
@@ -21,11 +22,13 @@ public static class AnalysisEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(limits.AnalysisMaxBodyBytes))
             .WithTags("Analysis");
 
-        group.MapPost("/drift", (JsonElement body) => Drift(DriftRequestReader.FromJson(body)));
-        group.MapPost("/drift/csv", DriftCsv).DisableAntiforgery();
-        group.MapPost("/classification", Classification);
-        group.MapPost("/regression", Regression);
-        group.MapPost("/experiment", Experiment);
+        // The bodies are read by JsonInput (labels as numbers or strings, every problem named by JSON path);
+        // DocumentsBody gives the document their typed shape.
+        group.MapPost("/drift", (JsonElement body) => Drift(DriftRequestReader.FromJson(body))).DocumentsBody<DriftAnalysisRequest>("application/json");
+        group.MapPost("/drift/csv", DriftCsv).DisableAntiforgery().DocumentsBody<DriftCsvForm>("multipart/form-data");
+        group.MapPost("/classification", Classification).DocumentsBody<ClassificationRequest>("application/json");
+        group.MapPost("/regression", Regression).DocumentsBody<RegressionRequest>("application/json");
+        group.MapPost("/experiment", Experiment).DocumentsBody<ExperimentAnalysisRequest>("application/json");
         return endpoints;
     }
 
@@ -78,7 +81,7 @@ public static class AnalysisEndpoints
     private static Stream OpenFile(IFormCollection form, string name) =>
         form.Files.GetFile(name)?.OpenReadStream() ?? throw new AnalysisInputException(name, "file is required (multipart field name '" + name + "').");
 
-    private static IResult Classification(JsonElement body)
+    private static Results<Ok<BinaryClassificationResult>, Ok<MulticlassClassificationResult>> Classification(JsonElement body)
     {
         var yTrue = Labels(body, "yTrue");
         var yPred = Labels(body, "yPred");
@@ -120,7 +123,7 @@ public static class AnalysisEndpoints
         return TypedResults.Ok(RegressionMetrics.Compute(yTrue, yPred));
     }
 
-    private static IResult Experiment(JsonElement body)
+    private static Results<Ok<WelchResult>, Ok<ProportionsResult>, Ok<SrmResult>, Ok<SampleSizeResult>, Ok<AlphaSpentResult>> Experiment(JsonElement body)
     {
         JsonInput.RequireBody(body);
         var kind = JsonInput.OptionalString(body, "kind") ?? throw new AnalysisInputException("kind", "is required: welch, proportions, srm, sampleSize or obrienFleming.");

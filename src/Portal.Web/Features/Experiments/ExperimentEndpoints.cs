@@ -1,11 +1,13 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Experiments;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.Validation;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Experiments;
 
@@ -32,91 +34,86 @@ public static class ExperimentEndpoints
 
     public static IEndpointRouteBuilder MapExperimentEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/experiments").WithTags("Experiments");
+        // Refusals are exceptions (ExperimentValidationException 400, ExperimentNotFoundException 404,
+        // ExperimentConflictException 409) that ProblemExceptionHandler answers.
+        var group = endpoints.MapGroup("/api/v1/experiments").WithTags("Experiments")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", List).RequireViewer();
         group.MapPost("/plan", Plan).RequireViewer();
         group.MapGet("/{id}", Get).RequireViewer();
         group.MapPost("/", Create).RequireProductOwner();
         group.MapPut("/{id}", Update).RequireProductOwner();
         group.MapDelete("/{id}", Delete).RequireProductOwner();
-        group.MapPost("/{id}/start", (string id, ExperimentService s, HttpContext c) => Transition(id, c, () => s.StartAsync(id, c.RequestAborted))).RequireProductOwner();
-        group.MapPost("/{id}/stop", (string id, TransitionRequest? body, ExperimentService s, HttpContext c) => Transition(id, c, () => s.StopAsync(id, body?.Note, c.RequestAborted))).RequireProductOwner();
-        group.MapPost("/{id}/conclude", (string id, TransitionRequest? body, ExperimentService s, HttpContext c) => Transition(id, c, () => s.ConcludeAsync(id, body?.Note, c.RequestAborted))).RequireProductOwner();
-        group.MapPost("/{id}/analyses", AnalyseNow).RequireProductOwner();
-        group.MapGet("/{id}/analysis", Latest).RequireViewer();
-        group.MapGet("/{id}/export", Export).RequireViewer();
+        group.MapPost("/{id}/start", (string id, ExperimentService s, CancellationToken ct) => Transition(id, s, () => s.StartAsync(id, ct), ct)).RequireProductOwner();
+        group.MapPost("/{id}/stop", (string id, TransitionRequest? body, ExperimentService s, CancellationToken ct) => Transition(id, s, () => s.StopAsync(id, body?.Note, ct), ct)).RequireProductOwner();
+        group.MapPost("/{id}/conclude", (string id, TransitionRequest? body, ExperimentService s, CancellationToken ct) => Transition(id, s, () => s.ConcludeAsync(id, body?.Note, ct), ct)).RequireProductOwner();
+        group.MapPost("/{id}/analyses", AnalyseNow).RequireProductOwner().Produces<ExperimentResult>();
+        group.MapGet("/{id}/analysis", Latest).RequireViewer().Produces<ExperimentResult>();
+        group.MapGet("/{id}/export", Export).RequireViewer().Produces(StatusCodes.Status200OK, contentType: "application/json");
         group.MapGet("/{id}/assignment", Assignment).RequireModelWriter();
-        group.MapPost("/{id}/observations", Observations).RequireModelWriter();
+        group.MapPost("/{id}/observations", Observations).RequireModelWriter().DocumentsBody<ObservationItem[]>("application/json", "application/x-ndjson")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return endpoints;
     }
 
-    private static async Task<IResult> List(ExperimentService service, CancellationToken cancellationToken) =>
+    private static async Task<Ok<IReadOnlyList<ExperimentSummary>>> List(ExperimentService service, CancellationToken cancellationToken) =>
         TypedResults.Ok(await service.ListAsync(cancellationToken));
 
-    private static async Task<IResult> Plan(ExperimentDraft draft, ExperimentService service, CancellationToken cancellationToken) =>
+    private static async Task<Ok<ExperimentPlan>> Plan(ExperimentDraft draft, ExperimentService service, CancellationToken cancellationToken) =>
         TypedResults.Ok(ExperimentPlanner.Plan(draft, await service.RequestsPerDayAsync(draft.Model, cancellationToken)));
 
-    private static async Task<IResult> Get(string id, ExperimentService service, CancellationToken cancellationToken)
+    private static async Task<Ok<ExperimentDto>> Get(string id, ExperimentService service, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ToDtoAsync(await FindAsync(id, service, cancellationToken), service, cancellationToken));
+
+    private static async Task<Created<ExperimentDto>> Create(ExperimentDraft draft, ExperimentService service, CancellationToken cancellationToken)
     {
-        var experiment = await service.FindAsync(id, cancellationToken);
-        return experiment is null ? NotFound(id) : TypedResults.Ok(await ToDtoAsync(experiment, service, cancellationToken));
+        var created = await service.CreateAsync(draft, cancellationToken);
+        var dto = await ToDtoAsync(await FindAsync(created.Id, service, cancellationToken), service, cancellationToken);
+        return TypedResults.Created($"/api/v1/experiments/{created.Id}", dto);
     }
 
-    private static Task<IResult> Create(ExperimentDraft draft, ExperimentService service, HttpContext context) => Handle(draft.Id, async () =>
+    private static async Task<Ok<ExperimentDto>> Update(string id, ExperimentDraft draft, ExperimentService service, CancellationToken cancellationToken)
     {
-        var created = await service.CreateAsync(draft, context.RequestAborted);
-        var dto = await ToDtoAsync((await service.FindAsync(created.Id, context.RequestAborted))!, service, context.RequestAborted);
-        return TypedResults.Created($"/api/v1/experiments/{created.Id}", dto);
-    });
+        await service.UpdateAsync(id, draft, cancellationToken);
+        return TypedResults.Ok(await ToDtoAsync(await FindAsync(id, service, cancellationToken), service, cancellationToken));
+    }
 
-    private static Task<IResult> Update(string id, ExperimentDraft draft, ExperimentService service, HttpContext context) => Handle(id, async () =>
+    private static async Task<NoContent> Delete(string id, ExperimentService service, CancellationToken cancellationToken)
     {
-        await service.UpdateAsync(id, draft, context.RequestAborted);
-        return TypedResults.Ok(await ToDtoAsync((await service.FindAsync(id, context.RequestAborted))!, service, context.RequestAborted));
-    });
-
-    private static Task<IResult> Delete(string id, ExperimentService service, HttpContext context) => Handle(id, async () =>
-    {
-        await service.DeleteAsync(id, context.RequestAborted);
+        await service.DeleteAsync(id, cancellationToken);
         return TypedResults.NoContent();
-    });
+    }
 
-    private static Task<IResult> Transition(string id, HttpContext context, Func<Task<Experiment>> transition) => Handle(id, async () =>
+    private static async Task<Ok<ExperimentDto>> Transition(string id, ExperimentService service, Func<Task<Experiment>> transition, CancellationToken cancellationToken)
     {
         await transition();
-        var service = context.RequestServices.GetRequiredService<ExperimentService>();
-        return TypedResults.Ok(await ToDtoAsync((await service.FindAsync(id, context.RequestAborted))!, service, context.RequestAborted));
-    });
+        return TypedResults.Ok(await ToDtoAsync(await FindAsync(id, service, cancellationToken), service, cancellationToken));
+    }
 
-    private static Task<IResult> AnalyseNow(string id, ExperimentService service, HttpContext context) => Handle(id, async () =>
+    private static async Task<ContentHttpResult> AnalyseNow(string id, ExperimentService service, CancellationToken cancellationToken)
     {
-        var (analysis, _, _) = await service.AnalyseNowAsync(id, context.RequestAborted);
+        var (analysis, _, _) = await service.AnalyseNowAsync(id, cancellationToken);
         return Json(analysis.ResultJson);
-    });
+    }
 
-    private static async Task<IResult> Latest(string id, PortalDbContext db, CancellationToken cancellationToken)
+    private static async Task<ContentHttpResult> Latest(string id, PortalDbContext db, CancellationToken cancellationToken)
     {
         if (!await db.Experiments.AnyAsync(e => e.Id == id, cancellationToken))
         {
-            return NotFound(id);
+            throw new ExperimentNotFoundException(id);
         }
 
         var json = await db.ExperimentAnalyses.AsNoTracking().Where(a => a.ExperimentId == id).OrderByDescending(a => a.Id)
             .Select(a => a.ResultJson).FirstOrDefaultAsync(cancellationToken);
         return json is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No analysis yet", detail: $"Experiment '{id}' has not been analysed yet: it is analysed every 5 minutes while running, or on POST /api/v1/experiments/{id}/analyses.")
+            ? throw new ProblemException(StatusCodes.Status404NotFound, "No analysis yet", $"Experiment '{id}' has not been analysed yet: it is analysed every 5 minutes while running, or on POST /api/v1/experiments/{id}/analyses.")
             : Json(json);
     }
 
     /// <summary>Definition, lifecycle, the latest analysis and the history of the primary metric, as one JSON document.</summary>
-    private static async Task<IResult> Export(string id, ExperimentService service, PortalDbContext db, HttpContext context)
+    private static async Task<ContentHttpResult> Export(string id, ExperimentService service, PortalDbContext db, HttpContext context)
     {
-        var experiment = await service.FindAsync(id, context.RequestAborted);
-        if (experiment is null)
-        {
-            return NotFound(id);
-        }
-
+        var experiment = await FindAsync(id, service, context.RequestAborted);
         var analyses = await db.ExperimentAnalyses.AsNoTracking().Where(a => a.ExperimentId == id).OrderBy(a => a.Id)
             .Select(a => new { a.Id, a.At, a.Verdict, a.InformationFraction, a.Look, a.SrmMismatch, a.SrmPValue, a.PrimaryJson }).ToListAsync(context.RequestAborted);
         var latest = await db.ExperimentAnalyses.AsNoTracking().Where(a => a.ExperimentId == id).OrderByDescending(a => a.Id)
@@ -135,20 +132,9 @@ public static class ExperimentEndpoints
         return TypedResults.Text(JsonSerializer.Serialize(document, ExperimentJson.Indented), "application/json");
     }
 
-    private static async Task<IResult> Assignment(string id, string? unit, HttpContext context, PortalDbContext db)
+    private static async Task<Ok<AssignmentResponse>> Assignment(string id, string? unit, HttpContext context, PortalDbContext db)
     {
-        var experiment = await db.Experiments.AsNoTracking().Include(e => e.Arms).Include(e => e.Model).AsSplitQuery()
-            .FirstOrDefaultAsync(e => e.Id == id, context.RequestAborted);
-        if (experiment is null)
-        {
-            return NotFound(id);
-        }
-
-        if (!ModelAccess.CanWrite(context.User, experiment.Model!.Name))
-        {
-            return Forbidden(id, experiment.Model.Name);
-        }
-
+        var experiment = await FindWritableAsync(db.Experiments.AsNoTracking().Include(e => e.Arms).Include(e => e.Model), id, context);
         if (string.IsNullOrEmpty(unit) || unit.Length > ExperimentObservation.UnitIdMaxLength)
         {
             throw new AnalysisInputException("unit", $"is required (?unit=…), at most {ExperimentObservation.UnitIdMaxLength} characters.");
@@ -156,7 +142,7 @@ public static class ExperimentEndpoints
 
         if (experiment.State == ExperimentState.Draft)
         {
-            return Conflict("state", $"Experiment '{id}' is a draft: assignment starts when it is started.");
+            throw new ExperimentConflictException("state", $"Experiment '{id}' is a draft: assignment starts when it is started.");
         }
 
         var live = experiment.Arms.Where(a => !a.IsShadow).OrderBy(a => a.Position).ToList();
@@ -171,41 +157,34 @@ public static class ExperimentEndpoints
         return TypedResults.Ok(new AssignmentResponse(arm.Name, arm.ModelVersion, true));
     }
 
-    private static async Task<IResult> Observations(string id, HttpContext context, PortalDbContext db, ObservationWriter writer, Microsoft.Extensions.Options.IOptions<IngestionOptions> options, TimeProvider time)
+    private static async Task<Ok<ObservationsResponse>> Observations(string id, HttpContext context, PortalDbContext db, ObservationWriter writer, Microsoft.Extensions.Options.IOptions<IngestionOptions> options, TimeProvider time)
     {
-        var experiment = await db.Experiments.AsNoTracking().Include(e => e.Arms).Include(e => e.Metrics).Include(e => e.Model).AsSplitQuery()
-            .FirstOrDefaultAsync(e => e.Id == id, context.RequestAborted);
-        if (experiment is null)
-        {
-            return NotFound(id);
-        }
-
-        if (!ModelAccess.CanWrite(context.User, experiment.Model!.Name))
-        {
-            return Forbidden(id, experiment.Model.Name);
-        }
-
+        var experiment = await FindWritableAsync(db.Experiments.AsNoTracking().Include(e => e.Arms).Include(e => e.Metrics).Include(e => e.Model), id, context);
         if (experiment.State != ExperimentState.Running)
         {
-            return Conflict("state", $"Experiment '{id}' is {experiment.State.ToString().ToLowerInvariant()}: observations are accepted while it is running. Nothing was stored.");
+            throw new ExperimentConflictException("state", $"Experiment '{id}' is {experiment.State.ToString().ToLowerInvariant()}: observations are accepted while it is running. Nothing was stored.");
         }
 
-        IngestionBody body;
-        try
-        {
-            body = await IngestionBody.ReadAsync(context.Request, options.Value.MaxItemsPerRequest, context.RequestAborted);
-        }
-        catch (TooManyItemsException e)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many items", detail: e.Message + " Nothing was stored.");
-        }
-
-        using var _ = body;
+        using var body = await IngestionBody.ReadAsync(context.Request, options.Value.MaxItemsPerRequest, context.RequestAborted);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var (records, rejected) = body.Validate((item, errors) => ObservationWriter.Validate(item, experiment, now, errors));
 
         var accepted = records.Count > 0 ? await writer.UpsertAsync(id, records, context.RequestAborted) : 0;
         return TypedResults.Ok(new ObservationsResponse(accepted, rejected));
+    }
+
+    private static async Task<Experiment> FindAsync(string id, ExperimentService service, CancellationToken cancellationToken) =>
+        await service.FindAsync(id, cancellationToken) ?? throw new ExperimentNotFoundException(id);
+
+    /// <summary>The experiment, if the caller may write its model's traffic: 404 for an unknown id, 403 for a key of another model.</summary>
+    private static async Task<Experiment> FindWritableAsync(IQueryable<Experiment> experiments, string id, HttpContext context)
+    {
+        var experiment = await experiments.AsSplitQuery().FirstOrDefaultAsync(e => e.Id == id, context.RequestAborted)
+            ?? throw new ExperimentNotFoundException(id);
+        var model = experiment.Model!.Name;
+        return ModelAccess.CanWrite(context.User, model)
+            ? experiment
+            : throw new ProblemException(StatusCodes.Status403Forbidden, "Forbidden", $"Experiment '{id}' belongs to model '{model}': use an API key scoped to '{model}' or an admin key.");
     }
 
     private static async Task<ExperimentDto> ToDtoAsync(Experiment e, ExperimentService service, CancellationToken cancellationToken)
@@ -221,37 +200,5 @@ public static class ExperimentEndpoints
 
     private static string State(ExperimentState state) => state.ToString().ToLowerInvariant();
 
-    /// <summary>Maps the service's refusals to problem+json: 400 by field, 404, 409 naming the field.</summary>
-    private static async Task<IResult> Handle(string id, Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (ExperimentValidationException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors.ToDictionary(x => x.Key, x => x.Value), detail: e.Message, title: "Invalid experiment");
-        }
-        catch (ExperimentNotFoundException)
-        {
-            return NotFound(id);
-        }
-        catch (ExperimentConflictException e)
-        {
-            return Conflict(e.Field, e.Message);
-        }
-    }
-
-    private static IResult Json(string json) => TypedResults.Text(json, "application/json");
-
-    private static IResult NotFound(string id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown experiment", detail: $"There is no experiment '{id}'.");
-
-    private static IResult Forbidden(string id, string model) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-        detail: $"Experiment '{id}' belongs to model '{model}': use an API key scoped to '{model}' or an admin key.");
-
-    private static IResult Conflict(string field, string message) => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "Not allowed in the experiment's state",
-        detail: $"{field}: {message}",
-        extensions: new Dictionary<string, object?> { ["field"] = field, ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+    private static ContentHttpResult Json(string json) => TypedResults.Text(json, "application/json");
 }

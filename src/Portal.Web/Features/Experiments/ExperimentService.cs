@@ -4,19 +4,28 @@ using Portal.Data;
 using Portal.Data.Entities.Experiments;
 using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Experiments;
 
 /// <summary>No experiment with this id (404).</summary>
-public sealed class ExperimentNotFoundException(string id) : Exception($"There is no experiment '{id}'.")
+public sealed class ExperimentNotFoundException(string id)
+    : ProblemException(StatusCodes.Status404NotFound, "Unknown experiment", $"There is no experiment '{id}'.")
 {
     public string ExperimentId { get; } = id;
 }
 
 /// <summary>A change the experiment's state does not allow (409), naming the field and the reason.</summary>
-public sealed class ExperimentConflictException(string field, string message) : Exception(message)
+public sealed class ExperimentConflictException(string field, string message) : ProblemException(
+    StatusCodes.Status409Conflict,
+    "Not allowed in the experiment's state",
+    message,
+    new Dictionary<string, string[]> { [field] = [message] },
+    new Dictionary<string, object?> { ["field"] = field })
 {
     public string Field { get; } = field;
+
+    public override string Detail => $"{Field}: {Message}";
 }
 
 /// <summary>An experiment as listed.</summary>

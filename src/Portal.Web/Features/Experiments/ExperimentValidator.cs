@@ -2,15 +2,13 @@ using System.Text.RegularExpressions;
 using Portal.Analysis.Common;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Experiments;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Experiments;
 
 /// <summary>Every problem of a definition at once, by field ("arms[1].share"), so a form or client can fix them all.</summary>
 public sealed class ExperimentValidationException(IReadOnlyDictionary<string, string[]> errors)
-    : Exception("The experiment is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")))
-{
-    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
-}
+    : InputValidationException(errors, "Invalid experiment", "The experiment is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
 
 /// <summary>Checks an <see cref="ExperimentDraft"/>: ids, arms and split, metrics, plan inputs.</summary>
 public static partial class ExperimentValidator
@@ -23,16 +21,8 @@ public static partial class ExperimentValidator
     /// <summary>Problems by field; empty when the draft is valid. <paramref name="task"/> is null when the model does not exist.</summary>
     public static Dictionary<string, string[]> Validate(ExperimentDraft d, ModelTaskType? task)
     {
-        var errors = new Dictionary<string, List<string>>();
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
-
-            list.Add(message);
-        }
+        var problems = new ValidationProblems();
+        void Add(string field, string message) => problems.Add(field, message);
 
         if (!Slug().IsMatch(d.Id ?? ""))
         {
@@ -86,7 +76,7 @@ public static partial class ExperimentValidator
             Add("sequentialTuningParameter", "must be between 10 and 10⁹ units (both arms); 5000 is GrowthBook's default.");
         }
 
-        if (!errors.Keys.Any(k => k.StartsWith("metrics", StringComparison.Ordinal)))
+        if (!problems.Paths.Any(k => k.StartsWith("metrics", StringComparison.Ordinal)))
         {
             try
             {
@@ -94,11 +84,11 @@ public static partial class ExperimentValidator
             }
             catch (AnalysisInputException e)
             {
-                Add(e.Field, e.Reason);
+                problems.Add(e);
             }
         }
 
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+        return problems.ToDictionary();
     }
 
     private static void ValidateArms(ExperimentDraft d, Action<string, string> add)

@@ -1,9 +1,11 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Portal.Analysis.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Data;
 using Portal.Web.Infrastructure.Models;
+using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Fairness;
 
@@ -16,15 +18,15 @@ public static class FairnessEndpoints
 {
     public static IEndpointRouteBuilder MapFairnessEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/models/{model}/fairness").RequireAuthorization().WithTags("Fairness");
+        var group = endpoints.MapGroup("/api/v1/models/{model}/fairness").RequireAuthorization().WithTags("Fairness").WithModel();
         group.MapGet("", GetAsync);
         group.MapGet("/settings", GetSettingsAsync);
-        group.MapPut("/settings", PutSettingsAsync).RequireEngineer();
+        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().DocumentsBody<FairnessSettingsView>("application/json");
         group.MapPost("/run", RunNowAsync).RequireEngineer();
         return endpoints;
     }
 
-    private static async Task<IResult> GetAsync(string model, string? window, string? attribute, bool? history, ClaimsPrincipal user, PortalDbContext db, FairnessResults results, CancellationToken cancellationToken)
+    private static async Task<Ok<FairnessAnswer>> GetAsync(string model, string? window, string? attribute, bool? history, RouteModel route, FairnessResults results, CancellationToken cancellationToken)
     {
         window ??= "1d";
         if (!FairnessResults.IsWindow(window))
@@ -32,13 +34,7 @@ public static class FairnessEndpoints
             throw new AnalysisInputException("window", $"'{window}' is not a fairness window: use 1h, 1d or 7d.");
         }
 
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        var answer = await results.LoadAsync(entity, window, attribute, history == true, cancellationToken);
+        var answer = await results.LoadAsync(route.Entity, window, attribute, history == true, cancellationToken);
         if (attribute is not null && !answer.SensitiveAttributes.Contains(attribute))
         {
             throw new AnalysisInputException("attribute", $"'{attribute}' is not a sensitive attribute of model '{model}' (configured: {string.Join(", ", answer.SensitiveAttributes.DefaultIfEmpty("none"))}).");
@@ -47,27 +43,12 @@ public static class FairnessEndpoints
         return TypedResults.Ok(answer);
     }
 
-    private static async Task<IResult> GetSettingsAsync(string model, ClaimsPrincipal user, PortalDbContext db, FairnessSettingsService settings, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        return entity is null ? problem! : TypedResults.Ok(await settings.GetAsync(entity.Id, cancellationToken));
-    }
+    private static async Task<Ok<FairnessSettingsView>> GetSettingsAsync(RouteModel route, FairnessSettingsService settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.GetAsync(route.Id, cancellationToken));
 
-    private static async Task<IResult> PutSettingsAsync(string model, JsonElement body, ClaimsPrincipal user, PortalDbContext db, FairnessSettingsService settings, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        return entity is null ? problem! : TypedResults.Ok(await settings.SaveAsync(entity, FairnessSettingsView.Parse(body), cancellationToken));
-    }
+    private static async Task<Ok<FairnessSettingsView>> PutSettingsAsync(JsonElement body, RouteModel route, FairnessSettingsService settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.SaveAsync(route.Entity, FairnessSettingsView.Parse(body), cancellationToken));
 
-    private static async Task<IResult> RunNowAsync(string model, ClaimsPrincipal user, PortalDbContext db, FairnessSettingsService settings, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        var jobId = settings.RunNow(entity.Id);
-        return TypedResults.Accepted($"/api/v1/models/{model}/fairness", new { model, jobId });
-    }
+    private static Accepted<JobAccepted> RunNowAsync(string model, RouteModel route, FairnessSettingsService settings) =>
+        TypedResults.Accepted($"/api/v1/models/{model}/fairness", new JobAccepted(model, settings.RunNow(route.Id)));
 }

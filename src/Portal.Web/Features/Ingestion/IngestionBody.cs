@@ -158,6 +158,11 @@ public sealed class IngestionBody : IDisposable
     }
 }
 
-/// <summary>More items than one request may carry: answered 413.</summary>
-public sealed class TooManyItemsException(int? count, int max)
-    : Exception(count is { } n ? $"The body has {n} items; at most {max} are accepted per request." : $"The body has more than {max} items; at most {max} are accepted per request.");
+/// <summary>More items than one request may carry: answered 413 (by <see cref="Infrastructure.ProblemExceptionHandler"/>).</summary>
+public sealed class TooManyItemsException(int? count, int max) : Infrastructure.Validation.ProblemException(
+    StatusCodes.Status413PayloadTooLarge,
+    "Too many items",
+    count is { } n ? $"The body has {n} items; at most {max} are accepted per request." : $"The body has more than {max} items; at most {max} are accepted per request.")
+{
+    public override string Detail => Message + " Nothing was stored.";
+}

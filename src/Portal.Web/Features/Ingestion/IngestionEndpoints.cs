@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Web.Features.Ingestion.Reference;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Models;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -18,20 +20,26 @@ public static class IngestionEndpoints
 
     public sealed record FeedbackResponse(int Accepted, int Duplicates, int Unmatched, IReadOnlyList<RejectedItem> Rejected);
 
+    /// <summary>The media types of an item batch: one item or an array as JSON, or NDJSON.</summary>
+    public static readonly string[] JsonTypes = ["application/json", "application/x-ndjson"];
+
     public static IEndpointRouteBuilder MapIngestionEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<IngestionOptions>>().Value;
         var bodyLimit = new RequestSizeLimitAttribute(options.MaxBodyBytes);
         var models = endpoints.MapGroup("/api/v1/models/{model}").RequireModelWriter().WithTags("Ingestion");
-        models.MapPost("/predictions", Predictions).WithMetadata(bodyLimit);
-        models.MapPost("/feedback", Feedback).WithMetadata(bodyLimit);
-        models.MapPut("/reference", ReferenceUpload.HandleAsync).WithMetadata(new RequestSizeLimitAttribute(options.ReferenceMaxBodyBytes));
-        endpoints.MapPost("/api/v1/resources", Resources).RequireModelWriter().WithMetadata(bodyLimit).WithTags("Ingestion");
+        // Items are read one by one (JsonElement) so that a bad item is rejected alone; DocumentsBody documents their shape.
+        models.MapPost("/predictions", Predictions).WithMetadata(bodyLimit).DocumentsBody<PredictionItem[]>(JsonTypes);
+        models.MapPost("/feedback", Feedback).WithMetadata(bodyLimit).DocumentsBody<FeedbackItem[]>(JsonTypes);
+        models.MapPut("/reference", ReferenceUpload.HandleAsync).WithMetadata(new RequestSizeLimitAttribute(options.ReferenceMaxBodyBytes))
+            .DocumentsBody<ReferenceColumns>("text/csv", "application/json");
+        endpoints.MapPost("/api/v1/resources", Resources).RequireModelWriter().WithMetadata(bodyLimit).WithTags("Ingestion")
+            .DocumentsBody<ResourceItem[]>(JsonTypes);
         return endpoints;
     }
 
     /// <summary>Who may: <see cref="Policies.ModelWriter"/> on the route (a key of this model, an admin key, an Engineer or higher).</summary>
-    private static async Task<IResult> Predictions(
+    private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> Predictions(
         string model, HttpContext context, ModelCatalog catalog, IngestionChannel channel, IOptions<IngestionOptions> options, TimeProvider time)
     {
         if (await catalog.FindAsync(model, context.RequestAborted) is not { } info)
@@ -39,12 +47,13 @@ public static class IngestionEndpoints
             return IngestionAuth.UnknownModel(model);
         }
 
-        return await IngestAsync(context, options.Value, time, (item, now, errors) => PredictionValidator.Validate(item, info, now, errors),
+        using var body = await IngestionBody.ReadAsync(context.Request, options.Value.MaxItemsPerRequest, context.RequestAborted);
+        return await ValidateAndSubmitAsync(context, body, time, (item, now, errors) => PredictionValidator.Validate(item, info, now, errors),
             records => new PredictionWrite(info, records), channel,
-            (result, rejected) => TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected)));
+            (result, rejected) => new IngestResponse(result.Accepted, result.Duplicates, rejected));
     }
 
-    private static async Task<IResult> Feedback(
+    private static async Task<Results<Ok<FeedbackResponse>, ProblemHttpResult>> Feedback(
         string model, HttpContext context, ModelCatalog catalog, IngestionChannel channel, IOptions<IngestionOptions> options, TimeProvider time)
     {
         if (await catalog.FindAsync(model, context.RequestAborted) is not { } info)
@@ -52,9 +61,10 @@ public static class IngestionEndpoints
             return IngestionAuth.UnknownModel(model);
         }
 
-        return await IngestAsync(context, options.Value, time, (item, now, errors) => FeedbackValidator.Validate(item, info, now, errors),
+        using var body = await IngestionBody.ReadAsync(context.Request, options.Value.MaxItemsPerRequest, context.RequestAborted);
+        return await ValidateAndSubmitAsync(context, body, time, (item, now, errors) => FeedbackValidator.Validate(item, info, now, errors),
             records => new FeedbackWrite(info, records), channel,
-            (result, rejected) => TypedResults.Ok(new FeedbackResponse(result.Accepted, result.Duplicates, result.Unmatched, rejected)));
+            (result, rejected) => new FeedbackResponse(result.Accepted, result.Duplicates, result.Unmatched, rejected));
     }
 
     /// <summary>
@@ -62,18 +72,13 @@ public static class IngestionEndpoints
     /// against <see cref="ModelAccess.CanWrite"/> before any lookup, so names the caller may not write cost nothing, and
     /// the rest are looked up together in one query.
     /// </summary>
-    private static async Task<IResult> Resources(
+    private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> Resources(
         HttpContext context, ModelCatalog catalog, IngestionChannel channel, IOptions<IngestionOptions> options, TimeProvider time)
     {
         var user = context.User;
         var scoped = ModelAccess.ScopedModel(user);
-        using var body = await ReadBodyAsync(context, options.Value);
-        if (body.Result is { } problem)
-        {
-            return problem;
-        }
-
-        var writable = body.Body!.Items.Select(item => ModelNameOf(item) ?? scoped).OfType<string>()
+        using var body = await IngestionBody.ReadAsync(context.Request, options.Value.MaxItemsPerRequest, context.RequestAborted);
+        var writable = body.Items.Select(item => ModelNameOf(item) ?? scoped).OfType<string>()
             .Where(name => ModelAccess.CanWrite(user, name)).ToHashSet(StringComparer.Ordinal);
         var models = await catalog.FindManyAsync(writable, context.RequestAborted);
 
@@ -108,8 +113,8 @@ public static class IngestionEndpoints
             return errors.Count > 0 ? null : record;
         }
 
-        return await ValidateAndSubmitAsync(context, body.Body, time, Validate, records => new ResourceWrite(records), channel,
-            (result, rejected) => TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected)));
+        return await ValidateAndSubmitAsync(context, body, time, Validate, records => new ResourceWrite(records), channel,
+            (result, rejected) => new IngestResponse(result.Accepted, result.Duplicates, rejected));
     }
 
     /// <summary>The model an item names; null when it names none or the name is unreadable (the item is then rejected by <see cref="JsonText"/>).</summary>
@@ -121,46 +126,16 @@ public static class IngestionEndpoints
     private delegate T? Validator<T>(JsonElement item, long nowMs, List<string> errors)
         where T : class;
 
-    private sealed class BodyOrProblem(IngestionBody? body, IResult? result) : IDisposable
-    {
-        public IngestionBody? Body => body;
-
-        public IResult? Result => result;
-
-        public void Dispose() => body?.Dispose();
-    }
-
-    private static async Task<BodyOrProblem> ReadBodyAsync(HttpContext context, IngestionOptions options)
-    {
-        try
-        {
-            return new BodyOrProblem(await IngestionBody.ReadAsync(context.Request, options.MaxItemsPerRequest, context.RequestAborted), null);
-        }
-        catch (TooManyItemsException e)
-        {
-            return new BodyOrProblem(null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many items", detail: e.Message + " Nothing was stored."));
-        }
-    }
-
-    private static async Task<IResult> IngestAsync<T>(
-        HttpContext context, IngestionOptions options, TimeProvider time, Validator<T> validate, Func<List<T>, WriteRequest> toWrite,
-        IngestionChannel channel, Func<WriteResult, List<RejectedItem>, IResult> answer)
-        where T : class
-    {
-        using var body = await ReadBodyAsync(context, options);
-        return body.Result ?? await ValidateAndSubmitAsync(context, body.Body!, time, validate, toWrite, channel, answer);
-    }
-
-    private static async Task<IResult> ValidateAndSubmitAsync<T>(
+    private static async Task<Results<Ok<TAnswer>, ProblemHttpResult>> ValidateAndSubmitAsync<T, TAnswer>(
         HttpContext context, IngestionBody body, TimeProvider time, Validator<T> validate, Func<List<T>, WriteRequest> toWrite,
-        IngestionChannel channel, Func<WriteResult, List<RejectedItem>, IResult> answer)
+        IngestionChannel channel, Func<WriteResult, List<RejectedItem>, TAnswer> answer)
         where T : class
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var (records, rejected) = body.Validate<T>((item, errors) => validate(item, now, errors));
         if (records.Count == 0)
         {
-            return answer(new WriteResult(0, 0), rejected);
+            return TypedResults.Ok(answer(new WriteResult(0, 0), rejected));
         }
 
         var request = toWrite(records);
@@ -179,7 +154,7 @@ public static class IngestionEndpoints
         try
         {
             // Not cancelled with the request: once queued, the items are committed whether or not the client waits.
-            return answer(await request.Completion.Task, rejected);
+            return TypedResults.Ok(answer(await request.Completion.Task, rejected));
         }
         catch (Exception)
         {

@@ -9,6 +9,7 @@ using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Models;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Models;
 
@@ -28,8 +29,8 @@ public static partial class ModelEndpoints
         var group = endpoints.MapGroup("/api/v1/models").RequireAuthorization().WithTags("Models");
         group.MapGet("/", List);
         group.MapGet("/{model}", Get);
-        group.MapPut("/{model}", Put).RequireEngineer();
-        group.MapGet("/{model}/summary", ModelSummary.HandleAsync);
+        group.MapPut("/{model}", Put).RequireEngineer().DocumentsBody<ModelPutRequest>("application/json");
+        group.MapGet("/{model}/summary", ModelSummary.HandleAsync).WithModel();
         return endpoints;
     }
 
@@ -38,7 +39,7 @@ public static partial class ModelEndpoints
     /// key sees only its own. The body stays a JSON array (as before paging); the total is in <c>X-Total-Count</c> and
     /// the next page in a <c>Link: rel="next"</c> header.
     /// </summary>
-    private static async Task<IResult> List(int? limit, int? offset, HttpContext context, PortalDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<List<ModelDto>>> List(int? limit, int? offset, HttpContext context, PortalDbContext db, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > InputLimits.MaxPageSize)
         {
@@ -65,7 +66,7 @@ public static partial class ModelEndpoints
         return TypedResults.Ok(models.Select(ToDto).ToList());
     }
 
-    private static async Task<IResult> Get(string model, HttpContext context, PortalDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ModelDto>, ProblemHttpResult>> Get(string model, HttpContext context, PortalDbContext db, CancellationToken cancellationToken)
     {
         if (!ModelAccess.CanRead(context.User, model))
         {
@@ -77,7 +78,7 @@ public static partial class ModelEndpoints
     }
 
     /// <summary>Who may: an Engineer or higher, or an admin key (README: Engineers manage models and schemas); not a model's own key.</summary>
-    private static async Task<IResult> Put(string model, JsonElement body, PortalDbContext db, ModelCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ModelDto>, Ok<ModelDto>>> Put(string model, JsonElement body, PortalDbContext db, ModelCatalog catalog, CancellationToken cancellationToken)
     {
         if (!ModelNames.IsValid(model))
         {
@@ -104,6 +105,14 @@ public static partial class ModelEndpoints
         var dto = ToDto(entity);
         return created ? TypedResults.Created($"/api/v1/models/{model}", dto) : TypedResults.Ok(dto);
     }
+
+    /// <summary>
+    /// The body of <c>PUT /api/v1/models/{model}</c> as the document shows it; <see cref="Apply"/> reads it field by field
+    /// because a field that is present and null (clear the description) differs from one that is absent (keep it).
+    /// <c>versions</c> items are a version string or <c>{"version", "description"}</c>.
+    /// </summary>
+    public sealed record ModelPutRequest(
+        string? TaskType, string? Description, string? Owner, double? LowConfidenceThreshold, JsonElement[]? Versions, FeatureDto[]? Features);
 
     /// <summary>Applies the fields present in the body; "features" (when given) replaces the whole schema.</summary>
     public static void Apply(JsonElement body, MlModel entity, bool created)

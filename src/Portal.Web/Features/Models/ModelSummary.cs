@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
@@ -64,24 +64,13 @@ public static partial class ModelSummary
             : throw new AnalysisInputException("window", "must be between 1m and 400d.");
     }
 
-    public static async Task<IResult> HandleAsync(string model, string? window, HttpContext context, PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Ok<Summary>> HandleAsync(string? window, RouteModel route, PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!ModelAccess.CanRead(context.User, model))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This API key may not read model '{model}'.");
-        }
-
         var span = ParseWindow(window);
-        var entity = await db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
-        if (entity is null)
-        {
-            return IngestionAuth.UnknownModel(model);
-        }
-
         var to = time.GetUtcNow();
         var from = to - span;
         var fromMinute = RollupAccumulator.MinuteOf(from.ToUnixTimeMilliseconds());
-        return TypedResults.Ok(await BuildAsync(db, entity, window ?? "1h", from, to, fromMinute, cancellationToken));
+        return TypedResults.Ok(await BuildAsync(db, route.Entity, window ?? "1h", from, to, fromMinute, cancellationToken));
     }
 
     public static async Task<Summary> BuildAsync(PortalDbContext db, MlModel model, string window, DateTimeOffset from, DateTimeOffset to, long fromMinute, CancellationToken cancellationToken)

@@ -1,10 +1,11 @@
-using System.Security.Claims;
 using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Infrastructure.Models;
+using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Features.Quality;
@@ -22,25 +23,20 @@ public static class QualityEndpoints
 
     public static IEndpointRouteBuilder MapQualityEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v1/models/{model}/quality", GetAsync).RequireAuthorization().WithTags("Quality");
-        endpoints.MapPost("/api/v1/models/{model}/quality/run", RunNowAsync).RequireAuthorization().RequireEngineer().WithTags("Quality");
+        var group = endpoints.MapGroup("/api/v1/models/{model}/quality").RequireAuthorization().WithTags("Quality").WithModel();
+        group.MapGet("", GetAsync);
+        group.MapPost("/run", RunNow).RequireEngineer();
         return endpoints;
     }
 
-    private static async Task<IResult> RunNowAsync(string model, ClaimsPrincipal user, PortalDbContext db, IBackgroundJobClient jobs, CancellationToken cancellationToken)
+    private static Accepted<JobAccepted> RunNow(string model, RouteModel route, IBackgroundJobClient jobs)
     {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        var id = entity.Id;
+        var id = route.Id;
         var jobId = jobs.Enqueue<QualityJob>(j => j.RunAsync(id, null, CancellationToken.None));
-        return TypedResults.Accepted($"/api/v1/models/{model}/quality", new { model, jobId });
+        return TypedResults.Accepted($"/api/v1/models/{model}/quality", new JobAccepted(model, jobId));
     }
 
-    private static async Task<IResult> GetAsync(string model, string? window, ClaimsPrincipal user, PortalDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<QualityAnswer>> GetAsync(string model, string? window, RouteModel route, PortalDbContext db, CancellationToken cancellationToken)
     {
         window ??= "1d";
         if (!QualityJob.Windows.Any(w => w.Name == window))
@@ -48,13 +44,8 @@ public static class QualityEndpoints
             throw new AnalysisInputException("window", $"'{window}' is not a quality window: use 1h, 1d or 7d.");
         }
 
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        var latest = await db.QualityResults.AsNoTracking().Where(r => r.ModelId == entity.Id && r.Window == window)
+        var modelId = route.Id;
+        var latest = await db.QualityResults.AsNoTracking().Where(r => r.ModelId == modelId && r.Window == window)
             .OrderByDescending(r => r.JobRunId).Select(r => (long?)r.JobRunId).FirstOrDefaultAsync(cancellationToken);
         var results = latest is null ? [] : await db.QualityResults.AsNoTracking()
             .Where(r => r.JobRunId == latest && r.Window == window)

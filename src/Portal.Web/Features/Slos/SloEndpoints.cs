@@ -1,8 +1,9 @@
-using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Data;
 using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Slos;
 
@@ -14,66 +15,33 @@ public static class SloEndpoints
 {
     public static IEndpointRouteBuilder MapSloEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/models/{model}/slos").RequireAuthorization().WithTags("SLOs");
+        var group = endpoints.MapGroup("/api/v1/models/{model}/slos").RequireAuthorization().WithTags("SLOs").WithModel();
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:int}", GetAsync);
-        group.MapPost("/", CreateAsync).RequireEngineer();
-        group.MapPut("/{id:int}", UpdateAsync).RequireEngineer();
+        group.MapPost("/", CreateAsync).RequireEngineer().DocumentsBody<SloInput>("application/json");
+        group.MapPut("/{id:int}", UpdateAsync).RequireEngineer().DocumentsBody<SloInput>("application/json");
         group.MapDelete("/{id:int}", DeleteAsync).RequireEngineer();
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(string model, ClaimsPrincipal user, PortalDbContext db, SloService slos, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<SloView>>> ListAsync(RouteModel route, SloService slos, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await slos.ListAsync(route.Entity, cancellationToken));
+
+    private static async Task<Results<Ok<SloView>, ProblemHttpResult>> GetAsync(string model, int id, RouteModel route, SloService slos, CancellationToken cancellationToken) =>
+        await slos.FindAsync(route.Entity, id, cancellationToken) is { } slo ? TypedResults.Ok(slo) : NotFound(model, id);
+
+    private static async Task<Created<SloView>> CreateAsync(string model, JsonElement body, RouteModel route, SloService slos, CancellationToken cancellationToken)
     {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        return entity is null ? problem! : TypedResults.Ok(await slos.ListAsync(entity, cancellationToken));
-    }
-
-    private static async Task<IResult> GetAsync(string model, int id, ClaimsPrincipal user, PortalDbContext db, SloService slos, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        return await slos.FindAsync(entity, id, cancellationToken) is { } slo ? TypedResults.Ok(slo) : NotFound(model, id);
-    }
-
-    private static async Task<IResult> CreateAsync(string model, JsonElement body, ClaimsPrincipal user, PortalDbContext db, SloService slos, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        var created = await slos.CreateAsync(entity, SloInput.Parse(body), cancellationToken);
+        var created = await slos.CreateAsync(route.Entity, SloInput.Parse(body), cancellationToken);
         return TypedResults.Created($"/api/v1/models/{model}/slos/{created.Id}", created);
     }
 
-    private static async Task<IResult> UpdateAsync(string model, int id, JsonElement body, ClaimsPrincipal user, PortalDbContext db, SloService slos, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
+    private static async Task<Results<Ok<SloView>, ProblemHttpResult>> UpdateAsync(string model, int id, JsonElement body, RouteModel route, SloService slos, CancellationToken cancellationToken) =>
+        await slos.UpdateAsync(route.Entity, id, SloInput.Parse(body), cancellationToken) is { } slo ? TypedResults.Ok(slo) : NotFound(model, id);
 
-        return await slos.UpdateAsync(entity, id, SloInput.Parse(body), cancellationToken) is { } slo ? TypedResults.Ok(slo) : NotFound(model, id);
-    }
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string model, int id, RouteModel route, SloService slos, CancellationToken cancellationToken) =>
+        await slos.DeleteAsync(route.Entity, id, cancellationToken) ? TypedResults.NoContent() : NotFound(model, id);
 
-    private static async Task<IResult> DeleteAsync(string model, int id, ClaimsPrincipal user, PortalDbContext db, SloService slos, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        return await slos.DeleteAsync(entity, id, cancellationToken) ? TypedResults.NoContent() : NotFound(model, id);
-    }
-
-    private static IResult NotFound(string model, int id) =>
+    private static ProblemHttpResult NotFound(string model, int id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown SLO", detail: $"Model '{model}' has no SLO {id}.");
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
@@ -29,21 +29,15 @@ public static class PossibleDriftEndpoints
 
     public static IEndpointRouteBuilder MapStreamingDrift(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v1/models/{model}/drift-events", ListAsync).RequireAuthorization().WithTags("Drift");
+        endpoints.MapGet("/api/v1/models/{model}/drift-events", ListAsync).RequireAuthorization().WithTags("Drift").WithModel();
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(string model, string? since, string? take, ClaimsPrincipal user, PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<List<PossibleDriftEventDto>>> ListAsync(string model, string? since, string? take, RouteModel route, PortalDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var from = ParseSince(since, time.GetUtcNow().UtcDateTime);
         var count = ParseTake(take);
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        var events = await RecentAsync(db, entity.Id, from, count, cancellationToken);
+        var events = await RecentAsync(db, route.Id, from, count, cancellationToken);
         return TypedResults.Ok(events.Select(e => PossibleDriftEventDto.From(model, e)).ToList());
     }
 

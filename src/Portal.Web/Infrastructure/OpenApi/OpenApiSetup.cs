@@ -22,6 +22,7 @@ public static class OpenApiSetup
                 document.Info.Description = "Machines authenticate with the X-Api-Key header; people with the sign-in cookie.";
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer<DocumentedBodyTransformer>();
         });
         return services;
     }

@@ -21,7 +21,8 @@ public sealed record ApiKeyRow(int Id, string Name, string Prefix, string Scope,
 public sealed record CreatedApiKey(ApiKeyRow Row, string Key);
 
 /// <summary>A request the portal refuses, with the field at fault.</summary>
-public sealed class ApiKeyInputException(string field, string message) : Exception(message)
+public sealed class ApiKeyInputException(string field, string message)
+    : Infrastructure.Validation.InputValidationException(new Dictionary<string, string[]> { [field] = [$"{field} {message}"] }, AspNetTitle, message)
 {
     public string Field { get; } = field;
 }

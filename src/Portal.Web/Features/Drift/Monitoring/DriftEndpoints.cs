@@ -1,9 +1,11 @@
-using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Web.Infrastructure.Models;
+using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Drift.Monitoring;
 
@@ -17,64 +19,37 @@ public static class DriftEndpoints
 
     public static IEndpointRouteBuilder MapDriftEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/models/{model}/drift").RequireAuthorization().WithTags("Drift");
+        var group = endpoints.MapGroup("/api/v1/models/{model}/drift").RequireAuthorization().WithTags("Drift").WithModel();
         group.MapGet("/runs", ListRunsAsync);
         group.MapGet("/runs/latest", LatestAsync);
-        group.MapPost("/run", RunNowAsync).RequireEngineer();
+        group.MapPost("/run", RunNow).RequireEngineer();
         group.MapGet("/settings", GetSettingsAsync);
-        group.MapPut("/settings", PutSettingsAsync).RequireEngineer();
+        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().DocumentsBody<DriftSettingsView>("application/json");
         return endpoints;
     }
 
-    private static async Task<IResult> ListRunsAsync(string model, int? take, ClaimsPrincipal user, PortalDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<List<DriftRunDto>>> ListRunsAsync(string model, int? take, RouteModel route, PortalDbContext db, CancellationToken cancellationToken)
     {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        var runs = await db.DriftRuns.AsNoTracking().Include(r => r.FeatureResults).Where(r => r.ModelId == entity.Id)
+        var runs = await db.DriftRuns.AsNoTracking().Include(r => r.FeatureResults).Where(r => r.ModelId == route.Id)
             .OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Take(Math.Clamp(take ?? 20, 1, MaxTake)).AsSplitQuery().ToListAsync(cancellationToken);
         return TypedResults.Ok(runs.Select(r => DriftRunDto.From(model, r)).ToList());
     }
 
-    private static async Task<IResult> LatestAsync(string model, ClaimsPrincipal user, PortalDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DriftRunDto>, ProblemHttpResult>> LatestAsync(string model, RouteModel route, PortalDbContext db, CancellationToken cancellationToken)
     {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
-
-        var run = await db.DriftRuns.AsNoTracking().Include(r => r.FeatureResults).Where(r => r.ModelId == entity.Id)
+        var run = await db.DriftRuns.AsNoTracking().Include(r => r.FeatureResults).Where(r => r.ModelId == route.Id)
             .OrderByDescending(r => r.At).ThenByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
         return run is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No drift run yet", detail: $"Model '{model}' has no drift run yet; POST /api/v1/models/{model}/drift/run starts one.")
             : TypedResults.Ok(DriftRunDto.From(model, run));
     }
 
-    private static async Task<IResult> RunNowAsync(string model, ClaimsPrincipal user, PortalDbContext db, DriftSettingsService settings, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        if (entity is null)
-        {
-            return problem!;
-        }
+    private static Accepted<JobAccepted> RunNow(string model, RouteModel route, DriftSettingsService settings) =>
+        TypedResults.Accepted($"/api/v1/models/{model}/drift/runs/latest", new JobAccepted(model, settings.RunNow(route.Id)));
 
-        var jobId = settings.RunNow(entity.Id);
-        return TypedResults.Accepted($"/api/v1/models/{model}/drift/runs/latest", new { model, jobId });
-    }
+    private static async Task<Ok<DriftSettingsView>> GetSettingsAsync(RouteModel route, DriftSettingsService settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.GetAsync(route.Id, cancellationToken));
 
-    private static async Task<IResult> GetSettingsAsync(string model, ClaimsPrincipal user, PortalDbContext db, DriftSettingsService settings, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        return entity is null ? problem! : TypedResults.Ok(await settings.GetAsync(entity.Id, cancellationToken));
-    }
-
-    private static async Task<IResult> PutSettingsAsync(string model, JsonElement body, ClaimsPrincipal user, PortalDbContext db, DriftSettingsService settings, CancellationToken cancellationToken)
-    {
-        var (entity, problem) = await ModelLookup.FindAsync(db, user, model, cancellationToken);
-        return entity is null ? problem! : TypedResults.Ok(await settings.SaveAsync(entity, DriftSettingsRules.Parse(body), cancellationToken));
-    }
+    private static async Task<Ok<DriftSettingsView>> PutSettingsAsync(JsonElement body, RouteModel route, DriftSettingsService settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.SaveAsync(route.Entity, DriftSettingsRules.Parse(body), cancellationToken));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -19,7 +20,7 @@ public static class ReferenceUpload
 
     public sealed record ColumnSummary(string Name, string Type, long Count, long Missing);
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<Created<ReferenceResponse>, ProblemHttpResult>> HandleAsync(
         string model, HttpContext context, ModelCatalog catalog, ReferenceUploadService uploads, CancellationToken cancellationToken)
     {
         if (await catalog.FindAsync(model, cancellationToken) is not { } info)
@@ -40,21 +41,9 @@ public static class ReferenceUpload
                 detail: "Send the reference dataset as text/csv (header row first) or application/json {\"columns\": {\"name\": [values]}}.");
         }
 
-        try
-        {
-            var stored = await uploads.UploadAsync(info, format, context.Request.Body, cancellationToken);
-            return TypedResults.Created($"/api/v1/models/{model}/reference/{stored.Version}", stored);
-        }
-        catch (ReferenceTooLargeException e)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Reference too large", detail: e.Message + " Nothing was stored.");
-        }
-        catch (ReferenceErrorsException e)
-        {
-            return TypedResults.ValidationProblem(
-                e.Errors.GroupBy(x => x.Field).ToDictionary(g => g.Key, g => g.Select(x => x.Reason).ToArray()),
-                detail: $"{e.Errors.Count} invalid cells or rows{(e.Errors.Count >= ReferenceErrorsException.MaxErrors ? " (the first ones)" : "")}. Nothing was stored.");
-        }
+        // Too large (413) and invalid cells (400, every one by field) are exceptions that ProblemExceptionHandler answers.
+        var stored = await uploads.UploadAsync(info, format, context.Request.Body, cancellationToken);
+        return TypedResults.Created($"/api/v1/models/{model}/reference/{stored.Version}", stored);
     }
 
     /// <summary>Parses <paramref name="body"/> into <paramref name="writer"/>: "csv" or "json".</summary>

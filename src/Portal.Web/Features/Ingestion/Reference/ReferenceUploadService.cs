@@ -3,17 +3,21 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Analysis.Common;
 using Portal.Data;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Ingestion.Reference;
 
 /// <summary>Invalid rows and cells of a reference upload, each with its field (<c>reference[row 4].amount</c>).</summary>
-public sealed class ReferenceErrorsException(IReadOnlyList<AnalysisInputException> errors)
-    : Exception($"{errors.Count} invalid rows or cells, first {errors[0].Field}: {errors[0].Reason}")
+public sealed class ReferenceErrorsException(IReadOnlyList<AnalysisInputException> errors) : InputValidationException(
+    errors.GroupBy(x => x.Field).ToDictionary(g => g.Key, g => g.Select(x => x.Reason).ToArray()),
+    AspNetTitle,
+    $"{errors.Count} invalid cells or rows{(errors.Count >= MaxErrors ? " (the first ones)" : "")}. Nothing was stored.")
 {
     /// <summary>Reading stops after this many errors.</summary>
     public const int MaxErrors = 100;
 
-    public IReadOnlyList<AnalysisInputException> Errors { get; } = errors;
+    /// <summary>Each error in reading order.</summary>
+    public IReadOnlyList<AnalysisInputException> Items { get; } = errors;
 }
 
 /// <summary>What the UI shows after an upload: the stored dataset, or every error with its field.</summary>
@@ -67,7 +71,7 @@ public sealed class ReferenceUploadService(IDbContextFactory<PortalDbContext> co
         }
         catch (ReferenceErrorsException e)
         {
-            return new ReferenceUploadOutcome(null, e.Errors.Select(x => new ReferenceUploadOutcome.Error(x.Field, x.Reason)).ToList());
+            return new ReferenceUploadOutcome(null, e.Items.Select(x => new ReferenceUploadOutcome.Error(x.Field, x.Reason)).ToList());
         }
         catch (AnalysisInputException e)
         {

@@ -295,4 +295,8 @@ public sealed class ReferenceWriter(PortalDbContext db, ReferenceDataset dataset
     }
 }
 
-public sealed class ReferenceTooLargeException(long maxRows) : Exception($"The reference dataset has more than {maxRows} rows.");
+public sealed class ReferenceTooLargeException(long maxRows) : Infrastructure.Validation.ProblemException(
+    StatusCodes.Status413PayloadTooLarge, "Reference too large", $"The reference dataset has more than {maxRows} rows.")
+{
+    public override string Detail => Message + " Nothing was stored.";
+}

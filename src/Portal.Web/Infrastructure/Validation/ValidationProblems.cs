@@ -1,0 +1,42 @@
+using Portal.Analysis.Common;
+
+namespace Portal.Web.Infrastructure.Validation;
+
+/// <summary>
+/// Collects what is wrong with an input, by JSON path (<c>arms[1].share</c>, <c>reference[row 4].amount</c>), so one
+/// answer names every error. Validators add to it and call <see cref="ThrowIfAny"/> (or hand <see cref="ToDictionary"/>
+/// to their own <see cref="InputValidationException"/>, as the experiment validator does for the UI).
+/// </summary>
+public sealed class ValidationProblems
+{
+    private readonly Dictionary<string, List<string>> errors = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => errors.Count == 0;
+
+    /// <summary>The paths that have errors so far.</summary>
+    public IEnumerable<string> Paths => errors.Keys;
+
+    public ValidationProblems Add(string path, string message)
+    {
+        if (!errors.TryGetValue(path, out var messages))
+        {
+            errors[path] = messages = [];
+        }
+
+        messages.Add(message);
+        return this;
+    }
+
+    public ValidationProblems Add(AnalysisInputException error) => Add(error.Field, error.Reason);
+
+    public Dictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>Throws an <see cref="InputValidationException"/> (400) carrying every error, if there is any.</summary>
+    public void ThrowIfAny(string? title = null, string? detail = null)
+    {
+        if (!IsEmpty)
+        {
+            throw new InputValidationException(ToDictionary(), title, detail);
+        }
+    }
+}
