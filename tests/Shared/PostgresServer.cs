@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Portal.ScaleOut.Tests.Infrastructure;
+namespace Portal.Tests.Shared;
 
 /// <summary>
 /// A throw-away PostgreSQL cluster from Debian's packages (<c>/usr/lib/postgresql/N/bin</c>): initdb into a temporary
@@ -65,6 +65,15 @@ public sealed class PostgresServer : IAsyncDisposable
         var connection = new NpgsqlConnection(ConnectionString());
         await connection.OpenAsync();
         return connection;
+    }
+
+    /// <summary>Runs one statement on <paramref name="database"/> (CREATE and DROP DATABASE: on <c>postgres</c>).</summary>
+    public async Task ExecuteAsync(string sql, string database = "portal")
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
