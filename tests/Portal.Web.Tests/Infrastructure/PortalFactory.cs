@@ -35,6 +35,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     private string? postgresConnectionString;
 
+    /// <summary>A database made by <see cref="TestDatabase.CreateAsync"/> that outlives this host (restart tests); not deleted with it.</summary>
+    public string? ConnectionString { get; init; }
+
     /// <summary>This host's PostgreSQL database, created on first use (derived hosts of <c>WithWebHostBuilder</c> share it).</summary>
     public string PostgresConnectionString =>
         LazyInitializer.EnsureInitialized(ref postgresConnectionString, () => TestDatabase.CreatePostgresAsync().GetAwaiter().GetResult());
@@ -59,12 +62,10 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         if (Provider == DatabaseProvider.Postgres)
         {
             builder.UseSetting(DataServiceCollectionExtensions.ProviderKey, "Postgres");
-            builder.UseSetting("ConnectionStrings:Portal", PostgresConnectionString);
         }
-        else
-        {
-            builder.UseSetting("ConnectionStrings:Portal", $"Data Source={DatabaseFile}");
-        }
+
+        builder.UseSetting("ConnectionStrings:Portal", ConnectionString
+            ?? (Provider == DatabaseProvider.Postgres ? PostgresConnectionString : $"Data Source={DatabaseFile}"));
 
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("Portal:Bootstrap:ApiKey", ApiKey);

@@ -18,6 +18,14 @@ public static class TestDatabase
 {
     public const string ProviderVariable = "PORTAL_TEST_PROVIDER";
 
+    /// <summary>
+    /// Trait (<c>[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]</c>) of tests about SQLite itself (its file, or a
+    /// portal process on a file); the PostgreSQL pass filters them out (<c>Database!=SqliteOnly</c>).
+    /// </summary>
+    public const string Trait = "Database";
+
+    public const string SqliteOnly = "SqliteOnly";
+
     /// <summary>The cluster's <c>portal</c> database, migrated once; every host's database is a copy of it.</summary>
     private const string Template = "portal";
 
@@ -29,6 +37,31 @@ public static class TestDatabase
         Environment.GetEnvironmentVariable(ProviderVariable)?.Trim().ToLowerInvariant() is "postgres" or "postgresql"
             ? DatabaseProvider.Postgres
             : DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// A database for hosts that use it one after the other or side by side (restarts, a second node), on the
+    /// provider under test: give it to each <see cref="PortalFactory.ConnectionString"/>; <see cref="DeleteAsync"/> it at the end.
+    /// </summary>
+    public static async Task<string> CreateAsync() =>
+        Provider == DatabaseProvider.Postgres
+            ? await CreatePostgresAsync()
+            : $"Data Source={Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db")}";
+
+    public static async Task DeleteAsync(string connectionString)
+    {
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            await DropPostgresAsync(connectionString);
+            return;
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+        {
+            File.Delete(path);
+        }
+    }
 
     /// <summary>A new, migrated, empty PostgreSQL database; its connection string.</summary>
     public static async Task<string> CreatePostgresAsync()
