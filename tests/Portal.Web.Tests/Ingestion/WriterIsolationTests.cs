@@ -43,6 +43,8 @@ public sealed class WriterIsolationTests
         Assert.Equal(8, channel.QueuedItems);
         gate.Set();
 
+        // A writer that lost a request would leave its sender waiting: a guard, not a speed limit.
+        await Task.WhenAll([first, refused, .. others]).WaitAsync(Eventually.Deadline);
         var (refusedStatus, problem, _) = await refused;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedStatus);
         Assert.DoesNotContain(DatabaseMessage, problem.ToJsonString());
