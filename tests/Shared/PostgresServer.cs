@@ -89,6 +89,25 @@ public sealed class PostgresServer : IAsyncDisposable
         return (T)Convert.ChangeType(result!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Stops the cluster and deletes its folder once process <paramref name="pid"/> has ended, however it ended: a test
+    /// process has no reliable last moment (the runner may kill it), so a detached shell loop waits for it.
+    /// </summary>
+    public void StopWhenProcessEnds(int pid)
+    {
+        var stop = (runAs is null ? "" : $"runuser -u {runAs} -- ") + $"'{Path.Combine(bin, "pg_ctl")}' -D '{Data}' -m immediate -w stop";
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"exec </dev/null >/dev/null 2>&1; while kill -0 {pid}; do sleep 1; done; {stop}; rm -rf '{folder}'");
+        System.Diagnostics.Process.Start(start)?.Dispose();
+    }
+
     public string Log => File.Exists(Path.Combine(folder, "postgres.log")) ? File.ReadAllText(Path.Combine(folder, "postgres.log")) : "";
 
     public async ValueTask DisposeAsync()

@@ -10,8 +10,8 @@ namespace Portal.Web.Tests.Infrastructure;
 
 /// <summary>
 /// Which database the test hosts run on: SQLite (a temporary file per host) unless <c>PORTAL_TEST_PROVIDER=postgres</c>,
-/// then a throw-away PostgreSQL cluster (<see cref="PostgresServer"/>, started once per test run, stopped when the test
-/// process exits) and one database per host, cloned from a template that already holds the migrations and the Hangfire
+/// then a throw-away PostgreSQL cluster (<see cref="PostgresServer"/>, started once per test run, stopped and deleted
+/// once the test process has ended) and one database per host, cloned from a template that already holds the migrations and the Hangfire
 /// schema, so each host starts in milliseconds and hosts never see each other's rows.
 /// </summary>
 public static class TestDatabase
@@ -98,7 +98,7 @@ public static class TestDatabase
     private static async Task<PostgresServer> StartPostgresAsync()
     {
         var server = await PostgresServer.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        server.StopWhenProcessEnds(Environment.ProcessId);
         try
         {
             // The template gets what a host does at start-up: the portal's migrations and Hangfire's schema.
