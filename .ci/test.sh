@@ -24,8 +24,24 @@ fi
 results=$(mktemp -d)
 status=0
 dotnet build Portal.sln -c Release -nologo -v quiet || exit 1
+
+# The PostgreSQL pass: Portal.Web.Tests' API, ingestion, job and fuzz tests once more with PORTAL_TEST_PROVIDER=postgres
+# (a throw-away cluster, one database per test host; docs/postgresql.md), in the background while the SQLite pass of the
+# same project runs. Tests about SQLite itself carry the trait Database=SqliteOnly.
+pg_pid=""
+start_postgres_pass() {
+  local filter="" scope
+  for scope in Ingestion. Fuzz. Jobs. Experiments. Alerting. Fairness. Streaming. Dashboards. Identity. Realtime. Data.ProviderDifferenceTests; do
+    filter+="${filter:+|}FullyQualifiedName~Portal.Web.Tests.$scope"
+  done
+  PORTAL_TEST_PROVIDER=postgres dotnet test "$1" -c Release --no-build -nologo --filter "($filter)&Database!=SqliteOnly" \
+    --logger "trx;LogFileName=Portal.Web.Tests.postgres.trx" --results-directory "$results" "${@:2}" >"$results/postgres.log" 2>&1 &
+  pg_pid=$!
+}
+
 for project in tests/*.Tests/*.csproj; do
   name=$(basename "$project" .csproj)
+  [ "$name" != Portal.Web.Tests ] || start_postgres_pass "$project" "$@"
   echo "== $name"
   if ! dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" \
       --results-directory "$results" "$@"; then
@@ -37,6 +53,12 @@ done
 echo "== clients/python"
 if ! /usr/bin/python3 -m pytest clients/python -q -p no:cacheprovider --junitxml="$results/python.xml"; then
   status=1
+fi
+
+if [ -n "$pg_pid" ]; then
+  wait "$pg_pid" || status=1
+  echo "== Portal.Web.Tests on PostgreSQL"
+  cat "$results/postgres.log"
 fi
 
 # One closing line for the whole run, summed over the TRX files and the pytest JUnit file.

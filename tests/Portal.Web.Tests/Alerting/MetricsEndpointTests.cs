@@ -101,6 +101,8 @@ public sealed class MetricsEndpointTests
         Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/metrics")).StatusCode);
     }
 
+    // SQLite only: a portal process on a SQLite file.
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     [Fact]
     public async Task A_real_prometheus_scrapes_the_running_portal()
     {

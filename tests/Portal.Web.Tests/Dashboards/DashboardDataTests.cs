@@ -50,7 +50,8 @@ public sealed class DashboardDataTests : IAsyncLifetime
 
         var cut = context.Render<HealthTab>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
 
-        Assert.Equal("3 predictions in 1 hour", cut.Find("[data-testid=card-traffic-detail]").TextContent);
+        // The tab loads asynchronously (on SQLite the queries happen to complete synchronously, on PostgreSQL they do not).
+        Assert.Equal("3 predictions in 1 hour", (await cut.WaitForElementAsync("[data-testid=card-traffic-detail]", Loading)).TextContent);
         Assert.Equal("33.33 %", cut.Find("[data-testid=card-errors-value]").TextContent);
         Assert.Equal("red", cut.Find("[data-testid=card-errors]").GetAttribute("data-level"));
         Assert.Equal("2 labelled (67 % of predictions)", cut.Find("[data-testid=card-accuracy-detail]").TextContent);
@@ -75,7 +76,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
 
         var cut = context.Render<HealthTab>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Parse("15m")));
 
-        var hint = cut.Find("[data-testid=health-empty]").TextContent;
+        var hint = (await cut.WaitForElementAsync("[data-testid=health-empty]", Loading)).TextContent;
         Assert.Contains("No predictions in the last 15 min", hint);
         Assert.Contains("/api/v1/models/quiet/predictions", hint);
         Assert.Contains("\"amount\"", hint);
@@ -150,7 +151,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
         Assert.Equal(Math.Log(0.4) / Math.Log(0.05), view.History.Strengths[0][0]!.Value, 12);
 
         var cut = context.Render<DriftTab>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
-        Assert.Contains("Dataset drift", cut.Find("[data-testid=drift-summary]").TextContent);
+        Assert.Contains("Dataset drift", (await cut.WaitForElementAsync("[data-testid=drift-summary]", Loading)).TextContent);
         Assert.Equal("0.52", cut.Find("[data-testid=prediction-psi]").TextContent);
         Assert.Contains("drift", cut.Find("#drift-table").TextContent);
 
@@ -249,6 +250,8 @@ public sealed class DashboardDataTests : IAsyncLifetime
         Assert.Equal([0.75, 0.90], rows.Select(r => r.Metric!.Value));
         Assert.All(rows, r => Assert.Equal("1h", r.Window));
     }
+
+    private static readonly TimeSpan Loading = Eventually.Deadline;
 
     private static TimeSeriesChart Chart(IRenderedComponent<HealthTab> cut, string id) =>
         cut.FindComponents<TimeSeriesChart>().Single(c => c.Instance.Id == id).Instance;

@@ -46,6 +46,7 @@ public sealed class InputDefectTests(PortalFactory factory) : IClassFixture<Port
     [InlineData("""{"predictionId": "n\u0000", "prediction": 1}""", "predictionId: must not contain the NUL")]
     [InlineData("""{"predictionId": "n2", "prediction": "\u0000"}""", "prediction: must not contain the NUL")]
     [InlineData("""{"predictionId": "n3", "prediction": 1, "features": {"amount": 3, "x\u0000": 1}}""", "features: a property name must not contain the NUL")]
+    [InlineData("""{"predictionId": "n4", "prediction": 1, "features": {"amount": 3, "country": "D\u0000E"}}""", "features.country: must not contain the NUL")]
     public async Task Nul_in_stored_text_is_refused_per_item_naming_the_field(string item, string expected)
     {
         using var client = factory.CreateApiClient();
@@ -72,6 +73,22 @@ public sealed class InputDefectTests(PortalFactory factory) : IClassFixture<Port
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("NUL", ErrorFor(problem, "features[0].name"));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/models/utf8-model")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Nul_in_a_label_is_refused_per_item_and_nul_in_a_model_description_is_a_400_naming_description()
+    {
+        using var client = factory.CreateApiClient();
+        await CreateModelAsync(client, "nul-labels", "multiclass", []);
+        await PostOkAsync(client, "/api/v1/models/nul-labels/predictions", """{"predictionId": "l1", "prediction": "cat"}""");
+
+        var feedback = await PostOkAsync(client, "/api/v1/models/nul-labels/feedback", """[{"predictionId": "l1", "label": "c\u0000at"}]""");
+        var (status, problem) = await SendAsync(client, HttpMethod.Put, "/api/v1/models/nul-description",
+            Bytes("""{"taskType": "binary", "description": "x\u0000y"}"""));
+
+        Assert.Contains("label: must not contain the NUL", RejectedErrors(feedback, 0));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("NUL", ErrorFor(problem, "description"));
     }
 
     [Fact]

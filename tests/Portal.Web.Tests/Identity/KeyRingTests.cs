@@ -31,12 +31,20 @@ public sealed class KeyRingTests
     [Fact]
     public async Task A_wrong_key_encryption_key_stops_start_up_and_says_so()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
-        using var first = new PortalFactory { DatabaseFile = file, Settings = { [KekSetting] = Kek } };
-        await StoredKeysAfterUseAsync(first);
-        using var second = new PortalFactory { DatabaseFile = file, Settings = { [KekSetting] = OtherKek } };
+        var database = await TestDatabase.CreateAsync();
+        Exception error;
+        try
+        {
+            using var first = new PortalFactory { ConnectionString = database, Settings = { [KekSetting] = Kek } };
+            await StoredKeysAfterUseAsync(first);
+            using var second = new PortalFactory { ConnectionString = database, Settings = { [KekSetting] = OtherKek } };
 
-        var error = Assert.ThrowsAny<Exception>(() => second.Services);
+            error = Assert.ThrowsAny<Exception>(() => second.Services);
+        }
+        finally
+        {
+            await TestDatabase.DeleteAsync(database);
+        }
 
         var messages = Messages(error);
         Assert.Contains("cannot be decrypted", messages);
@@ -67,6 +75,7 @@ public sealed class KeyRingTests
         Assert.NotNull(withKek.Services.GetRequiredService<IDataProtectionProvider>());
     }
 
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task The_sqlite_file_and_its_wal_and_shm_are_readable_by_the_owner_only()

@@ -159,6 +159,7 @@ public sealed partial class ModelWriteAccessTests(PortalFactory factory) : IClas
     /// <summary>SQL commands so far that looked models up by name (from the captured EF Core command log).</summary>
     private int ModelQueries() => factory.Logs.Lines.Count(l => l.Contains("Executed DbCommand", StringComparison.Ordinal) && ByName().IsMatch(l));
 
-    [GeneratedRegex("FROM \"Models\" AS \"m\".*WHERE \"m\".\"Name\" (=|IN)", RegexOptions.Singleline)]
+    // Npgsql leaves an alias unquoted when it needs no quotes (AS m), SQLite's provider always quotes it (AS "m").
+    [GeneratedRegex("FROM \"Models\" AS \"?m\"?.*WHERE \"?m\"?.\"Name\" (=|IN)", RegexOptions.Singleline)]
     private static partial Regex ByName();
 }

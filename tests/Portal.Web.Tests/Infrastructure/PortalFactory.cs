@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portal.Data;
 using Portal.Web.Features.Admin.ApiKeys;
 using Portal.Web.Features.Admin.Users;
 using Portal.Web.Infrastructure.Auth;
@@ -16,6 +17,9 @@ namespace Portal.Web.Tests.Infrastructure;
 /// <summary>
 /// The real host in memory, with an automation API key and small limits that tests can hit. Every log line is
 /// captured in <see cref="Logs"/>. Helpers create users and sign them in through the real login form.
+/// The database is a temporary SQLite file, or with <c>PORTAL_TEST_PROVIDER=postgres</c> a fresh PostgreSQL database
+/// (<see cref="TestDatabase"/>), chosen through the portal's own settings (<c>Portal:Database:Provider</c>,
+/// <c>ConnectionStrings:Portal</c>) like a deployment would.
 /// </summary>
 public sealed class PortalFactory : WebApplicationFactory<Program>
 {
@@ -25,6 +29,18 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     /// <summary>The SQLite file (a fresh temporary one unless given); deleted with the factory.</summary>
     public string DatabaseFile { get; init; } = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>The database provider (<see cref="TestDatabase.Provider"/> unless given).</summary>
+    public DatabaseProvider Provider { get; init; } = TestDatabase.Provider;
+
+    private string? postgresConnectionString;
+
+    /// <summary>A database made by <see cref="TestDatabase.CreateAsync"/> that outlives this host (restart tests); not deleted with it.</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>This host's PostgreSQL database, created on first use (derived hosts of <c>WithWebHostBuilder</c> share it).</summary>
+    public string PostgresConnectionString =>
+        LazyInitializer.EnsureInitialized(ref postgresConnectionString, () => TestDatabase.CreatePostgresAsync().GetAwaiter().GetResult());
 
     /// <summary>The host environment ("Testing" unless given).</summary>
     public string EnvironmentName { get; init; } = "Testing";
@@ -43,7 +59,14 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={DatabaseFile}");
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            builder.UseSetting(DataServiceCollectionExtensions.ProviderKey, "Postgres");
+        }
+
+        builder.UseSetting("ConnectionStrings:Portal", ConnectionString
+            ?? (Provider == DatabaseProvider.Postgres ? PostgresConnectionString : $"Data Source={DatabaseFile}"));
+
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("Portal:Bootstrap:ApiKey", ApiKey);
         builder.UseSetting("Portal:Limits:AnalysisMaxBodyBytes", AnalysisMaxBodyBytes.ToString());
@@ -78,6 +101,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (postgresConnectionString is not null)
+        {
+            TestDatabase.DropPostgresAsync(postgresConnectionString).GetAwaiter().GetResult();
+        }
+
         foreach (var file in new[] { DatabaseFile, DatabaseFile + "-wal", DatabaseFile + "-shm" })
         {
             File.Delete(file);

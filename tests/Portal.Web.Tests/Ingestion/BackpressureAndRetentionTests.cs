@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Web.Features.Ingestion;
-using Portal.Web.Features.Ingestion.Storage;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
 
@@ -14,18 +13,6 @@ namespace Portal.Web.Tests.Ingestion;
 /// <summary>A full queue answers 429 with Retry-After (nothing stored, nothing lost); retention deletes old raw rows only.</summary>
 public sealed class BackpressureAndRetentionTests
 {
-    /// <summary>Holds the writer at the start of each transaction until the gate opens.</summary>
-    private sealed class GatedStore(IIngestionStore inner, ManualResetEventSlim gate) : IIngestionStore
-    {
-        public IIngestionBatch Begin()
-        {
-            gate.Wait(TimeSpan.FromSeconds(30));
-            return inner.Begin();
-        }
-
-        public void Dispose() => inner.Dispose();
-    }
-
     [Fact]
     public async Task Full_queue_is_429_with_retry_after_and_queued_items_are_still_committed()
     {
@@ -34,8 +21,7 @@ public sealed class BackpressureAndRetentionTests
         using var factory = baseFactory.WithWebHostBuilder(b =>
         {
             b.UseSetting("Portal:Ingestion:MaxQueuedItems", "3");
-            b.ConfigureTestServices(s => s.AddSingleton<IIngestionStore>(sp =>
-                new GatedStore(new SqliteIngestionStore(sp.GetRequiredService<PortalDatabaseInfo>().ConnectionString, "NORMAL"), gate)));
+            b.ConfigureTestServices(s => s.DecorateIngestionStore(store => new GatedStore(store, gate)));
         });
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", PortalFactory.ApiKey);

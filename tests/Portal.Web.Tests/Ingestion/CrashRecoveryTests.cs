@@ -10,6 +10,7 @@ namespace Portal.Web.Tests.Ingestion;
 /// Durability against the real server process: a client streams predictions while the server is killed with
 /// SIGKILL (or stopped with SIGTERM); every predictionId the server acknowledged must be on disk afterwards.
 /// </summary>
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)] // portal processes on a SQLite file (PostgreSQL: Portal.ScaleOut.Tests, StoppingANodeTests).
 public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 {
     private const string Key = "crash-test-admin-key";

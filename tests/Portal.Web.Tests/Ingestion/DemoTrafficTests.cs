@@ -6,6 +6,7 @@ using Portal.Web.Tests.Infrastructure;
 namespace Portal.Web.Tests.Ingestion;
 
 /// <summary>The first start on an empty database seeds the demo models and their traffic flows through the API.</summary>
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)] // a portal process on a SQLite file.
 public sealed class DemoTrafficTests : IDisposable
 {
     private readonly string databaseFile = Path.Combine(Path.GetTempPath(), $"portal-demo-{Guid.NewGuid():N}.db");

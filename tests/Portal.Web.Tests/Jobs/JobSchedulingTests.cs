@@ -80,12 +80,11 @@ public sealed class JobSchedulingTests
     [Fact]
     public async Task Schedules_survive_a_restart()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"portal-schedules-{Guid.NewGuid():N}.db");
-        var settings = new Dictionary<string, string> { ["ConnectionStrings:Portal"] = $"Data Source={file}" };
+        var database = await TestDatabase.CreateAsync();
         string model;
         try
         {
-            using (var first = new PortalFactory { Settings = settings })
+            using (var first = new PortalFactory { ConnectionString = database })
             {
                 var client = first.CreateApiClient();
                 model = await NewModelAsync(client);
@@ -95,7 +94,7 @@ public sealed class JobSchedulingTests
                 Assert.Equal("*/7 * * * *", RecurringJobSet.CronOf(first.Services.GetRequiredService<JobStorage>(), $"drift:{model}"));
             }
 
-            using var second = new PortalFactory { Settings = settings };
+            using var second = new PortalFactory { ConnectionString = database };
             _ = second.CreateClient(); // starts the host: the registrar reads the schedules from the database
             var storage = second.Services.GetRequiredService<JobStorage>();
             Assert.Equal("*/7 * * * *", await WaitForAsync(() => Task.FromResult(RecurringJobSet.CronOf(storage, $"drift:{model}")), "drift schedule after restart"));
@@ -105,10 +104,7 @@ public sealed class JobSchedulingTests
         }
         finally
         {
-            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
-            {
-                File.Delete(path);
-            }
+            await TestDatabase.DeleteAsync(database);
         }
     }
 

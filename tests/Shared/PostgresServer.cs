@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Portal.ScaleOut.Tests.Infrastructure;
+namespace Portal.Tests.Shared;
 
 /// <summary>
 /// A throw-away PostgreSQL cluster from Debian's packages (<c>/usr/lib/postgresql/N/bin</c>): initdb into a temporary
@@ -67,6 +67,15 @@ public sealed class PostgresServer : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Runs one statement on <paramref name="database"/> (CREATE and DROP DATABASE: on <c>postgres</c>).</summary>
+    public async Task ExecuteAsync(string sql, string database = "portal")
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = await OpenAsync();
@@ -78,6 +87,25 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var result = await command.ExecuteScalarAsync();
         return (T)Convert.ChangeType(result!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Stops the cluster and deletes its folder once process <paramref name="pid"/> has ended, however it ended: a test
+    /// process has no reliable last moment (the runner may kill it), so a detached shell loop waits for it.
+    /// </summary>
+    public void StopWhenProcessEnds(int pid)
+    {
+        var stop = (runAs is null ? "" : $"runuser -u {runAs} -- ") + $"'{Path.Combine(bin, "pg_ctl")}' -D '{Data}' -m immediate -w stop";
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"exec </dev/null >/dev/null 2>&1; while kill -0 {pid}; do sleep 1; done; {stop}; rm -rf '{folder}'");
+        System.Diagnostics.Process.Start(start)?.Dispose();
     }
 
     public string Log => File.Exists(Path.Combine(folder, "postgres.log")) ? File.ReadAllText(Path.Combine(folder, "postgres.log")) : "";

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Portal.ScaleOut.Tests.Infrastructure;
+namespace Portal.Tests.Shared;
 
 /// <summary>Helpers to run the Debian tools the cluster tests start (PostgreSQL, Redis) and to find free loopback ports.</summary>
 public static class ExternalProcess
