@@ -245,7 +245,7 @@ public sealed class StreamingDriftTests : IAsyncLifetime
         await CreateModelAsync(client, "paneled");
         var model = (await factory.Services.GetRequiredService<ModelDirectory>().FindAsync("paneled"))!;
         var empty = context.Render<PossibleDriftPanel>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
-        empty.WaitForAssertion(() => Assert.Contains("Fast signals between scheduled drift runs", empty.Find("[data-testid=possible-drift-empty]").TextContent));
+        empty.WaitForAssertion(() => Assert.Contains("Fast signals between scheduled drift runs", empty.Find("[data-testid=possible-drift-empty]").TextContent), Eventually.Deadline);
         Assert.Contains("None so far", empty.Find("[data-testid=possible-drift-empty]").TextContent);
         var noNote = context.Render<PossibleDriftNote>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
         Assert.Empty(noNote.FindAll("[data-testid=possible-drift-note]"));
@@ -253,7 +253,7 @@ public sealed class StreamingDriftTests : IAsyncLifetime
         await PostAndWaitAsync("/api/v1/models/paneled/predictions", Shift(0, new Random(7), (600, 0.2), (400, 0.8)));
         var cut = context.Render<PossibleDriftPanel>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
 
-        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#possible-drift-table tbody tr").Count));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#possible-drift-table tbody tr").Count), Eventually.Deadline);
         var cells = cut.FindAll("#possible-drift-table tbody tr").Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToArray()).ToList();
         Assert.All(cells, c => Assert.Equal("mean score", c[1]));
         Assert.Equal(["ADWIN", "Page–Hinkley"], cells.Select(c => c[2]).Order(StringComparer.Ordinal));
@@ -262,7 +262,7 @@ public sealed class StreamingDriftTests : IAsyncLifetime
         Assert.Equal("—", cells.Single(c => c[2] == "Page–Hinkley")[4]);
 
         var note = context.Render<PossibleDriftNote>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
-        note.WaitForAssertion(() => Assert.StartsWith("2 possible-drift events from the streaming detectors in the last 1 hour", note.Find("[data-testid=possible-drift-note]").TextContent.Trim()));
+        note.WaitForAssertion(() => Assert.StartsWith("2 possible-drift events from the streaming detectors in the last 1 hour", note.Find("[data-testid=possible-drift-note]").TextContent.Trim()), Eventually.Deadline);
 
         var chart = cut.FindComponent<PossibleDriftChart>().Instance;
         var markers = chart.Traces.OfType<Plotly.Blazor.Traces.Scatter>().Single(t => t.Name == "possible drift (mean score)");
