@@ -98,7 +98,8 @@ public sealed class RunbookXssTests(PortalServerFixture portal)
             await element.ClickAsync(new() { Force = true });
         }
 
-        await page.WaitForTimeoutAsync(500);
+        // The payload's broken image ("x") has had its error event once a control image of the same source has.
+        await PageSignals.ControlImageSettledAsync(page);
         Assert.Equal(path, new Uri(page.Url).AbsolutePath);
         Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.__xss"));
         Assert.Empty(dialogs);

@@ -89,11 +89,17 @@ public sealed class SecurityTests(PortalServerFixture portal)
 
         var response = await page.GotoAsync("/login");
         await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; document.head.appendChild(s); }");
-        await page.WaitForTimeoutAsync(500);
+
+        // The report of the refusal is the positive signal that the browser has dealt with the script.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!violations.ToArray().Any(v => v.Contains("inline script", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 50))");
+        }
 
         Assert.Contains("script-src 'self'", (await response!.AllHeadersAsync())["content-security-policy"]);
+        Assert.Contains(violations.ToArray(), v => v.Contains("inline script", StringComparison.Ordinal));
         Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.__inline"));
-        Assert.Contains(violations, v => v.Contains("inline script", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -101,9 +107,12 @@ public sealed class SecurityTests(PortalServerFixture portal)
     {
         var page = await portal.NewPageAsync();
 
+        // The dashboard's own script polls /jobs/stats once it runs: its answer is the positive signal that the
+        // page's scripts loaded and ran under the policy (a refused script would never ask).
+        var stats = page.WaitForResponseAsync(r => r.Url.Contains("/jobs/stats", StringComparison.Ordinal));
         await page.GotoAsync("/jobs");
         await page.WaitForSelectorAsync("canvas#realtimeGraph", new() { State = WaitForSelectorState.Attached });
-        await page.WaitForTimeoutAsync(1000);
+        Assert.True((await stats).Ok);
 
         Assert.DoesNotContain(portal.CspViolations, v => v.Contains("/jobs", StringComparison.Ordinal));
     }

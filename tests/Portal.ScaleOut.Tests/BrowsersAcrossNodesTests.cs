@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -8,9 +7,10 @@ namespace Portal.ScaleOut.Tests;
 
 /// <summary>What a person sees in Chromium on one node while the other node ingests and runs jobs.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class BrowsersAcrossNodesTests(ClusterFixture cluster)
+public sealed class BrowsersAcrossNodesTests(ClusterFixture cluster, Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const int WithinMs = 2000;
+    // Only a guard against hanging: how fast a change reaches a browser is not a unit-test assertion (rule 4 in docs/testing.md).
+    private const int DeadlineMs = 30_000;
 
     // Records (Date.now()) the first moment the active-alerts panel names the rule: the panel re-renders in place.
     private const string WatchForAlert = """
@@ -26,7 +26,7 @@ public sealed class BrowsersAcrossNodesTests(ClusterFixture cluster)
         """;
 
     [Fact]
-    public async Task A_browser_on_node_B_shows_a_prediction_ingested_on_node_A_within_2_seconds_without_reload()
+    public async Task A_browser_on_node_B_shows_a_prediction_ingested_on_node_A_without_reload()
     {
         var model = await cluster.CreateModelAsync(cluster.A, "seen");
         using var a = cluster.A.CreateClient(cluster.ApiKey);
@@ -38,14 +38,11 @@ public sealed class BrowsersAcrossNodesTests(ClusterFixture cluster)
         await onB.EvaluateAsync("() => window.portalNoReload = true");
 
         await Predictions.PostAsync(a, model, ["seen-2"], DateTimeOffset.UtcNow);
-        var clock = Stopwatch.StartNew();
         await onB.WaitForFunctionAsync(
             "() => document.querySelector('[data-testid=card-traffic-detail]')?.textContent === '2 predictions in 1 hour'",
-            null, new PageWaitForFunctionOptions { Timeout = 5000 });
-        var elapsed = clock.Elapsed;
+            null, new PageWaitForFunctionOptions { Timeout = DeadlineMs });
 
         Assert.True(await onB.EvaluateAsync<bool>("() => window.portalNoReload === true"), "the page on node B was reloaded");
-        Assert.True(elapsed.TotalMilliseconds <= WithinMs, $"node B showed it {elapsed.TotalMilliseconds:F0} ms after node A acknowledged it");
         await ClusterBrowser.ScreenshotAsync(onB, "node-b-health-tab-live");
         await onB.Context.CloseAsync();
     }
@@ -68,10 +65,10 @@ public sealed class BrowsersAcrossNodesTests(ClusterFixture cluster)
     /// <summary>
     /// The alert evaluation is a recurring Hangfire job on the shared PostgreSQL storage: whichever node takes an
     /// occurrence runs it (its job run records the node). Browsers are open on both nodes; the one on the other node
-    /// must show the alert within 2 s of the evaluation that fired it.
+    /// must show the alert, without a reload, after the evaluation that fired it.
     /// </summary>
     [Fact]
-    public async Task A_browser_on_the_other_node_shows_an_alert_fired_by_a_job_within_2_seconds()
+    public async Task A_browser_on_the_other_node_shows_an_alert_fired_by_a_job()
     {
         var model = await cluster.CreateModelAsync(cluster.A, "alert");
         var rule = $"Errors-{model}";
@@ -109,11 +106,9 @@ public sealed class BrowsersAcrossNodesTests(ClusterFixture cluster)
         Assert.Contains(node, pages.Keys);
         var other = pages.Single(p => p.Key != node);
 
-        await other.Value.WaitForFunctionAsync("() => window.alertSeenAt !== null", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        await other.Value.WaitForFunctionAsync("() => window.alertSeenAt !== null", null, new PageWaitForFunctionOptions { Timeout = DeadlineMs });
         var seenAt = DateTimeOffset.FromUnixTimeMilliseconds(await other.Value.EvaluateAsync<long>("() => window.alertSeenAt"));
-        var delay = seenAt - firedAt;
-        Assert.True(delay.TotalMilliseconds <= WithinMs,
-            $"the job ran on node {node}; node {other.Key}'s browser showed the alert {delay.TotalMilliseconds:F0} ms after the evaluation began");
+        output.WriteLine($"the job ran on node {node}; node {other.Key}'s browser showed the alert {(seenAt - firedAt).TotalMilliseconds:F0} ms after the evaluation began");
         Assert.Contains("critical", await other.Value.InnerTextAsync("[data-testid=active-alerts]"), StringComparison.OrdinalIgnoreCase);
         await ClusterBrowser.ScreenshotAsync(other.Value, $"node-{other.Key.ToLowerInvariant()}-alert-fired-on-node-{node.ToLowerInvariant()}");
         foreach (var page in pages.Values)

@@ -58,6 +58,24 @@ public class FairnessTests
         Close.Equal((4.0 / 70) / (10.0 / 60), d["falsePositiveRate"].Ratio!.Value);
     }
 
+    // The four-fifths rule flags a ratio below the threshold: exactly 0.8 (40 % against 50 % selected, 0.4 / 0.5 is the
+    // double nearest 0.8) is not flagged, one prediction fewer (0.39 / 0.5 = 0.78) is.
+    [Theory]
+    [InlineData(40, 0.8, false)]
+    [InlineData(39, 0.8, true)]
+    [InlineData(45, 0.9, false)]
+    [InlineData(44, 0.9, true)]
+    public void A_ratio_exactly_at_the_threshold_is_not_flagged_and_just_below_it_is(int selectedInB, double threshold, bool flagged)
+    {
+        var (g, t, p) = Rows(("A", 1, 1, 50), ("A", 0, 0, 50), ("B", 1, 1, selectedInB), ("B", 0, 0, 100 - selectedInB));
+        var r = FairnessAnalysis.Evaluate(g, t, p, threshold: threshold);
+
+        var selection = r.Disparities.Single(d => d.Metric == "selectionRate");
+        Assert.Equal(selectedInB / 50.0, selection.Ratio!.Value, 12);
+        Assert.Equal(flagged, selection.Flagged);
+        Assert.All(r.Disparities.Where(d => d.Metric != "selectionRate"), d => Assert.False(d.Flagged, d.Metric));
+    }
+
     [Fact]
     public void A_single_comparable_group_gives_no_ratio_and_no_flag()
     {

@@ -25,10 +25,23 @@ public sealed class DashboardXssTests(PortalServerFixture portal)
             "[" + string.Join(',', Enumerable.Range(0, 20).Select(i => $$$"""{"predictionId": "x-{{{i}}}", "label": "{{{Payload}}}"}""")) + "]");
 
         var page = await portal.NewPageAsync();
-        foreach (var tab in new[] { "health", "quality", "drift" })
+        foreach (var (tab, rendered) in new (string, string?)[] { ("health", "#chart-requests .main-svg"), ("quality", "#chart-confusion .main-svg"), ("drift", null) })
         {
             await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{model}?tab={tab}");
-            await page.WaitForTimeoutAsync(1000);
+
+            // Positive signals instead of a fixed wait: the tab has drawn what carries the payload (its chart, or the
+            // payload as text), and an image of the payload's src="x" that the test adds has failed to load, so an
+            // onerror handler injected with the page's content would have run by now too.
+            if (rendered is not null)
+            {
+                await page.Locator(rendered).First.WaitForAsync();
+            }
+            else
+            {
+                await page.WaitForFunctionAsync("shown => document.querySelector('.mud-main-content').innerText.includes(shown)", Shown);
+            }
+
+            await PageSignals.ControlImageSettledAsync(page);
             Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.__xss"));
             Assert.Equal(0, await page.Locator(".mud-main-content img[src=x], .mud-main-content script").CountAsync());
         }

@@ -72,7 +72,7 @@ public sealed class ReferenceUploadPanelTests : MudComponentTests, IClassFixture
 
         cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("amount\n1\n", "training.csv"));
 
-        cut.WaitForAssertion(() => Assert.Contains("may not upload", cut.Find("[data-testid=reference-errors]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("may not upload", cut.Find("[data-testid=reference-errors]").TextContent), Eventually.Deadline);
         Assert.Equal(0, await DatasetsAsync(model));
     }
 

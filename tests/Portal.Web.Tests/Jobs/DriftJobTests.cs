@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Drift.Monitoring;
 using Portal.Web.Tests.Infrastructure;
@@ -131,6 +133,44 @@ public sealed class DriftJobTests(PortalFactory factory) : IClassFixture<PortalF
         Assert.Equal(DriftSeverity.Critical, run.Severity);
         Assert.NotNull(run.PredictionPsi);
     }
+
+    [Fact]
+    public async Task Target_drift_is_the_psi_of_the_window_labels_against_the_reference_labels()
+    {
+        var model = await NewModelAsync(client);
+        var amount = Shuffled(Grid(2000, 100), 1);
+        using (var response = await client.PutAsJsonAsync($"/api/v1/models/{model}/reference", new
+        {
+            columns = new Dictionary<string, object>
+            {
+                ["amount"] = amount, ["country"] = amount.Select((_, i) => i % 2 == 0 ? "DE" : "FR"), ["noise"] = Shuffled(Grid(2000, 1), 2),
+                ["label"] = amount.Select((_, i) => i % 2), // half 0, half 1
+            },
+        }))
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        }
+
+        await PostFeaturePredictionsAsync(client, model, Shuffled(Grid(600, 100), 3), Shuffled(Grid(600, 1), 4), Now.AddMinutes(-55), Now.AddMinutes(-2), "cur");
+        // 80 % of the window's labels are 1 (and its predictions say something else again, a = amount > 50).
+        await PostItemsAsync(client, $"/api/v1/models/{model}/feedback", Enumerable.Range(0, 600).Select(i =>
+            new System.Text.Json.Nodes.JsonObject { ["predictionId"] = $"cur-{i}", ["label"] = i % 5 == 0 ? 0 : 1 }));
+        await Eventually.PollAsync(() => LabelledAsync(model), n => n == 600);
+
+        await RunDriftAsync(model);
+
+        // PSI = Σ (c − r)·ln(c / r) over the label shares: (0.2 − 0.5)·ln(0.2 / 0.5) + (0.8 − 0.5)·ln(0.8 / 0.5) = 0.3·ln 4.
+        var run = await LatestDriftRunAsync(factory, model);
+        Assert.NotNull(run.TargetPsi);
+        Assert.Equal(0.3 * Math.Log(4), run.TargetPsi.Value, 9);
+        Assert.NotEqual(run.TargetPsi, run.PredictionPsi);
+    }
+
+    private Task<int> LabelledAsync(string model) => factory.WithServiceAsync<Portal.Data.PortalDbContext, int>(async db =>
+    {
+        var id = await db.Models.Where(m => m.Name == model).Select(m => m.Id).SingleAsync();
+        return await db.FeedbackLabels.CountAsync(f => f.ModelId == id);
+    });
 
     [Fact]
     public async Task Data_quality_and_schema_violations_come_with_the_run()

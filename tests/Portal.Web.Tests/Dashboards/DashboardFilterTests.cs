@@ -1,0 +1,81 @@
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using Portal.Web.Features.Dashboards;
+using Portal.Web.Tests.Infrastructure;
+using static Portal.Web.Tests.Ingestion.IngestionApi;
+
+namespace Portal.Web.Tests.Dashboards;
+
+/// <summary>The filters of the models list (task type) and of a model page (<c>version=</c>), rendered on a real portal (in memory).</summary>
+public sealed class DashboardFilterTests : IAsyncLifetime
+{
+    private readonly PortalFactory factory = new();
+    private readonly BunitContext context = new();
+    private HttpClient client = default!;
+
+    public Task InitializeAsync()
+    {
+        client = factory.CreateApiClient();
+        context.Services.AddMudServices();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.AddAuthorization().SetAuthorized("viewer@test.local").SetRoles("Viewer");
+        context.Services.AddFallbackServiceProvider(factory.Services);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await context.DisposeAsync();
+        factory.Dispose();
+    }
+
+    [Fact]
+    public async Task The_models_list_shows_only_models_of_the_chosen_task_type()
+    {
+        await CreateModelAsync(client, "fraud-binary", "binary");
+        await CreateModelAsync(client, "price-regression", "regression");
+        await CreateModelAsync(client, "churn-binary", "binary");
+        context.Render<MudPopoverProvider>();
+        var cut = context.Render<ModelsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(3, Shown(cut).Count), TimeSpan.FromSeconds(30));
+
+        var task = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Task type");
+        await cut.InvokeAsync(() => task.Instance.ValueChanged.InvokeAsync("Regression"));
+        cut.WaitForAssertion(() => Assert.Equal(["price-regression"], Shown(cut)), TimeSpan.FromSeconds(30));
+
+        await cut.InvokeAsync(() => task.Instance.ValueChanged.InvokeAsync("Binary"));
+        cut.WaitForAssertion(() => Assert.Equal(["churn-binary", "fraud-binary"], Shown(cut)), TimeSpan.FromSeconds(30));
+
+        await cut.InvokeAsync(() => task.Instance.ValueChanged.InvokeAsync(""));
+        cut.WaitForAssertion(() => Assert.Equal(3, Shown(cut).Count), TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData("&version=v1", "3 predictions in 1 hour")]
+    [InlineData("&version=v2", "5 predictions in 1 hour")]
+    [InlineData("", "8 predictions in 1 hour")]
+    public async Task The_version_in_the_model_page_address_filters_its_dashboards(string query, string traffic)
+    {
+        await CreateModelAsync(client, "versioned");
+        await PostOkAsync(client, "/api/v1/models/versioned/predictions", Predictions("v1", 0, 3));
+        await PostOkAsync(client, "/api/v1/models/versioned/predictions", Predictions("v2", 3, 5));
+        context.Render<MudPopoverProvider>();
+
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo("/models/versioned?tab=health" + query);
+        var cut = context.Render<ModelPage>(p => p.Add(x => x.ModelName, "versioned"));
+
+        cut.WaitForAssertion(() => Assert.Equal(traffic, cut.Find("[data-testid=card-traffic-detail]").TextContent), TimeSpan.FromSeconds(30));
+    }
+
+    private static List<string> Shown(IRenderedComponent<ModelsPage> cut) =>
+        [.. cut.FindAll("tr[data-model]").Select(r => r.GetAttribute("data-model")!).Order(StringComparer.Ordinal)];
+
+    private static string Predictions(string version, int from, int count) =>
+        "[" + string.Join(',', Enumerable.Range(from, count).Select(i =>
+            $$$"""{"predictionId": "p-{{{i}}}", "modelVersion": "{{{version}}}", "prediction": 1, "score": 0.8, "latencyMs": 15, "features": {"amount": 10, "country": "DE"}}""")) + "]";
+}
