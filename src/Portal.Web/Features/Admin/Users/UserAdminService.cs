@@ -37,6 +37,21 @@ public sealed class UserAdminService(UserManager<PortalUser> users, PortalDbCont
     /// <summary>Creates a user with <paramref name="role"/>; without <paramref name="password"/> a one-time password is generated and returned.</summary>
     public async Task<(UserRow User, string Password)> CreateAsync(string email, string? displayName, string role, string? password = null)
     {
+        password ??= Passwords.Generate();
+        var row = await CreateAsync(email, displayName, role, password, onlyAsFirstUser: false);
+        return (row!, password);
+    }
+
+    /// <summary>
+    /// The first admin, through the setup link: created only while the portal has no user at all, else null. The check
+    /// and the creation are one transaction holding <see cref="ClusterLockKeys.FirstAdmin"/> (on SQLite the write lock),
+    /// so two submissions of the link at once, on one node or on two, create one admin.
+    /// </summary>
+    public Task<UserRow?> CreateFirstAdminAsync(string email, string? displayName, string password) =>
+        CreateAsync(email, displayName, PortalRoles.Admin, password, onlyAsFirstUser: true);
+
+    private async Task<UserRow?> CreateAsync(string email, string? displayName, string role, string password, bool onlyAsFirstUser)
+    {
         email = email.Trim();
         displayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
         if (!PortalRoles.IsRole(role))
@@ -50,15 +65,23 @@ public sealed class UserAdminService(UserManager<PortalUser> users, PortalDbCont
         }
 
         db.ChangeTracker.Clear();
-        password ??= Passwords.Generate();
         var user = new PortalUser { UserName = email, Email = email, DisplayName = displayName, CreatedAt = DateTimeOffset.UtcNow };
         await using var transaction = await db.Database.BeginTransactionAsync();
+        if (onlyAsFirstUser)
+        {
+            await db.Database.LockUntilCommitAsync(ClusterLockKeys.FirstAdmin);
+            if (await db.Users.AnyAsync())
+            {
+                return null;
+            }
+        }
+
         Check(await users.CreateAsync(user, password));
         Check(await users.AddToRoleAsync(user, role));
         var row = ToRow(user, role);
         await audit.RecordAsync(AuditActions.Create, EntityType, user.Id, null, Snapshot(row));
         await transaction.CommitAsync();
-        return (row, password);
+        return row;
     }
 
     public async Task SetRoleAsync(string userId, string role)
