@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Portal.ScaleOut.Tests.Infrastructure;
 using Portal.Web.Tests.Infrastructure;
 
@@ -29,8 +30,13 @@ public sealed class RedisRestartTests(ClusterFixture cluster)
         try
         {
             // Without Redis the nodes go on serving: A takes predictions and B answers.
+            var failuresBefore = PublishFailures();
             await Predictions.PostAsync(a, model, ["while-down"], DateTimeOffset.UtcNow);
             Assert.Equal(1, await Predictions.SummaryCountAsync(cluster.B, cluster.ApiKey, model));
+
+            // Down long enough that A's attempt to send that change to the other nodes failed (its client gave up).
+            var failures = await Eventually.PollAsync(() => PublishFailures() - failuresBefore, n => n > 0, Generous);
+            Assert.True(failures > 0, "node A never noticed that Redis was down");
         }
         finally
         {
@@ -63,4 +69,6 @@ public sealed class RedisRestartTests(ClusterFixture cluster)
         var status = await Eventually.PollAsync(async () => (await withKeyOnB.GetAsync("/api/v1/me")).StatusCode, s => s == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(5));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
+
+    private int PublishFailures() => Regex.Count(cluster.A.Log, "Model changes could not be sent to the other nodes over Redis");
 }
