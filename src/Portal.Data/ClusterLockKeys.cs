@@ -11,4 +11,13 @@ public static class ClusterLockKeys
 
     /// <summary>Held by the alert evaluation, so one evaluation runs at a time across the nodes.</summary>
     public const long AlertEvaluation = 0x504F52544C41; // "PORTLA"
+
+    /// <summary>Held for one transaction while the setup link creates the first admin (only while there is no user).</summary>
+    public const long FirstAdmin = 0x504F52544641; // "PORTFA"
+
+    /// <summary>
+    /// Held for one transaction while a node checks for and stores a possible-drift event of the model, so two nodes
+    /// that detect the same shift at the same moment store it once. "PDR" followed by the model id (32 bits).
+    /// </summary>
+    public static long PossibleDrift(int modelId) => 0x50445200000000 + (uint)modelId;
 }

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -63,6 +65,19 @@ public static class ClusterStartupLock
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// On PostgreSQL, waits for the advisory lock <paramref name="key"/> and holds it until the current transaction of
+    /// <paramref name="database"/> commits or rolls back (or its session ends), so check-then-insert runs one node at a
+    /// time. On SQLite (one node) it does nothing.
+    /// </summary>
+    public static async Task LockUntilCommitAsync(this DatabaseFacade database, long key, CancellationToken cancellationToken = default)
+    {
+        if (database.IsNpgsql())
+        {
+            await database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
         }
     }
 

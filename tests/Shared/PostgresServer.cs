@@ -26,6 +26,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public string Data => Path.Combine(folder, "data");
 
+    /// <summary>The PostgreSQL tools' folder (psql, pg_ctl, …).</summary>
+    public string Bin => bin;
+
     public string ConnectionString(string database = "portal") =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username=portal;Maximum Pool Size=50";
 
@@ -58,6 +61,15 @@ public sealed class PostgresServer : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Another empty database on this server (for a second cluster), owned by <c>portal</c>.</summary>
+    public async Task CreateDatabaseAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+        await create.ExecuteNonQueryAsync();
     }
 
     public async Task<NpgsqlConnection> OpenAsync()

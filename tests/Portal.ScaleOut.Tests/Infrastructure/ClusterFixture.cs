@@ -104,9 +104,23 @@ public sealed class ClusterFixture : IAsyncLifetime
         return model;
     }
 
-    private PortalNode NewNode(string name)
+    /// <summary>
+    /// A node (not started) with the cluster's settings as changed by <paramref name="change"/> (another database or
+    /// Redis, no bootstrap admin, …); stopped with the fixture.
+    /// </summary>
+    public PortalNode CreateNode(string name, Action<Dictionary<string, string>> change)
     {
-        var node = new PortalNode(name, new Dictionary<string, string>
+        var environment = NodeEnvironment(name);
+        change(environment);
+        var node = new PortalNode(name, environment);
+        nodes.Add(node);
+        return node;
+    }
+
+    private PortalNode NewNode(string name) => CreateNode(name, _ => { });
+
+    private Dictionary<string, string> NodeEnvironment(string name) =>
+        new()
         {
             ["Portal__Database__Provider"] = "Postgres",
             ["ConnectionStrings__Portal"] = Postgres.ConnectionString(),
@@ -119,10 +133,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Portal__Alerting__EvaluationSeconds"] = AlertEvaluationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Portal__NodeName"] = name,
             ["Portal__DataProtection__KeyEncryptionKey"] = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=", // the same on every node, as in production
-        });
-        nodes.Add(node);
-        return node;
-    }
+        };
 
     private static void WriteLog(PortalNode node)
     {

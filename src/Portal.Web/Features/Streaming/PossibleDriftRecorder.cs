@@ -9,7 +9,8 @@ namespace Portal.Web.Features.Streaming;
 /// <summary>
 /// Stores detector signals as <see cref="PossibleDriftEvent"/> rows: a signal within
 /// <see cref="StreamingOptions.DeduplicationMinutes"/> of a stored event of the same model, detector and signal (by
-/// this node or, checked in the database, another one) is dropped. Publishes a model change so open tabs refresh.
+/// this node or, checked in the database under a per-model PostgreSQL advisory lock, another one) is dropped, also when
+/// two nodes detect the same shift at once. Publishes a model change so open tabs refresh.
 /// </summary>
 public sealed class PossibleDriftRecorder(
     IServiceScopeFactory scopes,
@@ -30,6 +31,14 @@ public sealed class PossibleDriftRecorder(
         var now = time.GetUtcNow().UtcDateTime;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+
+        // Another node may detect the same shift at the same moment: per model, one node at a time checks and stores.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var modelId in signals.Select(s => s.ModelId).Distinct().Order())
+        {
+            await db.Database.LockUntilCommitAsync(ClusterLockKeys.PossibleDrift(modelId), cancellationToken);
+        }
+
         var stored = new List<(PossibleDriftEvent Event, string Model)>();
         foreach (var s in signals)
         {
@@ -61,6 +70,7 @@ public sealed class PossibleDriftRecorder(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         foreach (var (e, model) in stored)
         {
             metrics.EventStored(model, e.Detector, e.Signal);

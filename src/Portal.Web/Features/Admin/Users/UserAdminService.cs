@@ -37,23 +37,39 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             .ToList();
     }
 
+    /// <summary>Whether anyone has an account yet (setup offers its form only while nobody has).</summary>
+    public async Task<bool> AnyUserAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Users.AnyAsync(cancellationToken);
+    }
+
     /// <summary>Creates a user with <paramref name="role"/>; without <paramref name="password"/> a one-time password is generated and returned.</summary>
     public async Task<(UserRow User, string Password)> CreateAsync(string email, string? displayName, string role, string? password = null)
     {
         password ??= Passwords.Generate();
-        var row = await CreateCoreAsync(email, displayName, role, (users, user) => users.CreateAsync(user, password));
-        return (row, password);
+        var row = await CreateCoreAsync(email, displayName, role, (users, user) => users.CreateAsync(user, password), onlyAsFirstUser: false);
+        return (row!, password);
     }
 
+    /// <summary>
+    /// The first admin, through the setup link: created only while the portal has no user at all, else null. The check
+    /// and the creation are one transaction holding <see cref="ClusterLockKeys.FirstAdmin"/> (on SQLite the write lock),
+    /// so two submissions of the link at once, on one node or on two, create one admin.
+    /// </summary>
+    public Task<UserRow?> CreateFirstAdminAsync(string email, string? displayName, string password) =>
+        CreateCoreAsync(email, displayName, PortalRoles.Admin, (users, user) => users.CreateAsync(user, password), onlyAsFirstUser: true);
+
     /// <summary>Creates a user of single sign-on: no password, linked to the provider's <paramref name="login"/> (issuer and subject).</summary>
-    public Task<UserRow> CreateExternalAsync(string email, string? displayName, string role, UserLoginInfo login) =>
-        CreateCoreAsync(email, displayName, role, async (users, user) =>
+    public async Task<UserRow> CreateExternalAsync(string email, string? displayName, string role, UserLoginInfo login) =>
+        (await CreateCoreAsync(email, displayName, role, async (users, user) =>
         {
             var created = await users.CreateAsync(user);
             return created.Succeeded ? await users.AddLoginAsync(user, login) : created;
-        });
+        }, onlyAsFirstUser: false))!;
 
-    private async Task<UserRow> CreateCoreAsync(string email, string? displayName, string role, Func<UserManager<PortalUser>, PortalUser, Task<IdentityResult>> create)
+    private async Task<UserRow?> CreateCoreAsync(
+        string email, string? displayName, string role, Func<UserManager<PortalUser>, PortalUser, Task<IdentityResult>> create, bool onlyAsFirstUser)
     {
         email = email.Trim();
         displayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
@@ -71,6 +87,15 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         var (users, db) = Identity(scope);
         var user = new PortalUser { UserName = email, Email = email, DisplayName = displayName, CreatedAt = DateTimeOffset.UtcNow };
         await using var transaction = await db.Database.BeginTransactionAsync();
+        if (onlyAsFirstUser)
+        {
+            await db.Database.LockUntilCommitAsync(ClusterLockKeys.FirstAdmin);
+            if (await db.Users.AnyAsync())
+            {
+                return null;
+            }
+        }
+
         Check(await create(users, user));
         Check(await users.AddToRoleAsync(user, role));
         var row = ToRow(user, role);
