@@ -438,6 +438,11 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         Assert.Equal(JobOutcome.Succeeded, run.Outcome);
         var analysis = await WithDbAsync(factory, db => db.ExperimentAnalyses.SingleAsync(a => a.ExperimentId == id));
         Assert.Equal(run.Id, analysis.JobRunId);
+        Assert.Equal(VerdictKind.KeepRunning, analysis.Verdict);
+        // The column keeps the API's names, not the enum's.
+        var stored = await WithDbAsync(factory, db => db.Database
+            .SqlQuery<string>($"SELECT \"Verdict\" AS \"Value\" FROM \"ExperimentAnalyses\" WHERE \"ExperimentId\" = {id}").SingleAsync());
+        Assert.Equal("keepRunning", stored);
         await WaitForAsync(() => { lock (changes) { return changes.Any(c => c.Model == model && c.What == "experiments"); } });
 
         using var admin = factory.CreateApiClient();
