@@ -54,12 +54,12 @@ public sealed class QualityJobTests(PortalFactory factory) : IClassFixture<Porta
         Assert.Equal(JobOutcome.Succeeded, (await LatestJobRunAsync(factory, model, QualityJob.JobType)).Outcome);
         foreach (var window in new[] { "1h", "1d", "7d" })
         {
-            AssertBinary(seeded, results.Single(r => r.Window == window && r.Version == "" && r.Segment == ""));
+            AssertBinary(seeded, results.Single(r => r.Window == JobWindows.Parse(window) && r.Version == "" && r.Segment == ""));
         }
 
-        AssertBinary(seeded.Where(s => s.Version == "v2").ToList(), results.Single(r => r.Window == "1h" && r.Version == "v2"));
-        AssertBinary(seeded.Where(s => s.Segment == "mobile").ToList(), results.Single(r => r.Window == "1h" && r.Segment == "mobile"));
-        Assert.Equal(5, results.Count(r => r.Window == "1h")); // all, v1, v2, mobile, web
+        AssertBinary(seeded.Where(s => s.Version == "v2").ToList(), results.Single(r => r.Window == JobWindow.Hour && r.Version == "v2"));
+        AssertBinary(seeded.Where(s => s.Segment == "mobile").ToList(), results.Single(r => r.Window == JobWindow.Hour && r.Segment == "mobile"));
+        Assert.Equal(5, results.Count(r => r.Window == JobWindow.Hour)); // all, v1, v2, mobile, web
 
         var answer = await GetJsonAsync(client, $"/api/v1/models/{model}/quality?window=1h");
         Assert.Equal(5, answer["results"]!.AsArray().Count);
@@ -82,7 +82,7 @@ public sealed class QualityJobTests(PortalFactory factory) : IClassFixture<Porta
 
         await RunAsync<QualityJob>(factory, model, (job, id) => job.RunAsync(id, null, CancellationToken.None));
 
-        var row = (await ResultsAsync(model)).Single(r => r.Window == "1h" && r.Version == "" && r.Segment == "");
+        var row = (await ResultsAsync(model)).Single(r => r.Window == JobWindow.Hour && r.Version == "" && r.Segment == "");
         Assert.Equal(40, row.Labelled);
         Assert.Equal(0.75, row.Accuracy!.Value, 12);
         Assert.Equal(1.0, row.Precision!.Value, 12);
@@ -112,7 +112,7 @@ public sealed class QualityJobTests(PortalFactory factory) : IClassFixture<Porta
 
         await RunAsync<QualityJob>(factory, model, (job, id) => job.RunAsync(id, null, CancellationToken.None));
 
-        var row = (await ResultsAsync(model)).Single(r => r.Window == "1h" && r.Version == "" && r.Segment == "");
+        var row = (await ResultsAsync(model)).Single(r => r.Window == JobWindow.Hour && r.Version == "" && r.Segment == "");
         var errors = truth.Zip(predicted, (y, p) => y - p).ToArray();
         var mean = truth.Average();
         Assert.Equal(60, row.Labelled);
