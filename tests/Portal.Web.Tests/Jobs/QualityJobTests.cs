@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
@@ -65,6 +66,11 @@ public sealed class QualityJobTests(PortalFactory factory) : IClassFixture<Porta
         Assert.Equal(5, answer["results"]!.AsArray().Count);
         Assert.Equal("", answer["results"]![0]!["version"]!.GetValue<string>());
         Assert.Equal(180, answer["results"]![0]!["labelled"]!.GetValue<long>());
+        Assert.Equal("1h", answer["window"]!.GetValue<string>());
+        Assert.Equal("1h", answer["results"]![0]!["window"]!.GetValue<string>());
+
+        var bad = await GetJsonAsync(client, $"/api/v1/models/{model}/quality?window=2d", HttpStatusCode.BadRequest);
+        Assert.Contains("1h, 1d or 7d", bad["errors"]!["window"]![0]!.GetValue<string>());
     }
 
     [Fact]
