@@ -1,7 +1,7 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using Portal.Data;
 using Portal.Analysis.Experiments;
+using Portal.Data;
 using Portal.Data.Entities.Experiments;
 using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
