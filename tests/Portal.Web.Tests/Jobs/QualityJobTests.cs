@@ -61,6 +61,11 @@ public sealed class QualityJobTests(PortalFactory factory) : IClassFixture<Porta
         AssertBinary(seeded.Where(s => s.Version == "v2").ToList(), results.Single(r => r.Window == JobWindow.Hour && r.Version == "v2"));
         AssertBinary(seeded.Where(s => s.Segment == "mobile").ToList(), results.Single(r => r.Window == JobWindow.Hour && r.Segment == "mobile"));
         Assert.Equal(5, results.Count(r => r.Window == JobWindow.Hour)); // all, v1, v2, mobile, web
+        // The column keeps the API's names, not the enum's.
+        var id = await ModelIdAsync(factory, model);
+        var stored = await factory.WithServiceAsync<PortalDbContext, List<string>>(db => db.Database
+            .SqlQuery<string>($"SELECT DISTINCT \"Window\" AS \"Value\" FROM \"QualityResults\" WHERE \"ModelId\" = {id}").ToListAsync());
+        Assert.Equal(["1d", "1h", "7d"], stored.Order(StringComparer.Ordinal));
 
         var answer = await GetJsonAsync(client, $"/api/v1/models/{model}/quality?window=1h");
         Assert.Equal(5, answer["results"]!.AsArray().Count);
