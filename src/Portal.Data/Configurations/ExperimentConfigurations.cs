@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Analysis.Experiments;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Experiments;
 
@@ -89,7 +90,7 @@ public sealed class ExperimentAnalysisConfiguration : IEntityTypeConfiguration<E
     public void Configure(EntityTypeBuilder<ExperimentAnalysis> builder)
     {
         builder.ToTable("ExperimentAnalyses");
-        builder.Property(a => a.Verdict).HasMaxLength(ExperimentAnalysis.VerdictMaxLength);
+        builder.Property(a => a.Verdict).HasConversion(v => VerdictNames.Name(v), s => VerdictNames.Parse(s)).HasMaxLength(ExperimentAnalysis.VerdictMaxLength);
         builder.Property(a => a.DataDigest).HasMaxLength(64);
         builder.Property(a => a.At).HasConversion(UtcDateTime.Converter);
         builder.HasOne<Experiment>().WithMany().HasForeignKey(a => a.ExperimentId).OnDelete(DeleteBehavior.Cascade);

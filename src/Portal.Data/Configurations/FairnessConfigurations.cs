@@ -22,7 +22,7 @@ public sealed class FairnessGroupResultConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<FairnessGroupResult> builder)
     {
         builder.ToTable("FairnessGroupResults");
-        builder.Property(r => r.Window).HasMaxLength(FairnessGroupResult.WindowMaxLength);
+        builder.Property(r => r.Window).HasConversion(w => JobWindows.Name(w), s => JobWindows.Parse(s)).HasMaxLength(FairnessGroupResult.WindowMaxLength);
         builder.Property(r => r.Attribute).HasMaxLength(FairnessGroupResult.AttributeMaxLength);
         builder.Property(r => r.Group).HasMaxLength(FairnessGroupResult.GroupMaxLength);
         builder.Property(r => r.At).HasConversion(UtcDateTime.Converter);
@@ -40,7 +40,7 @@ public sealed class FairnessDisparityResultConfiguration : IEntityTypeConfigurat
     public void Configure(EntityTypeBuilder<FairnessDisparityResult> builder)
     {
         builder.ToTable("FairnessDisparityResults");
-        builder.Property(r => r.Window).HasMaxLength(FairnessGroupResult.WindowMaxLength);
+        builder.Property(r => r.Window).HasConversion(w => JobWindows.Name(w), s => JobWindows.Parse(s)).HasMaxLength(FairnessGroupResult.WindowMaxLength);
         builder.Property(r => r.Attribute).HasMaxLength(FairnessGroupResult.AttributeMaxLength);
         builder.Property(r => r.Metric).HasMaxLength(FairnessGroupResult.MetricMaxLength);
         builder.Property(r => r.LowestGroup).HasMaxLength(FairnessGroupResult.GroupMaxLength);

@@ -10,7 +10,7 @@ public sealed class QualityResultConfiguration : IEntityTypeConfiguration<Qualit
     public void Configure(EntityTypeBuilder<QualityResult> builder)
     {
         builder.ToTable("QualityResults");
-        builder.Property(r => r.Window).HasMaxLength(QualityResult.WindowMaxLength);
+        builder.Property(r => r.Window).HasConversion(w => JobWindows.Name(w), s => JobWindows.Parse(s)).HasMaxLength(QualityResult.WindowMaxLength);
         builder.Property(r => r.Version).HasMaxLength(ModelVersion.VersionMaxLength);
         builder.Property(r => r.Segment).HasMaxLength(QualityResult.SegmentMaxLength);
         builder.Property(r => r.EstimationNote).HasMaxLength(QualityResult.EstimationNoteMaxLength);

@@ -210,7 +210,7 @@ public sealed class AlertMetricTests(AlertMetricTests.StoredData data) : IClassF
 
                 QualityResult Estimate(long run, DateTimeOffset when, string window, string version, string segment, double accuracy, double f1, double precision, double recall, double auc) => new()
                 {
-                    JobRunId = run, ModelId = id, At = when.UtcDateTime, Window = window, Version = version, Segment = segment, Accuracy = 0.77, F1 = 0.66, RocAuc = 0.5,
+                    JobRunId = run, ModelId = id, At = when.UtcDateTime, Window = JobWindows.Parse(window), Version = version, Segment = segment, Accuracy = 0.77, F1 = 0.66, RocAuc = 0.5,
                     EstimatedAccuracy = accuracy, EstimatedF1 = f1, EstimatedPrecision = precision, EstimatedRecall = recall, EstimatedRocAuc = auc,
                 };
                 db.QualityResults.AddRange(
@@ -222,7 +222,7 @@ public sealed class AlertMetricTests(AlertMetricTests.StoredData data) : IClassF
 
                 FairnessDisparityResult Disparity(long run, int minutesAgo, string window, string metric, double ratio) => new()
                 {
-                    JobRunId = run, ModelId = id, At = at.AddMinutes(-minutesAgo).UtcDateTime, Window = window, Attribute = "sex", Metric = metric, Ratio = ratio, Threshold = 0.8,
+                    JobRunId = run, ModelId = id, At = at.AddMinutes(-minutesAgo).UtcDateTime, Window = JobWindows.Parse(window), Attribute = "sex", Metric = metric, Ratio = ratio, Threshold = 0.8,
                 };
                 db.FairnessDisparityResults.AddRange(
                     Disparity(olderJob.Id, 3, "1h", "selectionRate", 0.5),

@@ -231,7 +231,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
             await db.SaveChangesAsync();
             QualityResult Result(string segment, string window, int minutesAgo, double accuracy) => new()
             {
-                JobRunId = job.Id, ModelId = modelId, At = now.AddMinutes(-minutesAgo), Window = window, Segment = segment,
+                JobRunId = job.Id, ModelId = modelId, At = now.AddMinutes(-minutesAgo), Window = JobWindows.Parse(window), Segment = segment,
                 WindowStart = now.AddMinutes(-minutesAgo - 60), WindowEnd = now.AddMinutes(-minutesAgo), Labelled = 100, Accuracy = accuracy,
             };
             db.QualityResults.AddRange(
@@ -248,7 +248,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
 
         Assert.Equal(["mobile", "web"], rows.Select(r => r.Segment));
         Assert.Equal([0.75, 0.90], rows.Select(r => r.Metric!.Value));
-        Assert.All(rows, r => Assert.Equal("1h", r.Window));
+        Assert.All(rows, r => Assert.Equal("1h", JobWindows.Name(r.Window)));
     }
 
     private static readonly TimeSpan Loading = Eventually.Deadline;

@@ -12,7 +12,7 @@ public sealed class EstimatedPerformanceChartsTests : MudComponentTests
 
     private static QualityResult Row(int minutes, double? estimate, double lower = 0.8, double upper = 0.9, long labelled = 0, double? accuracy = null, int scores = 400) => new()
     {
-        Window = "1h", At = T0.AddMinutes(minutes), Labelled = labelled, Accuracy = accuracy, F1 = accuracy is null ? null : accuracy - 0.1,
+        Window = JobWindow.Hour, At = T0.AddMinutes(minutes), Labelled = labelled, Accuracy = accuracy, F1 = accuracy is null ? null : accuracy - 0.1,
         EstimatedAccuracy = estimate, EstimatedAccuracyLower = estimate is null ? null : lower, EstimatedAccuracyUpper = estimate is null ? null : upper,
         EstimatedF1 = estimate - 0.1, EstimatedF1Lower = 0.7, EstimatedF1Upper = 0.8,
         EstimationScores = estimate is null ? 0 : scores, EstimationCalibrated = estimate is null ? null : true,

@@ -138,7 +138,7 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         var result = Result(await AnalyseAsync(factory, id));
         Assert.True(result.Srm!.Mismatch);
         Assert.True(result.Srm.PValue < 0.001);
-        Assert.Equal("stop", result.Verdict);
+        Assert.Equal(VerdictKind.Stop, result.Verdict);
         Assert.Equal("STOP", result.VerdictTitle);
         Assert.StartsWith("Sample ratio mismatch", result.Reasons[0], StringComparison.Ordinal);
         Assert.Contains("250 / 100", result.Reasons[0], StringComparison.Ordinal);
@@ -159,7 +159,7 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         await PredictAsync(model, id, "treatment", "v2", 200, i => 250 + (i % 100));
 
         var result = Result(await AnalyseAsync(factory, id));
-        Assert.Equal("stop", result.Verdict);
+        Assert.Equal(VerdictKind.Stop, result.Verdict);
         Assert.StartsWith("Guardrail 'latency-p99' breached", result.Reasons[0], StringComparison.Ordinal);
         var latency = result.Guardrails.Single(g => g.Metric == "latency-p99");
         Assert.Equal("breached", latency.Status);
@@ -176,13 +176,13 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         await StartAsync(factory, Definition(id, model));
         await ObserveAsync(factory, id, Conversions("control", 20, 5).Concat(Conversions("treatment", 20, 18)));
         var early = Result(await AnalyseAsync(factory, id));
-        Assert.Equal("keepRunning", early.Verdict);
+        Assert.Equal(VerdictKind.KeepRunning, early.Verdict);
         Assert.Equal(Required - 20, early.StillNeededPerVariant);
         Assert.Contains($"{Required - 20} more units per variant", early.Reasons[0], StringComparison.Ordinal);
 
         await ObserveAsync(factory, id, Conversions("control", 60, 18).Concat(Conversions("treatment", 60, 45)));
         var full = Result(await AnalyseAsync(factory, id));
-        Assert.Equal("ship", full.Verdict);
+        Assert.Equal(VerdictKind.Ship, full.Verdict);
         Assert.Equal("treatment", full.WinningArm);
         Assert.Equal(0, full.StillNeededPerVariant);
         Assert.StartsWith("Primary 'checkout' improved", full.Reasons[0], StringComparison.Ordinal);
@@ -197,7 +197,7 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         await StartAsync(factory, Definition(id, model));
         await ObserveAsync(factory, id, Conversions("control", 60, 45).Concat(Conversions("treatment", 60, 18)));
         var result = Result(await AnalyseAsync(factory, id));
-        Assert.Equal("revert", result.Verdict);
+        Assert.Equal(VerdictKind.Revert, result.Verdict);
         Assert.StartsWith("Primary 'checkout' got worse", result.Reasons[0], StringComparison.Ordinal);
     }
 
@@ -383,7 +383,7 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         Assert.Equal(1, first.Sequential.ThisLook!.Look);
         var expectedFirst = GroupSequential.ObrienFlemingBoundaries([12 / 59.0])[0];
         Assert.Equal(expectedFirst.Z, first.Sequential.ThisLook.Boundary, 9);
-        Assert.Equal("keepRunning", first.Verdict);
+        Assert.Equal(VerdictKind.KeepRunning, first.Verdict);
         Assert.Contains(first.Reasons, r => r.Contains("has not crossed the boundary at look 1", StringComparison.Ordinal));
         Assert.Equal(0.4, first.Sequential.NextLookFraction!.Value, 12);
 
@@ -438,6 +438,11 @@ public sealed class ExperimentAnalysisTests(PortalFactory factory) : IClassFixtu
         Assert.Equal(JobOutcome.Succeeded, run.Outcome);
         var analysis = await WithDbAsync(factory, db => db.ExperimentAnalyses.SingleAsync(a => a.ExperimentId == id));
         Assert.Equal(run.Id, analysis.JobRunId);
+        Assert.Equal(VerdictKind.KeepRunning, analysis.Verdict);
+        // The column keeps the API's names, not the enum's.
+        var stored = await WithDbAsync(factory, db => db.Database
+            .SqlQuery<string>($"SELECT \"Verdict\" AS \"Value\" FROM \"ExperimentAnalyses\" WHERE \"ExperimentId\" = {id}").SingleAsync());
+        Assert.Equal("keepRunning", stored);
         await WaitForAsync(() => { lock (changes) { return changes.Any(c => c.Model == model && c.What == "experiments"); } });
 
         using var admin = factory.CreateApiClient();

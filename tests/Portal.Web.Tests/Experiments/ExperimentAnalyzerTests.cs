@@ -40,8 +40,8 @@ public sealed class ExperimentAnalyzerTests
         Assert.InRange(expected.PValue, 0.025, 0.05);
         Assert.Equal(expected.CiLow, c.CiLow!.Value, 12);
         Assert.False(c.Significant);
-        Assert.Equal("revert", result.ArmVerdicts.Single(v => v.Arm == "c").Verdict);
-        Assert.Equal("ship", result.Verdict);
+        Assert.Equal(VerdictKind.Revert, result.ArmVerdicts.Single(v => v.Arm == "c").Verdict);
+        Assert.Equal(VerdictKind.Ship, result.Verdict);
         Assert.Equal("b", result.WinningArm);
         Assert.StartsWith("[b] Primary 'conversion' improved", result.Reasons[0], StringComparison.Ordinal);
         Assert.Contains(result.Reasons, r => r.StartsWith("[c] revert", StringComparison.Ordinal));
@@ -51,7 +51,7 @@ public sealed class ExperimentAnalyzerTests
     public void No_data_keeps_running_and_one_empty_arm_says_which()
     {
         var empty = ExperimentAnalyzer.Analyze(Plan("b"), new ExperimentData(), [], At);
-        Assert.Equal("keepRunning", empty.Verdict);
+        Assert.Equal(VerdictKind.KeepRunning, empty.Verdict);
         Assert.Null(empty.Srm);
         Assert.Equal(100, empty.StillNeededPerVariant);
 
@@ -99,16 +99,16 @@ public sealed class ExperimentAnalyzerTests
         Conversions(data, "treatment", 100, 55);
         var looks = new List<RecordedLook>();
         var atPlan = ExperimentAnalyzer.Analyze(plan, data, looks, At);
-        Assert.Equal("ship", atPlan.Verdict);
+        Assert.Equal(VerdictKind.Ship, atPlan.Verdict);
         Assert.NotNull(atPlan.Sequential.ThisLook);
-        Assert.Equal("ship", atPlan.Sequential.ThisLook!.Verdict);
+        Assert.Equal(VerdictKind.Ship, atPlan.Sequential.ThisLook!.Verdict);
         looks.Add(atPlan.Sequential.ThisLook);
 
         Conversions(data, "control", 400, 250);
         Conversions(data, "treatment", 400, 100);
         var later = ExperimentAnalyzer.Analyze(plan, data, looks, At.AddHours(1));
         Assert.True(later.Metrics[0].Comparisons[0].Difference < 0, "the current estimate has turned around");
-        Assert.Equal("ship", later.Verdict);
+        Assert.Equal(VerdictKind.Ship, later.Verdict);
         Assert.Equal("treatment", later.WinningArm);
         Assert.Null(later.Sequential.ThisLook);
         Assert.Equal(1, later.Final!.Look);
@@ -126,14 +126,14 @@ public sealed class ExperimentAnalyzerTests
         Assert.True(early.Srm!.PValue < ExperimentStatistics.SrmThreshold, "the split is far off");
         Assert.False(early.Srm.Mismatch);
         Assert.False(early.Srm.Checked);
-        Assert.NotEqual("stop", early.Verdict);
+        Assert.NotEqual(VerdictKind.Stop, early.Verdict);
 
         var large = new ExperimentData();
         Conversions(large, "control", 500, 150);
         Conversions(large, "treatment", 100, 30);
         var checkedResult = ExperimentAnalyzer.Analyze(plan, large, [], At);
         Assert.True(checkedResult.Srm!.Mismatch);
-        Assert.Equal("stop", checkedResult.Verdict);
+        Assert.Equal(VerdictKind.Stop, checkedResult.Verdict);
     }
 
     [Fact]
@@ -195,6 +195,6 @@ public sealed class ExperimentAnalyzerTests
         var guardrail = result.Guardrails.Single();
         Assert.Equal("breached", guardrail.Status);
         Assert.True(guardrail.HarmLow > 0.5, $"harm lower bound {guardrail.HarmLow}");
-        Assert.Equal("stop", result.Verdict);
+        Assert.Equal(VerdictKind.Stop, result.Verdict);
     }
 }

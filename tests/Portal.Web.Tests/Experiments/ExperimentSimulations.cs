@@ -205,7 +205,7 @@ public static class ExperimentSimulations
                 }
             }
 
-            hits += Analyse(plan, data, []).Verdict == "ship" ? 1 : 0;
+            hits += Analyse(plan, data, []).Verdict == VerdictKind.Ship ? 1 : 0;
         }
 
         return new SimulationOutcome($"power at the MDE, fixed horizon ({required} per arm)", seed, experiments, hits, 0.8);

@@ -22,7 +22,7 @@ public sealed class FairnessAlertTests : IDisposable
         await db.SaveChangesAsync();
         db.FairnessDisparityResults.AddRange(ratios.Select(r => new FairnessDisparityResult
         {
-            JobRunId = run.Id, ModelId = modelId, At = at.UtcDateTime, Window = "1h", Attribute = r.Attribute, Metric = r.Metric,
+            JobRunId = run.Id, ModelId = modelId, At = at.UtcDateTime, Window = JobWindow.Hour, Attribute = r.Attribute, Metric = r.Metric,
             Ratio = r.Ratio, Flagged = r.Ratio < 0.8, Threshold = 0.8,
         }));
         await db.SaveChangesAsync();

@@ -1,3 +1,4 @@
+using Portal.Data.Entities.Jobs;
 using Bunit;
 using Portal.Web.Components.Charts;
 using Portal.Web.Features.Dashboards;
@@ -68,7 +69,7 @@ public sealed class FairnessChartsTests : MudComponentTests
     [InlineData("7d", "7d")]
     [InlineData("30d", "7d")]
     public void Dashboard_window_maps_to_the_nearest_fairness_window(string dashboard, string fairness) =>
-        Assert.Equal(fairness, FairnessCharts.WindowFor(DashboardWindow.Parse(dashboard)));
+        Assert.Equal(fairness, JobWindows.Name(FairnessCharts.WindowFor(DashboardWindow.Parse(dashboard))));
 
     [Fact]
     public void Disparity_chart_draws_the_lines_red_markers_and_the_threshold_line()

@@ -100,7 +100,7 @@ public sealed class FairnessJobTests(PortalFactory factory) : IClassFixture<Port
         var (groups, disparities) = await ResultsAsync(model);
         foreach (var window in new[] { "1h", "1d", "7d" })
         {
-            var stored = groups.Where(g => g.Window == window).OrderBy(g => g.Group, StringComparer.Ordinal).ToList();
+            var stored = groups.Where(g => g.Window == JobWindows.Parse(window)).OrderBy(g => g.Group, StringComparer.Ordinal).ToList();
             Assert.Equal(expected.Groups.Select(g => g.Group), stored.Select(g => g.Group));
             foreach (var (e, s) in expected.Groups.Zip(stored))
             {
@@ -113,23 +113,23 @@ public sealed class FairnessJobTests(PortalFactory factory) : IClassFixture<Port
 
             foreach (var e in expected.Disparities)
             {
-                var s = disparities.Single(d => d.Window == window && d.Metric == e.Metric);
+                var s = disparities.Single(d => d.Window == JobWindows.Parse(window) && d.Metric == e.Metric);
                 Assert.Equal(e.Ratio, s.Ratio);
                 Assert.Equal(e.LowestGroup, s.LowestGroup);
                 Assert.Equal(e.Flagged, s.Flagged);
             }
         }
 
-        var selection = disparities.Single(d => d.Window == "1d" && d.Metric == "selectionRate");
+        var selection = disparities.Single(d => d.Window == JobWindow.Day && d.Metric == "selectionRate");
         Assert.Equal(0.6, selection.Ratio!.Value, 12);
         Assert.True(selection.Flagged);
         Assert.Equal(("B", "A"), (selection.LowestGroup, selection.HighestGroup));
-        var accuracy = disparities.Single(d => d.Window == "1d" && d.Metric == "accuracy");
+        var accuracy = disparities.Single(d => d.Window == JobWindow.Day && d.Metric == "accuracy");
         Assert.Equal(0.85 / 0.9, accuracy.Ratio!.Value, 12);
         Assert.False(accuracy.Flagged);
 
         // Small groups are stored and shown, never compared: C (10 rows, selection rate 0.9) and the missing value.
-        var small = groups.Where(g => g.Window == "1d" && !g.IncludedInRatios).Select(g => (g.Group, g.Count)).OrderBy(g => g.Group).ToList();
+        var small = groups.Where(g => g.Window == JobWindow.Day && !g.IncludedInRatios).Select(g => (g.Group, g.Count)).OrderBy(g => g.Group).ToList();
         Assert.Equal([(FairnessAnalysis.MissingGroup, 1), ("C", 10)], small);
     }
 

@@ -77,7 +77,7 @@ public sealed class PerformanceEstimationTests(PortalFactory factory) : IClassFi
     {
         var id = await ModelIdAsync(factory, model);
         return await factory.WithServiceAsync<PortalDbContext, QualityResult>(db => db.QualityResults.AsNoTracking()
-            .Where(r => r.ModelId == id && r.Window == "1h" && r.Version == "" && r.Segment == "").OrderByDescending(r => r.Id).FirstAsync());
+            .Where(r => r.ModelId == id && r.Window == JobWindow.Hour && r.Version == "" && r.Segment == "").OrderByDescending(r => r.Id).FirstAsync());
     }
 
     private Task RunQualityAsync(string model) => RunAsync<QualityJob>(factory, model, (job, id) => job.RunAsync(id, null, CancellationToken.None));

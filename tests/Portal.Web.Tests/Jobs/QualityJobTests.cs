@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
@@ -54,17 +55,27 @@ public sealed class QualityJobTests(PortalFactory factory) : IClassFixture<Porta
         Assert.Equal(JobOutcome.Succeeded, (await LatestJobRunAsync(factory, model, QualityJob.JobType)).Outcome);
         foreach (var window in new[] { "1h", "1d", "7d" })
         {
-            AssertBinary(seeded, results.Single(r => r.Window == window && r.Version == "" && r.Segment == ""));
+            AssertBinary(seeded, results.Single(r => r.Window == JobWindows.Parse(window) && r.Version == "" && r.Segment == ""));
         }
 
-        AssertBinary(seeded.Where(s => s.Version == "v2").ToList(), results.Single(r => r.Window == "1h" && r.Version == "v2"));
-        AssertBinary(seeded.Where(s => s.Segment == "mobile").ToList(), results.Single(r => r.Window == "1h" && r.Segment == "mobile"));
-        Assert.Equal(5, results.Count(r => r.Window == "1h")); // all, v1, v2, mobile, web
+        AssertBinary(seeded.Where(s => s.Version == "v2").ToList(), results.Single(r => r.Window == JobWindow.Hour && r.Version == "v2"));
+        AssertBinary(seeded.Where(s => s.Segment == "mobile").ToList(), results.Single(r => r.Window == JobWindow.Hour && r.Segment == "mobile"));
+        Assert.Equal(5, results.Count(r => r.Window == JobWindow.Hour)); // all, v1, v2, mobile, web
+        // The column keeps the API's names, not the enum's.
+        var id = await ModelIdAsync(factory, model);
+        var stored = await factory.WithServiceAsync<PortalDbContext, List<string>>(db => db.Database
+            .SqlQuery<string>($"SELECT DISTINCT \"Window\" AS \"Value\" FROM \"QualityResults\" WHERE \"ModelId\" = {id}").ToListAsync());
+        Assert.Equal(["1d", "1h", "7d"], stored.Order(StringComparer.Ordinal));
 
         var answer = await GetJsonAsync(client, $"/api/v1/models/{model}/quality?window=1h");
         Assert.Equal(5, answer["results"]!.AsArray().Count);
         Assert.Equal("", answer["results"]![0]!["version"]!.GetValue<string>());
         Assert.Equal(180, answer["results"]![0]!["labelled"]!.GetValue<long>());
+        Assert.Equal("1h", answer["window"]!.GetValue<string>());
+        Assert.Equal("1h", answer["results"]![0]!["window"]!.GetValue<string>());
+
+        var bad = await GetJsonAsync(client, $"/api/v1/models/{model}/quality?window=2d", HttpStatusCode.BadRequest);
+        Assert.Contains("1h, 1d or 7d", bad["errors"]!["window"]![0]!.GetValue<string>());
     }
 
     [Fact]
@@ -82,7 +93,7 @@ public sealed class QualityJobTests(PortalFactory factory) : IClassFixture<Porta
 
         await RunAsync<QualityJob>(factory, model, (job, id) => job.RunAsync(id, null, CancellationToken.None));
 
-        var row = (await ResultsAsync(model)).Single(r => r.Window == "1h" && r.Version == "" && r.Segment == "");
+        var row = (await ResultsAsync(model)).Single(r => r.Window == JobWindow.Hour && r.Version == "" && r.Segment == "");
         Assert.Equal(40, row.Labelled);
         Assert.Equal(0.75, row.Accuracy!.Value, 12);
         Assert.Equal(1.0, row.Precision!.Value, 12);
@@ -112,7 +123,7 @@ public sealed class QualityJobTests(PortalFactory factory) : IClassFixture<Porta
 
         await RunAsync<QualityJob>(factory, model, (job, id) => job.RunAsync(id, null, CancellationToken.None));
 
-        var row = (await ResultsAsync(model)).Single(r => r.Window == "1h" && r.Version == "" && r.Segment == "");
+        var row = (await ResultsAsync(model)).Single(r => r.Window == JobWindow.Hour && r.Version == "" && r.Segment == "");
         var errors = truth.Zip(predicted, (y, p) => y - p).ToArray();
         var mean = truth.Average();
         Assert.Equal(60, row.Labelled);

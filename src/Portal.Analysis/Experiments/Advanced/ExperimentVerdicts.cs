@@ -1,22 +1,49 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Portal.Analysis.Common;
 
 namespace Portal.Analysis.Experiments;
 
-/// <summary>What to do with an experiment.</summary>
+/// <summary>What to do with an experiment. Its name (<see cref="VerdictNames"/>) is what the REST API and the database carry.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<VerdictKind>))]
 public enum VerdictKind
 {
     /// <summary>The primary metric improved significantly and nothing blocks it: roll out the treatment.</summary>
+    [JsonStringEnumMemberName("ship")]
     Ship,
 
     /// <summary>The primary metric got significantly worse, or showed no effect at the planned sample: keep control.</summary>
+    [JsonStringEnumMemberName("revert")]
     Revert,
 
     /// <summary>Not enough evidence yet: collect more data (see the sample still needed).</summary>
+    [JsonStringEnumMemberName("keepRunning")]
     KeepRunning,
 
     /// <summary>A guardrail breach or a sample-ratio mismatch: stop and investigate; no effect verdict is given.</summary>
+    [JsonStringEnumMemberName("stop")]
     Stop,
+}
+
+/// <summary>The wire and stored names of <see cref="VerdictKind"/> (ship, revert, keepRunning, stop).</summary>
+public static class VerdictNames
+{
+    public static string Name(VerdictKind kind) => kind switch
+    {
+        VerdictKind.Ship => "ship",
+        VerdictKind.Revert => "revert",
+        VerdictKind.Stop => "stop",
+        _ => "keepRunning",
+    };
+
+    public static VerdictKind Parse(string name) => name switch
+    {
+        "ship" => VerdictKind.Ship,
+        "revert" => VerdictKind.Revert,
+        "stop" => VerdictKind.Stop,
+        "keepRunning" => VerdictKind.KeepRunning,
+        _ => throw new FormatException($"Unknown verdict '{name}'."),
+    };
 }
 
 /// <summary>Treatment − control comparison of one metric, from any test (Welch, proportions, CUPED).</summary>

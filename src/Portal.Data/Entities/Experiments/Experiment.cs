@@ -265,8 +265,8 @@ public sealed class ExperimentAnalysis
     /// <summary>The job run that produced it (null for "Analyse now" from the page).</summary>
     public long? JobRunId { get; set; }
 
-    /// <summary>ship, revert, keepRunning or stop.</summary>
-    public required string Verdict { get; set; }
+    /// <summary>Stored as ship, revert, keepRunning or stop.</summary>
+    public required Portal.Analysis.Experiments.VerdictKind Verdict { get; set; }
 
     public long StillNeededPerVariant { get; set; }
 

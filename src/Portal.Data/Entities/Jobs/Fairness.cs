@@ -46,7 +46,7 @@ public sealed class FairnessGroupResult
     /// <summary>When the run computed it (the point on "fairness over time").</summary>
     public DateTime At { get; set; }
 
-    public required string Window { get; set; }
+    public required JobWindow Window { get; set; }
 
     public DateTime WindowStart { get; set; }
 
@@ -85,7 +85,7 @@ public sealed class FairnessDisparityResult
 
     public DateTime At { get; set; }
 
-    public required string Window { get; set; }
+    public required JobWindow Window { get; set; }
 
     public required string Attribute { get; set; }
 

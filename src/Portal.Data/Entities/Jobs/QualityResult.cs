@@ -22,7 +22,7 @@ public sealed class QualityResult
     public DateTime At { get; set; }
 
     /// <summary>1h, 1d or 7d.</summary>
-    public required string Window { get; set; }
+    public required JobWindow Window { get; set; }
 
     public DateTime WindowStart { get; set; }
 

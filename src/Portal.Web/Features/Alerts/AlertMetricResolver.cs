@@ -277,7 +277,7 @@ public sealed class AlertMetricResolver(PortalDbContext db)
     private static readonly TimeSpan EstimateLookback = TimeSpan.FromHours(1);
 
     /// <summary>The quality (and fairness) job's window nearest the rule's window: 1h, 1d or 7d.</summary>
-    public static string QualityWindowFor(TimeSpan window) => window <= TimeSpan.FromHours(4) ? "1h" : window <= TimeSpan.FromDays(2) ? "1d" : "7d";
+    public static JobWindow QualityWindowFor(TimeSpan window) => window <= TimeSpan.FromHours(4) ? JobWindow.Hour : window <= TimeSpan.FromDays(2) ? JobWindow.Day : JobWindow.Week;
 
     /// <summary>Estimates (all versions, all segments) stored by the quality job for the job window nearest the rule's window.</summary>
     private Task<List<QualityResult>> LoadEstimatesAsync(int modelId, TimeSpan window, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

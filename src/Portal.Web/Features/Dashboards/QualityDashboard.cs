@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Data.Entities.Jobs;
 using Portal.Data.Entities;
 using Portal.Data.Rollups;
 using Portal.Web.Features.Ingestion;
@@ -100,7 +101,7 @@ public sealed class QualityDashboard(IDbContextFactory<PortalDbContext> contexts
     public async Task<IReadOnlyList<SegmentQualityTable.Row>> LoadSegmentsAsync(ModelHeader model, DashboardWindow window, string? version, bool regression, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var jobWindow = window.Span <= TimeSpan.FromHours(1) ? "1h" : window.Span <= TimeSpan.FromDays(1) ? "1d" : "7d";
+        var jobWindow = JobWindows.Nearest(window.Span);
         var versionKey = version ?? "";
         var rows = await db.QualityResults.AsNoTracking()
             .Where(r => r.ModelId == model.Id && r.Window == jobWindow && r.Version == versionKey && r.Segment != "")

@@ -147,7 +147,7 @@ public static class ExperimentAnalyzer
         }
 
         var (verdict0, reasons, stillNeeded, winner) = Overall(armVerdicts, treatments.Count, comparisons, primary);
-        if (verdict0 == "keepRunning" && sequential.NextLookFraction is { } next && plan.PlannedLooks > 1)
+        if (verdict0 == VerdictKind.KeepRunning && sequential.NextLookFraction is { } next && plan.PlannedLooks > 1)
         {
             reasons.Add($"Next planned look at information {Percent(next)} ({sequential.NextLookUnits} units in the smallest arm).");
         }
@@ -155,11 +155,11 @@ public static class ExperimentAnalyzer
         // A final look's decision is kept: the fixed horizon is read once, and the last planned look ends the plan.
         FinalDecision? final = null;
         var finalLook = sequential.Looks.LastOrDefault(l => l.Final && l.Verdict is not null && l != sequential.ThisLook);
-        if (finalLook is not null)
+        if (finalLook is { Verdict: { } finalVerdict })
         {
-            final = new FinalDecision(finalLook.Look, finalLook.InformationFraction, finalLook.Verdict!);
-            reasons.Insert(0, $"Decided at the final look (look {finalLook.Look}, information {Percent(finalLook.InformationFraction)}): {Title(finalLook.Verdict!)}. Later analyses show the current estimates but do not re-decide; reading the p-value again on new data would inflate false positives.");
-            (verdict0, winner, stillNeeded) = (finalLook.Verdict!, finalLook.WinningArm, 0);
+            final = new FinalDecision(finalLook.Look, finalLook.InformationFraction, finalVerdict);
+            reasons.Insert(0, $"Decided at the final look (look {finalLook.Look}, information {Percent(finalLook.InformationFraction)}): {Title(finalVerdict)}. Later analyses show the current estimates but do not re-decide; reading the p-value again on new data would inflate false positives.");
+            (verdict0, winner, stillNeeded) = (finalVerdict, finalLook.WinningArm, 0);
         }
         else if (sequential.ThisLook is { } look)
         {
@@ -207,11 +207,11 @@ public static class ExperimentAnalyzer
             c.Arm, primary.Values.FirstOrDefault(v => v.Arm == c.Arm)?.N ?? 0, c.Difference, c.CiLow, c.CiHigh, c.Lift, c.LiftLow, c.LiftHigh, c.Z)).ToList();
     }
 
-    public static string Title(string verdict) => verdict switch
+    public static string Title(VerdictKind verdict) => verdict switch
     {
-        "ship" => "SHIP",
-        "revert" => "REVERT",
-        "stop" => "STOP",
+        VerdictKind.Ship => "SHIP",
+        VerdictKind.Revert => "REVERT",
+        VerdictKind.Stop => "STOP",
         _ => "KEEP RUNNING",
     };
 
@@ -564,7 +564,7 @@ public static class ExperimentAnalyzer
         var stillNeeded = Math.Max(0, plan.RequiredPerVariant - counts.Min());
         if (srm is null)
         {
-            return new ArmVerdict(arm, "keepRunning", ["No units of the primary metric yet."], stillNeeded, false);
+            return new ArmVerdict(arm, VerdictKind.KeepRunning, ["No units of the primary metric yet."], stillNeeded, false);
         }
 
         var srmResult = new SrmResult(srm.Statistic, srm.PValue, srm.Mismatch);
@@ -575,25 +575,18 @@ public static class ExperimentAnalyzer
                 // Decide needs a primary comparison; a stand-in with no effect lets the SRM rule speak.
                 var stub = new MetricComparison("primary", 0, 0, 0, 1);
                 var stop = ExperimentVerdicts.Decide(new VerdictInput(stub, [], [], srmResult, counts, plan.RequiredPerVariant, null, alpha));
-                return new ArmVerdict(arm, "stop", stop.Reasons, stillNeeded, false);
+                return new ArmVerdict(arm, VerdictKind.Stop, stop.Reasons, stillNeeded, false);
             }
 
-            return new ArmVerdict(arm, "keepRunning", [$"The primary metric cannot be compared yet: {primary.Result.Note}"], stillNeeded, false);
+            return new ArmVerdict(arm, VerdictKind.KeepRunning, [$"The primary metric cannot be compared yet: {primary.Result.Note}"], stillNeeded, false);
         }
 
         var v = ExperimentVerdicts.Decide(new VerdictInput(
             primary.ForVerdict, [], guardrails, srmResult, counts, plan.RequiredPerVariant, look, alpha, plan.Mode == ExperimentAnalysisMode.Sequential));
-        var kind = v.Kind switch
-        {
-            VerdictKind.Ship => "ship",
-            VerdictKind.Revert => "revert",
-            VerdictKind.Stop => "stop",
-            _ => "keepRunning",
-        };
-        return new ArmVerdict(arm, kind, v.Reasons, v.Kind == VerdictKind.KeepRunning ? v.AdditionalSamplePerVariant : kind == "stop" ? stillNeeded : 0, v.PrimarySignificant);
+        return new ArmVerdict(arm, v.Kind, v.Reasons, v.Kind == VerdictKind.KeepRunning ? v.AdditionalSamplePerVariant : v.Kind == VerdictKind.Stop ? stillNeeded : 0, v.PrimarySignificant);
     }
 
-    private static (string Verdict, List<string> Reasons, long StillNeeded, string? Winner) Overall(
+    private static (VerdictKind Verdict, List<string> Reasons, long StillNeeded, string? Winner) Overall(
         IReadOnlyList<ArmVerdict> arms,
         int treatments,
         Dictionary<(string Metric, string Arm), Compared> comparisons,
@@ -601,31 +594,31 @@ public static class ExperimentAnalyzer
     {
         List<string> Prefixed(ArmVerdict a) => treatments > 1 ? a.Reasons.Select(r => $"[{a.Arm}] {r}").ToList() : a.Reasons.ToList();
 
-        if (arms.FirstOrDefault(a => a.Verdict == "stop") is { } stopped)
+        if (arms.FirstOrDefault(a => a.Verdict == VerdictKind.Stop) is { } stopped)
         {
-            return ("stop", Prefixed(stopped), 0, null);
+            return (VerdictKind.Stop, Prefixed(stopped), 0, null);
         }
 
-        var ships = arms.Where(a => a.Verdict == "ship").ToList();
+        var ships = arms.Where(a => a.Verdict == VerdictKind.Ship).ToList();
         if (ships.Count > 0)
         {
             var best = ships.MaxBy(a => (primary.HigherIsBetter ? 1 : -1) * (comparisons[(primary.Name, a.Arm)].Result.Difference ?? 0))!;
             var reasons = Prefixed(best);
             foreach (var other in arms.Where(a => a != best))
             {
-                reasons.Add($"[{other.Arm}] {other.Verdict}: {other.Reasons.FirstOrDefault()}");
+                reasons.Add($"[{other.Arm}] {VerdictNames.Name(other.Verdict)}: {other.Reasons.FirstOrDefault()}");
             }
 
-            return ("ship", reasons, 0, best.Arm);
+            return (VerdictKind.Ship, reasons, 0, best.Arm);
         }
 
-        if (arms.All(a => a.Verdict == "revert"))
+        if (arms.All(a => a.Verdict == VerdictKind.Revert))
         {
-            return ("revert", arms.SelectMany(Prefixed).ToList(), 0, null);
+            return (VerdictKind.Revert, arms.SelectMany(Prefixed).ToList(), 0, null);
         }
 
-        var running = arms.Where(a => a.Verdict == "keepRunning").ToList();
-        return ("keepRunning", running.SelectMany(Prefixed).Concat(arms.Where(a => a.Verdict != "keepRunning").SelectMany(Prefixed)).ToList(), running.Max(a => a.StillNeededPerVariant), null);
+        var running = arms.Where(a => a.Verdict == VerdictKind.KeepRunning).ToList();
+        return (VerdictKind.KeepRunning, running.SelectMany(Prefixed).Concat(arms.Where(a => a.Verdict != VerdictKind.KeepRunning).SelectMany(Prefixed)).ToList(), running.Max(a => a.StillNeededPerVariant), null);
     }
 
     private static string Percent(double share) => share.ToString("0.#%", CultureInfo.InvariantCulture);

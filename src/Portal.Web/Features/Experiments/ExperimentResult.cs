@@ -123,13 +123,13 @@ public sealed class ExperimentData
 /// <param name="WinningArm">The arm shipped at the look, if any.</param>
 public sealed record RecordedLook(
     int Look, double InformationFraction, double Boundary, double NominalAlpha, double CumulativeAlphaSpent, IReadOnlyDictionary<string, double> ZByArm, bool Final,
-    string? Verdict = null, string? WinningArm = null);
+    VerdictKind? Verdict = null, string? WinningArm = null);
 
 /// <summary>The full result of one analysis (stored as JSON, shown on the results page, exported).</summary>
 public sealed record ExperimentResult(
     string ExperimentId,
     DateTime At,
-    string Verdict,
+    VerdictKind Verdict,
     string VerdictTitle,
     IReadOnlyList<string> Reasons,
     long StillNeededPerVariant,
@@ -164,7 +164,7 @@ public sealed record AssignmentCheck(long Units, long Mismatched, long InTwoArms
 }
 
 /// <summary>The decision of a fixed-horizon (or last group-sequential) look: taken once, kept by later analyses.</summary>
-public sealed record FinalDecision(int Look, double InformationFraction, string Verdict);
+public sealed record FinalDecision(int Look, double InformationFraction, VerdictKind Verdict);
 
 /// <summary>Units of the primary metric in a live arm against the planned sample.</summary>
 /// <remarks>Predictions: the predictions behind the units when the primary metric is aggregated per unit.</remarks>
@@ -227,7 +227,7 @@ public sealed record GuardrailStatus(
 public sealed record SequentialStatus(int PlannedLooks, IReadOnlyList<double> PlannedFractions, IReadOnlyList<RecordedLook> Looks, RecordedLook? ThisLook, double? NextLookFraction, long? NextLookUnits);
 
 /// <summary>The verdict of one treatment arm against control (ExperimentVerdicts.Decide).</summary>
-public sealed record ArmVerdict(string Arm, string Verdict, IReadOnlyList<string> Reasons, long StillNeededPerVariant, bool PrimarySignificant);
+public sealed record ArmVerdict(string Arm, VerdictKind Verdict, IReadOnlyList<string> Reasons, long StillNeededPerVariant, bool PrimarySignificant);
 
 public sealed record ShadowStatus(string Arm, string ModelVersion, ShadowResult Result);
 

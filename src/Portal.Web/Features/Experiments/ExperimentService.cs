@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Portal.Analysis.Experiments;
 using Portal.Data;
 using Portal.Data.Entities.Experiments;
 using Portal.Web.Infrastructure.Audit;
@@ -29,7 +30,7 @@ public sealed class ExperimentConflictException(string field, string message) : 
 }
 
 /// <summary>An experiment as listed.</summary>
-public sealed record ExperimentSummary(string Id, string Name, string Model, ExperimentState State, string Arms, string PrimaryMetric, string? Verdict, DateTime CreatedAt, DateTime? StartedAt, string CreatedBy);
+public sealed record ExperimentSummary(string Id, string Name, string Model, ExperimentState State, string Arms, string PrimaryMetric, VerdictKind? Verdict, DateTime CreatedAt, DateTime? StartedAt, string CreatedBy);
 
 /// <summary>
 /// Creates, edits and moves experiments through Draft → Running → Stopped → Concluded, recording who and when
@@ -56,7 +57,7 @@ public sealed class ExperimentService(
         var latest = await db.ExperimentAnalyses.AsNoTracking().Where(a => ids.Contains(a.ExperimentId))
             .GroupBy(a => a.ExperimentId).Select(g => g.OrderByDescending(a => a.Id).Select(a => new { a.ExperimentId, a.Verdict }).First())
             .ToListAsync(cancellationToken);
-        var verdicts = latest.ToDictionary(v => v.ExperimentId, v => v.Verdict);
+        var verdicts = latest.ToDictionary(v => v.ExperimentId, v => (VerdictKind?)v.Verdict);
         return experiments.Select(e => new ExperimentSummary(
             e.Id, e.Name, e.Model?.Name ?? "", e.State,
             string.Join(" / ", e.Arms.OrderBy(a => a.Position).Select(a => a.IsShadow ? $"{a.Name} ({a.ModelVersion}, shadow)" : $"{a.Name} ({a.ModelVersion}, {a.Share:0.##} %)")),

@@ -1,3 +1,4 @@
+using Portal.Data.Entities.Jobs;
 using Portal.Web.Components.Charts;
 using Portal.Web.Infrastructure.Dashboards;
 
@@ -54,8 +55,7 @@ public static class FairnessCharts
     }
 
     /// <summary>The fairness window (1h, 1d, 7d) nearest the dashboard's window.</summary>
-    public static string WindowFor(DashboardWindow window) =>
-        window.Span <= TimeSpan.FromHours(1) ? "1h" : window.Span <= TimeSpan.FromDays(1) ? "1d" : "7d";
+    public static JobWindow WindowFor(DashboardWindow window) => JobWindows.Nearest(window.Span);
 
     /// <summary>Per metric with a ratio: the group with the lowest value (highlighted in the table) and whether the ratio is flagged.</summary>
     public static IReadOnlyDictionary<string, FairnessDisparity> LowestByMetric(IReadOnlyList<FairnessDisparity> disparities) =>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Portal.Analysis.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Data;
+using Portal.Data.Entities.Jobs;
 using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
@@ -29,12 +30,12 @@ public static class FairnessEndpoints
     private static async Task<Ok<FairnessAnswer>> GetAsync(string model, string? window, string? attribute, bool? history, RouteModel route, FairnessResults results, CancellationToken cancellationToken)
     {
         window ??= "1d";
-        if (!FairnessResults.IsWindow(window))
+        if (!JobWindows.TryParse(window, out var jobWindow))
         {
             throw new AnalysisInputException("window", $"'{window}' is not a fairness window: use 1h, 1d or 7d.");
         }
 
-        var answer = await results.LoadAsync(route.Entity, window, attribute, history == true, cancellationToken);
+        var answer = await results.LoadAsync(route.Entity, jobWindow, attribute, history == true, cancellationToken);
         if (attribute is not null && !answer.SensitiveAttributes.Contains(attribute))
         {
             throw new AnalysisInputException("attribute", $"'{attribute}' is not a sensitive attribute of model '{model}' (configured: {string.Join(", ", answer.SensitiveAttributes.DefaultIfEmpty("none"))}).");

@@ -65,7 +65,7 @@ public sealed class FairnessJob(PortalDbContext db, JobRunRecorder recorder, IOp
         {
             var start = end - length;
             var (rows, stride) = await RowsAsync(model.Id, settings.Attributes, start, end, cap, cancellationToken);
-            sampled[window] = stride;
+            sampled[JobWindows.Name(window)] = stride;
             if (rows.Count == 0)
             {
                 continue;
@@ -101,8 +101,8 @@ public sealed class FairnessJob(PortalDbContext db, JobRunRecorder recorder, IOp
             return new JobResult("not enough data: no labelled predictions with predicted class 0/1 in the last 7 days", NotEnoughData: true);
         }
 
-        var flagged = disparities.Where(d => d.Window == "1d" && d.Flagged).Select(d => $"{d.Attribute} {d.Metric} {d.Ratio!.Value.ToString("0.##", CultureInfo.InvariantCulture)}").ToList();
-        var labelled = groups.Where(g => g.Window == "1d" && g.Attribute == settings.Attributes[0]).Sum(g => g.Count);
+        var flagged = disparities.Where(d => d.Window == JobWindow.Day && d.Flagged).Select(d => $"{d.Attribute} {d.Metric} {d.Ratio!.Value.ToString("0.##", CultureInfo.InvariantCulture)}").ToList();
+        var labelled = groups.Where(g => g.Window == JobWindow.Day && g.Attribute == settings.Attributes[0]).Sum(g => g.Count);
         return new JobResult($"1d: {labelled} labelled; " + (flagged.Count == 0 ? "no disparity below the threshold" : "flagged: " + string.Join(", ", flagged)));
     }
 

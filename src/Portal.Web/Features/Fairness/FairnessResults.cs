@@ -23,7 +23,7 @@ public sealed record FairnessAttributeResult(
 
 /// <summary>What the Quality tab's fairness panel and <c>GET /api/v1/models/{model}/fairness</c> show.</summary>
 public sealed record FairnessAnswer(
-    string Model, string Window, DateTime? At, IReadOnlyList<string> SensitiveAttributes, int MinGroupSize, double Threshold,
+    string Model, JobWindow Window, DateTime? At, IReadOnlyList<string> SensitiveAttributes, int MinGroupSize, double Threshold,
     string? Message, IReadOnlyList<FairnessAttributeResult> Attributes);
 
 /// <summary>Reads the fairness job's stored results.</summary>
@@ -32,16 +32,15 @@ public sealed class FairnessResults(IDbContextFactory<PortalDbContext> contexts)
     /// <summary>Runs kept on the history chart (newest).</summary>
     public const int HistoryRuns = 200;
 
-    public static bool IsWindow(string window) => QualityJob.Windows.Any(w => w.Name == window);
 
     /// <summary>
     /// The latest run's groups and disparities of every configured attribute (or only <paramref name="attribute"/>) in
     /// <paramref name="window"/>; with <paramref name="history"/> also the disparity ratios of earlier runs.
     /// </summary>
-    public Task<FairnessAnswer> LoadAsync(MlModel model, string window, string? attribute, bool history, CancellationToken cancellationToken) =>
+    public Task<FairnessAnswer> LoadAsync(MlModel model, JobWindow window, string? attribute, bool history, CancellationToken cancellationToken) =>
         LoadAsync(model.Id, model.Name, model.TaskType, window, attribute, history, cancellationToken);
 
-    public async Task<FairnessAnswer> LoadAsync(int modelId, string modelName, ModelTaskType task, string window, string? attribute, bool history, CancellationToken cancellationToken)
+    public async Task<FairnessAnswer> LoadAsync(int modelId, string modelName, ModelTaskType task, JobWindow window, string? attribute, bool history, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var settings = FairnessSettingsView.From(await db.FairnessSettings.AsNoTracking().FirstOrDefaultAsync(s => s.ModelId == modelId, cancellationToken));
@@ -73,7 +72,7 @@ public sealed class FairnessResults(IDbContextFactory<PortalDbContext> contexts)
         return new FairnessAnswer(modelName, window, latest?.At, settings.Attributes, settings.MinGroupSize, settings.Threshold, message, results);
     }
 
-    private static async Task<IReadOnlyList<FairnessPoint>> HistoryAsync(PortalDbContext db, int modelId, string window, string attribute, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<FairnessPoint>> HistoryAsync(PortalDbContext db, int modelId, JobWindow window, string attribute, CancellationToken cancellationToken)
     {
         var rows = await db.FairnessDisparityResults.AsNoTracking().Where(r => r.ModelId == modelId && r.Window == window && r.Attribute == attribute)
             .OrderByDescending(r => r.JobRunId).Take(HistoryRuns * 4).Select(r => new FairnessPoint(r.At, r.Metric, r.Ratio, r.Flagged)).ToListAsync(cancellationToken);

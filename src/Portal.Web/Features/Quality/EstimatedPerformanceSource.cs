@@ -11,8 +11,7 @@ public sealed class EstimatedPerformanceSource(IDbContextFactory<PortalDbContext
     public const int MaxPoints = 500;
 
     /// <summary>The quality job window shown for a dashboard window: 1h, 1d or 7d.</summary>
-    public static string JobWindowFor(DashboardWindow window) =>
-        window.Span <= TimeSpan.FromHours(1) ? "1h" : window.Span <= TimeSpan.FromDays(1) ? "1d" : "7d";
+    public static JobWindow JobWindowFor(DashboardWindow window) => JobWindows.Nearest(window.Span);
 
     /// <summary>
     /// Results of the job window nearest the dashboard window, oldest first, computed over the dashboard window (at least

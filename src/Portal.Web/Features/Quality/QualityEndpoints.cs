@@ -19,7 +19,7 @@ namespace Portal.Web.Features.Quality;
 /// </summary>
 public static class QualityEndpoints
 {
-    public sealed record QualityAnswer(string Model, string Window, DateTime? At, IReadOnlyList<QualityResult> Results);
+    public sealed record QualityAnswer(string Model, JobWindow Window, DateTime? At, IReadOnlyList<QualityResult> Results);
 
     public static IEndpointRouteBuilder MapQualityEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -39,18 +39,18 @@ public static class QualityEndpoints
     private static async Task<Ok<QualityAnswer>> GetAsync(string model, string? window, RouteModel route, PortalDbContext db, CancellationToken cancellationToken)
     {
         window ??= "1d";
-        if (!QualityJob.Windows.Any(w => w.Name == window))
+        if (!JobWindows.TryParse(window, out var jobWindow))
         {
             throw new AnalysisInputException("window", $"'{window}' is not a quality window: use 1h, 1d or 7d.");
         }
 
         var modelId = route.Id;
-        var latest = await db.QualityResults.AsNoTracking().Where(r => r.ModelId == modelId && r.Window == window)
+        var latest = await db.QualityResults.AsNoTracking().Where(r => r.ModelId == modelId && r.Window == jobWindow)
             .OrderByDescending(r => r.JobRunId).Select(r => (long?)r.JobRunId).FirstOrDefaultAsync(cancellationToken);
         var results = latest is null ? [] : await db.QualityResults.AsNoTracking()
-            .Where(r => r.JobRunId == latest && r.Window == window)
+            .Where(r => r.JobRunId == latest && r.Window == jobWindow)
             .OrderBy(r => r.Segment != "").ThenBy(r => r.Version != "").ThenBy(r => r.Version).ThenBy(r => r.Segment)
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new QualityAnswer(model, window, results.FirstOrDefault()?.At, results));
+        return TypedResults.Ok(new QualityAnswer(model, jobWindow, results.FirstOrDefault()?.At, results));
     }
 }

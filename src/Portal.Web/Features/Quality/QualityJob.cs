@@ -28,8 +28,8 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
 {
     public const string JobType = "quality";
 
-    public static readonly IReadOnlyList<(string Name, TimeSpan Length)> Windows =
-        [("1h", TimeSpan.FromHours(1)), ("1d", TimeSpan.FromDays(1)), ("7d", TimeSpan.FromDays(7))];
+    public static readonly IReadOnlyList<(JobWindow Window, TimeSpan Length)> Windows =
+        [.. JobWindows.All.Select(w => (w, JobWindows.Length(w)))];
 
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(int modelId, PerformContext? context, CancellationToken cancellationToken)
@@ -58,7 +58,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             var rollups = await RollupsAsync(model.Id, start, end, cancellationToken);
             var (pairs, stride) = await PairsAsync(model, start, end, cap, cancellationToken);
             var (scores, scoreStride) = reference is null ? ([], 1) : await ScoresAsync(model.Id, start, end, cap, cancellationToken);
-            sampled[name] = stride;
+            sampled[JobWindows.Name(name)] = stride;
             foreach (var group in Groups(pairs, rollups))
             {
                 var result = Compute(model.TaskType, group.Pairs, group.Rollup);
@@ -84,12 +84,12 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             }
         }
 
-        run.InputJson = JsonSerializer.Serialize(new { end, windows = Windows.Select(w => w.Name), maxPairs = cap, samplingStride = sampled, estimationReference = reference?.DatasetId });
+        run.InputJson = JsonSerializer.Serialize(new { end, windows = Windows.Select(w => JobWindows.Name(w.Window)), maxPairs = cap, samplingStride = sampled, estimationReference = reference?.DatasetId });
         db.QualityResults.AddRange(rows);
         await db.SaveChangesAsync(cancellationToken);
 
         var latest = rows.Where(r => r.Version == "" && r.Segment == "").ToList();
-        var estimated = latest.First(r => r.Window == "1d") is { EstimatedAccuracy: { } a } d
+        var estimated = latest.First(r => r.Window == JobWindow.Day) is { EstimatedAccuracy: { } a } d
             ? $"; estimated 1d accuracy {Show(a)} from {d.EstimationScores} scores"
             : $"; no estimate: {latest.Select(r => r.EstimationNote).FirstOrDefault(n => n is not null) ?? "no scores"}";
         if (latest.All(r => r.Labelled == 0))
@@ -97,8 +97,8 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
             return new JobResult("not enough data: no labelled predictions in the last 7 days" + estimated, NotEnoughData: true);
         }
 
-        var hour = latest.First(r => r.Window == "1h");
-        var day = latest.First(r => r.Window == "1d");
+        var hour = latest.First(r => r.Window == JobWindow.Hour);
+        var day = latest.First(r => r.Window == JobWindow.Day);
         var headline = model.TaskType == ModelTaskType.Regression
             ? $"1d: {day.Labelled} labelled, MAE {Show(day.Mae)}, RMSE {Show(day.Rmse)}"
             : $"1d: {day.Labelled} labelled, accuracy {Show(day.Accuracy)}, F1 {Show(day.F1)}";
@@ -190,7 +190,7 @@ public sealed class QualityJob(PortalDbContext db, JobRunRecorder recorder, Perf
     /// </summary>
     public static QualityResult Compute(ModelTaskType task, IReadOnlyList<LabelledPair> pairs, QualityStats? rollup)
     {
-        var result = new QualityResult { Window = "", Labelled = rollup?.Labelled ?? pairs.Count, SampleSize = pairs.Count };
+        var result = new QualityResult { Window = JobWindow.Hour, Labelled = rollup?.Labelled ?? pairs.Count, SampleSize = pairs.Count };
         if (pairs.Count > 0)
         {
             var delays = pairs.Select(p => (double)p.DelayMs).Order().ToArray();
