@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Infrastructure.Audit;
+using Portal.Web.Infrastructure.Models;
 using Portal.Web.Realtime;
 
 namespace Portal.Web.Features.Alerts;
@@ -124,7 +125,7 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         MlModel? model = null;
         if (!string.IsNullOrWhiteSpace(form.Model))
         {
-            model = await db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Name == form.Model, cancellationToken);
+            model = await ModelLookup.WithFeaturesAsync(db, form.Model, cancellationToken);
             if (model is null)
             {
                 errors["model"] = $"There is no model \"{form.Model}\".";

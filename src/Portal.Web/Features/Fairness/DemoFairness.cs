@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Fairness;
 
@@ -19,7 +20,7 @@ public static class DemoFairness
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var model = await db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Name == Model, cancellationToken);
+        var model = await ModelLookup.WithFeaturesAsync(db, Model, cancellationToken);
         if (model is null || await db.FairnessSettings.AnyAsync(s => s.ModelId == model.Id, cancellationToken))
         {
             return;

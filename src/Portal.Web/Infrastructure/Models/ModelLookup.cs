@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure.Auth;
 
 namespace Portal.Web.Infrastructure.Models;
@@ -21,7 +20,11 @@ public static class ModelLookup
             return (null, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"This API key may not read model '{model}'."));
         }
 
-        var entity = await db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
+        var entity = await WithFeaturesAsync(db, model, cancellationToken);
         return entity is null ? (null, IngestionAuth.UnknownModel(model)) : (entity, null);
     }
+
+    /// <summary>The model named <paramref name="name"/> with its features, untracked; null when there is none.</summary>
+    public static Task<MlModel?> WithFeaturesAsync(PortalDbContext db, string name, CancellationToken cancellationToken) =>
+        db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Name == name, cancellationToken);
 }

@@ -14,7 +14,7 @@ public sealed class ModelPicker(IDbContextFactory<PortalDbContext> contexts)
     public async Task<MlModel?> ModelAsync(string name, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Models.AsNoTracking().Include(m => m.Features).FirstOrDefaultAsync(m => m.Name == name, cancellationToken);
+        return await ModelLookup.WithFeaturesAsync(db, name, cancellationToken);
     }
 
     /// <summary>Every model's name, in order (the model pickers of forms and filters).</summary>

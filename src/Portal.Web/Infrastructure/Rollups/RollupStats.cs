@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Rollups;
-using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure.Dashboards;
 
 namespace Portal.Web.Infrastructure.Rollups;
