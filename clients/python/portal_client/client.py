@@ -407,14 +407,19 @@ class Portal:
                         len(outcome.rejected_items), len(outcome.items), what,
                         item.get("predictionId", item.get("host")), "; ".join(errors))
         elif fate == "retry":
-            self._retry_failures_since_warning += 1
-            now = time.monotonic()
-            if now - self._last_retry_warning >= 10.0:  # an outage would otherwise log every batch every few seconds
+            # Sender threads report at once: the count and the last warning's time change under the lock, so an
+            # outage logs once per 10 s however many threads see it fail.
+            with self._cond:
+                self._retry_failures_since_warning += 1
+                failures, now = self._retry_failures_since_warning, time.monotonic()
+                warn = now - self._last_retry_warning >= 10.0  # an outage would otherwise log every batch every few seconds
+                if warn:
+                    self._last_retry_warning = now
+                    self._retry_failures_since_warning = 0
+            if warn:
                 log.warning("portal_client: %d batch send(s) failed since the last warning, e.g. %d %s: %s; %d items "
-                            "buffered, tried again every %.0f s.", self._retry_failures_since_warning, len(outcome.items),
+                            "buffered, tried again every %.0f s.", failures, len(outcome.items),
                             what, outcome.error, self.buffered_items, self.retry_later)
-                self._last_retry_warning = now
-                self._retry_failures_since_warning = 0
         elif fate == "dropped":
             log.error("portal_client: %d %s dropped (stats.dropped), the batch was refused: %s", len(outcome.items), what,
                       outcome.error)
