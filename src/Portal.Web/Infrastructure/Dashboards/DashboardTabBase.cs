@@ -4,8 +4,8 @@ using Portal.Web.Realtime;
 namespace Portal.Web.Infrastructure.Dashboards;
 
 /// <summary>
-/// A live dashboard tab: loads its data for (model, window, version), subscribes to the model's changes after the
-/// first render and reloads only the parts a change concerns (<see cref="LoadAsync"/> gets the kinds; null = all).
+/// A live dashboard tab: loads its data for (model, window, version), subscribed to the model's changes from before
+/// that first load, and reloads only the parts a change concerns (<see cref="LoadAsync"/> gets the kinds; null = all).
 /// Changes that arrive while a load runs are folded into one more load afterwards. No polling.
 /// </summary>
 public abstract class DashboardTabBase : ComponentBase, IDisposable
@@ -15,6 +15,7 @@ public abstract class DashboardTabBase : ComponentBase, IDisposable
     private (ModelHeader?, DashboardWindow?, string?) loadedFor;
     private bool loading;
     private HashSet<string>? pending;
+    private bool pendingAll;
 
     [Inject] private IModelChangeNotifier Notifier { get; set; } = default!;
 
@@ -37,20 +38,25 @@ public abstract class DashboardTabBase : ComponentBase, IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        // Subscribe before the first load, not after the first render: a change committed between that load's read
+        // and a later subscription would be missed for good (seen on a node under load: the page kept the old count).
+        // A change that arrives while a load runs is folded into one more load afterwards.
+        if (RendererInfo.IsInteractive)
+        {
+            Subscribe();
+        }
+
         if (loadedFor != (Model, Window, Version))
         {
             loadedFor = (Model, Window, Version);
-            await LoadAsync(null);
+            await ReloadAsync(null);
         }
     }
 
-    protected override void OnAfterRender(bool firstRender)
-    {
-        if (firstRender)
-        {
-            subscription = Notifier.Subscribe(OnChangeAsync);
-        }
-    }
+    /// <summary>A renderer that does not say it is interactive (bUnit's) still renders after: subscribe then at the latest.</summary>
+    protected override void OnAfterRender(bool firstRender) => Subscribe();
+
+    private void Subscribe() => subscription ??= Notifier.Subscribe(OnChangeAsync);
 
     private Task OnChangeAsync(ModelChange change)
     {
@@ -64,23 +70,35 @@ public abstract class DashboardTabBase : ComponentBase, IDisposable
         return kinds.Count == 0 ? Task.CompletedTask : InvokeAsync(() => ReloadAsync(kinds));
     }
 
-    private async Task ReloadAsync(HashSet<string> kinds)
+    /// <summary>Loads <paramref name="kinds"/> (everything when null), or queues them behind the load that is running.</summary>
+    private async Task ReloadAsync(IReadOnlySet<string>? kinds)
     {
         if (loading)
         {
-            (pending ??= new(StringComparer.Ordinal)).UnionWith(kinds);
+            if (kinds is null)
+            {
+                pendingAll = true;
+            }
+            else
+            {
+                (pending ??= new(StringComparer.Ordinal)).UnionWith(kinds);
+            }
+
             return;
         }
 
         loading = true;
         try
         {
-            HashSet<string>? next = kinds;
-            while (next is not null && !disposed.IsCancellationRequested)
+            var next = kinds;
+            var more = true;
+            while (more && !disposed.IsCancellationRequested)
             {
                 await LoadAsync(next);
                 StateHasChanged();
-                (next, pending) = (pending, null);
+                more = pendingAll || pending is not null;
+                next = pendingAll ? null : pending;
+                (pendingAll, pending) = (false, null);
             }
         }
         catch (OperationCanceledException) when (disposed.IsCancellationRequested)
