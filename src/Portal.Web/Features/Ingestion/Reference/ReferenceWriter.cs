@@ -7,6 +7,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Rollups;
 using Portal.Web.Infrastructure.Validation;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion.Reference;
 
