@@ -22,6 +22,49 @@ public static class JsonText
     public static (string Path, string Reason)? FindBad(JsonElement element) =>
         Find(element) is { } bad ? (bad.Path.Length == 0 ? "$" : bad.Path, bad.Reason) : null;
 
+    /// <summary>
+    /// Every string value or property name in <paramref name="element"/> that breaks the rule, with its JSON path, so a
+    /// rejected item names them all. Builds a path per property: call it only once <see cref="FindBad"/> found one.
+    /// </summary>
+    public static List<(string Path, string Reason)> FindAllBad(JsonElement element)
+    {
+        var found = new List<(string Path, string Reason)>();
+        CollectBad(element, "", found);
+        return found;
+    }
+
+    private static void CollectBad(JsonElement element, string path, List<(string Path, string Reason)> found)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String when CheckRaw(JsonMarshal.GetRawUtf8Value(element)) is { } reason:
+                found.Add((path.Length == 0 ? "$" : path, reason));
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (CheckRaw(JsonMarshal.GetRawUtf8PropertyName(property)) is { } nameReason)
+                    {
+                        // The name cannot be shown (or read): name the object that holds it.
+                        found.Add((path.Length == 0 ? "$" : path, "a property name " + nameReason));
+                        continue;
+                    }
+
+                    CollectBad(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", found);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    CollectBad(item, $"{path}[{i++}]", found);
+                }
+
+                break;
+        }
+    }
+
     /// <summary>The path is built only on the way back from a find, so a clean document allocates nothing.</summary>
     private static (string Path, string Reason)? Find(JsonElement element)
     {

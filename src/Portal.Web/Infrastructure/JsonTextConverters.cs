@@ -14,7 +14,10 @@ public sealed class CheckedStringConverter : JsonConverter<string>
     public override bool HandleNull => false;
 
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Checked(ReadText(ref reader));
+        ReadChecked(ref reader);
+
+    /// <summary>The string at the reader, refused (JsonException) when it breaks the <see cref="JsonText"/> rule.</summary>
+    public static string? ReadChecked(ref Utf8JsonReader reader) => Checked(ReadText(ref reader));
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 

@@ -66,7 +66,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         message = tail < 0 ? message : message[..tail];
         if (message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
         {
-            message = "has the wrong JSON type or an unknown value.";
+            // At "$" the body itself did not bind: every typed body is an object, so say that.
+            message = json.Path == "$" ? "The body must be a JSON object." : "has the wrong JSON type or an unknown value.";
         }
 
         return json.LineNumber is { } line ? $"{message} (line {line + 1}, byte {json.BytePositionInLine})" : message;

@@ -30,6 +30,18 @@ public class FeatureDependencyTests
     }
 
     [Fact]
+    public void Infrastructure_does_not_depend_on_a_feature()
+    {
+        var result = Types.InAssembly(Web)
+            .That().ResideInNamespaceMatching(@"^Portal\.Web\.Infrastructure(\.|$)")
+            .Should().NotHaveDependencyOn(Features)
+            .GetResult();
+
+        Assert.True(result.IsSuccessful, "Infrastructure types that use a feature (move the shared piece into "
+            + "Infrastructure, or let the feature register itself):\n" + string.Join("\n", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
     public void Components_do_not_use_the_database_directly()
     {
         var offenders = Types.InAssembly(Web)

@@ -245,12 +245,12 @@ public sealed class FairnessJobTests(PortalFactory factory) : IClassFixture<Port
         var model = await SeedAsync([new Seeded("A", 1, 1)]);
         var entity = await factory.WithServiceAsync<PortalDbContext, Portal.Data.Entities.MlModel>(db => db.Models.AsNoTracking().Include(m => m.Features).SingleAsync(m => m.Name == model));
 
-        var error = await Assert.ThrowsAsync<Portal.Analysis.Common.AnalysisInputException>(() =>
+        var error = await Assert.ThrowsAsync<Portal.Web.Infrastructure.Validation.InputValidationException>(() =>
             factory.WithServiceAsync<FairnessSettingsService, FairnessSettingsView>(s => s.SaveAsync(entity, new FairnessSettingsView(["sex", " "], 30, 0.8))));
-        Assert.Equal("attributes[1]", error.Field);
-        error = await Assert.ThrowsAsync<Portal.Analysis.Common.AnalysisInputException>(() =>
-            factory.WithServiceAsync<FairnessSettingsService, FairnessSettingsView>(s => s.SaveAsync(entity, new FairnessSettingsView(["sex"], 30, 0))));
-        Assert.Equal("threshold", error.Field);
+        Assert.Equal(["attributes[1]"], error.Errors.Keys);
+        error = await Assert.ThrowsAsync<Portal.Web.Infrastructure.Validation.InputValidationException>(() =>
+            factory.WithServiceAsync<FairnessSettingsService, FairnessSettingsView>(s => s.SaveAsync(entity, new FairnessSettingsView(["sex", " "], 0, 0))));
+        Assert.Equal(["attributes[1]", "minGroupSize", "threshold"], error.Errors.Keys);
 
         var saved = await factory.WithServiceAsync<FairnessSettingsService, FairnessSettingsView>(s => s.SaveAsync(entity, new FairnessSettingsView([" sex", "sex"], 50, 0.9)));
         Assert.Equal(["sex"], saved.Attributes);

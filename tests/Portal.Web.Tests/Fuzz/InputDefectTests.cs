@@ -60,6 +60,22 @@ public sealed class InputDefectTests(PortalFactory factory) : IClassFixture<Port
     }
 
     [Fact]
+    public async Task An_item_refused_for_a_nul_lists_every_error_it_has()
+    {
+        using var client = factory.CreateApiClient();
+        await CreateModelAsync(client, "nul-all-errors");
+
+        var answer = await PostOkAsync(client, "/api/v1/models/nul-all-errors/predictions",
+            """[{"predictionId": "n\u0000", "segment": "a\u0000b", "latencyMs": -5}]""");
+
+        var errors = RejectedErrors(answer, 0);
+        Assert.Contains("predictionId: must not contain the NUL", errors);
+        Assert.Contains("segment: must not contain the NUL", errors);
+        Assert.Contains("latencyMs:", errors);
+        Assert.Contains("prediction: is required", errors);
+    }
+
+    [Fact]
     public async Task Invalid_utf8_or_nul_in_a_model_description_is_a_400_naming_description()
     {
         using var client = factory.CreateApiClient();

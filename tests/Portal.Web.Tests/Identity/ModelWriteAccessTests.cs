@@ -14,6 +14,7 @@ using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Tests.Identity;
 

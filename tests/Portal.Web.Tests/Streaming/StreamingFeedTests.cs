@@ -6,6 +6,7 @@ using Portal.Web.Features.Ingestion.Storage;
 using Portal.Web.Features.Streaming;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Tests.Streaming;
 

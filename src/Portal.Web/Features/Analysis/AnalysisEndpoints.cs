@@ -8,6 +8,8 @@ using Portal.Analysis.Experiments;
 using Portal.Analysis.Performance;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Validation;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Portal.Web.Features.Analysis;
 
@@ -22,20 +24,20 @@ public static class AnalysisEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(limits.AnalysisMaxBodyBytes))
             .WithTags("Analysis");
 
-        // The bodies are read by JsonInput (labels as numbers or strings, every problem named by JSON path);
-        // DocumentsBody gives the document their typed shape.
-        group.MapPost("/drift", (JsonElement body) => Drift(DriftRequestReader.FromJson(body))).DocumentsBody<DriftAnalysisRequest>("application/json");
+        // Typed bodies (AnalysisRequests.cs): what does not bind is a 400 naming its path; the rest is checked with
+        // ValidationProblems, every error at once. A JSON null body is refused like any non-object.
+        group.MapPost("/drift", (DriftAnalysisRequest? body) => Drift(DriftRequestReader.FromJson(RequestValues.RequireBody(body))));
         group.MapPost("/drift/csv", DriftCsv).DisableAntiforgery().DocumentsBody<DriftCsvForm>("multipart/form-data");
-        group.MapPost("/classification", Classification).DocumentsBody<ClassificationRequest>("application/json");
-        group.MapPost("/regression", Regression).DocumentsBody<RegressionRequest>("application/json");
-        group.MapPost("/experiment", Experiment).DocumentsBody<ExperimentAnalysisRequest>("application/json");
+        group.MapPost("/classification", Classification);
+        group.MapPost("/regression", Regression);
+        group.MapPost("/experiment", Experiment);
         return endpoints;
     }
 
     private static Ok<DriftReport> Drift(DriftRequestReader.DriftRequest request) =>
         TypedResults.Ok(DriftAnalyzer.Analyze(request.Columns, request.Options));
 
-    private static async Task<Ok<DriftReport>> DriftCsv(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<Ok<DriftReport>> DriftCsv(HttpRequest request, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -59,6 +61,7 @@ public static class AnalysisEndpoints
         var options = DriftRequestReader.RequestOptions.Default;
         if (form.TryGetValue("options", out var optionsText) && !string.IsNullOrWhiteSpace(optionsText))
         {
+            var problems = new ValidationProblems();
             try
             {
                 using var document = JsonDocument.Parse(optionsText.ToString());
@@ -67,12 +70,22 @@ public static class AnalysisEndpoints
                     throw new AnalysisInputException(bad.Path == "$" ? "options" : $"options.{bad.Path}", bad.Reason);
                 }
 
-                options = DriftRequestReader.ReadOptions(JsonInput.RequireBody(document.RootElement, "options"));
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new AnalysisInputException("options", "must be a JSON object.");
+                }
+
+                if (problems.Bind<DriftOptionsRequest>(document.RootElement, "options", json.Value.SerializerOptions) is { } bound)
+                {
+                    options = DriftRequestReader.ReadOptions(bound, problems);
+                }
             }
             catch (JsonException e)
             {
                 throw new AnalysisInputException("options", $"is not valid JSON: {e.Message}");
             }
+
+            problems.ThrowIfAny();
         }
 
         return Drift(DriftRequestReader.FromCsv(reference, current, options));
@@ -81,93 +94,122 @@ public static class AnalysisEndpoints
     private static Stream OpenFile(IFormCollection form, string name) =>
         form.Files.GetFile(name)?.OpenReadStream() ?? throw new AnalysisInputException(name, "file is required (multipart field name '" + name + "').");
 
-    private static Results<Ok<BinaryClassificationResult>, Ok<MulticlassClassificationResult>> Classification(JsonElement body)
+    private static Results<Ok<BinaryClassificationResult>, Ok<MulticlassClassificationResult>> Classification(ClassificationRequest? body)
     {
-        var yTrue = Labels(body, "yTrue");
-        var yPred = Labels(body, "yPred");
-        if (yPred.Length != yTrue.Length)
-        {
-            throw new AnalysisInputException("yPred", $"has {yPred.Length} values; yTrue has {yTrue.Length}.");
-        }
+        var request = RequestValues.RequireBody(body);
+        var problems = new ValidationProblems();
+        var yTrue = Labels(problems, request.YTrue, "yTrue");
+        var yPred = Labels(problems, request.YPred, "yPred");
+        var yScore = request.YScore is null ? null : problems.Numbers(problems.RequiredArray(request.YScore, "yScore")!, "yScore");
+        SameLength(problems, yTrue, yPred, "yPred");
+        SameLength(problems, yTrue, yScore, "yScore");
+        problems.ThrowIfAny();
 
-        double[]? yScore = null;
-        if (body.TryGetProperty("yScore", out var scores) && scores.ValueKind != JsonValueKind.Null)
-        {
-            yScore = JsonInput.Numbers(JsonInput.CheckArray(scores, "yScore"), "yScore");
-            if (yScore.Length != yTrue.Length)
-            {
-                throw new AnalysisInputException("yScore", $"has {yScore.Length} values; yTrue has {yTrue.Length}.");
-            }
-        }
-
-        if (ClassificationMetrics.IsBinary(yTrue, yPred))
-        {
-            return TypedResults.Ok(ClassificationMetrics.Binary(yTrue, yPred, yScore));
-        }
-
-        return TypedResults.Ok(ClassificationMetrics.Multiclass(yTrue, yPred));
+        return ClassificationMetrics.IsBinary(yTrue!, yPred!)
+            ? TypedResults.Ok(ClassificationMetrics.Binary(yTrue!, yPred!, yScore))
+            : TypedResults.Ok(ClassificationMetrics.Multiclass(yTrue!, yPred!));
     }
 
-    private static string[] Labels(JsonElement body, string field) =>
-        JsonInput.Strings(JsonInput.RequireArray(body, field), field).Select(s => s!).ToArray();
+    private static string[]? Labels(ValidationProblems problems, JsonScalar[]? values, string field) =>
+        problems.RequiredArray(values, field) is { Count: > 0 } present ? problems.Strings(present, field).Select(s => s!).ToArray() : null;
 
-    private static Ok<RegressionResult> Regression(JsonElement body)
+    /// <summary>An array that must be as long as yTrue (when both are there).</summary>
+    private static void SameLength<T, TOther>(ValidationProblems problems, T[]? yTrue, TOther[]? other, string field)
     {
-        var yTrue = JsonInput.Numbers(JsonInput.RequireArray(body, "yTrue"), "yTrue");
-        var yPred = JsonInput.Numbers(JsonInput.RequireArray(body, "yPred"), "yPred");
-        if (yPred.Length != yTrue.Length)
+        if (yTrue is not null && other is not null && other.Length != yTrue.Length)
         {
-            throw new AnalysisInputException("yPred", $"has {yPred.Length} values; yTrue has {yTrue.Length}.");
-        }
-
-        return TypedResults.Ok(RegressionMetrics.Compute(yTrue, yPred));
-    }
-
-    private static Results<Ok<WelchResult>, Ok<ProportionsResult>, Ok<SrmResult>, Ok<SampleSizeResult>, Ok<AlphaSpentResult>> Experiment(JsonElement body)
-    {
-        JsonInput.RequireBody(body);
-        var kind = JsonInput.OptionalString(body, "kind") ?? throw new AnalysisInputException("kind", "is required: welch, proportions, srm, sampleSize or obrienFleming.");
-        var alpha = JsonInput.Number(body, "alpha", 0.05);
-        return kind switch
-        {
-            "welch" => TypedResults.Ok(ExperimentStatistics.Welch(
-                JsonInput.Numbers(JsonInput.RequireArray(body, "control"), "control"),
-                JsonInput.Numbers(JsonInput.RequireArray(body, "treatment"), "treatment"),
-                alpha)),
-            "proportions" => TypedResults.Ok(ExperimentStatistics.TwoProportions(ReadProportion(body, "control"), ReadProportion(body, "treatment"), alpha)),
-            "srm" => TypedResults.Ok(ExperimentStatistics.SampleRatioMismatch(
-                WholeNumbers(JsonInput.RequireArray(body, "observed"), "observed"),
-                JsonInput.Numbers(JsonInput.RequireArray(body, "split"), "split"))),
-            "sampleSize" => TypedResults.Ok(new SampleSizeResult(ExperimentStatistics.SampleSizePerVariant(
-                JsonInput.Number(body, "baselineRate"), JsonInput.Number(body, "relativeMde"), JsonInput.Number(body, "power", 0.8), alpha))),
-            "obrienFleming" => TypedResults.Ok(new AlphaSpentResult(ExperimentStatistics.ObrienFlemingAlphaSpent(JsonInput.Number(body, "informationFraction"), alpha))),
-            _ => throw new AnalysisInputException("kind", $"'{kind}' is not an experiment analysis; use welch, proportions, srm, sampleSize or obrienFleming."),
-        };
-    }
-
-    private static Proportion ReadProportion(JsonElement body, string field)
-    {
-        var arm = JsonInput.RequireObject(body, field);
-        try
-        {
-            return new Proportion(JsonInput.WholeNumber(arm, "successes"), JsonInput.WholeNumber(arm, "trials"));
-        }
-        catch (AnalysisInputException e)
-        {
-            throw new AnalysisInputException($"{field}.{e.Field}", e.Reason);
+            problems.Add(field, $"has {other.Length} values; yTrue has {yTrue.Length}.");
         }
     }
 
-    private static long[] WholeNumbers(JsonElement array, string field)
+    private static Ok<RegressionResult> Regression(RegressionRequest? body)
     {
-        var numbers = JsonInput.Numbers(array, field);
+        var request = RequestValues.RequireBody(body);
+        var problems = new ValidationProblems();
+        var yTrue = problems.RequiredArray(request.YTrue, "yTrue") is { Count: > 0 } t ? problems.Numbers(t, "yTrue") : null;
+        var yPred = problems.RequiredArray(request.YPred, "yPred") is { Count: > 0 } p ? problems.Numbers(p, "yPred") : null;
+        SameLength(problems, yTrue, yPred, "yPred");
+        problems.ThrowIfAny();
+        return TypedResults.Ok(RegressionMetrics.Compute(yTrue!, yPred!));
+    }
+
+    private static Results<Ok<WelchResult>, Ok<ProportionsResult>, Ok<SrmResult>, Ok<SampleSizeResult>, Ok<AlphaSpentResult>> Experiment(
+        ExperimentAnalysisRequest? body, IOptions<JsonOptions> json)
+    {
+        var request = RequestValues.RequireBody(body);
+        var options = json.Value.SerializerOptions;
+        var problems = new ValidationProblems();
+        var kind = problems.Required(request.Kind, "kind", "welch, proportions, srm, sampleSize or obrienFleming.");
+        var alpha = problems.Number(request.Alpha, "alpha", 0.05);
+        switch (kind)
+        {
+            case "welch":
+                var control = Values(problems, problems.Bind<JsonScalar[]>(request.Control, "control", options), "control");
+                var treatment = Values(problems, problems.Bind<JsonScalar[]>(request.Treatment, "treatment", options), "treatment");
+                problems.ThrowIfAny();
+                return TypedResults.Ok(ExperimentStatistics.Welch(control, treatment, alpha));
+            case "proportions":
+                var controlArm = Arm(problems, problems.Bind<ProportionArm>(request.Control, "control", options), "control");
+                var treatmentArm = Arm(problems, problems.Bind<ProportionArm>(request.Treatment, "treatment", options), "treatment");
+                problems.ThrowIfAny();
+                return TypedResults.Ok(ExperimentStatistics.TwoProportions(controlArm, treatmentArm, alpha));
+            case "srm":
+                var observed = WholeNumbers(problems, problems.RequiredArray(request.Observed, "observed"), "observed");
+                var split = problems.RequiredArray(request.Split, "split") is { Count: > 0 } s ? problems.Numbers(s, "split") : [];
+                problems.ThrowIfAny();
+                return TypedResults.Ok(ExperimentStatistics.SampleRatioMismatch(observed, split));
+            case "sampleSize":
+                var baselineRate = problems.Number(request.BaselineRate, "baselineRate");
+                var relativeMde = problems.Number(request.RelativeMde, "relativeMde");
+                var power = problems.Number(request.Power, "power", 0.8);
+                problems.ThrowIfAny();
+                return TypedResults.Ok(new SampleSizeResult(ExperimentStatistics.SampleSizePerVariant(baselineRate, relativeMde, power, alpha)));
+            case "obrienFleming":
+                var fraction = problems.Number(request.InformationFraction, "informationFraction");
+                problems.ThrowIfAny();
+                return TypedResults.Ok(new AlphaSpentResult(ExperimentStatistics.ObrienFlemingAlphaSpent(fraction, alpha)));
+            case null:
+                problems.ThrowIfAny();
+                throw new InvalidOperationException("unreachable: a missing kind is an error above.");
+            default:
+                problems.Add("kind", $"'{kind}' is not an experiment analysis; use welch, proportions, srm, sampleSize or obrienFleming.");
+                problems.ThrowIfAny();
+                throw new InvalidOperationException("unreachable: an unknown kind is an error above.");
+        }
+    }
+
+    private static double[] Values(ValidationProblems problems, JsonScalar[]? values, string field) =>
+        values is null ? [] : problems.RequiredArray(values, field) is { Count: > 0 } present ? problems.Numbers(present, field) : [];
+
+    private static Proportion Arm(ValidationProblems problems, ProportionArm? arm, string field) =>
+        new(problems.WholeNumber(arm?.Successes, $"{field}.successes", arm is null ? 0 : null), problems.WholeNumber(arm?.Trials, $"{field}.trials", arm is null ? 0 : null));
+
+    /// <summary>Counts: numbers (so 1.5 is named, not a binding error) that must be non-negative whole numbers.</summary>
+    private static long[] WholeNumbers(ValidationProblems problems, IReadOnlyList<double>? values, string field)
+    {
+        if (values is not { Count: > 0 })
+        {
+            return [];
+        }
+
+        var numbers = problems.Numbers(values, field);
         var counts = new long[numbers.Length];
         for (var i = 0; i < numbers.Length; i++)
         {
-            // Numbers() already refused magnitudes beyond InputLimits.MaxMagnitude (< 2^53), so the cast is exact.
-            counts[i] = numbers[i] >= 0 && numbers[i] == Math.Floor(numbers[i])
-                ? (long)numbers[i]
-                : throw new AnalysisInputException($"{field}[{i}]", "must be a non-negative whole number.");
+            // Numbers() refused magnitudes beyond InputLimits.MaxMagnitude (< 2^53) as NaN, so the cast is exact.
+            if (double.IsNaN(numbers[i]))
+            {
+                continue;
+            }
+
+            if (numbers[i] >= 0 && numbers[i] == Math.Floor(numbers[i]))
+            {
+                counts[i] = (long)numbers[i];
+            }
+            else
+            {
+                problems.Add($"{field}[{i}]", "must be a non-negative whole number.");
+            }
         }
 
         return counts;

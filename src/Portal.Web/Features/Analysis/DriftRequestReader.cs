@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Portal.Analysis.Common;
 using Portal.Analysis.Drift;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Analysis;
 
@@ -23,42 +24,52 @@ public static class DriftRequestReader
         public static readonly RequestOptions Default = new(new Dictionary<string, ColumnType>(), new Dictionary<string, string[]>(), new Dictionary<string, double>(), 0.5);
     }
 
-    public static DriftRequest FromJson(JsonElement body)
+    public static DriftRequest FromJson(DriftAnalysisRequest body)
     {
-        var reference = JsonInput.RequireObject(body, "reference");
-        var current = JsonInput.RequireObject(body, "current");
-        var options = ReadOptions(body);
+        var problems = new ValidationProblems();
+        var reference = problems.Required(body.Reference, "reference");
+        var current = problems.Required(body.Current, "current");
+        var options = ReadOptions(body.Options, problems);
         var columns = new List<DriftColumn>();
-        foreach (var column in reference.EnumerateObject())
+        foreach (var (name, refValues) in reference ?? new Dictionary<string, JsonScalar[]?>())
         {
-            var name = column.Name;
-            var refValues = JsonInput.CheckArray(column.Value, $"reference.{name}");
-            if (!current.TryGetProperty(name, out var curValues) || curValues.ValueKind == JsonValueKind.Null)
+            problems.RequiredArray(refValues, $"reference.{name}");
+            var curValues = current?.GetValueOrDefault(name);
+            if (current is not null && curValues is null)
             {
-                throw new AnalysisInputException($"current.{name}", "is missing: every reference column needs current values.");
+                problems.Add($"current.{name}", "is missing: every reference column needs current values.");
             }
 
-            JsonInput.CheckArray(curValues, $"current.{name}");
+            problems.RequiredArray(curValues ?? [], $"current.{name}", allowEmpty: curValues is null);
+            if (refValues is null || curValues is null)
+            {
+                continue;
+            }
+
             var type = options.ColumnTypes.TryGetValue(name, out var given) ? given
                 : AllNumbers(refValues) && AllNumbers(curValues) ? ColumnType.Numerical : ColumnType.Categorical;
-            columns.Add(new DriftColumn(name, type, JsonSample(refValues, $"reference.{name}", type), JsonSample(curValues, $"current.{name}", type), TestsFor(name, options)));
+            columns.Add(new DriftColumn(name, type, JsonSample(refValues, $"reference.{name}", type, problems), JsonSample(curValues, $"current.{name}", type, problems), TestsFor(name, options)));
         }
 
-        foreach (var column in current.EnumerateObject())
+        foreach (var name in (current?.Keys ?? []).Where(name => reference?.ContainsKey(name) == false))
         {
-            if (!reference.TryGetProperty(column.Name, out _))
-            {
-                throw new AnalysisInputException($"reference.{column.Name}", "is missing: the column is in current but not in reference.");
-            }
+            problems.Add($"reference.{name}", "is missing: the column is in current but not in reference.");
         }
 
-        return Finish(columns, options);
+        if (reference is not null && current is not null)
+        {
+            Finish(columns, options, problems);
+        }
+
+        problems.ThrowIfAny();
+        return new DriftRequest(columns, new DriftOptions { Thresholds = options.Thresholds, DriftShare = options.DriftShare });
     }
 
     /// <summary>Two CSV tables (header row first) and options of the same shape as the JSON request.</summary>
     /// <param name="onlyColumns">When given, the columns to compare (others are skipped).</param>
     public static DriftRequest FromCsv(CsvTable reference, CsvTable current, RequestOptions options, IReadOnlyCollection<string>? onlyColumns = null)
     {
+        var problems = new ValidationProblems();
         var columns = new List<DriftColumn>();
         foreach (var name in reference.Columns)
         {
@@ -78,21 +89,24 @@ public static class DriftRequestReader
             columns.Add(new DriftColumn(name, type, CsvSample(refCells, $"reference.{name}", type), CsvSample(curCells, $"current.{name}", type), TestsFor(name, options)));
         }
 
-        return Finish(columns, options);
+        Finish(columns, options, problems);
+        problems.ThrowIfAny();
+        return new DriftRequest(columns, new DriftOptions { Thresholds = options.Thresholds, DriftShare = options.DriftShare });
     }
 
-    private static DriftRequest Finish(List<DriftColumn> columns, RequestOptions options)
+    /// <summary>What only the columns and options together can tell: a column at all, options naming columns, tests that fit.</summary>
+    private static void Finish(List<DriftColumn> columns, RequestOptions options, ValidationProblems problems)
     {
-        if (columns.Count == 0)
+        if (columns.Count == 0 && !problems.Paths.Any(p => p.StartsWith("reference", StringComparison.Ordinal) || p.StartsWith("current", StringComparison.Ordinal)))
         {
-            throw new AnalysisInputException("reference", "has no columns.");
+            problems.Add("reference", "has no columns.");
         }
 
         foreach (var name in options.ColumnTypes.Keys.Concat(options.Tests.Keys))
         {
-            if (!columns.Exists(c => c.Name == name))
+            if (columns.Count > 0 && !columns.Exists(c => c.Name == name))
             {
-                throw new AnalysisInputException(options.Tests.ContainsKey(name) ? $"tests.{name}" : $"columnTypes.{name}", "names a column that is not in the data.");
+                problems.Add(options.Tests.ContainsKey(name) ? $"tests.{name}" : $"columnTypes.{name}", "names a column that is not in the data.");
             }
         }
 
@@ -100,71 +114,80 @@ public static class DriftRequestReader
         {
             foreach (var test in column.Tests ?? [])
             {
-                if (!DriftTestIds.Supports(test, column.Type))
+                if (DriftTestIds.IsKnown(test) && !DriftTestIds.Supports(test, column.Type))
                 {
-                    throw new AnalysisInputException($"tests.{column.Name}", $"test '{test}' does not apply to a {column.Type.ToString().ToLowerInvariant()} column.");
+                    problems.Add($"tests.{column.Name}", $"test '{test}' does not apply to a {column.Type.ToString().ToLowerInvariant()} column.");
                 }
             }
         }
-
-        return new DriftRequest(columns, new DriftOptions { Thresholds = options.Thresholds, DriftShare = options.DriftShare });
     }
 
-    public static RequestOptions ReadOptions(JsonElement body)
+    /// <summary>The options checked, every error added to <paramref name="problems"/>; unusable entries are left out.</summary>
+    public static RequestOptions ReadOptions(DriftOptionsRequest body, ValidationProblems problems)
     {
         var types = new Dictionary<string, ColumnType>();
-        if (JsonInput.OptionalObject(body, "columnTypes") is { } typesJson)
+        foreach (var (name, text) in body.ColumnTypes ?? new Dictionary<string, string?>())
         {
-            foreach (var p in typesJson.EnumerateObject())
+            ColumnType? type = text switch
             {
-                types[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() switch
-                {
-                    "numerical" or "num" or "numeric" => ColumnType.Numerical,
-                    "categorical" or "cat" => ColumnType.Categorical,
-                    _ => throw new AnalysisInputException($"columnTypes.{p.Name}", $"'{p.Value.GetString()}' is not a column type; use \"numerical\" or \"categorical\"."),
-                }
-                : throw new AnalysisInputException($"columnTypes.{p.Name}", "must be \"numerical\" or \"categorical\".");
+                "numerical" or "num" or "numeric" => ColumnType.Numerical,
+                "categorical" or "cat" => ColumnType.Categorical,
+                _ => null,
+            };
+            if (type is { } known)
+            {
+                types[name] = known;
+            }
+            else
+            {
+                problems.Add($"columnTypes.{name}", text is null
+                    ? "must be \"numerical\" or \"categorical\"."
+                    : $"'{text}' is not a column type; use \"numerical\" or \"categorical\".");
             }
         }
 
         var tests = new Dictionary<string, string[]>();
-        if (JsonInput.OptionalObject(body, "tests") is { } testsJson)
+        foreach (var (name, list) in body.Tests ?? new Dictionary<string, DriftTestList?>())
         {
-            foreach (var p in testsJson.EnumerateObject())
+            var ids = list?.Ids ?? [];
+            if (list is null || ids.Count == 0)
             {
-                var ids = p.Value.ValueKind == JsonValueKind.String ? [p.Value.GetString()!]
-                    : JsonInput.Strings(JsonInput.CheckArray(p.Value, $"tests.{p.Name}"), $"tests.{p.Name}").Select(s => s!).ToArray();
-                foreach (var id in ids)
-                {
-                    if (!DriftTestIds.IsKnown(id))
-                    {
-                        throw new AnalysisInputException($"tests.{p.Name}", $"unknown test '{id}'; known tests: {string.Join(", ", DriftTestIds.All)}.");
-                    }
-                }
-
-                tests[p.Name] = ids;
+                problems.Add($"tests.{name}", list is null ? "must be a test id or a list of test ids." : "must not be empty.");
             }
+
+            foreach (var id in ids.Where(id => !DriftTestIds.IsKnown(id)))
+            {
+                problems.Add($"tests.{name}", $"unknown test '{id}'; known tests: {string.Join(", ", DriftTestIds.All)}.");
+            }
+
+            tests[name] = [.. ids];
         }
 
         var thresholds = new Dictionary<string, double>();
-        if (JsonInput.OptionalObject(body, "thresholds") is { } thresholdsJson)
+        foreach (var (test, value) in body.Thresholds ?? new Dictionary<string, double>())
         {
-            foreach (var p in thresholdsJson.EnumerateObject())
+            var field = $"thresholds.{test}";
+            if (!DriftTestIds.IsKnown(test))
             {
-                if (!DriftTestIds.IsKnown(p.Name))
+                problems.Add(field, $"unknown test '{test}'; known tests: {string.Join(", ", DriftTestIds.All)}.");
+            }
+            else if (problems.Finite(value, field) is var checkedValue && !double.IsNaN(checkedValue))
+            {
+                if (checkedValue > 0)
                 {
-                    throw new AnalysisInputException($"thresholds.{p.Name}", $"unknown test '{p.Name}'; known tests: {string.Join(", ", DriftTestIds.All)}.");
+                    thresholds[test] = checkedValue;
                 }
-
-                var value = JsonInput.Number(thresholdsJson, p.Name);
-                thresholds[p.Name] = value > 0 ? value : throw new AnalysisInputException($"thresholds.{p.Name}", "must be greater than 0.");
+                else
+                {
+                    problems.Add(field, "must be greater than 0.");
+                }
             }
         }
 
-        var share = JsonInput.Number(body, "driftShare", 0.5);
+        var share = problems.Number(body.DriftShare, "driftShare", 0.5);
         if (share is <= 0 or > 1)
         {
-            throw new AnalysisInputException("driftShare", "must be in (0, 1].");
+            problems.Add("driftShare", "must be in (0, 1].");
         }
 
         return new RequestOptions(types, tests, thresholds, share);
@@ -173,24 +196,14 @@ public static class DriftRequestReader
     private static IReadOnlyList<string>? TestsFor(string column, RequestOptions options) =>
         options.Tests.TryGetValue(column, out var ids) ? ids : null;
 
-    private static bool AllNumbers(JsonElement array)
-    {
-        foreach (var item in array.EnumerateArray())
-        {
-            if (item.ValueKind is not (JsonValueKind.Number or JsonValueKind.Null))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool AllNumbers(IEnumerable<JsonScalar> values) =>
+        values.All(v => v.Kind is JsonValueKind.Number or JsonValueKind.Null);
 
     private static bool AllNumbers(IReadOnlyList<string?> cells)
     {
         foreach (var cell in cells)
         {
-            if (!JsonInput.IsMissingText(cell) && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            if (!RequestValues.IsMissingText(cell) && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             {
                 return false;
             }
@@ -199,9 +212,9 @@ public static class DriftRequestReader
         return true;
     }
 
-    private static ColumnSample JsonSample(JsonElement array, string field, ColumnType type) => type == ColumnType.Numerical
-        ? ColumnSample.FromNumbers(JsonInput.Numbers(array, field, allowMissing: true))
-        : ColumnSample.FromCategories(JsonInput.Strings(array, field, allowMissing: true));
+    private static ColumnSample JsonSample(JsonScalar[] values, string field, ColumnType type, ValidationProblems problems) => type == ColumnType.Numerical
+        ? ColumnSample.FromNumbers(problems.Numbers(values, field, allowMissing: true))
+        : ColumnSample.FromCategories(problems.Strings(values, field, allowMissing: true));
 
     /// <summary>The type a CSV column is read as when the request does not say: numerical when every present cell is a number.</summary>
     public static ColumnType InferType(IReadOnlyList<string?> cells) => AllNumbers(cells) ? ColumnType.Numerical : ColumnType.Categorical;
@@ -210,14 +223,14 @@ public static class DriftRequestReader
     {
         if (type == ColumnType.Categorical)
         {
-            return ColumnSample.FromCategories(cells.Select(c => JsonInput.IsMissingText(c) ? null : c).ToArray());
+            return ColumnSample.FromCategories(cells.Select(c => RequestValues.IsMissingText(c) ? null : c).ToArray());
         }
 
         var values = new double[cells.Count];
         for (var i = 0; i < cells.Count; i++)
         {
             var cell = cells[i];
-            values[i] = JsonInput.IsMissingText(cell) ? double.NaN
+            values[i] = RequestValues.IsMissingText(cell) ? double.NaN
                 : double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
                 : throw new AnalysisInputException($"{field}[{i}]", $"'{cell}' is not a number.");
         }

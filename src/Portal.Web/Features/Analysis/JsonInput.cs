@@ -146,8 +146,7 @@ public static class JsonInput
             : null;
 
     /// <summary>Text that CSV files and some clients use for a missing value.</summary>
-    public static bool IsMissingText(string? text) =>
-        string.IsNullOrWhiteSpace(text) || text.Trim() is "NA" or "N/A" or "NaN" or "nan" or "null" or "NULL" or "None";
+    public static bool IsMissingText(string? text) => Infrastructure.Validation.RequestValues.IsMissingText(text);
 
     /// <summary>Finite and within ±<see cref="InputLimits.MaxMagnitude"/>, so sums and squares of many values stay finite.</summary>
     private static double Finite(double value, string field, int? index) =>

@@ -167,7 +167,7 @@ public static class ExperimentEndpoints
 
         using var body = await IngestionBody.ReadAsync(context.Request, options.Value.MaxItemsPerRequest, context.RequestAborted);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var (records, rejected) = body.Validate((item, errors) => ObservationWriter.Validate(item, experiment, now, errors));
+        var (records, rejected) = body.Validate((item, problems) => ObservationWriter.Validate(item, experiment, now, problems));
 
         var accepted = records.Count > 0 ? await writer.UpsertAsync(id, records, context.RequestAborted) : 0;
         return TypedResults.Ok(new ObservationsResponse(accepted, rejected));

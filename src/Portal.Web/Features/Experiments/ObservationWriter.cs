@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities.Experiments;
 using Portal.Web.Features.Ingestion;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Experiments;
 
@@ -19,15 +20,15 @@ public sealed class ObservationWriter(IDbContextFactory<PortalDbContext> context
 {
     private const int Chunk = 500;
 
-    public static ObservationRecord? Validate(JsonElement item, Experiment experiment, long nowMs, List<string> errors)
+    public static ObservationRecord? Validate(JsonElement item, Experiment experiment, long nowMs, ValidationProblems problems)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"item: must be a JSON object, not {ItemFields.Describe(item)}.");
+            problems.Add("item", $"must be a JSON object, not {ItemFields.Describe(item)}.");
             return null;
         }
 
-        var f = new ItemFields(item, errors);
+        var f = new ItemFields(item, problems);
         var unit = f.String("unitId", ExperimentObservation.UnitIdMaxLength, required: true);
         var variant = f.String("variant", ExperimentArm.NameMaxLength, required: true);
         var value = f.Number("value", required: true);
@@ -75,7 +76,7 @@ public sealed class ObservationWriter(IDbContextFactory<PortalDbContext> context
             f.Error("value", $"'{metric.Name}' is a conversion metric: the value must be 0 or 1, got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         }
 
-        return errors.Count > 0 || unit is null || variant is null || value is null || metric is null
+        return !problems.IsEmpty || unit is null || variant is null || value is null || metric is null
             ? null
             : new ObservationRecord(metric.Name, unit, variant, value.Value, covariate, DateTimeOffset.FromUnixTimeMilliseconds(at).UtcDateTime);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Portal.Analysis.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Data;
@@ -6,7 +5,7 @@ using Portal.Data.Entities.Jobs;
 using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
-using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Fairness;
 
@@ -22,7 +21,7 @@ public static class FairnessEndpoints
         var group = endpoints.MapGroup("/api/v1/models/{model}/fairness").RequireAuthorization().WithTags("Fairness").WithModel();
         group.MapGet("", GetAsync);
         group.MapGet("/settings", GetSettingsAsync);
-        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().DocumentsBody<FairnessSettingsView>("application/json");
+        group.MapPut("/settings", PutSettingsAsync).RequireEngineer();
         group.MapPost("/run", RunNowAsync).RequireEngineer();
         return endpoints;
     }
@@ -47,8 +46,8 @@ public static class FairnessEndpoints
     private static async Task<Ok<FairnessSettingsView>> GetSettingsAsync(RouteModel route, FairnessSettingsService settings, CancellationToken cancellationToken) =>
         TypedResults.Ok(await settings.GetAsync(route.Id, cancellationToken));
 
-    private static async Task<Ok<FairnessSettingsView>> PutSettingsAsync(JsonElement body, RouteModel route, FairnessSettingsService settings, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await settings.SaveAsync(route.Entity, FairnessSettingsView.Parse(body), cancellationToken));
+    private static async Task<Ok<FairnessSettingsView>> PutSettingsAsync(FairnessSettingsRequest? body, RouteModel route, FairnessSettingsService settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.SaveAsync(route.Entity, RequestValues.RequireBody(body).ToView(), cancellationToken));
 
     private static Accepted<JobAccepted> RunNowAsync(string model, RouteModel route, FairnessSettingsService settings) =>
         TypedResults.Accepted($"/api/v1/models/{model}/fairness", new JobAccepted(model, settings.RunNow(route.Id)));

@@ -1,8 +1,7 @@
-using System.Text.Json;
-using Portal.Analysis.Common;
+using System.Text.Json.Serialization;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
-using Portal.Web.Features.Analysis;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Fairness;
 
@@ -26,12 +25,13 @@ public sealed record FairnessSettingsView(IReadOnlyList<string> Attributes, int 
     /// <summary>
     /// Checks every field against the model; returns the settings with attribute names trimmed and de-duplicated.
     /// </summary>
-    /// <exception cref="AnalysisInputException">A field is invalid (named: attributes, attributes[i], minGroupSize, threshold).</exception>
+    /// <exception cref="InputValidationException">Fields are invalid (every one named: attributes, attributes[i], minGroupSize, threshold).</exception>
     public FairnessSettingsView Validate(MlModel model)
     {
+        var problems = new ValidationProblems();
         if (Attributes.Count > FairnessSettings.MaxAttributes)
         {
-            throw new AnalysisInputException("attributes", $"at most {FairnessSettings.MaxAttributes} sensitive attributes.");
+            problems.Add("attributes", $"at most {FairnessSettings.MaxAttributes} sensitive attributes.");
         }
 
         var names = new List<string>();
@@ -40,20 +40,17 @@ public sealed record FairnessSettingsView(IReadOnlyList<string> Attributes, int 
             var name = Attributes[i]?.Trim();
             if (string.IsNullOrEmpty(name))
             {
-                throw new AnalysisInputException($"attributes[{i}]", "is empty: give a feature name.");
+                problems.Add($"attributes[{i}]", "is empty: give a feature name.");
             }
-
-            if (name.Length > FairnessGroupResult.AttributeMaxLength)
+            else if (name.Length > FairnessGroupResult.AttributeMaxLength)
             {
-                throw new AnalysisInputException($"attributes[{i}]", $"is longer than {FairnessGroupResult.AttributeMaxLength} characters.");
+                problems.Add($"attributes[{i}]", $"is longer than {FairnessGroupResult.AttributeMaxLength} characters.");
             }
-
-            if (model.Features.Count > 0 && model.Features.All(f => f.Name != name))
+            else if (model.Features.Count > 0 && model.Features.All(f => f.Name != name))
             {
-                throw new AnalysisInputException($"attributes[{i}]", $"model '{model.Name}' has no feature '{name}'.");
+                problems.Add($"attributes[{i}]", $"model '{model.Name}' has no feature '{name}'.");
             }
-
-            if (!names.Contains(name, StringComparer.Ordinal))
+            else if (!names.Contains(name, StringComparer.Ordinal))
             {
                 names.Add(name);
             }
@@ -61,33 +58,34 @@ public sealed record FairnessSettingsView(IReadOnlyList<string> Attributes, int 
 
         if (MinGroupSize < 1 || MinGroupSize > MaxMinGroupSize)
         {
-            throw new AnalysisInputException("minGroupSize", $"must be a whole number from 1 to {MaxMinGroupSize:N0}.");
+            problems.Add("minGroupSize", $"must be a whole number from 1 to {MaxMinGroupSize:N0}.");
         }
 
         if (!double.IsFinite(Threshold) || Threshold <= 0 || Threshold > 1)
         {
-            throw new AnalysisInputException("threshold", "must be a ratio above 0 and at most 1 (0.8 is the four-fifths rule).");
+            problems.Add("threshold", "must be a ratio above 0 and at most 1 (0.8 is the four-fifths rule).");
         }
 
+        problems.ThrowIfAny();
         return this with { Attributes = names };
     }
+}
 
-    /// <summary>Reads <c>{"attributes": ["gender"], "minGroupSize": 30, "threshold": 0.8}</c>; omitted numbers keep their defaults.</summary>
-    public static FairnessSettingsView Parse(JsonElement body)
+/// <summary>
+/// The body of <c>PUT /api/v1/models/{model}/fairness/settings</c>: <c>{"attributes": ["gender"], "minGroupSize": 30,
+/// "threshold": 0.8}</c>; attributes are required (a number is taken as its text), omitted numbers keep their defaults.
+/// </summary>
+[JsonNumberHandling(JsonNumberHandling.Strict)]
+public sealed record FairnessSettingsRequest(JsonScalar[]? Attributes, long? MinGroupSize, double? Threshold)
+{
+    /// <summary>The settings, or a 400 naming every field that is not even a value (ranges are <see cref="FairnessSettingsView.Validate"/>'s).</summary>
+    public FairnessSettingsView ToView()
     {
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            throw new AnalysisInputException("$", "The body must be a JSON object.");
-        }
-
-        var attributes = JsonInput.Strings(JsonInput.RequireArray(body, "attributes", allowEmpty: true), "attributes");
-        var minGroupSize = body.TryGetProperty("minGroupSize", out _) ? JsonInput.WholeNumber(body, "minGroupSize") : Defaults.MinGroupSize;
-        if (minGroupSize is < 1 or > MaxMinGroupSize)
-        {
-            throw new AnalysisInputException("minGroupSize", $"must be a whole number from 1 to {MaxMinGroupSize:N0}.");
-        }
-
-        var threshold = JsonInput.Number(body, "threshold", Defaults.Threshold);
-        return new FairnessSettingsView(attributes.Select(a => a!).ToList(), (int)minGroupSize, threshold);
+        var problems = new ValidationProblems();
+        var attributes = problems.RequiredArray(Attributes, "attributes", allowEmpty: true) is { } listed ? problems.Strings(listed, "attributes") : [];
+        var minGroupSize = problems.WholeNumber(MinGroupSize, "minGroupSize", FairnessSettingsView.Defaults.MinGroupSize);
+        var threshold = problems.Number(Threshold, "threshold", FairnessSettingsView.Defaults.Threshold);
+        problems.ThrowIfAny();
+        return new FairnessSettingsView([.. attributes.Select(a => a!)], (int)Math.Clamp(minGroupSize, int.MinValue, int.MaxValue), threshold);
     }
 }

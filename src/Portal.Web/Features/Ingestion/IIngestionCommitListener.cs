@@ -1,4 +1,5 @@
 using Portal.Web.Features.Ingestion.Storage;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Portal.Analysis.Common;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -22,29 +23,36 @@ public sealed class IngestionBody : IDisposable
     public List<JsonElement> Items { get; } = [];
 
     /// <summary>
-    /// Validates every item; an item is rejected with all its errors (each naming its field). Items that break the
-    /// <see cref="JsonText"/> rule (invalid UTF-8, NUL) are rejected first, before a validator reads their strings.
+    /// Validates every item; an item is rejected with all its errors (each naming its field). Strings that break the
+    /// <see cref="JsonText"/> rule are named first, every one; the validator reads the item too unless a string is
+    /// invalid UTF-8 (which cannot be read), so an item with a NUL also lists its other errors.
     /// </summary>
-    public (List<T> Records, List<RejectedItem> Rejected) Validate<T>(Func<JsonElement, List<string>, T?> validate)
+    public (List<T> Records, List<RejectedItem> Rejected) Validate<T>(Func<JsonElement, ValidationProblems, T?> validate)
         where T : class
     {
         var records = new List<T>(Items.Count);
         var rejected = new List<RejectedItem>();
-        var errors = new List<string>();
+        var problems = new ValidationProblems();
         for (var i = 0; i < Items.Count; i++)
         {
-            errors.Clear();
-            if (JsonText.FindBad(Items[i]) is { } bad)
+            problems.Clear();
+            var readable = true;
+            if (JsonText.FindBad(Items[i]) is not null)
             {
-                rejected.Add(new RejectedItem(i, [$"{bad.Path}: {bad.Reason}"]));
+                foreach (var (path, reason) in JsonText.FindAllBad(Items[i]))
+                {
+                    problems.Add(path, reason);
+                    readable &= reason == JsonText.HasNul;
+                }
             }
-            else if (validate(Items[i], errors) is { } record && errors.Count == 0)
+
+            if ((readable ? validate(Items[i], problems) : null) is { } record && problems.IsEmpty)
             {
                 records.Add(record);
             }
             else
             {
-                rejected.Add(new RejectedItem(i, errors.Count > 0 ? errors.ToArray() : ["item: is not valid."]));
+                rejected.Add(new RejectedItem(i, problems.IsEmpty ? ["item: is not valid."] : problems.ToLines()));
             }
         }
 

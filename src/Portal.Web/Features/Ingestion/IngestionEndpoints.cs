@@ -7,6 +7,7 @@ using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -48,7 +49,7 @@ public static class IngestionEndpoints
         }
 
         using var body = await IngestionBody.ReadAsync(context.Request, options.Value.MaxItemsPerRequest, context.RequestAborted);
-        return await ValidateAndSubmitAsync(context, body, time, (item, now, errors) => PredictionValidator.Validate(item, info, now, errors),
+        return await ValidateAndSubmitAsync(context, body, time, (item, now, problems) => PredictionValidator.Validate(item, info, now, problems),
             records => new PredictionWrite(info, records), channel,
             (result, rejected) => new IngestResponse(result.Accepted, result.Duplicates, rejected));
     }
@@ -62,7 +63,7 @@ public static class IngestionEndpoints
         }
 
         using var body = await IngestionBody.ReadAsync(context.Request, options.Value.MaxItemsPerRequest, context.RequestAborted);
-        return await ValidateAndSubmitAsync(context, body, time, (item, now, errors) => FeedbackValidator.Validate(item, info, now, errors),
+        return await ValidateAndSubmitAsync(context, body, time, (item, now, problems) => FeedbackValidator.Validate(item, info, now, problems),
             records => new FeedbackWrite(info, records), channel,
             (result, rejected) => new FeedbackResponse(result.Accepted, result.Duplicates, result.Unmatched, rejected));
     }
@@ -82,7 +83,7 @@ public static class IngestionEndpoints
             .Where(name => ModelAccess.CanWrite(user, name)).ToHashSet(StringComparer.Ordinal);
         var models = await catalog.FindManyAsync(writable, context.RequestAborted);
 
-        ResourceRecord? Validate(JsonElement item, long now, List<string> errors)
+        ResourceRecord? Validate(JsonElement item, long now, ValidationProblems problems)
         {
             var name = ModelNameOf(item) ?? scoped;
             ModelInfo? model = null;
@@ -90,13 +91,13 @@ public static class IngestionEndpoints
             {
                 if (!writable.Contains(name))
                 {
-                    errors.Add(scoped is not null
-                        ? $"model: this API key may only send samples of model '{scoped}'."
-                        : $"model: you may not send samples of model '{name}'.");
+                    problems.Add("model", scoped is not null
+                        ? $"this API key may only send samples of model '{scoped}'."
+                        : $"you may not send samples of model '{name}'.");
                 }
                 else if (models.GetValueOrDefault(name) is not { } found)
                 {
-                    errors.Add($"model: there is no model '{name}'.");
+                    problems.Add("model", $"there is no model '{name}'.");
                 }
                 else
                 {
@@ -106,11 +107,11 @@ public static class IngestionEndpoints
 
             if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("model", out var m) && m.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
             {
-                errors.Add("model: must be a string (a model name).");
+                problems.Add("model", "must be a string (a model name).");
             }
 
-            var record = ResourceValidator.Validate(item, model, now, errors);
-            return errors.Count > 0 ? null : record;
+            var record = ResourceValidator.Validate(item, model, now, problems);
+            return problems.IsEmpty ? record : null;
         }
 
         return await ValidateAndSubmitAsync(context, body, time, Validate, records => new ResourceWrite(records), channel,
@@ -123,7 +124,7 @@ public static class IngestionEndpoints
             ? m.GetString()
             : null;
 
-    private delegate T? Validator<T>(JsonElement item, long nowMs, List<string> errors)
+    private delegate T? Validator<T>(JsonElement item, long nowMs, ValidationProblems problems)
         where T : class;
 
     private static async Task<Results<Ok<TAnswer>, ProblemHttpResult>> ValidateAndSubmitAsync<T, TAnswer>(
@@ -132,7 +133,7 @@ public static class IngestionEndpoints
         where T : class
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var (records, rejected) = body.Validate<T>((item, errors) => validate(item, now, errors));
+        var (records, rejected) = body.Validate<T>((item, problems) => validate(item, now, problems));
         if (records.Count == 0)
         {
             return TypedResults.Ok(answer(new WriteResult(0, 0), rejected));

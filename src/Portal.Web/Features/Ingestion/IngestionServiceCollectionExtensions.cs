@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Data;
 using Portal.Web.Features.Ingestion.Storage;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion;
 

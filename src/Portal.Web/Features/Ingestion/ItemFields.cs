@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -8,7 +9,7 @@ namespace Portal.Web.Features.Ingestion;
 /// Reads the fields of one ingested item, collecting an error per bad field ("field: what is wrong")
 /// instead of stopping at the first, so a rejected item lists everything to fix.
 /// </summary>
-public sealed class ItemFields(JsonElement item, List<string> errors)
+public sealed class ItemFields(JsonElement item, ValidationProblems problems, string pathPrefix = "")
 {
     /// <summary>How far ahead of the server clock a timestamp may be.</summary>
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
@@ -17,7 +18,11 @@ public sealed class ItemFields(JsonElement item, List<string> errors)
 
     public JsonElement Item => item;
 
-    public void Error(string field, string reason) => errors.Add($"{field}: {reason}");
+    /// <summary>Where the errors go: the item's own collection.</summary>
+    public ValidationProblems Problems => problems;
+
+    /// <summary>Adds an error at the field's path (under <c>pathPrefix</c> for a nested object such as <c>experiment.</c>).</summary>
+    public void Error(string field, string reason) => problems.Add(pathPrefix + field, reason);
 
     public bool TryGet(string field, out JsonElement value) =>
         item.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null;

@@ -1,20 +1,22 @@
 using System.Text.Json;
 using Portal.Data.Entities;
+using Portal.Web.Infrastructure.Validation;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion;
 
 /// <summary>Checks one feedback item: <c>{"predictionId": "...", "label": 1, "timestamp": "..."}</c>.</summary>
 public static class FeedbackValidator
 {
-    public static FeedbackRecord? Validate(JsonElement item, ModelInfo model, long nowMs, List<string> errors)
+    public static FeedbackRecord? Validate(JsonElement item, ModelInfo model, long nowMs, ValidationProblems problems)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"item: must be a JSON object, not {ItemFields.Describe(item)}.");
+            problems.Add("item", $"must be a JSON object, not {ItemFields.Describe(item)}.");
             return null;
         }
 
-        var f = new ItemFields(item, errors);
+        var f = new ItemFields(item, problems);
         var predictionId = f.String("predictionId", PredictionEvent.PredictionIdMaxLength, required: true);
         var timestamp = f.Timestamp("timestamp", nowMs);
         string? label = null;
@@ -33,7 +35,7 @@ public static class FeedbackValidator
             label = f.Label(labelJson, "label", out value);
         }
 
-        return errors.Count > 0 || predictionId is null || label is null
+        return !problems.IsEmpty || predictionId is null || label is null
             ? null
             : new FeedbackRecord { PredictionId = predictionId, Label = label, LabelValue = value, TimestampMs = timestamp };
     }
@@ -43,15 +45,15 @@ public static class FeedbackValidator
 public static class ResourceValidator
 {
     /// <summary>The model the sample names (null when it names none); resolved by the endpoint.</summary>
-    public static ResourceRecord? Validate(JsonElement item, ModelInfo? model, long nowMs, List<string> errors)
+    public static ResourceRecord? Validate(JsonElement item, ModelInfo? model, long nowMs, ValidationProblems problems)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"item: must be a JSON object, not {ItemFields.Describe(item)}.");
+            problems.Add("item", $"must be a JSON object, not {ItemFields.Describe(item)}.");
             return null;
         }
 
-        var f = new ItemFields(item, errors);
+        var f = new ItemFields(item, problems);
         var host = f.String("host", ResourceSample.HostMaxLength, required: true);
         var record = new ResourceRecord
         {
@@ -64,6 +66,6 @@ public static class ResourceValidator
             GpuPercent = f.Number("gpuPercent", 0, 100),
             GpuMemoryBytes = f.WholeNumber("gpuMemoryBytes"),
         };
-        return errors.Count > 0 ? null : record;
+        return !problems.IsEmpty ? null : record;
     }
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Portal.Data.Entities;
+using Portal.Web.Infrastructure.Validation;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion;
 
@@ -16,15 +18,15 @@ public static class PredictionValidator
     public const int MaxFeatures = Infrastructure.InputLimits.MaxModelFeatures;
     public const int MaxInferredFeatures = 100;
 
-    public static PredictionRecord? Validate(JsonElement item, ModelInfo model, long nowMs, List<string> errors)
+    public static PredictionRecord? Validate(JsonElement item, ModelInfo model, long nowMs, ValidationProblems problems)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"item: must be a JSON object, not {ItemFields.Describe(item)}.");
+            problems.Add("item", $"must be a JSON object, not {ItemFields.Describe(item)}.");
             return null;
         }
 
-        var f = new ItemFields(item, errors);
+        var f = new ItemFields(item, problems);
         var predictionId = f.String("predictionId", PredictionEvent.PredictionIdMaxLength, required: true);
         var timestamp = f.Timestamp("timestamp", nowMs);
         var version = f.String("modelVersion", ModelVersion.VersionMaxLength);
@@ -54,7 +56,7 @@ public static class PredictionValidator
         }
 
         var features = Features(f, model);
-        if (errors.Count > 0 || predictionId is null)
+        if (!problems.IsEmpty || predictionId is null)
         {
             return null;
         }
@@ -98,17 +100,12 @@ public static class PredictionValidator
             return (null, null, null);
         }
 
-        var inner = new List<string>();
-        var e = new ItemFields(experiment, inner);
+        var e = new ItemFields(experiment, f.Problems, "experiment.");
         var id = e.String("id", PredictionEvent.ShortTextMaxLength, required: true);
         var variant = e.String("variant", PredictionEvent.ShortTextMaxLength, required: true);
 
         // The randomisation unit (user, session, …): metrics are aggregated per unit, as it was randomised.
         var unit = e.String("unit", PredictionEvent.PredictionIdMaxLength);
-        foreach (var message in inner)
-        {
-            f.Error("experiment." + message.Split(':', 2)[0], message.Split(':', 2)[1].Trim());
-        }
 
         return (id, variant, unit);
     }

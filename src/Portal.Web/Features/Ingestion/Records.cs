@@ -1,3 +1,5 @@
+using Portal.Web.Infrastructure.Models;
+
 namespace Portal.Web.Features.Ingestion;
 
 /// <summary>A validated prediction, ready for the writer.</summary>

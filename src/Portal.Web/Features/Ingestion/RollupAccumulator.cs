@@ -2,6 +2,7 @@ using Portal.Data.Entities;
 using Portal.Data.Rollups;
 using Portal.Web.Features.Ingestion.Storage;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion;
 

@@ -1,15 +1,13 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Web.Features.Analysis;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Models;
-using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Models;
 
@@ -29,7 +27,7 @@ public static partial class ModelEndpoints
         var group = endpoints.MapGroup("/api/v1/models").RequireAuthorization().WithTags("Models");
         group.MapGet("/", List);
         group.MapGet("/{model}", Get);
-        group.MapPut("/{model}", Put).RequireEngineer().DocumentsBody<ModelPutRequest>("application/json");
+        group.MapPut("/{model}", Put).RequireEngineer();
         group.MapGet("/{model}/summary", ModelSummary.HandleAsync).WithModel();
         return endpoints;
     }
@@ -78,22 +76,18 @@ public static partial class ModelEndpoints
     }
 
     /// <summary>Who may: an Engineer or higher, or an admin key (README: Engineers manage models and schemas); not a model's own key.</summary>
-    private static async Task<Results<Created<ModelDto>, Ok<ModelDto>>> Put(string model, JsonElement body, PortalDbContext db, ModelCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ModelDto>, Ok<ModelDto>>> Put(string model, ModelPutRequest? body, PortalDbContext db, ModelCatalog catalog, CancellationToken cancellationToken)
     {
         if (!ModelNames.IsValid(model))
         {
             throw new AnalysisInputException("model", $"a model name is {ModelNames.Rule}.");
         }
 
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            throw new AnalysisInputException("$", "The body must be a JSON object.");
-        }
-
+        var request = RequestValues.RequireBody(body);
         var entity = await db.Models.Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
         var created = entity is null;
         entity ??= new MlModel { Name = model };
-        Apply(body, entity, created);
+        Apply(request, entity, created);
         if (created)
         {
             db.Models.Add(entity);
@@ -106,184 +100,213 @@ public static partial class ModelEndpoints
         return created ? TypedResults.Created($"/api/v1/models/{model}", dto) : TypedResults.Ok(dto);
     }
 
-    /// <summary>
-    /// The body of <c>PUT /api/v1/models/{model}</c> as the document shows it; <see cref="Apply"/> reads it field by field
-    /// because a field that is present and null (clear the description) differs from one that is absent (keep it).
-    /// <c>versions</c> items are a version string or <c>{"version", "description"}</c>.
-    /// </summary>
-    public sealed record ModelPutRequest(
-        string? TaskType, string? Description, string? Owner, double? LowConfidenceThreshold, JsonElement[]? Versions, FeatureDto[]? Features);
-
-    /// <summary>Applies the fields present in the body; "features" (when given) replaces the whole schema.</summary>
-    public static void Apply(JsonElement body, MlModel entity, bool created)
+    /// <summary>Applies the fields present in the body once every one is valid; "features" (when given) replaces the whole schema.</summary>
+    /// <exception cref="InputValidationException">Fields are invalid (every one named: taskType, versions[2].version, features[0].min, …).</exception>
+    public static void Apply(ModelPutRequest body, MlModel entity, bool created)
     {
-        var taskType = JsonInput.OptionalString(body, "taskType");
-        if (taskType is null && created)
+        var problems = new ValidationProblems();
+        var taskType = ReadTaskType(body.TaskType, created, problems);
+        problems.Limited(body.Description, "description", 2000);
+        problems.Limited(body.Owner, "owner", 200);
+        var threshold = body.LowConfidenceThreshold is { } t ? problems.Finite(t, "lowConfidenceThreshold") : (double?)null;
+        if (threshold is { } value && !double.IsNaN(value) && value is not (> 0 and <= 1))
         {
-            throw new AnalysisInputException("taskType", "is required for a new model: binary, multiclass or regression.");
+            problems.Add("lowConfidenceThreshold", "must be in (0, 1].");
         }
 
-        if (taskType is not null)
+        var versions = ReadVersions(body.Versions, problems);
+        var features = ReadFeatures(body.Features, problems);
+        problems.ThrowIfAny();
+
+        entity.TaskType = taskType ?? entity.TaskType;
+        entity.Description = body.HasDescription ? body.Description : entity.Description;
+        entity.Owner = body.HasOwner ? body.Owner : entity.Owner;
+        entity.LowConfidenceThreshold = threshold ?? entity.LowConfidenceThreshold;
+        ApplyVersions(versions, entity);
+        ApplyFeatures(features, entity);
+    }
+
+    private static ModelTaskType? ReadTaskType(string? text, bool created, ValidationProblems problems)
+    {
+        ModelTaskType? taskType = text?.ToLowerInvariant() switch
         {
-            entity.TaskType = taskType.ToLowerInvariant() switch
+            null => null,
+            "binary" => ModelTaskType.Binary,
+            "multiclass" => ModelTaskType.Multiclass,
+            "regression" => ModelTaskType.Regression,
+            _ => null,
+        };
+        if (text is null && created)
+        {
+            problems.Add("taskType", "is required for a new model: binary, multiclass or regression.");
+        }
+        else if (text is not null && taskType is null)
+        {
+            problems.Add("taskType", $"'{text}' is not a task type: use binary, multiclass or regression.");
+        }
+
+        return taskType;
+    }
+
+    private static List<(string Name, string? Description)> ReadVersions(ModelPutRequest.VersionSpec?[]? versions, ValidationProblems problems)
+    {
+        if (versions is null)
+        {
+            return [];
+        }
+
+        if (versions.Length > InputLimits.MaxVersionsPerPut)
+        {
+            problems.Add("versions", $"has {versions.Length} versions; at most {InputLimits.MaxVersionsPerPut} are accepted per request.");
+            return [];
+        }
+
+        var read = new List<(string, string?)>();
+        for (var i = 0; i < versions.Length; i++)
+        {
+            var field = $"versions[{i}]";
+            if (versions[i] is not { } v)
             {
-                "binary" => ModelTaskType.Binary,
-                "multiclass" => ModelTaskType.Multiclass,
-                "regression" => ModelTaskType.Regression,
-                _ => throw new AnalysisInputException("taskType", $"'{taskType}' is not a task type: use binary, multiclass or regression."),
-            };
-        }
-
-        if (body.TryGetProperty("description", out _))
-        {
-            entity.Description = Limited(JsonInput.OptionalString(body, "description"), "description", 2000);
-        }
-
-        if (body.TryGetProperty("owner", out _))
-        {
-            entity.Owner = Limited(JsonInput.OptionalString(body, "owner"), "owner", 200);
-        }
-
-        if (body.TryGetProperty("lowConfidenceThreshold", out var threshold) && threshold.ValueKind != JsonValueKind.Null)
-        {
-            var value = JsonInput.Number(body, "lowConfidenceThreshold");
-            entity.LowConfidenceThreshold = value is > 0 and <= 1 ? value : throw new AnalysisInputException("lowConfidenceThreshold", "must be in (0, 1].");
-        }
-
-        if (OptionalArray(body, "versions") is { } versions)
-        {
-            if (versions.GetArrayLength() > InputLimits.MaxVersionsPerPut)
-            {
-                throw new AnalysisInputException("versions", $"has {versions.GetArrayLength()} versions; at most {InputLimits.MaxVersionsPerPut} are accepted per request.");
+                problems.Add(field, "must be a version string or {\"version\": ..., \"description\": ...}.");
             }
-
-            var known = entity.Versions.ToDictionary(v => v.Version, StringComparer.Ordinal);
-            var i = 0;
-            foreach (var v in versions.EnumerateArray())
+            else if (problems.Required(v.Version, $"{field}.version") is { } name)
             {
-                var field = $"versions[{i++}]";
-                var (name, description) = v.ValueKind == JsonValueKind.String ? (v.GetString()!, null)
-                    : v.ValueKind == JsonValueKind.Object ? (JsonInput.OptionalString(v, "version") ?? throw new AnalysisInputException($"{field}.version", "is required."), JsonInput.OptionalString(v, "description"))
-                    : throw new AnalysisInputException(field, "must be a version string or {\"version\": ..., \"description\": ...}.");
-                Limited(name, field, ModelVersion.VersionMaxLength);
-                Limited(description, $"{field}.description", 2000);
-                if (!known.TryGetValue(name, out var existing))
-                {
-                    known[name] = new ModelVersion { Version = name, Description = description };
-                    entity.Versions.Add(known[name]);
-                }
-                else if (description is not null)
-                {
-                    existing.Description = description;
-                }
+                problems.Limited(name, field, ModelVersion.VersionMaxLength);
+                read.Add((name, problems.Limited(v.Description, $"{field}.description", 2000)));
             }
         }
 
-        if (OptionalArray(body, "features") is { } features)
+        return read;
+    }
+
+    private static void ApplyVersions(List<(string Name, string? Description)> versions, MlModel entity)
+    {
+        var known = entity.Versions.ToDictionary(v => v.Version, StringComparer.Ordinal);
+        foreach (var (name, description) in versions)
         {
-            if (features.GetArrayLength() > InputLimits.MaxModelFeatures)
+            if (!known.TryGetValue(name, out var existing))
             {
-                throw new AnalysisInputException("features", $"has {features.GetArrayLength()} features; a model has at most {InputLimits.MaxModelFeatures}.");
+                known[name] = new ModelVersion { Version = name, Description = description };
+                entity.Versions.Add(known[name]);
             }
-
-            // Dictionaries, not list scans: the update is linear in the number of features.
-            var parsed = new Dictionary<string, ModelFeature>(StringComparer.Ordinal);
-            var i = 0;
-            foreach (var f in features.EnumerateArray())
+            else if (description is not null)
             {
-                var feature = ReadFeature(f, $"features[{i}]", i);
-                if (!parsed.TryAdd(feature.Name, feature))
-                {
-                    throw new AnalysisInputException("features", $"feature '{feature.Name}' is listed twice.");
-                }
-
-                i++;
-            }
-
-            entity.Features.RemoveAll(old => !parsed.ContainsKey(old.Name));
-            var existing = entity.Features.ToDictionary(x => x.Name, StringComparer.Ordinal);
-            foreach (var p in parsed.Values)
-            {
-                if (!existing.TryGetValue(p.Name, out var kept))
-                {
-                    entity.Features.Add(p);
-                    continue;
-                }
-
-                kept.Type = p.Type;
-                kept.Min = p.Min;
-                kept.Max = p.Max;
-                kept.Categories = p.Categories;
-                kept.Importance = p.Importance;
-                kept.Ordinal = p.Ordinal;
+                existing.Description = description;
             }
         }
     }
 
-    private static ModelFeature ReadFeature(JsonElement f, string field, int ordinal)
+    /// <summary>The features by name (a dictionary, so the update is linear in their number); null when not given.</summary>
+    private static Dictionary<string, ModelFeature>? ReadFeatures(ModelPutRequest.FeatureSpec?[]? features, ValidationProblems problems)
     {
-        if (f.ValueKind != JsonValueKind.Object)
+        if (features is null)
         {
-            throw new AnalysisInputException(field, "must be an object {\"name\", \"type\", ...}.");
+            return null;
         }
 
-        try
+        if (features.Length > InputLimits.MaxModelFeatures)
         {
-            var name = JsonInput.OptionalString(f, "name") ?? throw new AnalysisInputException("name", "is required.");
-            Limited(name, "name", ModelFeature.NameMaxLength);
-            if (name.Length == 0)
-            {
-                throw new AnalysisInputException("name", "must not be empty.");
-            }
-
-            var typeText = JsonInput.OptionalString(f, "type") ?? throw new AnalysisInputException("type", "is required: numerical or categorical.");
-            var type = typeText.ToLowerInvariant() switch
-            {
-                "numerical" or "numeric" or "num" => FeatureType.Numerical,
-                "categorical" or "cat" => FeatureType.Categorical,
-                _ => throw new AnalysisInputException("type", $"'{typeText}' is not a feature type: use numerical or categorical."),
-            };
-            double? min = f.TryGetProperty("min", out var m) && m.ValueKind != JsonValueKind.Null ? JsonInput.Number(f, "min") : null;
-            double? max = f.TryGetProperty("max", out var x) && x.ValueKind != JsonValueKind.Null ? JsonInput.Number(f, "max") : null;
-            if (min > max)
-            {
-                throw new AnalysisInputException("min", "must not be greater than max.");
-            }
-
-            double? importance = f.TryGetProperty("importance", out var imp) && imp.ValueKind != JsonValueKind.Null ? JsonInput.Number(f, "importance") : null;
-            if (OptionalArray(f, "categories") is { } listed && listed.GetArrayLength() > InputLimits.MaxFeatureCategories)
-            {
-                throw new AnalysisInputException("categories", $"has {listed.GetArrayLength()} categories; at most {InputLimits.MaxFeatureCategories} are accepted.");
-            }
-
-            var categories = OptionalArray(f, "categories") is { } c
-                ? JsonInput.Strings(c, "categories").Select(s => Limited(s, "categories", ItemFields.MaxCategoryLength)!).Distinct().ToList()
-                : [];
-            if (type == FeatureType.Numerical && categories.Count > 0)
-            {
-                throw new AnalysisInputException("categories", "only a categorical feature has categories.");
-            }
-
-            if (type == FeatureType.Categorical && (min is not null || max is not null))
-            {
-                throw new AnalysisInputException("min", "only a numerical feature has a range.");
-            }
-
-            return new ModelFeature { Name = name, Type = type, Min = min, Max = max, Categories = categories, Importance = importance, Ordinal = ordinal };
+            problems.Add("features", $"has {features.Length} features; a model has at most {InputLimits.MaxModelFeatures}.");
+            return null;
         }
-        catch (AnalysisInputException e)
+
+        var parsed = new Dictionary<string, ModelFeature>(StringComparer.Ordinal);
+        for (var i = 0; i < features.Length; i++)
         {
-            throw new AnalysisInputException($"{field}.{e.Field}", e.Reason);
+            if (ReadFeature(features[i], $"features[{i}]", i, problems) is { } feature && !parsed.TryAdd(feature.Name, feature))
+            {
+                problems.Add("features", $"feature '{feature.Name}' is listed twice.");
+            }
         }
+
+        return parsed;
     }
 
-    private static JsonElement? OptionalArray(JsonElement body, string field) =>
-        body.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null
-            ? JsonInput.CheckArray(value, field, allowEmpty: true)
-            : null;
+    private static ModelFeature? ReadFeature(ModelPutRequest.FeatureSpec? f, string field, int ordinal, ValidationProblems problems)
+    {
+        if (f is null)
+        {
+            problems.Add(field, "must be an object {\"name\", \"type\", ...}.");
+            return null;
+        }
 
-    private static string? Limited(string? text, string field, int max) =>
-        text is not null && text.Length > max ? throw new AnalysisInputException(field, $"is {text.Length} characters long; at most {max} are allowed.") : text;
+        var before = problems.Paths.Count();
+        var name = problems.Required(f.Name, $"{field}.name");
+        problems.Limited(name, $"{field}.name", ModelFeature.NameMaxLength);
+        if (name is { Length: 0 })
+        {
+            problems.Add($"{field}.name", "must not be empty.");
+        }
+
+        FeatureType? type = f.Type?.ToLowerInvariant() switch
+        {
+            "numerical" or "numeric" or "num" => FeatureType.Numerical,
+            "categorical" or "cat" => FeatureType.Categorical,
+            _ => null,
+        };
+        if (type is null)
+        {
+            problems.Add($"{field}.type", f.Type is null ? "is required: numerical or categorical." : $"'{f.Type}' is not a feature type: use numerical or categorical.");
+        }
+
+        double? min = f.Min is { } m ? problems.Finite(m, $"{field}.min") : null;
+        double? max = f.Max is { } x ? problems.Finite(x, $"{field}.max") : null;
+        double? importance = f.Importance is { } imp ? problems.Finite(imp, $"{field}.importance") : null;
+        if (min > max)
+        {
+            problems.Add($"{field}.min", "must not be greater than max.");
+        }
+
+        var categories = new List<string>();
+        if (f.Categories is { Length: > InputLimits.MaxFeatureCategories })
+        {
+            problems.Add($"{field}.categories", $"has {f.Categories.Length} categories; at most {InputLimits.MaxFeatureCategories} are accepted.");
+        }
+        else if (f.Categories is not null)
+        {
+            categories = problems.Strings(f.Categories, $"{field}.categories")
+                .Select(c => problems.Limited(c, $"{field}.categories", ItemFields.MaxCategoryLength)!).Where(c => c is not null).Distinct().ToList();
+        }
+
+        if (type == FeatureType.Numerical && categories.Count > 0)
+        {
+            problems.Add($"{field}.categories", "only a categorical feature has categories.");
+        }
+
+        if (type == FeatureType.Categorical && (min is not null || max is not null))
+        {
+            problems.Add($"{field}.min", "only a numerical feature has a range.");
+        }
+
+        return problems.Paths.Count() > before || name is null || type is null ? null
+            : new ModelFeature { Name = name, Type = type.Value, Min = min, Max = max, Categories = categories, Importance = importance, Ordinal = ordinal };
+    }
+
+    private static void ApplyFeatures(Dictionary<string, ModelFeature>? parsed, MlModel entity)
+    {
+        if (parsed is null)
+        {
+            return;
+        }
+
+        entity.Features.RemoveAll(old => !parsed.ContainsKey(old.Name));
+        var existing = entity.Features.ToDictionary(x => x.Name, StringComparer.Ordinal);
+        foreach (var p in parsed.Values)
+        {
+            if (!existing.TryGetValue(p.Name, out var kept))
+            {
+                entity.Features.Add(p);
+                continue;
+            }
+
+            kept.Type = p.Type;
+            kept.Min = p.Min;
+            kept.Max = p.Max;
+            kept.Categories = p.Categories;
+            kept.Importance = p.Importance;
+            kept.Ordinal = p.Ordinal;
+        }
+    }
 
     public static ModelDto ToDto(MlModel m) => new(
         m.Name, m.TaskType.ToString().ToLowerInvariant(), m.Description, m.Owner, m.LowConfidenceThreshold, m.CreatedAt, m.UpdatedAt,

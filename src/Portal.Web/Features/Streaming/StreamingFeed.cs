@@ -4,6 +4,7 @@ using Portal.Data.Entities;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Ingestion.Storage;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Streaming;
 

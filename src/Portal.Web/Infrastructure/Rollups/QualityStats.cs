@@ -14,7 +14,7 @@ namespace Portal.Web.Infrastructure.Rollups;
 /// when TP = 0 and FP + FN &gt; 0); they are null only when there are no binary counts at all (no labels, multiclass
 /// or regression).
 /// </summary>
-public sealed class QualityStats
+public sealed class QualityStats : IRollupSums<QualityStats, QualityRollup>
 {
     public long Labelled { get; private set; }
 
@@ -62,27 +62,9 @@ public sealed class QualityStats
         }
     }
 
-    public static QualityStats Sum(IEnumerable<QualityStats> parts)
-    {
-        var sum = new QualityStats();
-        foreach (var part in parts)
-        {
-            sum.Add(part);
-        }
+    public static QualityStats Sum(IEnumerable<QualityStats> parts) => RollupSums.Sum<QualityStats, QualityRollup>(parts);
 
-        return sum;
-    }
-
-    public static QualityStats Sum(IEnumerable<QualityRollup> rows)
-    {
-        var sum = new QualityStats();
-        foreach (var row in rows)
-        {
-            sum.Add(row);
-        }
-
-        return sum;
-    }
+    public static QualityStats Sum(IEnumerable<QualityRollup> rows) => RollupSums.SumRows<QualityStats, QualityRollup>(rows);
 
     public void Add(QualityRollup r) => Add(r.Labelled, r.Correct, r.TruePositives, r.FalsePositives, r.FalseNegatives, r.TrueNegatives, r.AbsErrorSum, r.SqErrorSum, r.LabelSum, r.LabelSumSq);
 
@@ -101,7 +83,6 @@ public sealed class QualityStats
         LabelSum += labelSum;
         LabelSumSq += labelSumSq;
     }
-
 
     private static double ZeroDivision(long numerator, long denominator) => denominator > 0 ? (double)numerator / denominator : 0;
 }

@@ -23,7 +23,7 @@ public enum RollupParts
 }
 
 /// <summary>Sums of prediction rollup rows: a bucket of a series, or a whole window.</summary>
-public sealed class PredictionStats
+public sealed class PredictionStats : IRollupSums<PredictionStats, PredictionRow>
 {
     public long Count { get; private set; }
 
@@ -272,27 +272,9 @@ public static class RollupQueries
             yield return (split.HourTo, range.ToMs + 1);
         }
     }
-    public static BucketedStats<PredictionStats> Bucket(TimeRange range, IEnumerable<PredictionRow> rows)
-    {
-        var buckets = new PredictionStats[range.Buckets];
-        for (var i = 0; i < buckets.Length; i++)
-        {
-            buckets[i] = new PredictionStats();
-        }
 
-        foreach (var row in rows)
-        {
-            buckets[Math.Clamp(range.BucketOf(row.MinuteMs), 0, buckets.Length - 1)].Add(row);
-        }
-
-        var total = new PredictionStats();
-        foreach (var bucket in buckets)
-        {
-            total.Add(bucket);
-        }
-
-        return new BucketedStats<PredictionStats>(range, buckets, total);
-    }
+    public static BucketedStats<PredictionStats> Bucket(TimeRange range, IEnumerable<PredictionRow> rows) =>
+        RollupSums.Bucket<PredictionStats, PredictionRow>(range, rows.Select(row => ((long)range.BucketOf(row.MinuteMs), row)));
 
     /// <summary>Quality rollups summed per bucket in SQL (≤ 300 rows come back whatever the window; hour rows for whole hours).</summary>
     public static async Task<BucketedStats<QualityStats>> QualityAsync(
@@ -315,18 +297,7 @@ public static class RollupQueries
                 r => (r.HourMs - fromMs) / bucketMs, cancellationToken));
         }
 
-        var buckets = new QualityStats[range.Buckets];
-        for (var i = 0; i < buckets.Length; i++)
-        {
-            buckets[i] = new QualityStats();
-        }
-
-        foreach (var (bucket, row) in sums)
-        {
-            buckets[Math.Clamp((int)bucket, 0, buckets.Length - 1)].Add(row);
-        }
-
-        return new BucketedStats<QualityStats>(range, buckets, QualityStats.Sum(buckets));
+        return RollupSums.Bucket<QualityStats, QualityRollup>(range, sums);
     }
 
     /// <summary>Only the prediction count of a range (SQL sums; hour rows for its whole hours).</summary>

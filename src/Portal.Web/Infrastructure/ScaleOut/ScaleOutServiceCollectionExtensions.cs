@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Realtime;
 using StackExchange.Redis;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Infrastructure.ScaleOut;
 

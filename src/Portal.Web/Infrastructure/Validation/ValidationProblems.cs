@@ -4,8 +4,10 @@ namespace Portal.Web.Infrastructure.Validation;
 
 /// <summary>
 /// Collects what is wrong with an input, by JSON path (<c>arms[1].share</c>, <c>reference[row 4].amount</c>), so one
-/// answer names every error. Validators add to it and call <see cref="ThrowIfAny"/> (or hand <see cref="ToDictionary"/>
-/// to their own <see cref="InputValidationException"/>, as the experiment validator does for the UI).
+/// answer names every error: the one shape of validation errors. Validators of request bodies add to it and call
+/// <see cref="ThrowIfAny"/> (or hand <see cref="ToDictionary"/> to their own <see cref="InputValidationException"/>,
+/// as the experiment validator does for the UI); validators of batch items add to one per item and the item is
+/// rejected with <see cref="ToLines"/>. <see cref="RequestValues"/> holds the checks typed bodies share.
 /// </summary>
 public sealed class ValidationProblems
 {
@@ -28,6 +30,12 @@ public sealed class ValidationProblems
     }
 
     public ValidationProblems Add(AnalysisInputException error) => Add(error.Field, error.Reason);
+
+    /// <summary>Every error as <c>path: message</c>, paths in the order first named (how a rejected ingestion item lists them).</summary>
+    public IReadOnlyList<string> ToLines() => [.. errors.SelectMany(e => e.Value.Select(message => $"{e.Key}: {message}"))];
+
+    /// <summary>Forgets every error, so one instance serves item after item of a batch.</summary>
+    public void Clear() => errors.Clear();
 
     public Dictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 

@@ -1,11 +1,10 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
-using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Drift.Monitoring;
 
@@ -24,7 +23,7 @@ public static class DriftEndpoints
         group.MapGet("/runs/latest", LatestAsync);
         group.MapPost("/run", RunNow).RequireEngineer();
         group.MapGet("/settings", GetSettingsAsync);
-        group.MapPut("/settings", PutSettingsAsync).RequireEngineer().DocumentsBody<DriftSettingsView>("application/json");
+        group.MapPut("/settings", PutSettingsAsync).RequireEngineer();
         return endpoints;
     }
 
@@ -50,6 +49,6 @@ public static class DriftEndpoints
     private static async Task<Ok<DriftSettingsView>> GetSettingsAsync(RouteModel route, DriftSettingsService settings, CancellationToken cancellationToken) =>
         TypedResults.Ok(await settings.GetAsync(route.Id, cancellationToken));
 
-    private static async Task<Ok<DriftSettingsView>> PutSettingsAsync(JsonElement body, RouteModel route, DriftSettingsService settings, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await settings.SaveAsync(route.Entity, DriftSettingsRules.Parse(body), cancellationToken));
+    private static async Task<Ok<DriftSettingsView>> PutSettingsAsync(DriftSettingsRequest? body, RouteModel route, DriftSettingsService settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.SaveAsync(route.Entity, RequestValues.RequireBody(body).ToView(), cancellationToken));
 }

@@ -1,17 +1,16 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using Cronos;
 using Portal.Analysis.Common;
 using Portal.Analysis.Drift;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
-using Portal.Web.Features.Analysis;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Drift.Monitoring;
 
 /// <summary>
-/// Reads drift settings from JSON and checks them against the model's schema. Every error is an
-/// <see cref="AnalysisInputException"/> naming the field (cron, window, fixedStart, features.amount.test, severity.ks, …).
+/// Checks drift settings against the model's schema; every error is named by its field (cron, window, fixedStart, features.amount.test, severity.ks, …).
 /// </summary>
 public static class DriftSettingsRules
 {
@@ -64,88 +63,49 @@ public static class DriftSettingsRules
     public static readonly TimeSpan MaxFixedEndAhead = TimeSpan.FromDays(1);
 
     /// <summary>Checks every field; returns the settings with the cron trimmed.</summary>
+    /// <exception cref="InputValidationException">Fields are invalid (every one named: cron, fixedEnd, features.amount.test, severity.ks, …).</exception>
     public static DriftSettingsView Validate(DriftSettingsView settings, MlModel model, DateTime now)
     {
-        ParseCron(settings.Cron);
+        var problems = new ValidationProblems();
+        try
+        {
+            ParseCron(settings.Cron);
+        }
+        catch (AnalysisInputException e)
+        {
+            problems.Add(e);
+        }
+
         if (!Enum.IsDefined(settings.Window))
         {
-            throw new AnalysisInputException("window", "must be lastHour, lastDay, lastWeek or fixed.");
+            problems.Add("window", "must be lastHour, lastDay, lastWeek or fixed.");
         }
 
         if (settings.Window == DriftWindow.Fixed)
         {
-            if (settings.FixedStart is null)
-            {
-                throw new AnalysisInputException("fixedStart", "is required for a fixed window.");
-            }
-
-            if (settings.FixedEnd is null)
-            {
-                throw new AnalysisInputException("fixedEnd", "is required for a fixed window.");
-            }
-
-            if (settings.FixedStart < EarliestFixedStart)
-            {
-                throw new AnalysisInputException("fixedStart", $"must not be before {EarliestFixedStart:yyyy-MM-dd}.");
-            }
-
-            if (settings.FixedEnd > now + MaxFixedEndAhead)
-            {
-                throw new AnalysisInputException("fixedEnd", $"must not be more than {MaxFixedEndAhead.TotalHours:0} hours in the future.");
-            }
-
-            if (settings.FixedEnd <= settings.FixedStart)
-            {
-                throw new AnalysisInputException("fixedEnd", "must be after fixedStart.");
-            }
+            ValidateFixedWindow(settings, now, problems);
         }
 
         if (!(settings.DriftShare > 0 && settings.DriftShare <= 1))
         {
-            throw new AnalysisInputException("driftShare", "must be greater than 0 and at most 1.");
+            problems.Add("driftShare", "must be greater than 0 and at most 1.");
         }
 
         if (settings.MinSampleSize is < 1 or > MaxMinSampleSize)
         {
-            throw new AnalysisInputException("minSampleSize", $"must be between 1 and {MaxMinSampleSize}.");
+            problems.Add("minSampleSize", $"must be between 1 and {MaxMinSampleSize}.");
         }
 
         var schema = model.Features.ToDictionary(f => f.Name, StringComparer.Ordinal);
         foreach (var (name, feature) in settings.Features)
         {
-            var field = $"features.{name}";
-            if (!schema.TryGetValue(name, out var schemaFeature))
+            if (schema.TryGetValue(name, out var schemaFeature))
             {
-                throw new AnalysisInputException(field, $"'{name}' is not a feature of the model's schema.");
+                ValidateFeature($"features.{name}", feature, schemaFeature, problems);
             }
-
-            if (feature.Test is { } test)
+            else
             {
-                if (!DriftTestIds.IsKnown(test))
-                {
-                    throw new AnalysisInputException($"{field}.test", $"unknown drift test '{test}'. Known: {string.Join(", ", DriftTestIds.All)}.");
-                }
-
-                var type = schemaFeature.Type == FeatureType.Numerical ? ColumnType.Numerical : ColumnType.Categorical;
-                if (!DriftTestIds.Supports(test, type))
-                {
-                    throw new AnalysisInputException($"{field}.test", $"'{test}' does not apply to the categorical feature '{name}'.");
-                }
-            }
-
-            if (feature.Threshold is { } threshold)
-            {
-                if (feature.Test is null)
-                {
-                    throw new AnalysisInputException($"{field}.threshold", "needs a test: a threshold means something only for a chosen test.");
-                }
-
-                if (!double.IsFinite(threshold) || threshold < 0 || (DriftTestIds.IsPValueTest(feature.Test) && threshold > 1))
-                {
-                    throw new AnalysisInputException($"{field}.threshold", DriftTestIds.IsPValueTest(feature.Test)
-                        ? "a p-value threshold must be between 0 and 1."
-                        : "must be a finite number ≥ 0.");
-                }
+                problems.Add($"features.{name}", $"'{name}' is not a feature of the model's schema.");
             }
         }
 
@@ -154,132 +114,178 @@ public static class DriftSettingsRules
             var field = $"severity.{test}";
             if (!DriftTestIds.IsKnown(test))
             {
-                throw new AnalysisInputException(field, $"unknown drift test '{test}'.");
+                problems.Add(field, $"unknown drift test '{test}'.");
             }
-
-            if (new[] { t.Info, t.Warning, t.Critical }.Any(v => !double.IsFinite(v) || v < 0))
+            else if (new[] { t.Info, t.Warning, t.Critical }.Any(v => !double.IsFinite(v) || v < 0))
             {
-                throw new AnalysisInputException(field, "info, warning and critical must be finite numbers ≥ 0.");
+                problems.Add(field, "info, warning and critical must be finite numbers ≥ 0.");
             }
-
-            if (DriftSeverityRules.SmallerIsWorse(test) ? !(t.Info >= t.Warning && t.Warning >= t.Critical && t.Info <= 1) : !(t.Info <= t.Warning && t.Warning <= t.Critical))
+            else if (DriftSeverityRules.SmallerIsWorse(test) ? !(t.Info >= t.Warning && t.Warning >= t.Critical && t.Info <= 1) : !(t.Info <= t.Warning && t.Warning <= t.Critical))
             {
-                throw new AnalysisInputException(field, DriftSeverityRules.SmallerIsWorse(test)
+                problems.Add(field, DriftSeverityRules.SmallerIsWorse(test)
                     ? "p-value thresholds must satisfy 1 ≥ info ≥ warning ≥ critical."
                     : "thresholds must satisfy info ≤ warning ≤ critical.");
             }
         }
 
+        problems.ThrowIfAny();
         return settings with { Cron = settings.Cron.Trim() };
     }
 
-    /// <summary>
-    /// Reads a PUT body. Absent fields take the defaults; <c>severity</c> overrides the tests it names and keeps the
-    /// defaults for the others.
-    /// </summary>
-    public static DriftSettingsView Parse(JsonElement body)
+    private static void ValidateFixedWindow(DriftSettingsView settings, DateTime now, ValidationProblems problems)
     {
-        if (body.ValueKind != JsonValueKind.Object)
+        if (settings.FixedStart is null)
         {
-            throw new AnalysisInputException("$", "The body must be a JSON object.");
+            problems.Add("fixedStart", "is required for a fixed window.");
+        }
+        else if (settings.FixedStart < EarliestFixedStart)
+        {
+            problems.Add("fixedStart", $"must not be before {EarliestFixedStart:yyyy-MM-dd}.");
         }
 
-        var defaults = DriftSettingsView.Defaults;
-        var window = JsonInput.OptionalString(body, "window") is { } text
-            ? text.ToLowerInvariant() switch
+        if (settings.FixedEnd is null)
+        {
+            problems.Add("fixedEnd", "is required for a fixed window.");
+        }
+        else if (settings.FixedEnd > now + MaxFixedEndAhead)
+        {
+            problems.Add("fixedEnd", $"must not be more than {MaxFixedEndAhead.TotalHours:0} hours in the future.");
+        }
+        else if (settings.FixedEnd <= settings.FixedStart)
+        {
+            problems.Add("fixedEnd", "must be after fixedStart.");
+        }
+    }
+
+    private static void ValidateFeature(string field, FeatureDriftSetting feature, ModelFeature schemaFeature, ValidationProblems problems)
+    {
+        if (feature.Test is { } test)
+        {
+            var type = schemaFeature.Type == FeatureType.Numerical ? ColumnType.Numerical : ColumnType.Categorical;
+            if (!DriftTestIds.IsKnown(test))
             {
-                "lasthour" or "1h" => DriftWindow.LastHour,
-                "lastday" or "1d" => DriftWindow.LastDay,
-                "lastweek" or "7d" => DriftWindow.LastWeek,
-                "fixed" => DriftWindow.Fixed,
-                _ => throw new AnalysisInputException("window", $"'{text}' is not a window: use lastHour, lastDay, lastWeek or fixed."),
+                problems.Add($"{field}.test", $"unknown drift test '{test}'. Known: {string.Join(", ", DriftTestIds.All)}.");
             }
-            : defaults.Window;
+            else if (!DriftTestIds.Supports(test, type))
+            {
+                problems.Add($"{field}.test", $"'{test}' does not apply to the categorical feature '{schemaFeature.Name}'.");
+            }
+        }
+
+        if (feature.Threshold is { } threshold)
+        {
+            if (feature.Test is null)
+            {
+                problems.Add($"{field}.threshold", "needs a test: a threshold means something only for a chosen test.");
+            }
+            else if (!double.IsFinite(threshold) || threshold < 0 || (DriftTestIds.IsPValueTest(feature.Test) && threshold > 1))
+            {
+                problems.Add($"{field}.threshold", DriftTestIds.IsPValueTest(feature.Test)
+                    ? "a p-value threshold must be between 0 and 1."
+                    : "must be a finite number ≥ 0.");
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The body of <c>PUT /api/v1/models/{model}/drift/settings</c>. Absent fields take the defaults; <c>severity</c>
+/// overrides the tests it names and keeps the defaults for the others. Windows are lastHour, lastDay, lastWeek or fixed
+/// (any case; 1h, 1d, 7d too); fixedStart and fixedEnd are RFC 3339 timestamps.
+/// </summary>
+[JsonNumberHandling(JsonNumberHandling.Strict)]
+public sealed record DriftSettingsRequest(
+    string? Cron,
+    bool? Enabled,
+    string? Window,
+    string? FixedStart,
+    string? FixedEnd,
+    double? DriftShare,
+    long? MinSampleSize,
+    IReadOnlyDictionary<string, DriftSettingsRequest.FeatureTest?>? Features,
+    IReadOnlyDictionary<string, DriftSettingsRequest.Thresholds?>? Severity,
+    bool? BenjaminiHochberg)
+{
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public sealed record FeatureTest(string? Test, double? Threshold);
+
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
+    public sealed record Thresholds(double? Info, double? Warning, double? Critical);
+
+    /// <summary>The settings, or a 400 naming every field that is not a usable value (the rules are <see cref="DriftSettingsRules.Validate"/>'s).</summary>
+    public DriftSettingsView ToView()
+    {
+        var problems = new ValidationProblems();
+        var defaults = DriftSettingsView.Defaults;
+        DriftWindow? window = Window?.ToLowerInvariant() switch
+        {
+            null => defaults.Window,
+            "lasthour" or "1h" => DriftWindow.LastHour,
+            "lastday" or "1d" => DriftWindow.LastDay,
+            "lastweek" or "7d" => DriftWindow.LastWeek,
+            "fixed" => DriftWindow.Fixed,
+            _ => null,
+        };
+        if (window is null)
+        {
+            problems.Add("window", $"'{Window}' is not a window: use lastHour, lastDay, lastWeek or fixed.");
+        }
 
         var features = new Dictionary<string, FeatureDriftSetting>(StringComparer.Ordinal);
-        if (JsonInput.OptionalObject(body, "features") is { } featureObject)
+        foreach (var (name, feature) in Features ?? new Dictionary<string, FeatureTest?>())
         {
-            foreach (var property in featureObject.EnumerateObject())
+            if (feature is null)
             {
-                var field = $"features.{property.Name}";
-                if (property.Value.ValueKind != JsonValueKind.Object)
-                {
-                    throw new AnalysisInputException(field, "must be an object {\"test\": \"ks\", \"threshold\": 0.05}.");
-                }
-
-                var test = JsonInputField(() => JsonInput.OptionalString(property.Value, "test"), field);
-                double? threshold = property.Value.TryGetProperty("threshold", out var t) && t.ValueKind != JsonValueKind.Null
-                    ? JsonInputField(() => JsonInput.Number(property.Value, "threshold"), field)
-                    : null;
-                features[property.Name] = new FeatureDriftSetting(string.IsNullOrWhiteSpace(test) ? null : test.Trim(), threshold);
+                problems.Add($"features.{name}", "must be an object {\"test\": \"ks\", \"threshold\": 0.05}.");
+                continue;
             }
+
+            var threshold = feature.Threshold is { } t ? problems.Finite(t, $"features.{name}.threshold") : (double?)null;
+            features[name] = new FeatureDriftSetting(string.IsNullOrWhiteSpace(feature.Test) ? null : feature.Test.Trim(), threshold);
         }
 
         var severity = defaults.Severity.ToDictionary();
-        if (JsonInput.OptionalObject(body, "severity") is { } severityObject)
+        foreach (var (test, thresholds) in Severity ?? new Dictionary<string, Thresholds?>())
         {
-            foreach (var property in severityObject.EnumerateObject())
+            var field = $"severity.{test}";
+            if (thresholds is null)
             {
-                var field = $"severity.{property.Name}";
-                if (property.Value.ValueKind != JsonValueKind.Object)
-                {
-                    throw new AnalysisInputException(field, "must be an object {\"info\": 0.1, \"warning\": 0.15, \"critical\": 0.25}.");
-                }
-
-                severity[property.Name] = new SeverityThresholds(
-                    JsonInputField(() => JsonInput.Number(property.Value, "info"), field),
-                    JsonInputField(() => JsonInput.Number(property.Value, "warning"), field),
-                    JsonInputField(() => JsonInput.Number(property.Value, "critical"), field));
+                problems.Add(field, "must be an object {\"info\": 0.1, \"warning\": 0.15, \"critical\": 0.25}.");
+                continue;
             }
+
+            severity[test] = new SeverityThresholds(
+                problems.Number(thresholds.Info, $"{field}.info"), problems.Number(thresholds.Warning, $"{field}.warning"), problems.Number(thresholds.Critical, $"{field}.critical"));
         }
 
-        return new DriftSettingsView(
-            JsonInput.OptionalString(body, "cron") ?? defaults.Cron,
-            Bool(body, "enabled") ?? true,
-            window,
-            Date(body, "fixedStart"),
-            Date(body, "fixedEnd"),
-            JsonInput.Number(body, "driftShare", defaults.DriftShare),
-            body.TryGetProperty("minSampleSize", out var min) && min.ValueKind != JsonValueKind.Null
-                ? (int)Math.Clamp(JsonInput.WholeNumber(body, "minSampleSize"), int.MinValue, int.MaxValue)
-                : defaults.MinSampleSize,
+        var view = new DriftSettingsView(
+            Cron ?? defaults.Cron,
+            Enabled ?? true,
+            window ?? defaults.Window,
+            Date(FixedStart, "fixedStart", problems),
+            Date(FixedEnd, "fixedEnd", problems),
+            problems.Number(DriftShare, "driftShare", defaults.DriftShare),
+            (int)Math.Clamp(problems.WholeNumber(MinSampleSize, "minSampleSize", defaults.MinSampleSize), int.MinValue, int.MaxValue),
             features,
             severity,
-            Bool(body, "benjaminiHochberg") ?? false);
+            BenjaminiHochberg ?? false);
+        problems.ThrowIfAny();
+        return view;
     }
 
-    /// <summary>Prefixes the field of an error raised for a nested object ("threshold" → "features.amount.threshold").</summary>
-    private static T JsonInputField<T>(Func<T> read, string prefix)
+    private static DateTime? Date(string? text, string field, ValidationProblems problems)
     {
-        try
-        {
-            return read();
-        }
-        catch (AnalysisInputException e)
-        {
-            throw new AnalysisInputException($"{prefix}.{e.Field}", e.Reason);
-        }
-    }
-
-    private static bool? Bool(JsonElement body, string field) =>
-        body.TryGetProperty(field, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Null => null,
-            _ => throw new AnalysisInputException(field, "must be true or false."),
-        } : null;
-
-    private static DateTime? Date(JsonElement body, string field)
-    {
-        var text = JsonInput.OptionalString(body, field);
         if (text is null)
         {
             return null;
         }
 
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? at.UtcDateTime
-            : throw new AnalysisInputException(field, $"'{text}' is not an RFC 3339 timestamp.");
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at.UtcDateTime;
+        }
+
+        problems.Add(field, $"'{text}' is not an RFC 3339 timestamp.");
+        return null;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Web.Infrastructure.Validation;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion.Reference;
 

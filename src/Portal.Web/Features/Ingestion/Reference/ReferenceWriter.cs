@@ -6,7 +6,8 @@ using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Rollups;
-using Portal.Web.Features.Analysis;
+using Portal.Web.Infrastructure.Validation;
+using Portal.Web.Infrastructure.Models;
 
 namespace Portal.Web.Features.Ingestion.Reference;
 
@@ -130,7 +131,7 @@ public sealed class ReferenceWriter(PortalDbContext db, ReferenceDataset dataset
         /// <summary>A cell of text (CSV): parsed by the column's type, or held until the first chunk decides the type.</summary>
         public async Task AddTextAsync(string? cell, string where, CancellationToken cancellationToken)
         {
-            var missing = JsonInput.IsMissingText(cell);
+            var missing = RequestValues.IsMissingText(cell);
             if (type is null)
             {
                 pending.Add(missing ? null : cell);

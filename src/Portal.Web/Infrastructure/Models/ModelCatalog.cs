@@ -4,9 +4,9 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Infrastructure.ScaleOut;
 
-namespace Portal.Web.Features.Ingestion;
+namespace Portal.Web.Infrastructure.Models;
 
-/// <summary>A model as the ingestion path needs it: id, task, and its feature schema indexed by name.</summary>
+/// <summary>A model as the ingestion path (and the features fed by it) needs it: id, task, and its feature schema indexed by name.</summary>
 public sealed record ModelInfo(int Id, string Name, ModelTaskType TaskType, double LowConfidenceThreshold, IReadOnlyList<FeatureInfo> Features)
 {
     public IReadOnlyDictionary<string, int> FeatureIndex { get; } =
