@@ -71,6 +71,69 @@ public sealed class NotificationDeliveryTests
         Assert.Equal(["500", "500", "500", "500", "200"], notification.Attempts.OrderBy(a => a.Attempt).Select(a => a.Status));
     }
 
+    [Fact]
+    public async Task A_receiver_that_answers_500_three_times_gets_the_notification_at_the_next_group_interval_not_the_repeat_interval()
+    {
+        // Two attempts per delivery (Retries 1), so the first delivery fails for good: 500, 500. The evaluation times
+        // are given, so the group interval (5 m) passes without waiting for it.
+        using var host = new AlertingTestHost(settings: new Dictionary<string, string>
+        {
+            ["Portal:Alerting:GroupIntervalSeconds"] = "300",
+            ["Portal:Alerting:Retries"] = "1",
+        });
+        using var receiver = new HttpReceiver(failFirst: 3);
+        var t = host.BaseTime;
+        var model = await host.ModelAsync("retried");
+        await host.SeedTrafficAsync(model.Id, t.AddMinutes(-10), 25, 0.5);
+        var channel = await host.ChannelAsync("retried-hook", ChannelType.Webhook, new ChannelSettings { Url = receiver.Url() });
+        await host.RuleAsync("HighErrorRate", "retried", 0.05, "0s", [channel.Id], repeat: "4h");
+
+        await host.EvaluateAsync(t);
+        Assert.Equal(["Failed"], (await host.SettledNotificationsAsync()).Select(n => n.Outcome));
+        await host.EvaluateAsync(t.AddMinutes(1)); // within the group interval: nothing yet
+        Assert.Single(await host.SettledNotificationsAsync());
+
+        await host.EvaluateAsync(t.AddMinutes(5)); // the next group interval: sent again, and delivered
+        Assert.Equal(["Failed", "Sent"], (await host.SettledNotificationsAsync()).Select(n => n.Outcome));
+        var delivered = Assert.Single(receiver.Accepted);
+        Assert.Equal("firing", (string?)delivered["status"]);
+        Assert.Equal([500, 500, 500, 200], receiver.Requests.Select(r => r.AnsweredWith));
+
+        await host.EvaluateAsync(t.AddMinutes(10)); // delivered now: the next one is the 4 h repeat
+        Assert.Equal(2, (await host.SettledNotificationsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_new_group_whose_alert_fires_longer_than_group_wait_is_sent_at_once_and_a_new_alert_waits()
+    {
+        using var host = new AlertingTestHost(settings: new Dictionary<string, string>
+        {
+            ["Portal:Alerting:GroupWaitSeconds"] = "120",
+            ["Portal:Alerting:GroupIntervalSeconds"] = "300",
+        });
+        using var receiver = new HttpReceiver();
+        var t = host.BaseTime;
+        var old = await host.ModelAsync("firing-long");
+        var fresh = await host.ModelAsync("firing-new");
+        await host.SeedTrafficAsync(old.Id, t.AddMinutes(-10), 20, 0.5);
+        await host.SeedTrafficAsync(fresh.Id, t.AddMinutes(4), 6, 0.5);
+        var rule = await host.RuleAsync("HighErrorRate", "firing-long", 0.05, "0s", []);
+        await host.EvaluateAsync(t); // firing, with no channel to tell
+        var channel = await host.ChannelAsync("late-hook", ChannelType.Webhook, new ChannelSettings { Url = receiver.Url() });
+        var form = (await host.WithAsync<AlertRuleService, AlertRuleForm?>(s => s.GetFormAsync(rule.Id)))!;
+        form.ChannelIds = [channel.Id];
+        await host.WithAsync<AlertRuleService, Portal.Data.Entities.Alerting.AlertRuleEntity>(s => s.SaveAsync(form));
+        await host.RuleAsync("HighErrorRateNew", "firing-new", 0.05, "0s", [channel.Id]);
+
+        await host.EvaluateAsync(t.AddMinutes(5));
+
+        // The alert firing for 5 m (> group wait 2 m) goes out now; the one that just started waits its group wait.
+        var sent = Assert.Single(await host.SettledNotificationsAsync());
+        Assert.Equal("firing-long/warning", sent.GroupKey);
+        await host.EvaluateAsync(t.AddMinutes(7));
+        Assert.Equal(["firing-long/warning", "firing-new/warning"], (await host.SettledNotificationsAsync()).Select(n => n.GroupKey));
+    }
+
     /// <summary>The notify job's run record, once the job has finished (it is written after the delivery).</summary>
     private static async Task<JobRun> NotifyRunAsync(AlertingTestHost host) => Assert.Single(await Eventually.PollAsync(
         () => host.DbAsync(db => db.JobRuns.AsNoTracking().Where(r => r.JobType == NotificationJob.JobType && r.FinishedAt != null).ToListAsync()),
