@@ -60,4 +60,31 @@ public sealed class AlertingEndToEndTests
         Assert.Equal(2, receiver.Accepted.Count); // muted
         Assert.Equal(2, receiver.Requests.Count);
     }
+
+    [Fact]
+    public async Task Configured_inhibition_rules_replace_the_default_one()
+    {
+        using var host = new AlertingTestHost(settings: new Dictionary<string, string>
+        {
+            ["Portal:Alerting:InhibitRules:0:SourceMatchers:0"] = "alertname=\"ModelDown\"",
+            ["Portal:Alerting:InhibitRules:0:TargetMatchers:0"] = "alertname!=\"ModelDown\"",
+            ["Portal:Alerting:InhibitRules:0:Equal:0"] = "model",
+        });
+        var t = host.BaseTime;
+        var model = await host.ModelAsync("down");
+        await host.SeedTrafficAsync(model.Id, t.AddMinutes(-10), 10, 0.5);
+        await host.RuleAsync("ModelDown", "down", 0.3, "0s", [], Portal.Analysis.Alerting.AlertSeverity.Warning);
+        await host.RuleAsync("HighErrorRate", "down", 0.05, "0s", [], Portal.Analysis.Alerting.AlertSeverity.Critical);
+        await host.RuleAsync("HighErrorRate", "down", 0.05, "0s", [], Portal.Analysis.Alerting.AlertSeverity.Warning);
+
+        await host.EvaluateAsync(t);
+
+        var alerts = (await host.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.Alerts.Join(db.AlertRules, a => a.RuleId, r => r.Id, (a, r) => new { r.Name, a.Severity, a.State, a.SuppressedReason }))))
+            .ToDictionary(a => $"{a.Name}/{a.Severity}");
+        Assert.All(alerts.Values, a => Assert.Equal("Firing", a.State));
+        Assert.Null(alerts["ModelDown/Warning"].SuppressedReason);
+        Assert.StartsWith("inhibited by the firing warning alert", alerts["HighErrorRate/Critical"].SuppressedReason);
+        Assert.StartsWith("inhibited by the firing warning alert", alerts["HighErrorRate/Warning"].SuppressedReason); // not by the critical one
+    }
 }

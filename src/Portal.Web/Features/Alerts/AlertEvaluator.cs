@@ -218,10 +218,11 @@ public sealed class AlertEvaluator(
         }
 
         var snapshots = live.Select(l => l.Snapshot).ToList();
+        var inhibitRules = options.Value.ParsedInhibitRules();
         var notify = new List<(AlertRecord Record, AlertRuleEntity Rule, AlertSnapshot Snapshot)>();
         foreach (var item in live)
         {
-            var decision = AlertSuppression.Decide(item.Snapshot.Identity, snapshots, silences, now);
+            var decision = AlertSuppression.Decide(item.Snapshot.Identity, snapshots, silences, now, inhibitRules);
             item.Record.SuppressedReason = decision.Suppressed && item.Record.State == nameof(AlertState.Firing) ? decision.Reason : null;
             if (!decision.Suppressed)
             {
