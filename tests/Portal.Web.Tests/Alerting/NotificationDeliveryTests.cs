@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -132,6 +135,42 @@ public sealed class NotificationDeliveryTests
         Assert.Equal("firing-long/warning", sent.GroupKey);
         await host.EvaluateAsync(t.AddMinutes(7));
         Assert.Equal(["firing-long/warning", "firing-new/warning"], (await host.SettledNotificationsAsync()).Select(n => n.GroupKey));
+    }
+
+    [Fact]
+    public async Task A_channel_routes_by_its_matchers_and_repeats_at_its_own_interval()
+    {
+        using var host = new AlertingTestHost(settings: new Dictionary<string, string> { ["Portal:Alerting:GroupIntervalSeconds"] = "60" });
+        using var pager = new HttpReceiver();
+        using var chat = new HttpReceiver();
+        using var api = host.Factory.CreateApiClient();
+        var t = host.BaseTime;
+        var model = await host.ModelAsync("routed");
+        await host.SeedTrafficAsync(model.Id, t.AddMinutes(-10), 30, 0.5);
+        var bad = await api.PostAsJsonAsync("/api/v1/channels", new { name = "bad", kind = "webhook", url = pager.Url(), matchers = new[] { "severity=~\"(\"" }, repeatInterval = "soon" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var fields = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        Assert.Equal(["matchers[0]", "repeatInterval"], fields);
+        var pagerChannel = await api.PostAsJsonAsync("/api/v1/channels", new { name = "pager", kind = "webhook", url = pager.Url(), matchers = new[] { "severity=\"critical\"" }, repeatInterval = "10m" });
+        var chatChannel = await api.PostAsJsonAsync("/api/v1/channels", new { name = "chat", kind = "webhook", url = chat.Url() });
+        var pagerId = (await pagerChannel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var chatId = (await chatChannel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        Assert.Equal("10m", (await api.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{pagerId}")).GetProperty("repeatInterval").GetString());
+        await host.RuleAsync("HighErrorRate", "routed", 0.05, "0s", [pagerId, chatId], Portal.Analysis.Alerting.AlertSeverity.Warning);
+        await host.RuleAsync("HighErrorRate", "routed", 0.2, "0s", [pagerId, chatId], Portal.Analysis.Alerting.AlertSeverity.Critical);
+
+        await host.EvaluateAsync(t);
+        await host.SettledNotificationsAsync();
+
+        // The pager takes only the critical group; the chat both (the warning is inhibited, so its group sends nothing).
+        var paged = Assert.Single(pager.Accepted);
+        Assert.Equal("critical", (string?)paged["groupLabels"]!["severity"]);
+        Assert.Equal(["critical"], chat.Accepted.Select(r => (string?)r["groupLabels"]!["severity"]));
+
+        await host.EvaluateAsync(t.AddMinutes(10)); // the pager's own repeat interval (10m), not the rules' 4h
+        await host.SettledNotificationsAsync();
+        Assert.Equal(2, pager.Accepted.Count);
+        Assert.Single(chat.Accepted);
     }
 
     /// <summary>The notify job's run record, once the job has finished (it is written after the delivery).</summary>

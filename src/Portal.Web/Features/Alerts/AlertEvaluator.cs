@@ -167,6 +167,9 @@ public sealed class AlertEvaluator(
     public static DateTime GroupCreatedAt(DateTime? firstFiredAt, DateTimeOffset now, TimeSpan groupWait) =>
         firstFiredAt is { } fired && fired + groupWait <= now.UtcDateTime ? now.UtcDateTime - groupWait : now.UtcDateTime;
 
+    /// <summary>A channel's own timer when it sets one, else the default.</summary>
+    private static TimeSpan Timer(string? text, TimeSpan fallback) => text is not null && Durations.TryParse(text, out var span) ? span : fallback;
+
     public static AlertIdentity Identity(AlertRuleEntity rule, MlModel model)
     {
         var labels = JsonSerializer.Deserialize<Dictionary<string, string>>(rule.LabelsJson) ?? [];
@@ -236,7 +239,12 @@ public sealed class AlertEvaluator(
         var o = options.Value;
         foreach (var channel in channels)
         {
-            var routed = notify.Where(n => JsonSerializer.Deserialize<List<int>>(n.Rule.ChannelIdsJson)!.Contains(channel.Id)).ToList();
+            var route = ChannelSettings.FromJson(channel.SettingsJson);
+            var matchers = route.Matchers.Select((m, i) => SilenceService.Parse(m, $"matchers[{i}]")).ToList();
+            var routed = notify.Where(n => JsonSerializer.Deserialize<List<int>>(n.Rule.ChannelIdsJson)!.Contains(channel.Id)
+                && matchers.All(m => m.Matches(n.Snapshot.Identity.Labels))).ToList();
+            var groupWait = Timer(route.GroupWait, TimeSpan.FromSeconds(o.GroupWaitSeconds));
+            var groupInterval = Timer(route.GroupInterval, TimeSpan.FromSeconds(Math.Max(1, o.GroupIntervalSeconds)));
             var keys = routed.Select(n => (n.Record.ModelId, n.Record.Severity))
                 .Concat(groups.Where(g => g.ChannelId == channel.Id).Select(g => (g.ModelId, g.Severity))).Distinct();
             foreach (var (modelId, severity) in keys)
@@ -260,15 +268,14 @@ public sealed class AlertEvaluator(
                     record = new NotificationGroupRecord
                     {
                         ChannelId = channel.Id, ModelId = modelId, Severity = severity,
-                        CreatedAt = GroupCreatedAt(reported.Where(m => m.Record.FiredAt is not null).Min(m => m.Record.FiredAt), now, TimeSpan.FromSeconds(o.GroupWaitSeconds)),
+                        CreatedAt = GroupCreatedAt(reported.Where(m => m.Record.FiredAt is not null).Min(m => m.Record.FiredAt), now, groupWait),
                     };
                     db.NotificationGroups.Add(record);
                     groups.Add(record);
                 }
 
-                var repeat = members.Count > 0 ? members.Min(m => m.Rule.RepeatIntervalSeconds) : 4 * 3600;
-                var timing = new NotificationTiming(
-                    TimeSpan.FromSeconds(o.GroupWaitSeconds), TimeSpan.FromSeconds(Math.Max(1, o.GroupIntervalSeconds)), TimeSpan.FromSeconds(repeat), channel.SendResolved);
+                var repeat = Timer(route.RepeatInterval, TimeSpan.FromSeconds(members.Count > 0 ? members.Min(m => m.Rule.RepeatIntervalSeconds) : 4 * 3600));
+                var timing = new NotificationTiming(groupWait, groupInterval, repeat, channel.SendResolved);
                 var key = new NotificationGroupKey(model.Name, Enum.Parse<AlertSeverity>(severity));
                 var state = new NotificationGroupState(key, Offset(record.CreatedAt)!.Value, Offset(record.LastFlushAt), Offset(record.LastNotifiedAt),
                     JsonSerializer.Deserialize<List<string>>(record.NotifiedFiringJson)!, JsonSerializer.Deserialize<List<string>>(record.NotifiedResolvedJson)!);

@@ -22,7 +22,11 @@ public sealed record ChannelRequest(
     string? From = null,
     string? To = null,
     bool? SendResolved = null,
-    bool? Enabled = null)
+    bool? Enabled = null,
+    IReadOnlyList<string>? Matchers = null,
+    string? GroupWait = null,
+    string? GroupInterval = null,
+    string? RepeatInterval = null)
 {
     public static readonly IReadOnlyDictionary<string, ChannelType> Kinds = new Dictionary<string, ChannelType>(StringComparer.OrdinalIgnoreCase)
     {
@@ -61,6 +65,10 @@ public sealed record ChannelRequest(
             SmtpUser = SmtpUser,
             From = From,
             To = To,
+            Matchers = [.. Matchers ?? []],
+            GroupWait = GroupWait,
+            GroupInterval = GroupInterval,
+            RepeatInterval = RepeatInterval,
         };
         return new ChannelForm
         {
@@ -105,7 +113,11 @@ public sealed record ChannelView(
     string? From,
     string? To,
     bool SendResolved,
-    bool Enabled)
+    bool Enabled,
+    IReadOnlyList<string> Matchers,
+    string? GroupWait,
+    string? GroupInterval,
+    string? RepeatInterval)
 {
     public static ChannelView Of(ChannelForm c)
     {
@@ -127,6 +139,10 @@ public sealed record ChannelView(
             email ? s.From : null,
             email ? s.To : null,
             c.SendResolved,
-            c.Enabled);
+            c.Enabled,
+            s.Matchers,
+            s.GroupWait,
+            s.GroupInterval,
+            s.RepeatInterval);
     }
 }

@@ -95,6 +95,30 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
 
         var secretMissing = string.IsNullOrWhiteSpace(form.Secret) && !form.HasSecret;
         var s = form.Settings;
+        for (var i = 0; i < s.Matchers.Count; i++)
+        {
+            try
+            {
+                SilenceService.Parse(s.Matchers[i], $"matchers[{i}]").MatchesValue(""); // compiles a regex
+            }
+            catch (AnalysisInputException e)
+            {
+                errors.Add(e);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                errors.Add($"matchers[{i}]", $"\"{s.Matchers[i]}\" has no valid regular expression (RE2 syntax, no backreferences or lookarounds).");
+            }
+        }
+
+        foreach (var (text, field, min) in new[] { (s.GroupWait, "groupWait", TimeSpan.Zero), (s.GroupInterval, "groupInterval", TimeSpan.FromSeconds(1)), (s.RepeatInterval, "repeatInterval", TimeSpan.FromMinutes(1)) })
+        {
+            if (text is not null && (!Durations.TryParse(text, out var span) || span < min || span > TimeSpan.FromDays(30)))
+            {
+                errors.Add(field, $"\"{text}\" is not a duration between {Durations.Format(min)} and 30d (write e.g. 30s, 5m, 4h); leave it out for the default.");
+            }
+        }
+
         switch (form.Type)
         {
             case ChannelType.Webhook:
