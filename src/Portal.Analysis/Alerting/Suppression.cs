@@ -9,7 +9,7 @@ public enum SuppressionKind
     /// <summary>A person muted it with a silence.</summary>
     Silenced,
 
-    /// <summary>A firing critical alert of the same rule and model says it already.</summary>
+    /// <summary>A firing alert that an inhibition rule lets speak for it (by default: the critical one of the same rule and model).</summary>
     Inhibited,
 }
 
@@ -19,31 +19,48 @@ public sealed record SuppressionDecision(SuppressionKind Kind, Silence? Silence,
     public bool Suppressed => Kind != SuppressionKind.None;
 }
 
+/// <summary>
+/// One of Alertmanager's <c>inhibit_rules</c>: a firing alert matching <see cref="SourceMatchers"/> mutes the alerts
+/// matching <see cref="TargetMatchers"/> that have the same values of the <see cref="Equal"/> labels (a label missing
+/// on both counts as equal).
+/// </summary>
+public sealed record InhibitRule(IReadOnlyList<LabelMatcher> SourceMatchers, IReadOnlyList<LabelMatcher> TargetMatchers, IReadOnlyList<string> Equal)
+{
+    /// <summary>The default: a firing critical alert mutes the warning and info alerts of the same rule and model.</summary>
+    public static InhibitRule CriticalMutesLowerSeverities { get; } = new(
+        [new LabelMatcher(AlertIdentity.SeverityLabel, MatchOperator.Equal, "critical")],
+        [new LabelMatcher(AlertIdentity.SeverityLabel, MatchOperator.Regex, "warning|info")],
+        [AlertIdentity.RuleLabel, AlertIdentity.ModelLabel]);
+
+    public static IReadOnlyList<InhibitRule> Defaults { get; } = [CriticalMutesLowerSeverities];
+
+    /// <summary>Whether <paramref name="source"/> mutes <paramref name="target"/> under this rule (an alert never mutes itself).</summary>
+    public bool Inhibits(AlertIdentity source, AlertIdentity target) =>
+        source.Fingerprint != target.Fingerprint
+        && TargetMatchers.All(m => m.Matches(target.Labels))
+        && SourceMatchers.All(m => m.Matches(source.Labels))
+        && Equal.All(label => source.Labels.GetValueOrDefault(label, "") == target.Labels.GetValueOrDefault(label, ""));
+}
+
 /// <summary>Inhibition and silences: which alerts are left out of notifications.</summary>
 public static class AlertSuppression
 {
     /// <summary>
-    /// The alert of <paramref name="alerts"/> that inhibits <paramref name="target"/>, or null: a <em>firing</em>
-    /// <see cref="AlertSeverity.Critical"/> alert of the same rule and model mutes that rule's lower severities
-    /// (warning, info) for that model — the critical one already says it, louder. A silenced critical still inhibits:
-    /// muting the page must not let the warning through instead.
+    /// The alert of <paramref name="alerts"/> that inhibits <paramref name="target"/>, or null: a <em>firing</em> alert
+    /// that mutes it under one of <paramref name="rules"/> (by default <see cref="InhibitRule.CriticalMutesLowerSeverities"/>:
+    /// the critical one already says it, louder). A silenced source still inhibits: muting the page must not let the
+    /// warning through instead.
     /// </summary>
-    public static AlertSnapshot? InhibitedBy(AlertIdentity target, IReadOnlyList<AlertSnapshot> alerts)
+    public static AlertSnapshot? InhibitedBy(AlertIdentity target, IReadOnlyList<AlertSnapshot> alerts, IReadOnlyList<InhibitRule>? rules = null)
     {
-        if (target.Severity == AlertSeverity.Critical)
+        foreach (var rule in rules ?? InhibitRule.Defaults)
         {
-            return null;
-        }
-
-        foreach (var source in alerts)
-        {
-            var identity = source.Identity;
-            if (source.State == AlertState.Firing
-                && identity.Severity == AlertSeverity.Critical
-                && identity.RuleId == target.RuleId
-                && identity.Model == target.Model)
+            foreach (var source in alerts)
             {
-                return source;
+                if (source.State == AlertState.Firing && rule.Inhibits(source.Identity, target))
+                {
+                    return source;
+                }
             }
         }
 
@@ -55,7 +72,7 @@ public static class AlertSuppression
     /// (a person's explicit decision), else by inhibition from <paramref name="alerts"/>.
     /// </summary>
     public static SuppressionDecision Decide(
-        AlertIdentity target, IReadOnlyList<AlertSnapshot> alerts, IReadOnlyList<Silence> silences, DateTimeOffset at)
+        AlertIdentity target, IReadOnlyList<AlertSnapshot> alerts, IReadOnlyList<Silence> silences, DateTimeOffset at, IReadOnlyList<InhibitRule>? inhibitRules = null)
     {
         if (Silence.Silencing(target, silences, at) is { } silence)
         {
@@ -63,10 +80,10 @@ public static class AlertSuppression
             return new SuppressionDecision(SuppressionKind.Silenced, silence, null, $"silenced by {silence.Id} until {silence.EndsAt:O}{comment}");
         }
 
-        if (InhibitedBy(target, alerts) is { } source)
+        if (InhibitedBy(target, alerts, inhibitRules) is { } source)
         {
             return new SuppressionDecision(SuppressionKind.Inhibited, null, source,
-                $"inhibited by the firing critical alert {source.Identity.Fingerprint[..12]} of rule {target.RuleId} on model {target.Model}");
+                $"inhibited by the firing {source.Identity.Labels[AlertIdentity.SeverityLabel]} alert {source.Identity.Fingerprint[..12]} of rule {source.Identity.RuleId} on model {source.Identity.Model}");
         }
 
         return new SuppressionDecision(SuppressionKind.None, null, null, "neither silenced nor inhibited");

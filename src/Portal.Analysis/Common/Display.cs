@@ -42,6 +42,28 @@ internal static class Display
         return text.ToString();
     }
 
+    /// <summary>An elapsed time for people, in whole seconds with spaces: "14m 33s", "2h 5m", "45s"; under a second "0s".</summary>
+    public static string Elapsed(TimeSpan span)
+    {
+        var seconds = (long)Math.Round(span.Duration().TotalSeconds, MidpointRounding.AwayFromZero);
+        if (seconds == 0)
+        {
+            return "0s";
+        }
+
+        var whole = TimeSpan.FromSeconds(seconds);
+        var parts = new List<string>(4);
+        foreach (var (amount, unit) in new[] { ((int)whole.TotalDays, "d"), (whole.Hours, "h"), (whole.Minutes, "m"), (whole.Seconds, "s") })
+        {
+            if (amount != 0)
+            {
+                parts.Add(amount.ToString(CultureInfo.InvariantCulture) + unit);
+            }
+        }
+
+        return (span < TimeSpan.Zero ? "-" : "") + string.Join(' ', parts);
+    }
+
     private static void Append(StringBuilder text, int amount, string unit)
     {
         if (amount != 0)

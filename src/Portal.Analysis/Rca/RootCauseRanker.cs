@@ -64,8 +64,8 @@ public static class RootCauseRanker
         var previous = deployment.PreviousVersion is { } v ? $" (previously {v})" : "";
         var lead = alertAt - deployment.DeployedAt;
         var when = lead >= TimeSpan.Zero
-            ? $"{Display.Duration(lead)} before the alert started"
-            : $"{Display.Duration(-lead)} after the alert started, so it did not trigger it";
+            ? $"{Display.Elapsed(lead)} before the alert started"
+            : $"{Display.Elapsed(-lead)} after the alert started, so it did not trigger it";
         var before = deployment.PreviousVersion ?? "the previous version";
         return new CauseCandidate(
             CauseKind.ModelVersionChange,
@@ -242,8 +242,8 @@ public static class RootCauseRanker
         {
             var lead = alertAt - started;
             evidence.Add(lead >= TimeSpan.Zero
-                ? $"The change started {Display.Duration(lead)} before the alert."
-                : $"The change started {Display.Duration(-lead)} after the alert, so it is unlikely to have triggered it.");
+                ? $"The change started {Display.Elapsed(lead)} before the alert."
+                : $"The change started {Display.Elapsed(-lead)} after the alert, so it is unlikely to have triggered it.");
         }
 
         return new CauseCandidate(cause, RcaScoring.Confidence(z, p), z, p, evidence, actions);

@@ -50,6 +50,28 @@ public class SuppressionTests
     }
 
     [Fact]
+    public void A_configured_rule_lets_a_model_down_alert_mute_every_other_alert_of_that_model_only()
+    {
+        var down = new AlertIdentity("ModelDown", "churn", AlertSeverity.Warning, new Dictionary<string, string> { ["alertname"] = "ModelDown" });
+        var latency = new AlertIdentity("latency", "churn", AlertSeverity.Critical, new Dictionary<string, string> { ["alertname"] = "HighLatency" });
+        var elsewhere = new AlertIdentity("latency", "fraud", AlertSeverity.Critical, new Dictionary<string, string> { ["alertname"] = "HighLatency" });
+        InhibitRule[] rules =
+        [
+            new([new LabelMatcher("alertname", MatchOperator.Equal, "ModelDown")], [new LabelMatcher("alertname", MatchOperator.NotEqual, "ModelDown")], ["model"]),
+        ];
+        AlertSnapshot[] firing = [new(down, AlertState.Firing), new(latency, AlertState.Firing), new(elsewhere, AlertState.Firing)];
+
+        var decision = AlertSuppression.Decide(latency, firing, [], T0, rules);
+
+        Assert.Equal(SuppressionKind.Inhibited, decision.Kind);
+        Assert.Equal(down, decision.InhibitedBy!.Identity);
+        Assert.Equal("inhibited by the firing warning alert", decision.Reason[..37]);
+        Assert.Null(AlertSuppression.InhibitedBy(elsewhere, firing, rules));
+        Assert.Null(AlertSuppression.InhibitedBy(down, firing, rules)); // the source never mutes itself
+        Assert.Null(AlertSuppression.InhibitedBy(Warning, [new(Critical, AlertState.Firing)], rules)); // the default is replaced
+    }
+
+    [Fact]
     public void Info_is_inhibited_like_warning()
     {
         var info = new AlertIdentity("latency", "churn", AlertSeverity.Info);

@@ -42,6 +42,26 @@ public class RootCauseRankerTests
     }
 
     [Fact]
+    public void Lead_times_read_as_minutes_and_seconds_with_a_space()
+    {
+        var input = new RcaInput(AlertAt, Deployment: new DeploymentSignal("v7", AlertAt.AddMinutes(-14).AddSeconds(-33).AddMilliseconds(-250), "v6"));
+
+        var result = RootCauseRanker.Rank(input);
+
+        Assert.Equal("Version v7 (previously v6) was deployed 14m 33s before the alert started.", result.Candidates[0].Evidence[0]);
+    }
+
+    [Theory]
+    [InlineData(873.25, "14m 33s")]
+    [InlineData(7500, "2h 5m")]
+    [InlineData(45, "45s")]
+    [InlineData(0.4, "0s")]
+    [InlineData(-90, "-1m 30s")]
+    [InlineData(90061, "1d 1h 1m 1s")]
+    public void Elapsed_is_whole_seconds_with_spaces(double seconds, string expected) =>
+        Assert.Equal(expected, Display.Elapsed(TimeSpan.FromSeconds(seconds)));
+
+    [Fact]
     public void Change_that_started_shortly_before_the_alert_is_boosted_above_an_old_deployment()
     {
         // The same drift starting 20 minutes before the alert: p = 1 → σ(0.75 + 2) = σ(2.75) = 0.9399.

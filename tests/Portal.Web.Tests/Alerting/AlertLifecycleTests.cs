@@ -306,6 +306,23 @@ public sealed class AlertLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Rca_does_not_blame_a_version_that_started_in_the_same_minute_as_the_other()
+    {
+        var model = await host.ModelAsync("split");
+        await host.SeedTrafficAsync(model.Id, T.AddMinutes(-60), 61, 0, version: "v1");
+        await host.SeedTrafficAsync(model.Id, T.AddMinutes(-60), 61, 0, version: "v2");
+        await host.SeedTrafficAsync(model.Id, T.AddMinutes(1), 10, 0.5, version: "v2");
+        await host.RuleAsync("HighErrorRate", "split", 0.05, "0s", []);
+
+        await host.EvaluateAsync(T.AddMinutes(3));
+
+        var alert = (await host.AlertsAsync()).Single();
+        var view = RootCauseService_View(await host.DbAsync(db => db.RcaFindings.SingleAsync(f => f.AlertId == alert.Id)));
+        Assert.DoesNotContain(view.Candidates, c => c.Cause == Portal.Analysis.Rca.CauseKind.ModelVersionChange);
+        Assert.Contains(view.Checks, c => c.Contains("no version change"));
+    }
+
+    [Fact]
     public async Task Rca_names_data_drift_when_a_drift_run_found_it_before_the_alert()
     {
         var model = await host.ModelAsync("drifting");

@@ -5,6 +5,7 @@ using Portal.Analysis.Alerting;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Tests.Infrastructure;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Tests.Alerting;
 
@@ -15,8 +16,8 @@ public sealed class AlertRuleTests : IDisposable
 
     public void Dispose() => host.Dispose();
 
-    private Task<Dictionary<string, string>> ValidateAsync(AlertRuleForm form) =>
-        host.WithAsync<AlertRuleService, Dictionary<string, string>>(s => s.ValidateAsync(form));
+    private Task<ValidationProblems> ValidateAsync(AlertRuleForm form) =>
+        host.WithAsync<AlertRuleService, ValidationProblems>(s => s.ValidateAsync(form));
 
     [Fact]
     public async Task Validation_names_each_bad_field_with_a_clear_message()
@@ -28,20 +29,20 @@ public sealed class AlertRuleTests : IDisposable
             KeepFiringFor = "8d", RepeatInterval = "10s", Labels = "team=ml\n9bad=x\nseverity=high", ChannelIds = [999],
         });
 
-        Assert.Equal("Give the rule a name, e.g. HighErrorRate.", errors["name"]);
-        Assert.Equal("There is no model \"nope\".", errors["model"]);
-        Assert.Equal("The error rate is a fraction between 0 and 1 (e.g. 0.05 for 5 %).", errors["threshold"]);
-        Assert.Equal("\"5 minutes\" is not a duration: write e.g. 30s, 5m, 1h or 1h30m.", errors["window"]);
-        Assert.Contains("is not a duration", errors["for"]);
-        Assert.Equal("8d is out of range: 0s resolves at once; at most 7d.", errors["keepFiringFor"]);
-        Assert.Equal("10s is out of range: between 1m and 30d.", errors["repeatInterval"]);
-        Assert.Contains("Line 2 \"9bad=x\"", errors["labels"]);
-        Assert.Equal("A chosen channel no longer exists.", errors["channels"]);
+        Assert.Equal("Give the rule a name, e.g. HighErrorRate.", errors.Message("name"));
+        Assert.Equal("There is no model \"nope\".", errors.Message("model"));
+        Assert.Equal("The error rate is a fraction between 0 and 1 (e.g. 0.05 for 5 %).", errors.Message("threshold"));
+        Assert.Equal("\"5 minutes\" is not a duration: write e.g. 30s, 5m, 1h or 1h30m.", errors.Message("window"));
+        Assert.Contains("is not a duration", errors.Message("for"));
+        Assert.Equal("8d is out of range: 0s resolves at once; at most 7d.", errors.Message("keepFiringFor"));
+        Assert.Equal("10s is out of range: between 1m and 30d.", errors.Message("repeatInterval"));
+        Assert.Contains("Line 2 \"9bad=x\"", errors.Message("labels"));
+        Assert.Equal("A chosen channel no longer exists.", errors.Message("channelIds"));
 
         var feature = await ValidateAsync(new AlertRuleForm { Name = "Drifted", Model = "churn", Metric = AlertMetric.FeatureDriftScore, Threshold = 0.2 });
-        Assert.Equal("The feature drift score needs a feature.", Assert.Single(feature).Value);
+        Assert.Equal("The feature drift score needs a feature.", feature.Message(Assert.Single(feature.Paths)));
 
-        Assert.Empty(await ValidateAsync(new AlertRuleForm { Name = "HighErrorRate", Model = "churn" }));
+        Assert.Empty((await ValidateAsync(new AlertRuleForm { Name = "HighErrorRate", Model = "churn" })).Paths);
     }
 
     [Fact]
@@ -50,12 +51,12 @@ public sealed class AlertRuleTests : IDisposable
         await host.ModelAsync("churn");
         await host.RuleAsync("HighErrorRate", "churn", 0.05, "5m", []);
         var errors = await ValidateAsync(new AlertRuleForm { Name = "HighErrorRate", Model = "churn", Severity = AlertSeverity.Warning });
-        Assert.Contains("exists already", errors["name"]);
-        Assert.Empty(await ValidateAsync(new AlertRuleForm { Name = "HighErrorRate", Model = "churn", Severity = AlertSeverity.Critical, Threshold = 0.2 }));
+        Assert.Contains("exists already", errors.Message("name"));
+        Assert.Empty((await ValidateAsync(new AlertRuleForm { Name = "HighErrorRate", Model = "churn", Severity = AlertSeverity.Critical, Threshold = 0.2 })).Paths);
     }
 
     [Fact]
-    public async Task Rest_api_answers_problem_json_naming_the_field_and_is_admin_only()
+    public async Task Rest_api_answers_problem_json_naming_the_field_and_only_admins_write()
     {
         using var admin = host.Factory.CreateApiClient();
         var bad = await admin.PostAsJsonAsync("/api/v1/alert-rules", new { name = "X", metric = "errorRate", threshold = 2.5, window = "5m", @for = "1m", keepFiringFor = "0s", repeatInterval = "4h" });
@@ -67,7 +68,8 @@ public sealed class AlertRuleTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
 
         var viewer = await host.Factory.SignInAsync("Viewer");
-        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/v1/alert-rules")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/v1/alert-rules")).StatusCode); // as the rules page
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync("/api/v1/alert-rules/preview", new { name = "X" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/v1/alerts")).StatusCode);
     }
 

@@ -108,7 +108,15 @@ public sealed class AlertingTestHost : IDisposable
         }));
     }
 
-    public Task<EvaluationSummary> EvaluateAsync(DateTimeOffset at) => WithAsync<AlertEvaluator, EvaluationSummary>(e => e.EvaluateAsync(at, CancellationToken.None));
+    /// <summary>
+    /// Evaluates at <paramref name="at"/> once the notifications queued so far are delivered or failed: in the portal
+    /// evaluations are 30 s apart, and a group's delivery is recorded only when it finishes.
+    /// </summary>
+    public async Task<EvaluationSummary> EvaluateAsync(DateTimeOffset at)
+    {
+        await SettledNotificationsAsync();
+        return await WithAsync<AlertEvaluator, EvaluationSummary>(e => e.EvaluateAsync(at, CancellationToken.None));
+    }
 
     public Task<List<AlertRecord>> AlertsAsync() => DbAsync(db => db.Alerts.AsNoTracking().Include(a => a.History).OrderBy(a => a.Id).ToListAsync());
 
@@ -143,7 +151,7 @@ public sealed class AlertingTestHost : IDisposable
             }
             catch (NotificationFailedException)
             {
-                // Stored as a failed notification with its attempts; Hangfire would retry it.
+                // Stored as a failed notification with its attempts; the group is notified again at its next group interval.
             }
         });
     }

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,6 +72,105 @@ public sealed class NotificationDeliveryTests
         var notification = Assert.Single(await host.SettledNotificationsAsync());
         Assert.Equal("Sent", notification.Outcome);
         Assert.Equal(["500", "500", "500", "500", "200"], notification.Attempts.OrderBy(a => a.Attempt).Select(a => a.Status));
+    }
+
+    [Fact]
+    public async Task A_receiver_that_answers_500_three_times_gets_the_notification_at_the_next_group_interval_not_the_repeat_interval()
+    {
+        // Two attempts per delivery (Retries 1), so the first delivery fails for good: 500, 500. The evaluation times
+        // are given, so the group interval (5 m) passes without waiting for it.
+        using var host = new AlertingTestHost(settings: new Dictionary<string, string>
+        {
+            ["Portal:Alerting:GroupIntervalSeconds"] = "300",
+            ["Portal:Alerting:Retries"] = "1",
+        });
+        using var receiver = new HttpReceiver(failFirst: 3);
+        var t = host.BaseTime;
+        var model = await host.ModelAsync("retried");
+        await host.SeedTrafficAsync(model.Id, t.AddMinutes(-10), 25, 0.5);
+        var channel = await host.ChannelAsync("retried-hook", ChannelType.Webhook, new ChannelSettings { Url = receiver.Url() });
+        await host.RuleAsync("HighErrorRate", "retried", 0.05, "0s", [channel.Id], repeat: "4h");
+
+        await host.EvaluateAsync(t);
+        Assert.Equal(["Failed"], (await host.SettledNotificationsAsync()).Select(n => n.Outcome));
+        await host.EvaluateAsync(t.AddMinutes(1)); // within the group interval: nothing yet
+        Assert.Single(await host.SettledNotificationsAsync());
+
+        await host.EvaluateAsync(t.AddMinutes(5)); // the next group interval: sent again, and delivered
+        Assert.Equal(["Failed", "Sent"], (await host.SettledNotificationsAsync()).Select(n => n.Outcome));
+        var delivered = Assert.Single(receiver.Accepted);
+        Assert.Equal("firing", (string?)delivered["status"]);
+        Assert.Equal([500, 500, 500, 200], receiver.Requests.Select(r => r.AnsweredWith));
+
+        await host.EvaluateAsync(t.AddMinutes(10)); // delivered now: the next one is the 4 h repeat
+        Assert.Equal(2, (await host.SettledNotificationsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_new_group_whose_alert_fires_longer_than_group_wait_is_sent_at_once_and_a_new_alert_waits()
+    {
+        using var host = new AlertingTestHost(settings: new Dictionary<string, string>
+        {
+            ["Portal:Alerting:GroupWaitSeconds"] = "120",
+            ["Portal:Alerting:GroupIntervalSeconds"] = "300",
+        });
+        using var receiver = new HttpReceiver();
+        var t = host.BaseTime;
+        var old = await host.ModelAsync("firing-long");
+        var fresh = await host.ModelAsync("firing-new");
+        await host.SeedTrafficAsync(old.Id, t.AddMinutes(-10), 20, 0.5);
+        await host.SeedTrafficAsync(fresh.Id, t.AddMinutes(4), 6, 0.5);
+        var rule = await host.RuleAsync("HighErrorRate", "firing-long", 0.05, "0s", []);
+        await host.EvaluateAsync(t); // firing, with no channel to tell
+        var channel = await host.ChannelAsync("late-hook", ChannelType.Webhook, new ChannelSettings { Url = receiver.Url() });
+        var form = (await host.WithAsync<AlertRuleService, AlertRuleForm?>(s => s.GetFormAsync(rule.Id)))!;
+        form.ChannelIds = [channel.Id];
+        await host.WithAsync<AlertRuleService, Portal.Data.Entities.Alerting.AlertRuleEntity>(s => s.SaveAsync(form));
+        await host.RuleAsync("HighErrorRateNew", "firing-new", 0.05, "0s", [channel.Id]);
+
+        await host.EvaluateAsync(t.AddMinutes(5));
+
+        // The alert firing for 5 m (> group wait 2 m) goes out now; the one that just started waits its group wait.
+        var sent = Assert.Single(await host.SettledNotificationsAsync());
+        Assert.Equal("firing-long/warning", sent.GroupKey);
+        await host.EvaluateAsync(t.AddMinutes(7));
+        Assert.Equal(["firing-long/warning", "firing-new/warning"], (await host.SettledNotificationsAsync()).Select(n => n.GroupKey));
+    }
+
+    [Fact]
+    public async Task A_channel_routes_by_its_matchers_and_repeats_at_its_own_interval()
+    {
+        using var host = new AlertingTestHost(settings: new Dictionary<string, string> { ["Portal:Alerting:GroupIntervalSeconds"] = "60" });
+        using var pager = new HttpReceiver();
+        using var chat = new HttpReceiver();
+        using var api = host.Factory.CreateApiClient();
+        var t = host.BaseTime;
+        var model = await host.ModelAsync("routed");
+        await host.SeedTrafficAsync(model.Id, t.AddMinutes(-10), 30, 0.5);
+        var bad = await api.PostAsJsonAsync("/api/v1/channels", new { name = "bad", kind = "webhook", url = pager.Url(), matchers = new[] { "severity=~\"(\"" }, repeatInterval = "soon" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var fields = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        Assert.Equal(["matchers[0]", "repeatInterval"], fields);
+        var pagerChannel = await api.PostAsJsonAsync("/api/v1/channels", new { name = "pager", kind = "webhook", url = pager.Url(), matchers = new[] { "severity=\"critical\"" }, repeatInterval = "10m" });
+        var chatChannel = await api.PostAsJsonAsync("/api/v1/channels", new { name = "chat", kind = "webhook", url = chat.Url() });
+        var pagerId = (await pagerChannel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var chatId = (await chatChannel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        Assert.Equal("10m", (await api.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{pagerId}")).GetProperty("repeatInterval").GetString());
+        await host.RuleAsync("HighErrorRate", "routed", 0.05, "0s", [pagerId, chatId], Portal.Analysis.Alerting.AlertSeverity.Warning);
+        await host.RuleAsync("HighErrorRate", "routed", 0.2, "0s", [pagerId, chatId], Portal.Analysis.Alerting.AlertSeverity.Critical);
+
+        await host.EvaluateAsync(t);
+        await host.SettledNotificationsAsync();
+
+        // The pager takes only the critical group; the chat both (the warning is inhibited, so its group sends nothing).
+        var paged = Assert.Single(pager.Accepted);
+        Assert.Equal("critical", (string?)paged["groupLabels"]!["severity"]);
+        Assert.Equal(["critical"], chat.Accepted.Select(r => (string?)r["groupLabels"]!["severity"]));
+
+        await host.EvaluateAsync(t.AddMinutes(10)); // the pager's own repeat interval (10m), not the rules' 4h
+        await host.SettledNotificationsAsync();
+        Assert.Equal(2, pager.Accepted.Count);
+        Assert.Single(chat.Accepted);
     }
 
     /// <summary>The notify job's run record, once the job has finished (it is written after the delivery).</summary>

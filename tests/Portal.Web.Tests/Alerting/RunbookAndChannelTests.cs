@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Runbooks;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Tests.Alerting;
 
@@ -43,12 +44,12 @@ public sealed class RunbookAndChannelTests : IDisposable
     [Fact]
     public async Task Runbook_titles_are_unique_and_markdown_is_required()
     {
-        var duplicate = await Assert.ThrowsAsync<Portal.Analysis.Common.AnalysisInputException>(() =>
+        var duplicate = await Assert.ThrowsAsync<InputValidationException>(() =>
             host.WithAsync<RunbookService, Runbook>(s => s.SaveAsync(null, "High latency", "# x", "")));
-        Assert.Equal("title", duplicate.Field);
-        var empty = await Assert.ThrowsAsync<Portal.Analysis.Common.AnalysisInputException>(() =>
-            host.WithAsync<RunbookService, Runbook>(s => s.SaveAsync(null, "Empty", "  ", "")));
-        Assert.Equal("markdown", empty.Field);
+        Assert.Equal(["title"], duplicate.Errors.Keys);
+        var empty = await Assert.ThrowsAsync<InputValidationException>(() =>
+            host.WithAsync<RunbookService, Runbook>(s => s.SaveAsync(null, "  ", "  ", "")));
+        Assert.Equal(["markdown", "title"], empty.Errors.Keys.Order());
     }
 
     [Fact]
@@ -74,12 +75,12 @@ public sealed class RunbookAndChannelTests : IDisposable
     [Fact]
     public async Task Channel_validation_names_the_field()
     {
-        var errors = await host.WithAsync<ChannelService, Dictionary<string, string>>(s => s.ValidateAsync(new ChannelForm
+        var errors = await host.WithAsync<ChannelService, ValidationProblems>(s => s.ValidateAsync(new ChannelForm
         {
             Name = "", Type = ChannelType.Email, Settings = new ChannelSettings { SmtpPort = 0, From = "nobody", To = "a@b.c, not-an-address" },
         }));
-        Assert.Equal(["from", "name", "smtpHost", "smtpPort", "to"], errors.Keys.Order());
-        var slack = await host.WithAsync<ChannelService, Dictionary<string, string>>(s => s.ValidateAsync(new ChannelForm { Name = "s", Type = ChannelType.Slack }));
-        Assert.Equal("Paste the Slack incoming-webhook URL.", slack["secret"]);
+        Assert.Equal(["from", "name", "smtpHost", "smtpPort", "to"], errors.Paths.Order());
+        var slack = await host.WithAsync<ChannelService, ValidationProblems>(s => s.ValidateAsync(new ChannelForm { Name = "s", Type = ChannelType.Slack }));
+        Assert.Equal("Paste the Slack incoming-webhook URL.", slack.Message("secret"));
     }
 }

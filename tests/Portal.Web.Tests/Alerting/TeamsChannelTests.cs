@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Alerting;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Features.Alerts;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Tests.Alerting;
 
@@ -75,10 +76,10 @@ public sealed class TeamsChannelTests : IDisposable
     [Fact]
     public async Task Teams_channel_needs_its_webhook_url_and_keeps_it_encrypted()
     {
-        var missing = await host.WithAsync<ChannelService, Dictionary<string, string>>(s => s.ValidateAsync(new ChannelForm { Name = "t", Type = ChannelType.Teams }));
-        Assert.Equal("Paste the Teams webhook URL (Workflows or incoming webhook).", missing["secret"]);
-        var notUrl = await host.WithAsync<ChannelService, Dictionary<string, string>>(s => s.ValidateAsync(new ChannelForm { Name = "t", Type = ChannelType.Teams, Secret = "not a url" }));
-        Assert.Contains("is not an http(s) URL", notUrl["secret"]);
+        var missing = await host.WithAsync<ChannelService, ValidationProblems>(s => s.ValidateAsync(new ChannelForm { Name = "t", Type = ChannelType.Teams }));
+        Assert.Equal("Paste the Teams webhook URL (Workflows or incoming webhook).", missing.Message("secret"));
+        var notUrl = await host.WithAsync<ChannelService, ValidationProblems>(s => s.ValidateAsync(new ChannelForm { Name = "t", Type = ChannelType.Teams, Secret = "not a url" }));
+        Assert.Contains("is not an http(s) URL", notUrl.Message("secret"));
 
         var channel = await host.ChannelAsync("teams-secret", ChannelType.Teams, new ChannelSettings(), secret: "https://example.invalid/workflows/sig=very-secret");
         Assert.DoesNotContain("very-secret", channel.ProtectedSecret);

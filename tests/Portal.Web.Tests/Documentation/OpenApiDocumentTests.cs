@@ -58,6 +58,11 @@ public sealed partial class OpenApiDocumentTests(PortalFactory factory) : IClass
         "POST /api/v1/models/{model}/fairness/run",
         "POST /api/v1/experiments/{id}/start",
         "POST /api/v1/experiments/{id}/analyses",
+        "POST /api/v1/alert-rules/{id}/enable",
+        "POST /api/v1/alert-rules/{id}/disable",
+        "POST /api/v1/alerts/{id}/unacknowledge",
+        "POST /api/v1/channels/{id}/test",
+        "POST /api/v1/silences/{id}/expire",
     };
 
     [Fact]

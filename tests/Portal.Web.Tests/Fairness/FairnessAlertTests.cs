@@ -4,6 +4,7 @@ using Portal.Data.Entities.Alerting;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Tests.Alerting;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Tests.Fairness;
 
@@ -65,11 +66,11 @@ public sealed class FairnessAlertTests : IDisposable
     public async Task The_form_treats_the_ratio_as_a_fraction_and_checks_the_attribute()
     {
         await host.ModelAsync("fair-form");
-        var errors = await host.WithAsync<AlertRuleService, Dictionary<string, string>>(s => s.ValidateAsync(new AlertRuleForm
+        var errors = await host.WithAsync<AlertRuleService, ValidationProblems>(s => s.ValidateAsync(new AlertRuleForm
         {
             Name = "Bad", Model = "fair-form", Metric = AlertMetric.FairnessDisparity, Threshold = 80, Comparator = Comparator.LessThan,
         }));
-        Assert.Contains("fraction between 0 and 1", errors["threshold"]);
+        Assert.Contains("fraction between 0 and 1", errors.Message("threshold"));
         Assert.True(AlertRuleForm.IsFraction(AlertMetric.FairnessDisparity));
         Assert.Equal("fairness disparity ratio (min/max)", AlertRuleService.MetricName(AlertMetric.FairnessDisparity));
     }

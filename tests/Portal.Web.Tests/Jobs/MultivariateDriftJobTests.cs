@@ -10,6 +10,7 @@ using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Jobs.JobsTestData;
 using Portal.Web.Infrastructure.Dashboards;
 using Portal.Web.Features.Models;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Tests.Jobs;
 
@@ -286,7 +287,7 @@ public sealed class MultivariateDriftJobTests(PortalFactory factory) : IClassFix
             Name = "JointDistributionChanged", Model = model, Metric = AlertMetric.MmdPValue, Comparator = Portal.Analysis.Alerting.Comparator.LessThan,
             Threshold = 0.05, Window = "2h", For = "0s", KeepFiringFor = "0s", RepeatInterval = "4h",
         };
-        Assert.Empty(await factory.WithServiceAsync<AlertRuleService, Dictionary<string, string>>(s => s.ValidateAsync(form)));
+        Assert.Empty((await factory.WithServiceAsync<AlertRuleService, ValidationProblems>(s => s.ValidateAsync(form))).Paths);
         var preview = await factory.WithServiceAsync<AlertRuleService, RulePreview>(s => s.PreviewAsync(form));
         Assert.Contains(preview.Models.Single().Series, p => p.Value is { } v && Math.Abs(v - run.MmdPValue!.Value) < 1e-12);
         Assert.True(preview.TimesFired >= 1, preview.Summary);

@@ -12,6 +12,7 @@ using Portal.Web.Features.Quality;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
 using static Portal.Web.Tests.Jobs.JobsTestData;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Tests.Jobs;
 
@@ -265,13 +266,13 @@ public sealed class PerformanceEstimationTests(PortalFactory factory) : IClassFi
             Name = "EstimatedAccuracyLow", Model = model, Metric = AlertMetric.EstimatedAccuracy, Comparator = Comparator.LessThan, Threshold = 0.7,
             Window = "1h", For = "0s", KeepFiringFor = "0s",
         };
-        Assert.Empty(await factory.WithServiceAsync<AlertRuleService, Dictionary<string, string>>(s => s.ValidateAsync(form)));
+        Assert.Empty((await factory.WithServiceAsync<AlertRuleService, ValidationProblems>(s => s.ValidateAsync(form))).Paths);
         var preview = await factory.WithServiceAsync<AlertRuleService, RulePreview>(s => s.PreviewAsync(form));
         Assert.True(preview.TimesFired >= 1, preview.Summary);
         Assert.Contains(preview.Models.Single().Series, p => p.Value is { } v && Math.Abs(v - row.EstimatedAccuracy!.Value) < 1e-12);
 
         form.Threshold = 1.5;
-        Assert.Contains("threshold", (await factory.WithServiceAsync<AlertRuleService, Dictionary<string, string>>(s => s.ValidateAsync(form))).Keys);
+        Assert.Contains("threshold", (await factory.WithServiceAsync<AlertRuleService, ValidationProblems>(s => s.ValidateAsync(form))).Paths);
         form.Threshold = 0.7;
 
         await factory.WithServiceAsync<AlertRuleService, AlertRuleEntity>(s => s.SaveAsync(form));

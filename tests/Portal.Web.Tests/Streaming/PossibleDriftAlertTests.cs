@@ -3,6 +3,7 @@ using Portal.Data.Entities.Alerting;
 using Portal.Data.Entities.Streaming;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Tests.Alerting;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Tests.Streaming;
 
@@ -60,7 +61,7 @@ public sealed class PossibleDriftAlertTests : IDisposable
         Assert.False(AlertRuleForm.IsFraction(AlertMetric.PossibleDriftEvents));
         var form = Rule("previewed");
         form.Threshold = 3;
-        Assert.Empty(await host.WithAsync<AlertRuleService, Dictionary<string, string>>(s => s.ValidateAsync(form)));
+        Assert.Empty((await host.WithAsync<AlertRuleService, ValidationProblems>(s => s.ValidateAsync(form))).Paths);
 
         form.Threshold = 0;
         var preview = await host.WithAsync<AlertRuleService, RulePreview>(s => s.PreviewAsync(form));

@@ -40,6 +40,9 @@ public sealed class AlertEvaluator(
     public const string AlertNameLabel = "alertname";
     public const string MetricLabel = "metric";
 
+    /// <summary>How long a queued notification holds its group back; longer than every retry of a delivery takes.</summary>
+    public static readonly TimeSpan InFlightLimit = TimeSpan.FromMinutes(10);
+
     // One evaluation at a time per process; across nodes Hangfire runs a recurring job once.
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
@@ -156,6 +159,17 @@ public sealed class AlertEvaluator(
         return new EvaluationSummary(rules.Count, count, transitions, alerts.Values.Count(a => a.State == nameof(AlertState.Firing)), notifications.Count);
     }
 
+    /// <summary>
+    /// When a new notification group counts as created: now, so it collects alerts for group_wait; but when its alerts
+    /// have been firing for longer than group_wait already (a channel added to a firing rule, state lost), group_wait
+    /// ago, so it is flushed at once, as Alertmanager does for alerts older than group_wait.
+    /// </summary>
+    public static DateTime GroupCreatedAt(DateTime? firstFiredAt, DateTimeOffset now, TimeSpan groupWait) =>
+        firstFiredAt is { } fired && fired + groupWait <= now.UtcDateTime ? now.UtcDateTime - groupWait : now.UtcDateTime;
+
+    /// <summary>A channel's own timer when it sets one, else the default.</summary>
+    private static TimeSpan Timer(string? text, TimeSpan fallback) => text is not null && Durations.TryParse(text, out var span) ? span : fallback;
+
     public static AlertIdentity Identity(AlertRuleEntity rule, MlModel model)
     {
         var labels = JsonSerializer.Deserialize<Dictionary<string, string>>(rule.LabelsJson) ?? [];
@@ -207,10 +221,11 @@ public sealed class AlertEvaluator(
         }
 
         var snapshots = live.Select(l => l.Snapshot).ToList();
+        var inhibitRules = options.Value.ParsedInhibitRules();
         var notify = new List<(AlertRecord Record, AlertRuleEntity Rule, AlertSnapshot Snapshot)>();
         foreach (var item in live)
         {
-            var decision = AlertSuppression.Decide(item.Snapshot.Identity, snapshots, silences, now);
+            var decision = AlertSuppression.Decide(item.Snapshot.Identity, snapshots, silences, now, inhibitRules);
             item.Record.SuppressedReason = decision.Suppressed && item.Record.State == nameof(AlertState.Firing) ? decision.Reason : null;
             if (!decision.Suppressed)
             {
@@ -224,7 +239,12 @@ public sealed class AlertEvaluator(
         var o = options.Value;
         foreach (var channel in channels)
         {
-            var routed = notify.Where(n => JsonSerializer.Deserialize<List<int>>(n.Rule.ChannelIdsJson)!.Contains(channel.Id)).ToList();
+            var route = ChannelSettings.FromJson(channel.SettingsJson);
+            var matchers = route.Matchers.Select((m, i) => SilenceService.Parse(m, $"matchers[{i}]")).ToList();
+            var routed = notify.Where(n => JsonSerializer.Deserialize<List<int>>(n.Rule.ChannelIdsJson)!.Contains(channel.Id)
+                && matchers.All(m => m.Matches(n.Snapshot.Identity.Labels))).ToList();
+            var groupWait = Timer(route.GroupWait, TimeSpan.FromSeconds(o.GroupWaitSeconds));
+            var groupInterval = Timer(route.GroupInterval, TimeSpan.FromSeconds(Math.Max(1, o.GroupIntervalSeconds)));
             var keys = routed.Select(n => (n.Record.ModelId, n.Record.Severity))
                 .Concat(groups.Where(g => g.ChannelId == channel.Id).Select(g => (g.ModelId, g.Severity))).Distinct();
             foreach (var (modelId, severity) in keys)
@@ -245,23 +265,34 @@ public sealed class AlertEvaluator(
                         continue;
                     }
 
-                    record = new NotificationGroupRecord { ChannelId = channel.Id, ModelId = modelId, Severity = severity, CreatedAt = now.UtcDateTime };
+                    record = new NotificationGroupRecord
+                    {
+                        ChannelId = channel.Id, ModelId = modelId, Severity = severity,
+                        CreatedAt = GroupCreatedAt(reported.Where(m => m.Record.FiredAt is not null).Min(m => m.Record.FiredAt), now, groupWait),
+                    };
                     db.NotificationGroups.Add(record);
                     groups.Add(record);
                 }
 
-                var repeat = members.Count > 0 ? members.Min(m => m.Rule.RepeatIntervalSeconds) : 4 * 3600;
-                var timing = new NotificationTiming(
-                    TimeSpan.FromSeconds(o.GroupWaitSeconds), TimeSpan.FromSeconds(Math.Max(1, o.GroupIntervalSeconds)), TimeSpan.FromSeconds(repeat), channel.SendResolved);
+                var repeat = Timer(route.RepeatInterval, TimeSpan.FromSeconds(members.Count > 0 ? members.Min(m => m.Rule.RepeatIntervalSeconds) : 4 * 3600));
+                var timing = new NotificationTiming(groupWait, groupInterval, repeat, channel.SendResolved);
                 var key = new NotificationGroupKey(model.Name, Enum.Parse<AlertSeverity>(severity));
                 var state = new NotificationGroupState(key, Offset(record.CreatedAt)!.Value, Offset(record.LastFlushAt), Offset(record.LastNotifiedAt),
                     JsonSerializer.Deserialize<List<string>>(record.NotifiedFiringJson)!, JsonSerializer.Deserialize<List<string>>(record.NotifiedResolvedJson)!);
                 var decision = NotificationScheduler.Decide(state, reported.Select(r => r.Snapshot).ToList(), timing, now);
+                var groupKey = $"{model.Name}/{severity.ToLowerInvariant()}";
                 record.LastFlushAt = decision.State.LastFlushAt?.UtcDateTime;
-                record.LastNotifiedAt = decision.State.LastNotifiedAt?.UtcDateTime;
-                record.NotifiedFiringJson = JsonSerializer.Serialize(decision.State.NotifiedFiring);
-                record.NotifiedResolvedJson = JsonSerializer.Serialize(decision.State.NotifiedResolved);
                 if (!decision.Notify)
+                {
+                    // Only forgetting: what was reported stays reported until a delivery says otherwise.
+                    record.NotifiedFiringJson = JsonSerializer.Serialize(decision.State.NotifiedFiring);
+                    continue;
+                }
+
+                // As Alertmanager's notification log: what a notification reports is recorded by the sender once it is
+                // delivered (NotificationSender.RecordDeliveredAsync), so a failed one is sent again at the next group
+                // interval. One delivery at a time per group: a flush while the last one is still being sent waits.
+                if (await db.AlertNotifications.AnyAsync(n => n.ChannelId == channel.Id && n.GroupKey == groupKey && n.Outcome == "Queued" && n.CreatedAt > now.UtcDateTime - InFlightLimit, cancellationToken))
                 {
                     continue;
                 }
@@ -270,7 +301,7 @@ public sealed class AlertEvaluator(
                 var notification = new AlertNotification
                 {
                     ChannelId = channel.Id,
-                    GroupKey = $"{model.Name}/{severity.ToLowerInvariant()}",
+                    GroupKey = groupKey,
                     Status = decision.Firing.Count > 0 ? "firing" : "resolved",
                     FiringAlertIdsJson = JsonSerializer.Serialize(decision.Firing.Select(f => byFingerprint[f.Identity.Fingerprint])),
                     ResolvedAlertIdsJson = JsonSerializer.Serialize(decision.Resolved.Select(f => byFingerprint[f.Identity.Fingerprint])),

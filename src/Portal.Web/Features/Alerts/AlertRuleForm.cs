@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Portal.Analysis.Alerting;
 using Portal.Data.Entities.Alerting;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Alerts;
 
@@ -56,7 +57,7 @@ public sealed partial class AlertRuleForm
         or AlertMetric.MmdPValue;
 
     /// <summary>Parses <see cref="Labels"/>; errors go to <paramref name="errors"/> under "labels".</summary>
-    public Dictionary<string, string> ParseLabels(Dictionary<string, string>? errors = null)
+    public Dictionary<string, string> ParseLabels(ValidationProblems? errors = null)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         var lines = Labels.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -66,19 +67,19 @@ public sealed partial class AlertRuleForm
             var name = eq > 0 ? lines[i][..eq].Trim() : "";
             if (eq <= 0 || !LabelName().IsMatch(name))
             {
-                errors?.TryAdd("labels", $"Line {i + 1} \"{lines[i]}\" is not name=value with a name of letters, digits and _ (not starting with a digit).");
+                errors?.Add("labels", $"Line {i + 1} \"{lines[i]}\" is not name=value with a name of letters, digits and _ (not starting with a digit).");
                 continue;
             }
 
             if (name is AlertIdentity.RuleLabel or AlertIdentity.ModelLabel or AlertIdentity.SeverityLabel or AlertEvaluator.AlertNameLabel or AlertEvaluator.MetricLabel)
             {
-                errors?.TryAdd("labels", $"Line {i + 1}: \"{name}\" is set by the portal; choose another label name.");
+                errors?.Add("labels", $"Line {i + 1}: \"{name}\" is set by the portal; choose another label name.");
                 continue;
             }
 
             if (!labels.TryAdd(name, lines[i][(eq + 1)..].Trim()))
             {
-                errors?.TryAdd("labels", $"Line {i + 1}: the label \"{name}\" is given twice.");
+                errors?.Add("labels", $"Line {i + 1}: the label \"{name}\" is given twice.");
             }
         }
 

@@ -7,6 +7,7 @@ using Portal.Data.Entities;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Models;
+using Portal.Web.Infrastructure.Validation;
 using Portal.Web.Realtime;
 
 namespace Portal.Web.Features.Alerts;
@@ -100,25 +101,25 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
     }
 
     /// <summary>Every problem with the form, by field (name, model, threshold, window, for, …); empty when it is valid.</summary>
-    public async Task<Dictionary<string, string>> ValidateAsync(AlertRuleForm form, CancellationToken cancellationToken = default)
+    public async Task<ValidationProblems> ValidateAsync(AlertRuleForm form, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var errors = new Dictionary<string, string>();
+        var errors = new ValidationProblems();
         var name = form.Name.Trim();
         if (name.Length == 0)
         {
-            errors["name"] = "Give the rule a name, e.g. HighErrorRate.";
+            errors.Add("name", "Give the rule a name, e.g. HighErrorRate.");
         }
         else if (name.Length > AlertRuleEntity.NameMaxLength)
         {
-            errors["name"] = $"At most {AlertRuleEntity.NameMaxLength} characters.";
+            errors.Add("name", $"At most {AlertRuleEntity.NameMaxLength} characters.");
         }
         else
         {
             var severity = form.Severity.ToString();
             if (await db.AlertRules.AnyAsync(r => r.Name == name && r.Severity == severity && r.Id != (form.Id ?? 0), cancellationToken))
             {
-                errors["name"] = $"A {severity.ToLowerInvariant()} rule named \"{name}\" exists already (a name may have one rule per severity).";
+                errors.Add("name", $"A {severity.ToLowerInvariant()} rule named \"{name}\" exists already (a name may have one rule per severity).");
             }
         }
 
@@ -128,44 +129,44 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
             model = await ModelLookup.WithFeaturesAsync(db, form.Model, cancellationToken);
             if (model is null)
             {
-                errors["model"] = $"There is no model \"{form.Model}\".";
+                errors.Add("model", $"There is no model \"{form.Model}\".");
             }
         }
 
         if (!Enum.IsDefined(form.Metric))
         {
-            errors["metric"] = "Choose a metric.";
+            errors.Add("metric", "Choose a metric.");
         }
 
         if (form.Metric == AlertMetric.FeatureDriftScore)
         {
             if (string.IsNullOrWhiteSpace(form.Feature))
             {
-                errors["feature"] = "The feature drift score needs a feature.";
+                errors.Add("feature", "The feature drift score needs a feature.");
             }
             else if (model is not null && model.Features.Count > 0 && model.Features.All(f => f.Name != form.Feature))
             {
-                errors["feature"] = $"Model \"{model.Name}\" has no feature \"{form.Feature}\".";
+                errors.Add("feature", $"Model \"{model.Name}\" has no feature \"{form.Feature}\".");
             }
         }
 
         if (form.Metric == AlertMetric.FairnessDisparity && !string.IsNullOrWhiteSpace(form.Feature)
             && model is not null && model.Features.Count > 0 && model.Features.All(f => f.Name != form.Feature.Trim()))
         {
-            errors["feature"] = $"Model \"{model.Name}\" has no feature \"{form.Feature}\" to use as sensitive attribute.";
+            errors.Add("feature", $"Model \"{model.Name}\" has no feature \"{form.Feature}\" to use as sensitive attribute.");
         }
 
         if (!double.IsFinite(form.Threshold))
         {
-            errors["threshold"] = "Must be a number.";
+            errors.Add("threshold", "Must be a number.");
         }
         else if (AlertRuleForm.IsFraction(form.Metric) && form.Threshold is < 0 or > 1)
         {
-            errors["threshold"] = $"The {MetricName(form.Metric)} is a fraction between 0 and 1 (e.g. 0.05 for 5 %).";
+            errors.Add("threshold", $"The {MetricName(form.Metric)} is a fraction between 0 and 1 (e.g. 0.05 for 5 %).");
         }
         else if (!AlertRuleForm.IsFraction(form.Metric) && form.Threshold < 0)
         {
-            errors["threshold"] = $"The {MetricName(form.Metric)} is never negative.";
+            errors.Add("threshold", $"The {MetricName(form.Metric)} is never negative.");
         }
 
         Duration(form.Window, "window", TimeSpan.FromMinutes(1), TimeSpan.FromDays(7), "the metric is computed over at least 1m and at most 7d");
@@ -174,19 +175,19 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         Duration(form.RepeatInterval, "repeatInterval", TimeSpan.FromMinutes(1), TimeSpan.FromDays(30), "between 1m and 30d");
         if (!Enum.IsDefined(form.Severity))
         {
-            errors["severity"] = "Choose info, warning or critical.";
+            errors.Add("severity", "Choose info, warning or critical.");
         }
 
         form.ParseLabels(errors);
         if (form.RunbookId is { } runbook && !await db.Runbooks.AnyAsync(r => r.Id == runbook, cancellationToken))
         {
-            errors["runbook"] = "That runbook no longer exists.";
+            errors.Add("runbookId", "That runbook no longer exists.");
         }
 
         var channels = await db.NotificationChannels.Where(c => form.ChannelIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
         if (form.ChannelIds.Except(channels).Any())
         {
-            errors["channels"] = "A chosen channel no longer exists.";
+            errors.Add("channelIds", "A chosen channel no longer exists.");
         }
 
         return errors;
@@ -195,24 +196,19 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         {
             if (!Durations.TryParse(text, out var span))
             {
-                errors[field] = $"\"{text}\" is not a duration: write e.g. 30s, 5m, 1h or 1h30m.";
+                errors.Add(field, $"\"{text}\" is not a duration: write e.g. 30s, 5m, 1h or 1h30m.");
             }
             else if (span < min || span > max)
             {
-                errors[field] = $"{Durations.Format(span)} is out of range: {rule}.";
+                errors.Add(field, $"{Durations.Format(span)} is out of range: {rule}.");
             }
         }
     }
 
-    /// <summary>Validates and saves; throws <see cref="AnalysisInputException"/> naming the first bad field.</summary>
+    /// <summary>Validates and saves; throws <see cref="InputValidationException"/> naming every bad field.</summary>
     public async Task<AlertRuleEntity> SaveAsync(AlertRuleForm form, CancellationToken cancellationToken = default)
     {
-        var errors = await ValidateAsync(form, cancellationToken);
-        if (errors.Count > 0)
-        {
-            var (field, message) = errors.First();
-            throw new AnalysisInputException(field, message);
-        }
+        (await ValidateAsync(form, cancellationToken)).ThrowIfAny();
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
@@ -237,6 +233,41 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(db, before is null ? AuditActions.Create : AuditActions.Update, EntityType, rule.Id.ToString(), before, Snapshot(rule), cancellationToken);
         notifier.Publish(form.Model ?? "*", "alerts");
+        return rule;
+    }
+
+    /// <summary>
+    /// Creates the rule, or changes the one with the same name and severity (the rule's identity), keeping its id:
+    /// what provisioning from files calls.
+    /// </summary>
+    public async Task<AlertRuleEntity> UpsertByNameAsync(AlertRuleForm form, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var name = form.Name.Trim();
+            var severity = form.Severity.ToString();
+            form.Id = await db.AlertRules.Where(r => r.Name == name && r.Severity == severity).Select(r => (int?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        return await SaveAsync(form, cancellationToken);
+    }
+
+    /// <summary>Enables or disables a rule (audited); null when there is no such rule.</summary>
+    public async Task<AlertRuleEntity?> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rule = await db.AlertRules.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (rule is null || rule.Enabled == enabled)
+        {
+            return rule;
+        }
+
+        var before = Snapshot(rule);
+        rule.Enabled = enabled;
+        rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Update, EntityType, id.ToString(), before, Snapshot(rule), cancellationToken);
+        notifier.Publish("*", "alerts");
         return rule;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Alerting;
 using Portal.Data;
 using Portal.Data.Entities.Alerting;
+using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Realtime;
 
@@ -25,8 +26,10 @@ public sealed record AlertDetail(
     IReadOnlyList<NotificationRow> Notifications);
 
 /// <summary>Alerts as people see them (list and detail), and acknowledging one.</summary>
-public sealed class AlertService(IDbContextFactory<PortalDbContext> contexts, CurrentUser currentUser, TimeProvider time, IModelChangeNotifier notifier)
+public sealed class AlertService(IDbContextFactory<PortalDbContext> contexts, CurrentUser currentUser, TimeProvider time, IModelChangeNotifier notifier, IAuditLog audit)
 {
+    public const string AcknowledgementEntityType = "AlertAcknowledgement";
+
     /// <summary>Firing and pending alerts first, then the recently resolved ones (last 7 days); optionally of one model.</summary>
     public async Task<IReadOnlyList<AlertRow>> ListAsync(bool includeResolved = true, CancellationToken cancellationToken = default, string? model = null)
     {
@@ -94,9 +97,38 @@ public sealed class AlertService(IDbContextFactory<PortalDbContext> contexts, Cu
         var record = new AlertAcknowledgementRecord { AlertId = id, By = ack.By, At = ack.At.UtcDateTime, Comment = ack.Comment };
         db.AlertAcknowledgements.Add(record);
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Create, AcknowledgementEntityType, id.ToString(), null, new { record.By, record.At, record.Comment }, cancellationToken);
         var model = await db.Models.Where(m => m.Id == alert.ModelId).Select(m => m.Name).FirstAsync(cancellationToken);
         notifier.Publish(model, "alerts");
         return record;
+    }
+
+    /// <summary>
+    /// Takes back the acknowledgements of the alert's current firing episode, so its group is repeated again;
+    /// false when there is no such alert, null-safe when it was not acknowledged.
+    /// </summary>
+    public async Task<bool> UnacknowledgeAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (alert is null)
+        {
+            return false;
+        }
+
+        var since = alert.FiredAt ?? DateTime.MinValue;
+        var acks = await db.AlertAcknowledgements.Where(a => a.AlertId == id && a.At >= since).ToListAsync(cancellationToken);
+        if (acks.Count == 0)
+        {
+            return true;
+        }
+
+        db.AlertAcknowledgements.RemoveRange(acks);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Delete, AcknowledgementEntityType, id.ToString(), acks.Select(a => new { a.By, a.At, a.Comment }).ToList(), null, cancellationToken);
+        var model = await db.Models.Where(m => m.Id == alert.ModelId).Select(m => m.Name).FirstAsync(cancellationToken);
+        notifier.Publish(model, "alerts");
+        return true;
     }
 
     private async Task<Dictionary<long, AlertAcknowledgementRecord>> LatestAcksAsync(PortalDbContext db, List<long> ids, CancellationToken cancellationToken) =>

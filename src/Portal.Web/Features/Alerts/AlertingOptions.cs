@@ -25,4 +25,29 @@ public sealed class AlertingOptions
 
     /// <summary>The portal's address as people reach it, for links in notifications (runbooks, alert pages).</summary>
     public string PublicUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>
+    /// Alertmanager's inhibit_rules; none configured means the default: a firing critical alert mutes the warning and
+    /// info alerts of the same rule and model.
+    /// </summary>
+    public List<InhibitRuleOptions> InhibitRules { get; set; } = [];
+
+    /// <summary>The inhibition rules in force; a bad matcher throws naming it (<c>inhibitRules[0].sourceMatchers[1]</c>).</summary>
+    public IReadOnlyList<Portal.Analysis.Alerting.InhibitRule> ParsedInhibitRules() => InhibitRules.Count == 0
+        ? Portal.Analysis.Alerting.InhibitRule.Defaults
+        : InhibitRules.Select((r, i) => new Portal.Analysis.Alerting.InhibitRule(
+            r.SourceMatchers.Select((m, j) => SilenceService.Parse(m, $"inhibitRules[{i}].sourceMatchers[{j}]")).ToList(),
+            r.TargetMatchers.Select((m, j) => SilenceService.Parse(m, $"inhibitRules[{i}].targetMatchers[{j}]")).ToList(),
+            r.Equal)).ToList();
+}
+
+/// <summary>One inhibition rule: matchers written as in silences (<c>severity="critical"</c>, <c>alertname=~"Model.*"</c>).</summary>
+public sealed class InhibitRuleOptions
+{
+    public List<string> SourceMatchers { get; set; } = [];
+
+    public List<string> TargetMatchers { get; set; } = [];
+
+    /// <summary>Labels that must be equal on source and target (e.g. <c>model</c>).</summary>
+    public List<string> Equal { get; set; } = [];
 }

@@ -4,6 +4,7 @@ using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Infrastructure.Audit;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Alerts;
 
@@ -62,29 +63,62 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var c = await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
-        return c is null ? null : new ChannelForm
-        {
-            Id = c.Id, Name = c.Name, Type = c.Type, Settings = ChannelSettings.FromJson(c.SettingsJson), SendResolved = c.SendResolved,
-            Enabled = c.Enabled, HasSecret = c.ProtectedSecret is not null,
-        };
+        return c is null ? null : Form(c);
     }
 
-    public async Task<Dictionary<string, string>> ValidateAsync(ChannelForm form, CancellationToken cancellationToken = default)
+    /// <summary>Every channel as its form (the secret never leaves: only whether one is stored), by name.</summary>
+    public async Task<IReadOnlyList<ChannelForm>> ListFormsAsync(CancellationToken cancellationToken = default)
     {
-        var errors = new Dictionary<string, string>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return (await db.NotificationChannels.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken)).Select(Form).ToList();
+    }
+
+    private static ChannelForm Form(NotificationChannel c) => new()
+    {
+        Id = c.Id, Name = c.Name, Type = c.Type, Settings = ChannelSettings.FromJson(c.SettingsJson), SendResolved = c.SendResolved,
+        Enabled = c.Enabled, HasSecret = c.ProtectedSecret is not null,
+    };
+
+    public async Task<ValidationProblems> ValidateAsync(ChannelForm form, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationProblems();
         var name = form.Name.Trim();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (name.Length is 0 or > NotificationChannel.NameMaxLength)
         {
-            errors["name"] = $"Give the channel a name of at most {NotificationChannel.NameMaxLength} characters.";
+            errors.Add("name", $"Give the channel a name of at most {NotificationChannel.NameMaxLength} characters.");
         }
         else if (await db.NotificationChannels.AnyAsync(c => c.Name == name && c.Id != (form.Id ?? 0), cancellationToken))
         {
-            errors["name"] = $"A channel named \"{name}\" exists already.";
+            errors.Add("name", $"A channel named \"{name}\" exists already.");
         }
 
         var secretMissing = string.IsNullOrWhiteSpace(form.Secret) && !form.HasSecret;
         var s = form.Settings;
+        for (var i = 0; i < s.Matchers.Count; i++)
+        {
+            try
+            {
+                SilenceService.Parse(s.Matchers[i], $"matchers[{i}]").MatchesValue(""); // compiles a regex
+            }
+            catch (AnalysisInputException e)
+            {
+                errors.Add(e);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                errors.Add($"matchers[{i}]", $"\"{s.Matchers[i]}\" has no valid regular expression (RE2 syntax, no backreferences or lookarounds).");
+            }
+        }
+
+        foreach (var (text, field, min) in new[] { (s.GroupWait, "groupWait", TimeSpan.Zero), (s.GroupInterval, "groupInterval", TimeSpan.FromSeconds(1)), (s.RepeatInterval, "repeatInterval", TimeSpan.FromMinutes(1)) })
+        {
+            if (text is not null && (!Durations.TryParse(text, out var span) || span < min || span > TimeSpan.FromDays(30)))
+            {
+                errors.Add(field, $"\"{text}\" is not a duration between {Durations.Format(min)} and 30d (write e.g. 30s, 5m, 4h); leave it out for the default.");
+            }
+        }
+
         switch (form.Type)
         {
             case ChannelType.Webhook:
@@ -94,7 +128,7 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
             case ChannelType.Teams:
                 if (secretMissing)
                 {
-                    errors["secret"] = form.Type == ChannelType.Slack ? "Paste the Slack incoming-webhook URL." : "Paste the Teams webhook URL (Workflows or incoming webhook).";
+                    errors.Add("secret", form.Type == ChannelType.Slack ? "Paste the Slack incoming-webhook URL." : "Paste the Teams webhook URL (Workflows or incoming webhook).");
                 }
                 else if (!string.IsNullOrWhiteSpace(form.Secret))
                 {
@@ -106,35 +140,35 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
                 Url(s.Url, "url", required: false);
                 if (secretMissing)
                 {
-                    errors["secret"] = "Paste the PagerDuty integration (routing) key.";
+                    errors.Add("secret", "Paste the PagerDuty integration (routing) key.");
                 }
 
                 break;
             case ChannelType.Email:
                 if (string.IsNullOrWhiteSpace(s.SmtpHost))
                 {
-                    errors["smtpHost"] = "Name the SMTP server.";
+                    errors.Add("smtpHost", "Name the SMTP server.");
                 }
 
                 if (s.SmtpPort is < 1 or > 65535)
                 {
-                    errors["smtpPort"] = "A port is between 1 and 65535.";
+                    errors.Add("smtpPort", "A port is between 1 and 65535.");
                 }
 
                 if (!Address(s.From))
                 {
-                    errors["from"] = "Give the sender's e-mail address.";
+                    errors.Add("from", "Give the sender's e-mail address.");
                 }
 
                 var to = (s.To ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 if (to.Length == 0 || !to.All(a => Address(a)))
                 {
-                    errors["to"] = "Give one or more recipient addresses, separated by commas.";
+                    errors.Add("to", "Give one or more recipient addresses, separated by commas.");
                 }
 
                 break;
             default:
-                errors["type"] = "Choose webhook, Slack, Teams, PagerDuty or e-mail.";
+                errors.Add("type", "Choose webhook, Slack, Teams, PagerDuty or e-mail.");
                 break;
         }
 
@@ -146,7 +180,7 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
             {
                 if (required)
                 {
-                    errors[field] = "Give the URL (http or https).";
+                    errors.Add(field, "Give the URL (http or https).");
                 }
 
                 return;
@@ -154,7 +188,7 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
 
             if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                errors[field] = $"\"{(field == "secret" ? "the URL" : text)}\" is not an http(s) URL.";
+                errors.Add(field, $"\"{(field == "secret" ? "the URL" : text)}\" is not an http(s) URL.");
             }
         }
 
@@ -163,11 +197,7 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
 
     public async Task<NotificationChannel> SaveAsync(ChannelForm form, CancellationToken cancellationToken = default)
     {
-        var errors = await ValidateAsync(form, cancellationToken);
-        if (errors.Count > 0)
-        {
-            throw new AnalysisInputException(errors.First().Key, errors.First().Value);
-        }
+        (await ValidateAsync(form, cancellationToken)).ThrowIfAny();
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
@@ -192,6 +222,21 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(db, before is null ? AuditActions.Create : AuditActions.Update, EntityType, channel.Id.ToString(), before, Snapshot(channel), cancellationToken);
         return channel;
+    }
+
+    /// <summary>Creates the channel, or changes the one of the same name keeping its id (and its secret when none is given): what provisioning calls.</summary>
+    public async Task<NotificationChannel> UpsertByNameAsync(ChannelForm form, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var name = form.Name.Trim();
+            var existing = await db.NotificationChannels.AsNoTracking().Where(c => c.Name == name)
+                .Select(c => new { c.Id, HasSecret = c.ProtectedSecret != null }).FirstOrDefaultAsync(cancellationToken);
+            form.Id = existing?.Id;
+            form.HasSecret = existing?.HasSecret ?? false;
+        }
+
+        return await SaveAsync(form, cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)

@@ -27,6 +27,21 @@ public sealed class ChannelSettings
     /// <summary>Comma-separated recipients.</summary>
     public string? To { get; set; }
 
+    /// <summary>
+    /// Routing: only alerts whose labels match every matcher (written as in silences: <c>severity="critical"</c>,
+    /// <c>model=~"churn|fraud"</c>) go to this channel; none: every alert of the rules that name the channel.
+    /// </summary>
+    public List<string> Matchers { get; set; } = [];
+
+    /// <summary>This channel's group wait (e.g. "30s"); null: <c>Portal:Alerting:GroupWaitSeconds</c>.</summary>
+    public string? GroupWait { get; set; }
+
+    /// <summary>This channel's group interval (e.g. "5m"); null: <c>Portal:Alerting:GroupIntervalSeconds</c>.</summary>
+    public string? GroupInterval { get; set; }
+
+    /// <summary>This channel's repeat interval (e.g. "1h"); null: the shortest repeat interval of the group's rules.</summary>
+    public string? RepeatInterval { get; set; }
+
     public string ToJson() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
 
     public static ChannelSettings FromJson(string json) => JsonSerializer.Deserialize<ChannelSettings>(json, JsonSerializerOptions.Web) ?? new ChannelSettings();

@@ -19,13 +19,14 @@ public sealed class HangfireNotificationDispatcher(IBackgroundJobClient jobs) : 
 
 /// <summary>
 /// One Hangfire job per notification: the sender retries with backoff inside the job (every attempt stored), and a
-/// notification that still fails fails the job, which Hangfire retries (visible on /jobs and as JobRuns "notify").
+/// notification that still fails fails the job (visible on /jobs and as JobRuns "notify"). Hangfire does not retry it:
+/// as in Alertmanager, the group is notified again at its next group interval, with the alerts as they are then.
 /// </summary>
 public sealed class NotificationJob(NotificationSender sender, JobRunRecorder recorder, PortalDbContext db)
 {
     public const string JobType = "notify";
 
-    [AutomaticRetry(Attempts = 3)]
+    [AutomaticRetry(Attempts = 0)]
     public async Task SendAsync(long notificationId, PerformContext? context, CancellationToken cancellationToken)
     {
         var groupKey = await db.AlertNotifications.Where(n => n.Id == notificationId).Select(n => n.GroupKey).FirstOrDefaultAsync(cancellationToken);

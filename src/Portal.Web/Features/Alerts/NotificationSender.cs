@@ -126,6 +126,11 @@ public sealed class NotificationSender(
 
         notification.Outcome = failure is null ? "Sent" : "Failed";
         notification.FinishedAt = time.GetUtcNow().UtcDateTime;
+        if (failure is null)
+        {
+            await RecordDeliveredAsync(db, notification, CancellationToken.None);
+        }
+
         await db.SaveChangesAsync(CancellationToken.None);
         if (failure is not null)
         {
@@ -133,6 +138,37 @@ public sealed class NotificationSender(
         }
 
         return notification;
+    }
+
+    /// <summary>
+    /// The notification log: once a group's notification is delivered, the group remembers it was notified (when, and
+    /// which alerts it reported as firing and resolved), so the scheduler repeats it only after the repeat interval.
+    /// Written here and not when the evaluator decided to notify, so a failed delivery is tried again at the next
+    /// group interval. An older notification delivered after a newer one does not overwrite the newer one's record.
+    /// </summary>
+    private static async Task RecordDeliveredAsync(PortalDbContext db, AlertNotification notification, CancellationToken cancellationToken)
+    {
+        var parts = notification.GroupKey.Split('/');
+        if (parts.Length != 2)
+        {
+            return; // a test message belongs to no group
+        }
+
+        var modelId = await db.Models.Where(m => m.Name == parts[0]).Select(m => (int?)m.Id).FirstOrDefaultAsync(cancellationToken);
+        var groups = await db.NotificationGroups.Where(g => g.ChannelId == notification.ChannelId && g.ModelId == modelId).ToListAsync(cancellationToken);
+        var group = groups.FirstOrDefault(g => string.Equals(g.Severity, parts[1], StringComparison.OrdinalIgnoreCase));
+        if (group is null || group.LastNotifiedAt >= notification.CreatedAt)
+        {
+            return;
+        }
+
+        var firing = JsonSerializer.Deserialize<List<long>>(notification.FiringAlertIdsJson)!;
+        var resolved = JsonSerializer.Deserialize<List<long>>(notification.ResolvedAlertIdsJson)!;
+        var ids = firing.Concat(resolved).ToList();
+        var fingerprints = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Fingerprint, cancellationToken);
+        group.LastNotifiedAt = notification.CreatedAt;
+        group.NotifiedFiringJson = JsonSerializer.Serialize(firing.Where(fingerprints.ContainsKey).Select(id => fingerprints[id]));
+        group.NotifiedResolvedJson = JsonSerializer.Serialize(resolved.Where(fingerprints.ContainsKey).Select(id => fingerprints[id]));
     }
 
     private async Task DeliverAsync(NotificationChannel channel, NotificationContent content, CancellationToken cancellationToken)

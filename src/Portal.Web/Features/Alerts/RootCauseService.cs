@@ -191,6 +191,15 @@ public sealed class RootCauseService(PortalDbContext db)
         }
 
         var latest = versions[^1];
+        var sibling = versions.FirstOrDefault(v => v.Version != latest.Version && v.At == latest.At).Version;
+        if (sibling is not null)
+        {
+            // Versions that started serving in the same minute were there together from the start (a split, or the
+            // first data): neither replaced the other, so neither is a change to blame.
+            checks.Add($"model version: {latest.Version} and {sibling} both first served at {latest.At:u}; no version change");
+            return null;
+        }
+
         checks.Add($"model version: {latest.Version} first served at {latest.At:u}");
         return new DeploymentSignal(latest.Version, latest.At, versions.Count > 1 ? versions[^2].Version : null);
     }

@@ -72,12 +72,20 @@ public sealed class SilenceService(IDbContextFactory<PortalDbContext> contexts, 
             now < s.StartsAt ? "pending" : now < s.EndsAt ? "active" : "expired")).ToList();
     }
 
+    public async Task<SilenceRow?> FindAsync(int id, CancellationToken cancellationToken = default) =>
+        (await ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == id);
+
     /// <summary>Creates a silence from matcher lines; throws <see cref="AnalysisInputException"/> naming the field.</summary>
-    public async Task<AlertSilence> CreateAsync(string matchers, DateTimeOffset startsAt, DateTimeOffset endsAt, string? comment, CancellationToken cancellationToken = default)
+    public Task<AlertSilence> CreateAsync(string matchers, DateTimeOffset startsAt, DateTimeOffset endsAt, string? comment, CancellationToken cancellationToken = default)
     {
         var lines = matchers.Split(['\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var parsed = lines.Select((line, i) => Parse(line, $"matchers[{i}]")).ToList();
-        var silence = new Silence("new", parsed, startsAt, endsAt, Comment: comment);
+        return CreateAsync(lines.Select((line, i) => Parse(line, $"matchers[{i}]")).ToList(), startsAt, endsAt, comment, cancellationToken);
+    }
+
+    /// <summary>Creates a silence by the caller (the author); throws <see cref="AnalysisInputException"/> naming the field.</summary>
+    public async Task<AlertSilence> CreateAsync(IReadOnlyList<LabelMatcher> matchers, DateTimeOffset startsAt, DateTimeOffset endsAt, string? comment, CancellationToken cancellationToken = default)
+    {
+        var silence = new Silence("new", matchers, startsAt, endsAt, Comment: comment);
         silence.Validate();
         if (string.IsNullOrWhiteSpace(comment))
         {
@@ -87,7 +95,7 @@ public sealed class SilenceService(IDbContextFactory<PortalDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = new AlertSilence
         {
-            MatchersJson = JsonSerializer.Serialize(parsed, Json),
+            MatchersJson = JsonSerializer.Serialize(matchers, Json),
             StartsAt = startsAt.UtcDateTime,
             EndsAt = endsAt.UtcDateTime,
             CreatedBy = await currentUser.NameAsync(),

@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Runbooks;
 
@@ -44,21 +45,21 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> contexts, 
         return await db.RunbookVersions.AsNoTracking().Where(v => v.RunbookId == id).OrderByDescending(v => v.Version).ToListAsync(cancellationToken);
     }
 
-    public static Dictionary<string, string> Validate(string title, string markdown)
+    public static ValidationProblems Validate(string title, string markdown)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new ValidationProblems();
         if (string.IsNullOrWhiteSpace(title) || title.Trim().Length > Runbook.TitleMaxLength)
         {
-            errors["title"] = $"Give the runbook a title of at most {Runbook.TitleMaxLength} characters.";
+            errors.Add("title", $"Give the runbook a title of at most {Runbook.TitleMaxLength} characters.");
         }
 
         if (string.IsNullOrWhiteSpace(markdown))
         {
-            errors["markdown"] = "Write what to do: the runbook must not be empty.";
+            errors.Add("markdown", "Write what to do: the runbook must not be empty.");
         }
         else if (markdown.Length > 200_000)
         {
-            errors["markdown"] = "At most 200,000 characters.";
+            errors.Add("markdown", "At most 200,000 characters.");
         }
 
         return errors;
@@ -70,15 +71,12 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> contexts, 
         var errors = Validate(title, markdown);
         title = title.Trim();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (errors.Count == 0 && await db.Runbooks.AnyAsync(r => r.Title == title && r.Id != (id ?? 0), cancellationToken))
+        if (errors.IsEmpty && await db.Runbooks.AnyAsync(r => r.Title == title && r.Id != (id ?? 0), cancellationToken))
         {
-            errors["title"] = $"A runbook titled \"{title}\" exists already.";
+            errors.Add("title", $"A runbook titled \"{title}\" exists already.");
         }
 
-        if (errors.Count > 0)
-        {
-            throw new AnalysisInputException(errors.First().Key, errors.First().Value);
-        }
+        errors.ThrowIfAny();
 
         var by = await currentUser.NameAsync();
         var now = time.GetUtcNow().UtcDateTime;
@@ -111,6 +109,35 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> contexts, 
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(db, before is null ? AuditActions.Create : AuditActions.Update, EntityType, runbook.Id.ToString(), before, Snapshot(runbook), cancellationToken);
         return runbook;
+    }
+
+    /// <summary>Creates the runbook, or changes the one with the same title (a new version when something changed): what provisioning calls.</summary>
+    public async Task<Runbook> UpsertByTitleAsync(string title, string markdown, string tags, CancellationToken cancellationToken = default)
+    {
+        int? id;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var trimmed = title.Trim();
+            id = await db.Runbooks.Where(r => r.Title == trimmed).Select(r => (int?)r.Id).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        return await SaveAsync(id, title, markdown, tags, cancellationToken);
+    }
+
+    /// <summary>Deletes a runbook and its versions (audited); rules that linked it keep working without one.</summary>
+    public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var runbook = await db.Runbooks.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (runbook is null)
+        {
+            return false;
+        }
+
+        db.Runbooks.Remove(runbook);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(db, AuditActions.Delete, EntityType, id.ToString(), Snapshot(runbook), null, cancellationToken);
+        return true;
     }
 
     /// <summary>Line diff of two texts (older first): unchanged, inserted and deleted lines.</summary>

@@ -15,6 +15,9 @@ public sealed class ValidationProblems
 
     public bool IsEmpty => errors.Count == 0;
 
+    /// <summary>How many paths have errors.</summary>
+    public int Count => errors.Count;
+
     /// <summary>The paths that have errors so far.</summary>
     public IEnumerable<string> Paths => errors.Keys;
 
@@ -36,6 +39,27 @@ public sealed class ValidationProblems
 
     /// <summary>Forgets every error, so one instance serves item after item of a batch.</summary>
     public void Clear() => errors.Clear();
+
+    /// <summary>Every error of <paramref name="errors"/> (e.g. a caught <see cref="InputValidationException"/>), each under <paramref name="rename"/>(path).</summary>
+    public ValidationProblems AddAll(IReadOnlyDictionary<string, string[]> errors, Func<string, string>? rename = null)
+    {
+        foreach (var (path, messages) in errors)
+        {
+            foreach (var message in messages)
+            {
+                Add(rename?.Invoke(path) ?? path, message);
+            }
+        }
+
+        return this;
+    }
+
+    public bool Has(string path) => errors.ContainsKey(path);
+
+    /// <summary>The first message for <paramref name="path"/>, or null: a form shows one message under each field.</summary>
+    public string? Message(string path) => errors.TryGetValue(path, out var messages) ? messages[0] : null;
+
+    public bool Remove(string path) => errors.Remove(path);
 
     public Dictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
