@@ -10,6 +10,7 @@ using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Provisioning;
 
 namespace Portal.Web.Features.Models;
 
@@ -78,7 +79,17 @@ public static partial class ModelEndpoints
     }
 
     /// <summary>Who may: an Engineer or higher, or an admin key (README: Engineers manage models and schemas); not a model's own key.</summary>
-    private static async Task<Results<Created<ModelDto>, Ok<ModelDto>>> Put(string model, JsonElement body, PortalDbContext db, ModelCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ModelDto>, Ok<ModelDto>>> Put(
+        string model, JsonElement body, PortalDbContext db, ModelCatalog catalog, ProvisioningGuard provisioning, CancellationToken cancellationToken)
+    {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.Model, model, cancellationToken);
+        var (entity, created) = await SaveAsync(db, catalog, model, body, cancellationToken);
+        var dto = ToDto(entity);
+        return created ? TypedResults.Created($"/api/v1/models/{model}", dto) : TypedResults.Ok(dto);
+    }
+
+    /// <summary>Creates or updates a model from a PUT body (validated field by field); also used by provisioning.</summary>
+    public static async Task<(MlModel Entity, bool Created)> SaveAsync(PortalDbContext db, ModelCatalog catalog, string model, JsonElement body, CancellationToken cancellationToken)
     {
         if (!ModelNames.IsValid(model))
         {
@@ -102,8 +113,7 @@ public static partial class ModelEndpoints
         entity.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync(cancellationToken);
         catalog.Invalidate(model);
-        var dto = ToDto(entity);
-        return created ? TypedResults.Created($"/api/v1/models/{model}", dto) : TypedResults.Ok(dto);
+        return (entity, created);
     }
 
     /// <summary>
