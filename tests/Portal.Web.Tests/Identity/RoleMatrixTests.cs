@@ -194,13 +194,15 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         ProductOwner("POST", "/api/v1/experiments/{id}/conclude"),
         ProductOwner("POST", "/api/v1/experiments/{id}/analyses"),
 
-        // Admins: alert rules, API keys, the job dashboard.
+        // Admins: alert rules, API keys, provisioning, the job dashboard.
         Admin("GET", "/api/v1/alert-rules"),
         Admin("POST", "/api/v1/alert-rules"),
         Admin("POST", "/api/v1/alert-rules/preview"),
         Admin("GET", "/api/v1/api-keys"),
         Admin("POST", "/api/v1/api-keys"),
         Admin("DELETE", "/api/v1/api-keys/{id:int}"),
+        Admin("GET", "/api/v1/provisioning/status"),
+        Admin("GET", "/api/v1/provisioning/export"),
         Admin("ANY", "/jobs/{**path}"),
 
         // Pages.
@@ -232,6 +234,7 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Page("/admin/audit", PortalRoles.Engineer),
         Page("/admin/users", PortalRoles.Admin),
         Page("/admin/api-keys", PortalRoles.Admin),
+        Page("/admin/provisioning", PortalRoles.Admin),
     ];
 
     public enum Outcome

@@ -77,7 +77,7 @@ public sealed class ProvisioningExporter(IDbContextFactory<PortalDbContext> cont
                 ("feature", form.Feature), ("comparator", Camel(form.Comparator)), ("threshold", form.Threshold), ("window", form.Window), ("for", form.For),
                 ("keepFiringFor", form.KeepFiringFor), ("severity", Camel(form.Severity)), ("labels", labels.Count == 0 ? null : labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary()),
                 ("repeatInterval", form.RepeatInterval), ("runbook", form.RunbookId is { } b ? runbookTitles.GetValueOrDefault(b) : null),
-                ("channels", form.ChannelIds.Where(channelNames.ContainsKey).Select(id => channelNames[id]).ToList()), ("enabled", form.Enabled));
+                ("channels", form.ChannelIds.Where(channelNames.ContainsKey).Select(id => channelNames[id]).Order(StringComparer.Ordinal).ToList()), ("enabled", form.Enabled));
         }));
 
         var now = time.GetUtcNow().UtcDateTime;
