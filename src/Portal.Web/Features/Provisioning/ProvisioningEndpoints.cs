@@ -16,7 +16,7 @@ public static class ProvisioningEndpoints
     {
         var group = endpoints.MapGroup("/api/v1/provisioning").RequireAdmin().WithTags("Provisioning");
         group.MapGet("/status", (ProvisioningService provisioning) => TypedResults.Ok(provisioning.Status()));
-        group.MapGet("/export", ExportAsync);
+        group.MapGet("/export", ExportAsync).Produces(StatusCodes.Status200OK, contentType: "application/yaml");
         return endpoints;
     }
 

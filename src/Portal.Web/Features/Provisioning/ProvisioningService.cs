@@ -16,8 +16,8 @@ public sealed record ProvisioningStatus(bool Enabled, string? Path, DateTime? La
 /// the files that were removed (their objects go). One run at a time; the outcome of each file is kept for the status.
 /// </summary>
 public sealed class ProvisioningService(
-    IServiceScopeFactory scopes, IDbContextFactory<PortalDbContext> contexts, IOptions<ProvisioningOptions> options, TimeProvider time,
-    ILogger<ProvisioningService> logger)
+    IServiceScopeFactory scopes, IDbContextFactory<PortalDbContext> contexts, PortalDatabaseInfo database, IOptions<ProvisioningOptions> options,
+    TimeProvider time, ILogger<ProvisioningService> logger)
 {
     private readonly SemaphoreSlim running = new(1, 1);
     private readonly Dictionary<string, FileStatus> files = new(StringComparer.Ordinal);
@@ -44,6 +44,8 @@ public sealed class ProvisioningService(
         await running.WaitAsync(cancellationToken);
         try
         {
+            // One node at a time (PostgreSQL); the next one finds the files applied and writes nothing.
+            await using var clusterLock = await ClusterLockAsync(cancellationToken);
             var present = Directory.Exists(folder)
                 ? Directory.EnumerateFiles(folder, "*.*", SearchOption.TopDirectoryOnly)
                     .Where(IsProvisioningFile).Select(f => System.IO.Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList()
@@ -91,6 +93,19 @@ public sealed class ProvisioningService(
         finally
         {
             running.Release();
+        }
+    }
+
+    private async Task<IAsyncDisposable> ClusterLockAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (await database.TryAcquireClusterLockAsync(ClusterLockKeys.Provisioning, cancellationToken) is { } held)
+            {
+                return held;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
 
