@@ -8,6 +8,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Provisioning;
+using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Provisioning;
 using Portal.Web.Tests.Infrastructure;
 
@@ -260,6 +261,26 @@ public sealed class ProvisioningTests
         using var target = new ProvisionedPortal(exported);
         Assert.Equal("applied", Assert.Single(target.Status.Files).Outcome);
         Assert.Equal(exported, await target.ExportAsync());
+    }
+
+    [Fact]
+    public async Task Pages_show_provisioned_objects_as_read_only_and_admins_see_each_files_errors()
+    {
+        using var portal = new ProvisionedPortal();
+        await File.WriteAllTextAsync(portal.PathOf("broken.yaml"), "- kind: Runbook\n  name: Broken\n  markdown: \"\"\n");
+        await portal.ApplyAsync();
+        using var admin = await portal.Factory.SignInAsync(PortalRoles.Admin);
+        var rule = await portal.DbAsync(db => db.AlertRules.FirstAsync());
+        var handMade = await portal.DbAsync(db => db.Runbooks.FirstAsync(r => r.Title == "High latency"));
+
+        var rulePage = await admin.GetStringAsync($"/alerts/rules/{rule.Id}");
+        var handMadePage = await admin.GetStringAsync($"/runbooks/{handMade.Id}/edit");
+        var status = await admin.GetStringAsync("/admin/provisioning");
+
+        Assert.Contains($"Provisioned from the file <code>{ProvisionedPortal.File}</code>", rulePage);
+        Assert.DoesNotContain("Provisioned from the file", handMadePage);
+        Assert.Contains("broken.yaml:3: [0].markdown: Write what to do", WebUtility.HtmlDecode(status));
+        Assert.Contains(ProvisionedPortal.File, status);
     }
 
     [Fact]

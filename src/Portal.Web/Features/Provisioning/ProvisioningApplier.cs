@@ -188,8 +188,16 @@ public sealed class ProvisioningApplier(
         return JsonSerializer.SerializeToElement(copy);
     }
 
-    private static T Read<T>(JsonObject body) => body.Deserialize<T>(ProvisioningFields.Json)
-        ?? throw new AnalysisInputException("$", "is empty.");
+    /// <summary>Reads the document into its record; <paramref name="required"/> fields have no default.</summary>
+    private static T Read<T>(JsonObject body, params string[] required)
+    {
+        if (required.FirstOrDefault(field => body[field] is null) is { } missing)
+        {
+            throw new AnalysisInputException(missing, "is required.");
+        }
+
+        return body.Deserialize<T>(ProvisioningFields.Json) ?? throw new AnalysisInputException("$", "is empty.");
+    }
 
     private static string Hash(params object?[] parts)
     {
@@ -226,7 +234,7 @@ public sealed class ProvisioningApplier(
 
     private Step PlanRunbook(ProvisioningDocument document, FileScope scope)
     {
-        var runbook = Read<RunbookDocument>(document.Body);
+        var runbook = Read<RunbookDocument>(document.Body, "name", "markdown");
         var errors = RunbookService.Validate(runbook.Name ?? "", runbook.Markdown ?? "");
         if (errors.Count > 0)
         {
@@ -247,7 +255,7 @@ public sealed class ProvisioningApplier(
 
     private async Task<Step> PlanChannelAsync(PortalDbContext db, ProvisioningDocument document, FileScope scope, CancellationToken cancellationToken)
     {
-        var channel = Read<ChannelDocument>(document.Body);
+        var channel = Read<ChannelDocument>(document.Body, "name", "type");
         var name = channel.Name?.Trim() ?? "";
         var existing = await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
         var form = new ChannelForm
@@ -340,7 +348,7 @@ public sealed class ProvisioningApplier(
 
     private async Task<Step> PlanAlertRuleAsync(PortalDbContext db, ProvisioningDocument document, FileScope scope, CancellationToken cancellationToken)
     {
-        var rule = Read<AlertRuleDocument>(document.Body);
+        var rule = Read<AlertRuleDocument>(document.Body, "name", "metric", "threshold");
         var names = rule.Channels ?? [];
         var form = new AlertRuleForm
         {
@@ -409,7 +417,7 @@ public sealed class ProvisioningApplier(
 
     private Step PlanSilence(ProvisioningDocument document)
     {
-        var silence = Read<SilenceDocument>(document.Body);
+        var silence = Read<SilenceDocument>(document.Body, "name", "matchers", "startsAt", "endsAt", "comment");
         var name = silence.Name?.Trim() is { Length: > 0 } n ? n : throw new AnalysisInputException("name", "is required.");
         var matchers = (silence.Matchers ?? []).Select((m, i) => SilenceService.Parse(m ?? "", $"matchers[{i}]")).ToList();
         new Silence("new", matchers, silence.StartsAt, silence.EndsAt, Comment: silence.Comment).Validate();
