@@ -281,6 +281,10 @@ public sealed class ProvisioningTests
         Assert.DoesNotContain("Provisioned from the file", handMadePage);
         Assert.Contains("broken.yaml:3: [0].markdown: Write what to do", WebUtility.HtmlDecode(status));
         Assert.Contains(ProvisionedPortal.File, status);
+
+        // Lists mark provisioned rows instead of offering their Expire / Edit / Delete buttons.
+        Assert.Contains($"provisioned from {ProvisionedPortal.File}: read-only here", await admin.GetStringAsync("/alerts/silences"));
+        Assert.Contains($"provisioned from {ProvisionedPortal.File}: read-only here", await admin.GetStringAsync("/models/churn/slos"));
     }
 
     [Fact]

@@ -52,6 +52,13 @@ public sealed class ProvisioningGuard(IDbContextFactory<PortalDbContext> context
             .Select(p => p.File).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>The objects of a kind that provisioning files own (entity key → file), for lists that hide their edit buttons.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> OwnedAsync(string kind, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ProvisionedObjects.AsNoTracking().Where(p => p.Kind == kind).ToDictionaryAsync(p => p.EntityKey, p => p.File, cancellationToken);
+    }
+
     /// <exception cref="ProvisionedObjectException">A provisioning file owns the object.</exception>
     public async Task EnsureWritableAsync(string kind, string entityKey, CancellationToken cancellationToken = default)
     {
