@@ -102,6 +102,11 @@ public sealed class ProvisioningTests
         var silence = await portal.DbAsync(db => db.AlertSilences.SingleAsync());
         Assert.Contains("severity", silence.MatchersJson);
         Assert.Equal(9, await portal.DbAsync(db => db.ProvisionedObjects.CountAsync(p => p.File == ProvisionedPortal.File)));
+
+        // Through the services, so audited like a change on a page.
+        var audited = await portal.DbAsync(db => db.AuditEntries.Where(a => a.Action == "create").Select(a => new { a.EntityType, a.Actor }).ToListAsync());
+        Assert.Contains(audited, a => a.EntityType == AlertRuleService.EntityType && a.Actor == "system");
+        Assert.Contains(audited, a => a.EntityType == ChannelService.EntityType);
     }
 
     [Fact]
