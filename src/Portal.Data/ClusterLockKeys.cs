@@ -12,6 +12,9 @@ public static class ClusterLockKeys
     /// <summary>Held by the alert evaluation, so one evaluation runs at a time across the nodes.</summary>
     public const long AlertEvaluation = 0x504F52544C41; // "PORTLA"
 
+    /// <summary>Held while a node applies the provisioning folder, so nodes started together do not create an object twice.</summary>
+    public const long Provisioning = 0x504F52545056; // "PORTPV"
+
     /// <summary>Held for one transaction while the setup link creates the first admin (only while there is no user).</summary>
     public const long FirstAdmin = 0x504F52544641; // "PORTFA"
 

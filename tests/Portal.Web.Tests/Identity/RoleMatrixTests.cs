@@ -205,7 +205,7 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         ProductOwner("POST", "/api/v1/experiments/{id}/conclude"),
         ProductOwner("POST", "/api/v1/experiments/{id}/analyses"),
 
-        // Admins: alert rules, API keys, the job dashboard.
+        // Admins: alert rules, channels, silences, runbooks, API keys, provisioning, the job dashboard.
         Admin("POST", "/api/v1/alert-rules"),
         Admin("POST", "/api/v1/alert-rules/preview"),
         Admin("PUT", "/api/v1/alert-rules/{id:int}"),
@@ -227,6 +227,8 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Admin("GET", "/api/v1/api-keys"),
         Admin("POST", "/api/v1/api-keys"),
         Admin("DELETE", "/api/v1/api-keys/{id:int}"),
+        Admin("GET", "/api/v1/provisioning/status"),
+        Admin("GET", "/api/v1/provisioning/export"),
         Admin("ANY", "/jobs/{**path}"),
 
         // Pages.
@@ -258,6 +260,7 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Page("/admin/audit", PortalRoles.Engineer),
         Page("/admin/users", PortalRoles.Admin),
         Page("/admin/api-keys", PortalRoles.Admin),
+        Page("/admin/provisioning", PortalRoles.Admin),
     ];
 
     public enum Outcome

@@ -7,6 +7,7 @@ using Portal.Data.Entities;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Models;
+using Portal.Web.Infrastructure.Provisioning;
 using Portal.Web.Infrastructure.Validation;
 using Portal.Web.Realtime;
 
@@ -23,7 +24,7 @@ public sealed record ModelPreview(string Model, IReadOnlyList<MetricPoint> Serie
 public sealed record RulePreview(IReadOnlyList<ModelPreview> Models, int TimesFired, string Summary);
 
 /// <summary>Creates, validates, previews and deletes alert rules; every change is audited.</summary>
-public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, TimeProvider time, IModelChangeNotifier notifier)
+public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, TimeProvider time, IModelChangeNotifier notifier, ProvisioningGuard provisioning)
 {
     public const string EntityType = "AlertRule";
     public static readonly TimeSpan PreviewSpan = TimeSpan.FromHours(24);
@@ -210,6 +211,11 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
     {
         (await ValidateAsync(form, cancellationToken)).ThrowIfAny();
 
+        if (form.Id is { } editing)
+        {
+            await provisioning.EnsureWritableAsync(ProvisionedKinds.AlertRule, editing.ToString(), cancellationToken);
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         AlertRuleEntity? rule = null;
@@ -255,6 +261,7 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
     /// <summary>Enables or disables a rule (audited); null when there is no such rule.</summary>
     public async Task<AlertRuleEntity?> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
     {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.AlertRule, id.ToString(), cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rule = await db.AlertRules.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rule is null || rule.Enabled == enabled)
@@ -273,6 +280,7 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
 
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.AlertRule, id.ToString(), cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rule = await db.AlertRules.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rule is null)

@@ -4,6 +4,7 @@ using Portal.Analysis.Common;
 using Portal.Data;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Infrastructure.Audit;
+using Portal.Web.Infrastructure.Provisioning;
 using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Alerts;
@@ -33,7 +34,7 @@ public sealed record ChannelRow(int Id, string Name, ChannelType Type, string Ta
 public sealed record AttemptRow(long NotificationId, int Attempt, DateTime At, double DurationMs, bool Success, string? Status, string? Error, string Channel, string GroupKey);
 
 /// <summary>Notification channels: settings in the clear, the secret encrypted with Data Protection, every change audited.</summary>
-public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, IDataProtectionProvider protection, IAuditLog audit, NotificationSender sender, TimeProvider time)
+public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, IDataProtectionProvider protection, IAuditLog audit, NotificationSender sender, TimeProvider time, ProvisioningGuard provisioning)
 {
     public const string EntityType = "NotificationChannel";
 
@@ -199,6 +200,11 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
     {
         (await ValidateAsync(form, cancellationToken)).ThrowIfAny();
 
+        if (form.Id is { } editing)
+        {
+            await provisioning.EnsureWritableAsync(ProvisionedKinds.Channel, editing.ToString(), cancellationToken);
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var channel = form.Id is { } id ? await db.NotificationChannels.FirstAsync(c => c.Id == id, cancellationToken) : new NotificationChannel { Name = "", CreatedAt = now };
@@ -241,6 +247,7 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
 
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.Channel, id.ToString(), cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var channel = await db.NotificationChannels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (channel is null)

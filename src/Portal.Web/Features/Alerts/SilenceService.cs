@@ -7,6 +7,7 @@ using Portal.Data;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.Provisioning;
 
 namespace Portal.Web.Features.Alerts;
 
@@ -17,7 +18,7 @@ public sealed record SilenceRow(int Id, IReadOnlyList<LabelMatcher> Matchers, Da
 }
 
 /// <summary>Creates, lists and expires silences; every change is audited.</summary>
-public sealed class SilenceService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, CurrentUser currentUser, TimeProvider time)
+public sealed class SilenceService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, CurrentUser currentUser, TimeProvider time, ProvisioningGuard provisioning)
 {
     public const string EntityType = "Silence";
 
@@ -111,6 +112,7 @@ public sealed class SilenceService(IDbContextFactory<PortalDbContext> contexts, 
     /// <summary>Ends a silence now (kept for the record).</summary>
     public async Task<bool> ExpireAsync(int id, CancellationToken cancellationToken = default)
     {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.Silence, id.ToString(), cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.AlertSilences.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;

@@ -7,6 +7,8 @@ using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Auth;
 using Portal.Web.Infrastructure.Models;
+using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Provisioning;
 using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Models;
@@ -76,14 +78,23 @@ public static partial class ModelEndpoints
     }
 
     /// <summary>Who may: an Engineer or higher, or an admin key (README: Engineers manage models and schemas); not a model's own key.</summary>
-    private static async Task<Results<Created<ModelDto>, Ok<ModelDto>>> Put(string model, ModelPutRequest? body, PortalDbContext db, ModelCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ModelDto>, Ok<ModelDto>>> Put(
+        string model, ModelPutRequest? body, PortalDbContext db, ModelCatalog catalog, ProvisioningGuard provisioning, CancellationToken cancellationToken)
+    {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.Model, model, cancellationToken);
+        var (entity, created) = await SaveAsync(db, catalog, model, RequestValues.RequireBody(body), cancellationToken);
+        var dto = ToDto(entity);
+        return created ? TypedResults.Created($"/api/v1/models/{model}", dto) : TypedResults.Ok(dto);
+    }
+
+    /// <summary>Creates or updates a model from a PUT body (validated field by field); also used by provisioning.</summary>
+    public static async Task<(MlModel Entity, bool Created)> SaveAsync(PortalDbContext db, ModelCatalog catalog, string model, ModelPutRequest request, CancellationToken cancellationToken)
     {
         if (!ModelNames.IsValid(model))
         {
             throw new AnalysisInputException("model", $"a model name is {ModelNames.Rule}.");
         }
 
-        var request = RequestValues.RequireBody(body);
         var entity = await db.Models.Include(m => m.Features).Include(m => m.Versions).AsSplitQuery().FirstOrDefaultAsync(m => m.Name == model, cancellationToken);
         var created = entity is null;
         entity ??= new MlModel { Name = model };
@@ -96,8 +107,7 @@ public static partial class ModelEndpoints
         entity.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync(cancellationToken);
         catalog.Invalidate(model);
-        var dto = ToDto(entity);
-        return created ? TypedResults.Created($"/api/v1/models/{model}", dto) : TypedResults.Ok(dto);
+        return (entity, created);
     }
 
     /// <summary>Applies the fields present in the body once every one is valid; "features" (when given) replaces the whole schema.</summary>

@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Auth;
+using Portal.Web.Infrastructure.Provisioning;
 using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Runbooks;
@@ -16,7 +17,7 @@ public sealed record RunbookRow(int Id, string Title, IReadOnlyList<string> Tags
 public sealed record DiffLine(string Kind, string Text);
 
 /// <summary>Runbooks in Markdown with tags and a version per save; pages render them with <see cref="Infrastructure.SafeMarkdown"/>.</summary>
-public sealed class RunbookService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, CurrentUser currentUser, TimeProvider time)
+public sealed class RunbookService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, CurrentUser currentUser, TimeProvider time, ProvisioningGuard provisioning)
 {
     public const string EntityType = "Runbook";
 
@@ -68,6 +69,11 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> contexts, 
     /// <summary>Creates (id null) or updates a runbook; each save that changes something adds a version.</summary>
     public async Task<Runbook> SaveAsync(int? id, string title, string markdown, string tags, CancellationToken cancellationToken = default)
     {
+        if (id is { } editing)
+        {
+            await provisioning.EnsureWritableAsync(ProvisionedKinds.Runbook, editing.ToString(), cancellationToken);
+        }
+
         var errors = Validate(title, markdown);
         title = title.Trim();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -127,6 +133,7 @@ public sealed class RunbookService(IDbContextFactory<PortalDbContext> contexts, 
     /// <summary>Deletes a runbook and its versions (audited); rules that linked it keep working without one.</summary>
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.Runbook, id.ToString(), cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var runbook = await db.Runbooks.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (runbook is null)

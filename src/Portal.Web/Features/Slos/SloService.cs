@@ -7,6 +7,7 @@ using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Infrastructure.Audit;
 using Portal.Web.Infrastructure.Jobs;
+using Portal.Web.Infrastructure.Provisioning;
 
 namespace Portal.Web.Features.Slos;
 
@@ -15,7 +16,7 @@ namespace Portal.Web.Features.Slos;
 /// change re-registers the model's SLO job and evaluates the model's SLOs at once.
 /// </summary>
 public sealed class SloService(
-    IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, IOptions<JobsOptions> options, TimeProvider time)
+    IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, IOptions<JobsOptions> options, TimeProvider time, ProvisioningGuard provisioning)
 {
     public const string EntityType = "Slo";
 
@@ -49,6 +50,7 @@ public sealed class SloService(
     /// <returns>null when the model has no SLO with this id.</returns>
     public async Task<SloView?> UpdateAsync(MlModel model, int id, SloInput input, CancellationToken cancellationToken = default)
     {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.Slo, id.ToString(), cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.SloDefinitions.FirstOrDefaultAsync(s => s.Id == id && s.ModelId == model.Id, cancellationToken);
         if (entity is null)
@@ -66,6 +68,7 @@ public sealed class SloService(
 
     public async Task<bool> DeleteAsync(MlModel model, int id, CancellationToken cancellationToken = default)
     {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.Slo, id.ToString(), cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.SloDefinitions.FirstOrDefaultAsync(s => s.Id == id && s.ModelId == model.Id, cancellationToken);
         if (entity is null)

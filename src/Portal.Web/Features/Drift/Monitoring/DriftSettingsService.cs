@@ -4,11 +4,12 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Infrastructure.Audit;
+using Portal.Web.Infrastructure.Provisioning;
 
 namespace Portal.Web.Features.Drift.Monitoring;
 
 /// <summary>Reads and saves a model's drift settings (validated, audited) and keeps its recurring job in step.</summary>
-public sealed class DriftSettingsService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, TimeProvider time)
+public sealed class DriftSettingsService(IDbContextFactory<PortalDbContext> contexts, IAuditLog audit, IRecurringJobManager recurring, IBackgroundJobClient jobs, TimeProvider time, ProvisioningGuard provisioning)
 {
     public const string EntityType = "DriftSettings";
 
@@ -29,6 +30,7 @@ public sealed class DriftSettingsService(IDbContextFactory<PortalDbContext> cont
     /// <exception cref="Portal.Analysis.Common.AnalysisInputException">A field is invalid (the exception names it).</exception>
     public async Task<DriftSettingsView> SaveAsync(MlModel model, DriftSettingsView settings, CancellationToken cancellationToken = default)
     {
+        await provisioning.EnsureWritableAsync(ProvisionedKinds.DriftSettings, model.Name, cancellationToken);
         settings = DriftSettingsRules.Validate(settings, model, time.GetUtcNow().UtcDateTime);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entity = await db.DriftSettings.FirstOrDefaultAsync(s => s.ModelId == model.Id, cancellationToken);
