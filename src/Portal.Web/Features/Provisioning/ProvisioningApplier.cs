@@ -5,15 +5,16 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Alerting;
 using Portal.Analysis.Common;
-using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Data;
 using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Drift.Monitoring;
-using Portal.Web.Features.Ingestion;
 using Portal.Web.Features.Models;
 using Portal.Web.Features.Runbooks;
 using Portal.Web.Features.Slos;
+using Portal.Web.Infrastructure.Models;
 using Portal.Web.Infrastructure.Provisioning;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Features.Provisioning;
 
@@ -85,6 +86,10 @@ public sealed class ProvisioningApplier(
             catch (AnalysisInputException e)
             {
                 errors.Add(document.Error(FieldName(document.Kind, e.Field), e.Reason));
+            }
+            catch (InputValidationException e)
+            {
+                errors.AddRange(e.Errors.SelectMany(f => f.Value.Select(reason => document.Error(FieldName(document.Kind, f.Key), reason))));
             }
             catch (JsonException e)
             {
@@ -237,10 +242,7 @@ public sealed class ProvisioningApplier(
     {
         var runbook = Read<RunbookDocument>(document.Body, "name", "markdown");
         var errors = RunbookService.Validate(runbook.Name ?? "", runbook.Markdown ?? "");
-        if (errors.Count > 0)
-        {
-            throw new AnalysisInputException(errors.First().Key, errors.First().Value);
-        }
+        errors.ThrowIfAny();
 
         var title = runbook.Name!.Trim();
         var tags = string.Join(",", runbook.Tags ?? []);
@@ -270,10 +272,7 @@ public sealed class ProvisioningApplier(
             },
         };
         var errors = await channels.ValidateAsync(form, cancellationToken);
-        if (errors.Count > 0)
-        {
-            throw new AnalysisInputException(errors.First().Key, errors.First().Value);
-        }
+        errors.ThrowIfAny();
 
         scope.Channels.Add(name);
         return new Step(ProvisionedKinds.Channel, name, document, async ct =>
@@ -302,7 +301,7 @@ public sealed class ProvisioningApplier(
     {
         var modelName = Required(document.Body, "model");
         var model = await ModelAsync(db, modelName, scope, cancellationToken);
-        var settings = DriftSettingsRules.Validate(DriftSettingsRules.Parse(Without(document.Body, "model")), model, time.GetUtcNow().UtcDateTime);
+        var settings = DriftSettingsRules.Validate((Without(document.Body, "model").Deserialize<DriftSettingsRequest>(ProvisioningFields.Json) ?? throw new AnalysisInputException("$", "is empty.")).ToView(), model, time.GetUtcNow().UtcDateTime);
         return new Step(ProvisionedKinds.DriftSettings, modelName, document, async ct =>
         {
             await using var context = await contexts.CreateDbContextAsync(ct);
@@ -389,10 +388,7 @@ public sealed class ProvisioningApplier(
         check.ChannelIds = [.. stored.Values];
         check.Id = await RuleIdAsync(db, form, cancellationToken);
         var errors = await rules.ValidateAsync(check, cancellationToken);
-        if (errors.Count > 0)
-        {
-            throw new AnalysisInputException(errors.First().Key, errors.First().Value);
-        }
+        errors.ThrowIfAny();
 
         return new Step(ProvisionedKinds.AlertRule, RuleName(form.Name.Trim(), form.Severity), document, async ct =>
         {
