@@ -50,7 +50,7 @@ builder.Services.AddExperiments();
 builder.Services.AddDriftMonitoring();
 builder.Services.AddQualityMonitoring();
 builder.Services.AddFairnessMonitoring();
-builder.Services.AddSlos();
+builder.Services.AddSlos(builder.Configuration);
 builder.Services.AddJobRuns();
 builder.Services.AddPortalOpenApi();
 builder.Services.AddPortalTelemetry(builder.Configuration);

@@ -9,7 +9,7 @@ public enum SuppressionKind
     /// <summary>A person muted it with a silence.</summary>
     Silenced,
 
-    /// <summary>A firing critical alert of the same rule and model says it already.</summary>
+    /// <summary>A firing critical alert of the same rule and model (or the page alert of the same SLO) says it already.</summary>
     Inhibited,
 }
 
@@ -30,6 +30,11 @@ public static class AlertSuppression
     /// </summary>
     public static AlertSnapshot? InhibitedBy(AlertIdentity target, IReadOnlyList<AlertSnapshot> alerts)
     {
+        if (SloPageInhibiting(target, alerts) is { } page)
+        {
+            return page;
+        }
+
         if (target.Severity == AlertSeverity.Critical)
         {
             return null;
@@ -50,6 +55,29 @@ public static class AlertSuppression
         return null;
     }
 
+    /// <summary>Label naming the SLO of an SLO alert.</summary>
+    public const string SloLabel = "slo";
+
+    /// <summary>Label saying which alert of its SLO an SLO alert is: page or ticket.</summary>
+    public const string SloAlertLabel = "slo_alert";
+
+    /// <summary>
+    /// A firing <em>page</em> alert of the same SLO and model mutes the SLO's <em>ticket</em> alert, whatever their
+    /// severities (they can be switched per SLO): the fast burn says it already.
+    /// </summary>
+    private static AlertSnapshot? SloPageInhibiting(AlertIdentity target, IReadOnlyList<AlertSnapshot> alerts)
+    {
+        if (!target.Labels.TryGetValue(SloAlertLabel, out var kind) || kind != "ticket" || !target.Labels.TryGetValue(SloLabel, out var slo))
+        {
+            return null;
+        }
+
+        return alerts.FirstOrDefault(source => source.State == AlertState.Firing
+            && source.Identity.Model == target.Model
+            && source.Identity.Labels.TryGetValue(SloAlertLabel, out var k) && k == "page"
+            && source.Identity.Labels.TryGetValue(SloLabel, out var s) && s == slo);
+    }
+
     /// <summary>
     /// Whether <paramref name="target"/> is suppressed at <paramref name="at"/>: first by an active matching silence
     /// (a person's explicit decision), else by inhibition from <paramref name="alerts"/>.
@@ -66,7 +94,9 @@ public static class AlertSuppression
         if (InhibitedBy(target, alerts) is { } source)
         {
             return new SuppressionDecision(SuppressionKind.Inhibited, null, source,
-                $"inhibited by the firing critical alert {source.Identity.Fingerprint[..12]} of rule {target.RuleId} on model {target.Model}");
+                source.Identity.RuleId == target.RuleId
+                    ? $"inhibited by the firing critical alert {source.Identity.Fingerprint[..12]} of rule {target.RuleId} on model {target.Model}"
+                    : $"inhibited by the firing page alert {source.Identity.Fingerprint[..12]} ({source.Identity.RuleId}) of the same SLO on model {target.Model}");
         }
 
         return new SuppressionDecision(SuppressionKind.None, null, null, "neither silenced nor inhibited");

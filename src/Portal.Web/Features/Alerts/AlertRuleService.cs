@@ -284,7 +284,8 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         rule.Threshold,
         TimeSpan.FromSeconds(rule.ForSeconds),
         Enum.Parse<AlertSeverity>(rule.Severity),
-        TimeSpan.FromSeconds(rule.KeepFiringForSeconds));
+        TimeSpan.FromSeconds(rule.KeepFiringForSeconds),
+        Enum.Parse<NoDataPolicy>(rule.NoData));
 
     /// <summary>
     /// Replays the (unsaved) rule over the last 24 hours, one evaluation a minute, on its model or on every model:

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Data;
 using Portal.Web.Infrastructure.Models;
@@ -18,8 +17,8 @@ public static class SloEndpoints
         var group = endpoints.MapGroup("/api/v1/models/{model}/slos").RequireAuthorization().WithTags("SLOs").WithModel();
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:int}", GetAsync);
-        group.MapPost("/", CreateAsync).RequireEngineer().DocumentsBody<SloInput>("application/json");
-        group.MapPut("/{id:int}", UpdateAsync).RequireEngineer().DocumentsBody<SloInput>("application/json");
+        group.MapPost("/", CreateAsync).RequireEngineer().DocumentsBody<SloRequest>("application/json");
+        group.MapPut("/{id:int}", UpdateAsync).RequireEngineer().DocumentsBody<SloRequest>("application/json");
         group.MapDelete("/{id:int}", DeleteAsync).RequireEngineer();
         return endpoints;
     }
@@ -30,14 +29,17 @@ public static class SloEndpoints
     private static async Task<Results<Ok<SloView>, ProblemHttpResult>> GetAsync(string model, int id, RouteModel route, SloService slos, CancellationToken cancellationToken) =>
         await slos.FindAsync(route.Entity, id, cancellationToken) is { } slo ? TypedResults.Ok(slo) : NotFound(model, id);
 
-    private static async Task<Created<SloView>> CreateAsync(string model, JsonElement body, RouteModel route, SloService slos, CancellationToken cancellationToken)
+    private static async Task<Created<SloView>> CreateAsync(string model, SloRequest body, RouteModel route, SloService slos, CancellationToken cancellationToken)
     {
-        var created = await slos.CreateAsync(route.Entity, SloInput.Parse(body), cancellationToken);
+        var created = await slos.CreateAsync(route.Entity, body.ToInput(), cancellationToken);
         return TypedResults.Created($"/api/v1/models/{model}/slos/{created.Id}", created);
     }
 
-    private static async Task<Results<Ok<SloView>, ProblemHttpResult>> UpdateAsync(string model, int id, JsonElement body, RouteModel route, SloService slos, CancellationToken cancellationToken) =>
-        await slos.UpdateAsync(route.Entity, id, SloInput.Parse(body), cancellationToken) is { } slo ? TypedResults.Ok(slo) : NotFound(model, id);
+    private static async Task<Results<Ok<SloView>, ProblemHttpResult>> UpdateAsync(string model, int id, SloRequest body, RouteModel route, SloService slos, CancellationToken cancellationToken) =>
+        await slos.FindAsync(route.Entity, id, cancellationToken) is { } current
+            && await slos.UpdateAsync(route.Entity, id, body.ToInput(current), cancellationToken) is { } slo
+            ? TypedResults.Ok(slo)
+            : NotFound(model, id);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string model, int id, RouteModel route, SloService slos, CancellationToken cancellationToken) =>
         await slos.DeleteAsync(route.Entity, id, cancellationToken) ? TypedResults.NoContent() : NotFound(model, id);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,7 @@ public sealed class SloService(
         db.SloDefinitions.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(db, AuditActions.Create, EntityType, $"{model.Name}/{entity.Id}", null, Snapshot(entity), cancellationToken);
+        await SloAlertRules.SyncAsync(db, [entity.Id], now, cancellationToken);
         await RescheduleAsync(db, model, cancellationToken);
         return ToView(model.Name, entity, null);
     }
@@ -60,6 +62,7 @@ public sealed class SloService(
         var before = Snapshot(entity);
         Apply(input, entity, time.GetUtcNow().UtcDateTime);
         await audit.RecordAsync(db, AuditActions.Update, EntityType, $"{model.Name}/{entity.Id}", before, Snapshot(entity), cancellationToken);
+        await SloAlertRules.SyncAsync(db, [entity.Id], time.GetUtcNow().UtcDateTime, cancellationToken);
         await RescheduleAsync(db, model, cancellationToken);
         return await FindAsync(model, id, cancellationToken);
     }
@@ -111,6 +114,24 @@ public sealed class SloService(
         }
 
         input.ToAnalysis().Validate();
+        foreach (var (field, severity) in new[] { ("pageSeverity", input.PageSeverity), ("ticketSeverity", input.TicketSeverity) })
+        {
+            if (!Enum.IsDefined(severity))
+            {
+                throw new AnalysisInputException(field, "must be info, warning or critical.");
+            }
+        }
+
+        var channels = input.ChannelIds ?? [];
+        var known = await db.NotificationChannels.Where(c => channels.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (!known.Contains(channels[i]))
+            {
+                throw new AnalysisInputException($"channelIds[{i}]", $"there is no notification channel {channels[i]}.");
+            }
+        }
+
         if (input.Kind == SloKind.Accuracy && model.TaskType == ModelTaskType.Regression)
         {
             throw new AnalysisInputException("kind", $"an accuracy SLO needs a classifier; '{model.Name}' is a regression model.");
@@ -122,6 +143,7 @@ public sealed class SloService(
             Name = name,
             LatencyBoundMs = input.Kind == SloKind.Latency ? input.LatencyBoundMs : null,
             MinRequestsPerMinute = input.Kind == SloKind.Throughput ? input.MinRequestsPerMinute : null,
+            ChannelIds = channels.Distinct().ToList(),
         };
     }
 
@@ -134,6 +156,9 @@ public sealed class SloService(
         entity.LatencyBoundMs = input.LatencyBoundMs;
         entity.MinRequestsPerMinute = input.MinRequestsPerMinute;
         entity.Enabled = input.Enabled;
+        entity.PageSeverity = input.PageSeverity.ToString();
+        entity.TicketSeverity = input.TicketSeverity.ToString();
+        entity.ChannelIdsJson = JsonSerializer.Serialize(input.ChannelIds ?? []);
         entity.UpdatedAt = now;
     }
 
@@ -146,9 +171,16 @@ public sealed class SloService(
         s.LatencyBoundMs,
         s.MinRequestsPerMinute,
         s.Enabled,
+        s.PageSeverity,
+        s.TicketSeverity,
+        ChannelIds = s.ChannelIdsJson,
     };
 
-    private static SloView ToView(string model, SloDefinition s, SloStatus? status) => new(
-        s.Id, model, s.Name, s.Kind, s.TargetPercent, s.WindowDays, s.LatencyBoundMs, s.MinRequestsPerMinute, s.Enabled, s.CreatedAt, s.UpdatedAt,
-        status is null ? null : SloStatusView.From(status));
+    private static SloView ToView(string model, SloDefinition s, SloStatus? status)
+    {
+        var input = SloInput.From(s);
+        return new(s.Id, model, s.Name, s.Kind, s.TargetPercent, s.WindowDays, s.LatencyBoundMs, s.MinRequestsPerMinute, s.Enabled,
+            input.PageSeverity, input.TicketSeverity, input.ChannelIds ?? [], s.CreatedAt, s.UpdatedAt,
+            status is null ? null : SloStatusView.From(status));
+    }
 }
