@@ -177,6 +177,11 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
             errors["severity"] = "Choose info, warning or critical.";
         }
 
+        if (!Enum.IsDefined(form.NoData))
+        {
+            errors["noData"] = "Choose resolve, keepState or alert.";
+        }
+
         form.ParseLabels(errors);
         if (form.RunbookId is { } runbook && !await db.Runbooks.AnyAsync(r => r.Id == runbook, cancellationToken))
         {
@@ -222,6 +227,7 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         {
             rule = await db.AlertRules.FirstOrDefaultAsync(r => r.Id == id, cancellationToken)
                    ?? throw new AnalysisInputException("id", $"There is no rule {id}.");
+            RefuseSloRule(rule);
             before = Snapshot(rule);
         }
 
@@ -249,10 +255,21 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
             return false;
         }
 
+        RefuseSloRule(rule);
         db.AlertRules.Remove(rule);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(db, AuditActions.Delete, EntityType, id.ToString(), Snapshot(rule), null, cancellationToken);
         return true;
+    }
+
+    /// <summary>The page and ticket rules of an SLO follow the SLO (Features/Slos/SloAlertRules): changed there, not here.</summary>
+    private static void RefuseSloRule(AlertRuleEntity rule)
+    {
+        if (rule.SloId is { } slo)
+        {
+            throw new Infrastructure.Validation.ProblemException(StatusCodes.Status409Conflict, "Rule belongs to an SLO",
+                $"Rule {rule.Id} is the {rule.SloAlert?.ToLowerInvariant()} alert of SLO {slo}; change or delete the SLO instead.");
+        }
     }
 
     /// <summary>Copies the form onto the entity (the form must be valid).</summary>
@@ -269,6 +286,7 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         rule.ForSeconds = Seconds(form.For);
         rule.KeepFiringForSeconds = Seconds(form.KeepFiringFor);
         rule.Severity = form.Severity.ToString();
+        rule.NoData = form.NoData.ToString();
         rule.LabelsJson = JsonSerializer.Serialize(form.ParseLabels());
         rule.RepeatIntervalSeconds = Seconds(form.RepeatInterval);
         rule.RunbookId = form.RunbookId;
@@ -326,6 +344,6 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
     private static object Snapshot(AlertRuleEntity r) => new
     {
         r.Name, r.ModelId, Metric = r.Metric.ToString(), r.Feature, r.Comparator, r.Threshold, r.WindowSeconds, r.ForSeconds,
-        r.KeepFiringForSeconds, r.Severity, r.LabelsJson, r.RepeatIntervalSeconds, r.RunbookId, r.ChannelIdsJson, r.Enabled, r.Description,
+        r.KeepFiringForSeconds, r.Severity, r.NoData, r.LabelsJson, r.RepeatIntervalSeconds, r.RunbookId, r.ChannelIdsJson, r.Enabled, r.Description,
     };
 }
