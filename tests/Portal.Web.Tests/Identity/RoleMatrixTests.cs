@@ -180,6 +180,7 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Engineer("POST", "/api/v1/models/{model}/quality/run"),
         Engineer("PUT", "/api/v1/models/{model}/fairness/settings"),
         Engineer("POST", "/api/v1/models/{model}/fairness/run"),
+        Viewer("GET", "/api/v1/slos/prometheus-rules"),
         Engineer("POST", "/api/v1/models/{model}/slos"),
         Engineer("PUT", "/api/v1/models/{model}/slos/{id:int}"),
         Engineer("DELETE", "/api/v1/models/{model}/slos/{id:int}"),
