@@ -67,6 +67,34 @@ public sealed class SloAlertTests
         // The SLI history holds a row per burn window and minute: 24 h backfilled at the first evaluation, then every minute.
         var minutes = await host.DbAsync(db => db.SloSliRecords.Select(r => r.MinuteMs).Distinct().CountAsync());
         Assert.Equal((24 * 60) + 1 + 31, minutes);
+
+        // The SLO page's chart reads it over REST: burn rates per minute and window, thresholds alongside.
+        var sloId = (int)(await created.Content.ReadFromJsonAsync<JsonNode>())!["id"]!;
+        var history = (await client.GetFromJsonAsync<JsonNode>($"/api/v1/models/slo-pager/slos/{sloId}/burn-rates?hours=1"))!;
+        Assert.Equal(61, history["times"]!.AsArray().Count);
+        var oneHour = history["windows"]!.AsArray().Single(w => (string?)w!["window"] == "1h")!["rates"]!.AsArray();
+        Assert.Equal(500, (double)oneHour[29]!, 6); // 40 minutes before the first evaluation's minute: 50% errors / 0.1% budget
+        Assert.Equal(14.4, (double)history["alerts"]![0]!["threshold"]!, 9);
+    }
+
+    [Fact]
+    public async Task The_sli_history_keeps_only_the_configured_days()
+    {
+        var clock = new FakeTimeProvider();
+        using var host = new AlertingTestHost(settings: new Dictionary<string, string> { ["Portal:Slos:HistoryDays"] = "1" }, clock: clock);
+        var start = host.BaseTime.AddDays(-3);
+        clock.SetUtcNow(start);
+        var model = await host.ModelAsync("slo-retained");
+        await host.WithAsync<Portal.Web.Features.Slos.SloService, int>(async s =>
+            (await s.CreateAsync(model, new Portal.Web.Features.Slos.SloInput("errors", Portal.Data.Entities.Jobs.SloKind.ErrorRate, 99, 30, null, null))).Id);
+        await RunEvaluationJobAsync(host);
+        clock.Advance(TimeSpan.FromDays(2));
+        await RunEvaluationJobAsync(host);
+
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds() / 60_000 * 60_000;
+        var kept = await host.DbAsync(db => db.SloSliRecords.Select(r => r.MinuteMs).Distinct().ToListAsync());
+        Assert.Equal((24 * 60) + 1, kept.Count); // the first evaluation's day is gone; the second backfilled its own
+        Assert.True(kept.Min() >= now - TimeSpan.FromDays(1).TotalMilliseconds);
     }
 
     private static Task<int> RunEvaluationJobAsync(AlertingTestHost host) =>

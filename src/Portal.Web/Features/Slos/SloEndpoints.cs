@@ -18,6 +18,7 @@ public static class SloEndpoints
         var group = endpoints.MapGroup("/api/v1/models/{model}/slos").RequireAuthorization().WithTags("SLOs").WithModel();
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:int}", GetAsync);
+        group.MapGet("/{id:int}/burn-rates", BurnRatesAsync);
         group.MapPost("/", CreateAsync).RequireEngineer().DocumentsBody<SloRequest>("application/json");
         group.MapPut("/{id:int}", UpdateAsync).RequireEngineer().DocumentsBody<SloRequest>("application/json");
         group.MapDelete("/{id:int}", DeleteAsync).RequireEngineer();
@@ -43,6 +44,13 @@ public static class SloEndpoints
 
     private static async Task<Results<Ok<SloView>, ProblemHttpResult>> GetAsync(string model, int id, RouteModel route, SloService slos, CancellationToken cancellationToken) =>
         await slos.FindAsync(route.Entity, id, cancellationToken) is { } slo ? TypedResults.Ok(slo) : NotFound(model, id);
+
+    /// <summary>Burn rates per minute over the last <c>hours</c> (default 24, at most the history kept).</summary>
+    private static async Task<Results<Ok<SloBurnHistory>, ProblemHttpResult>> BurnRatesAsync(
+        string model, int id, RouteModel route, SloService slos, CancellationToken cancellationToken, int hours = 24) =>
+        await slos.BurnHistoryAsync(route.Entity, id, TimeSpan.FromHours(Math.Clamp(hours, 1, 24 * 31)), cancellationToken) is { } history
+            ? TypedResults.Ok(history)
+            : NotFound(model, id);
 
     private static async Task<Created<SloView>> CreateAsync(string model, SloRequest body, RouteModel route, SloService slos, CancellationToken cancellationToken)
     {

@@ -32,6 +32,30 @@ public sealed class SloService(
     public async Task<SloView?> FindAsync(MlModel model, int id, CancellationToken cancellationToken = default) =>
         (await ListAsync(model, cancellationToken)).FirstOrDefault(s => s.Id == id);
 
+    /// <summary>
+    /// The burn rate of every window at each recorded minute of the last <paramref name="span"/> (the SLI history that
+    /// alerting records); null when the model has no SLO with this id.
+    /// </summary>
+    public async Task<SloBurnHistory?> BurnHistoryAsync(MlModel model, int id, TimeSpan span, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var slo = await db.SloDefinitions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.ModelId == model.Id, cancellationToken);
+        if (slo is null)
+        {
+            return null;
+        }
+
+        var to = Ingestion.RollupAccumulator.MinuteOf(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var history = await SloSliHistory.ReadAsync(db, slo, to - (long)span.TotalMilliseconds, to, cancellationToken);
+        var minutes = history.Keys.Order().ToList();
+        var thresholds = Portal.Analysis.Slo.BurnRateAlertRule.ForWindow(slo.WindowDays)
+            .Select(r => new SloBurnThreshold(r.Name, r.Severity.ToString().ToLowerInvariant(), r.LongWindow, r.ShortWindow, r.Threshold)).ToList();
+        return new SloBurnHistory(
+            minutes.Select(m => DateTimeOffset.FromUnixTimeMilliseconds(m).UtcDateTime).ToList(),
+            Portal.Analysis.Slo.SloEvaluator.BurnWindows.Select(w => new SloBurnSeries(w.Name, minutes.Select(m => history[m].FirstOrDefault(r => r.Window == w.Name)?.Rate).ToList())).ToList(),
+            thresholds);
+    }
+
     /// <exception cref="AnalysisInputException">A field is invalid; the exception names it.</exception>
     public async Task<SloView> CreateAsync(MlModel model, SloInput input, CancellationToken cancellationToken = default)
     {

@@ -161,3 +161,11 @@ public sealed record SloView(
         return $"{what} over {days} days";
     }
 }
+
+/// <summary>Burn rates per minute from the SLI history: one series per window, aligned on <see cref="Times"/> (null: no events).</summary>
+public sealed record SloBurnHistory(IReadOnlyList<DateTime> Times, IReadOnlyList<SloBurnSeries> Windows, IReadOnlyList<SloBurnThreshold> Alerts);
+
+public sealed record SloBurnSeries(string Window, IReadOnlyList<double?> Rates);
+
+/// <summary>A burn-rate alert pair of the SLO and the threshold both its windows must exceed.</summary>
+public sealed record SloBurnThreshold(string Name, string Severity, string LongWindow, string ShortWindow, double Threshold);
