@@ -22,7 +22,8 @@ public static class SloEndpoints
         group.MapPost("/", CreateAsync).RequireEngineer().DocumentsBody<SloRequest>("application/json");
         group.MapPut("/{id:int}", UpdateAsync).RequireEngineer().DocumentsBody<SloRequest>("application/json");
         group.MapDelete("/{id:int}", DeleteAsync).RequireEngineer();
-        endpoints.MapGet("/api/v1/slos/prometheus-rules", PrometheusRulesAsync).RequireViewer().WithTags("SLOs");
+        endpoints.MapGet("/api/v1/slos/prometheus-rules", PrometheusRulesAsync).RequireViewer().WithTags("SLOs")
+            .Produces<string>(StatusCodes.Status200OK, "application/yaml");
         return endpoints;
     }
 
