@@ -23,7 +23,7 @@ public static class SloEndpoints
         group.MapPut("/{id:int}", UpdateAsync).RequireEngineer().DocumentsBody<SloRequest>("application/json");
         group.MapDelete("/{id:int}", DeleteAsync).RequireEngineer();
         endpoints.MapGet("/api/v1/slos/prometheus-rules", PrometheusRulesAsync).RequireViewer().WithTags("SLOs")
-            .Produces<string>(StatusCodes.Status200OK, "application/yaml");
+            .Produces(StatusCodes.Status200OK, contentType: "application/yaml");
         return endpoints;
     }
 
