@@ -64,6 +64,10 @@ public sealed class SloAlertTests
         Assert.Contains(sent.Skip(1), n => (string?)n["status"] == "resolved" && (string?)n["alerts"]![0]!["labels"]!["slo_alert"] == "page");
         Assert.Contains(sent.Skip(1), n => (string?)n["status"] == "firing" && (string?)n["alerts"]![0]!["labels"]!["slo_alert"] == "ticket");
 
+        // The 24 h preview replays the SLO's page alert from the history: it fired once, at the first evaluation's minute.
+        var preview = await host.WithAsync<AlertRuleService, RulePreview>(async s => await s.PreviewAsync((await s.GetFormAsync(pageRule.Id))!));
+        Assert.Equal(1, preview.TimesFired);
+
         // The SLI history holds a row per burn window and minute: 24 h backfilled at the first evaluation, then every minute.
         var minutes = await host.DbAsync(db => db.SloSliRecords.Select(r => r.MinuteMs).Distinct().CountAsync());
         Assert.Equal((24 * 60) + 1 + 31, minutes);

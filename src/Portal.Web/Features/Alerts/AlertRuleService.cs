@@ -318,6 +318,10 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
             : await db.Models.AsNoTracking().Where(m => m.Name == form.Model).ToListAsync(cancellationToken);
         var rule = new AlertRuleEntity { Name = string.IsNullOrWhiteSpace(form.Name) ? "preview" : form.Name.Trim() };
         Apply(rule, form, null);
+        if (form.Id is { } id && await db.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.SloId != null, cancellationToken) is { } slo)
+        {
+            rule = slo; // an SLO's page or ticket alert replays from the SLI history, as it is evaluated
+        }
         var analysis = ToAnalysisRule(rule);
         var to = MinuteFloor(time.GetUtcNow());
         var from = to - PreviewSpan;
