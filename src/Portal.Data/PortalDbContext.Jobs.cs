@@ -15,4 +15,6 @@ public abstract partial class PortalDbContext
     public DbSet<SloDefinition> SloDefinitions => Set<SloDefinition>();
 
     public DbSet<SloStatus> SloStatuses => Set<SloStatus>();
+
+    public DbSet<SloSliRecord> SloSliRecords => Set<SloSliRecord>();
 }

@@ -52,7 +52,7 @@ builder.Services.AddExperiments();
 builder.Services.AddDriftMonitoring();
 builder.Services.AddQualityMonitoring();
 builder.Services.AddFairnessMonitoring();
-builder.Services.AddSlos();
+builder.Services.AddSlos(builder.Configuration);
 builder.Services.AddJobRuns();
 builder.Services.AddProvisioning(builder.Configuration);
 builder.Services.AddPortalOpenApi();

@@ -25,6 +25,9 @@ public sealed class JobPagesTests(PortalServerFixture portal)
         await SendAsync(client, HttpMethod.Post, $"/api/v1/models/{model}/drift/run", new { }, HttpStatusCode.Accepted);
         await WaitUntilAsync(async () => (await client.GetAsync($"/api/v1/models/{model}/drift/runs/latest")).StatusCode == HttpStatusCode.OK, "the drift run");
         await WaitUntilAsync(async () => (await client.GetStringAsync($"/api/v1/models/{model}/slos")).Contains("\"status\":{"), "the SLO evaluation");
+        var sloId = JsonNode.Parse(await client.GetStringAsync($"/api/v1/models/{model}/slos"))![0]!["id"]!.GetValue<int>();
+        await WaitUntilAsync(async () => JsonNode.Parse(await client.GetStringAsync($"/api/v1/models/{model}/slos/{sloId}/burn-rates"))!["times"]!.AsArray().Count > 0,
+            "the SLI history the alert evaluation records");
 
         var page = await portal.NewPageAsync();
         await PortalServerFixture.GotoInteractiveAsync(page, $"/jobs/runs?model={model}");
@@ -54,6 +57,7 @@ public sealed class JobPagesTests(PortalServerFixture portal)
         Assert.Contains("firing", await fastBurn.InnerTextAsync());
         Assert.Contains("1000", await card.Locator("[data-testid=slo-burn-rates]").InnerTextAsync());
         await card.Locator(".js-plotly-plot .scatterlayer path").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await card.Locator("[data-testid=slo-burn-history] .js-plotly-plot .scatterlayer path").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await PortalServerFixture.ScreenshotAsync(page, "slos");
 
         // A new SLO through the form: a bad target names the field, a good one is evaluated at once.

@@ -9,7 +9,7 @@ public enum SuppressionKind
     /// <summary>A person muted it with a silence.</summary>
     Silenced,
 
-    /// <summary>A firing alert that an inhibition rule lets speak for it (by default: the critical one of the same rule and model).</summary>
+    /// <summary>A firing alert that an inhibition rule lets speak for it (by default: the critical one of the same rule and model; the page alert of the same SLO).</summary>
     Inhibited,
 }
 
@@ -53,6 +53,11 @@ public static class AlertSuppression
     /// </summary>
     public static AlertSnapshot? InhibitedBy(AlertIdentity target, IReadOnlyList<AlertSnapshot> alerts, IReadOnlyList<InhibitRule>? rules = null)
     {
+        if (SloPageInhibiting(target, alerts) is { } page)
+        {
+            return page;
+        }
+
         foreach (var rule in rules ?? InhibitRule.Defaults)
         {
             foreach (var source in alerts)
@@ -65,6 +70,29 @@ public static class AlertSuppression
         }
 
         return null;
+    }
+
+    /// <summary>Label naming the SLO of an SLO alert.</summary>
+    public const string SloLabel = "slo";
+
+    /// <summary>Label saying which alert of its SLO an SLO alert is: page or ticket.</summary>
+    public const string SloAlertLabel = "slo_alert";
+
+    /// <summary>
+    /// A firing <em>page</em> alert of the same SLO and model mutes the SLO's <em>ticket</em> alert, whatever their
+    /// severities (they can be switched per SLO): the fast burn says it already.
+    /// </summary>
+    private static AlertSnapshot? SloPageInhibiting(AlertIdentity target, IReadOnlyList<AlertSnapshot> alerts)
+    {
+        if (!target.Labels.TryGetValue(SloAlertLabel, out var kind) || kind != "ticket" || !target.Labels.TryGetValue(SloLabel, out var slo))
+        {
+            return null;
+        }
+
+        return alerts.FirstOrDefault(source => source.State == AlertState.Firing
+            && source.Identity.Model == target.Model
+            && source.Identity.Labels.TryGetValue(SloAlertLabel, out var k) && k == "page"
+            && source.Identity.Labels.TryGetValue(SloLabel, out var s) && s == slo);
     }
 
     /// <summary>
@@ -83,7 +111,9 @@ public static class AlertSuppression
         if (InhibitedBy(target, alerts, inhibitRules) is { } source)
         {
             return new SuppressionDecision(SuppressionKind.Inhibited, null, source,
-                $"inhibited by the firing {source.Identity.Labels[AlertIdentity.SeverityLabel]} alert {source.Identity.Fingerprint[..12]} of rule {source.Identity.RuleId} on model {source.Identity.Model}");
+                SloPageInhibiting(target, alerts) is not null
+                    ? $"inhibited by the firing page alert {source.Identity.Fingerprint[..12]} ({source.Identity.RuleId}) of the same SLO on model {target.Model}"
+                    : $"inhibited by the firing {source.Identity.Labels[AlertIdentity.SeverityLabel]} alert {source.Identity.Fingerprint[..12]} of rule {source.Identity.RuleId} on model {source.Identity.Model}");
         }
 
         return new SuppressionDecision(SuppressionKind.None, null, null, "neither silenced nor inhibited");

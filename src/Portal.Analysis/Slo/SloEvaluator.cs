@@ -68,8 +68,8 @@ public static class SloEvaluator
         };
 
         var budget = Budget(allowed, events);
-        var burnRates = BurnRates(series, now, allowed);
-        var alerts = Alerts(alertRules ?? BurnRateAlertRule.ForWindow(slo.WindowDays), burnRates, allowed);
+        var burnRates = BurnRatesAt(series, now, allowed);
+        var alerts = AlertsFor(alertRules ?? BurnRateAlertRule.ForWindow(slo.WindowDays), burnRates, allowed);
         var burnDown = BurnDown(series, windowStart, now, step, budget.BudgetEvents);
         var covered = (double)series.MinutesBetween(windowStart, now) / (slo.WindowDays * 24 * 60);
 
@@ -96,20 +96,26 @@ public static class SloEvaluator
         return new ErrorBudget(allowed, budgetEvents, events.Bad, budgetEvents - events.Bad, consumed, 1 - consumed);
     }
 
-    private static List<BurnRate> BurnRates(SloEventSeries series, DateTimeOffset now, double allowed)
+    /// <summary>
+    /// The burn rate of every window of <see cref="BurnWindows"/> ending at <paramref name="now"/>: the SLO job, the
+    /// per-minute SLI history that alerting reads, and the preview all call this one function.
+    /// </summary>
+    public static IReadOnlyList<BurnRate> BurnRatesAt(SloEventSeries series, DateTimeOffset now, double allowedBadFraction)
     {
         var rates = new List<BurnRate>(BurnWindows.Count);
         foreach (var (name, length) in BurnWindows)
         {
-            var events = series.Between(now - length, now);
-            double? rate = events.Total > 0 && allowed > 0 ? (double)events.Bad / events.Total / allowed : null;
-            rates.Add(new BurnRate(name, length, events.Good, events.Total, rate));
+            rates.Add(BurnRate.Of(name, length, series.Between(now - length, now), allowedBadFraction));
         }
 
         return rates;
     }
 
-    private static List<BurnRateAlert> Alerts(IReadOnlyList<BurnRateAlertRule> rules, List<BurnRate> rates, double allowed)
+    /// <summary>
+    /// The multi-window alert rules evaluated on burn rates (<see cref="BurnRatesAt"/>, or the same read back from the
+    /// SLI history): each fires when both its windows are strictly above its threshold.
+    /// </summary>
+    public static IReadOnlyList<BurnRateAlert> AlertsFor(IReadOnlyList<BurnRateAlertRule> rules, IReadOnlyList<BurnRate> rates, double allowed)
     {
         var alerts = new List<BurnRateAlert>(rules.Count);
         for (var i = 0; i < rules.Count; i++)
@@ -158,7 +164,7 @@ public static class SloEvaluator
         return alerts;
     }
 
-    private static BurnRate Find(List<BurnRate> rates, string window, string field)
+    private static BurnRate Find(IReadOnlyList<BurnRate> rates, string window, string field)
     {
         foreach (var rate in rates)
         {

@@ -37,7 +37,13 @@ public sealed record ErrorBudget(
 /// 14.4 spends 2% of a 30-day budget in one hour. <paramref name="Rate"/> is null when the window has no events or
 /// the target is 100% (no budget to divide by). <paramref name="Window"/> is the short name: 5m, 30m, 1h, 2h, 6h, 1d, 3d.
 /// </summary>
-public sealed record BurnRate(string Window, TimeSpan Length, long GoodEvents, long TotalEvents, double? Rate);
+public sealed record BurnRate(string Window, TimeSpan Length, long GoodEvents, long TotalEvents, double? Rate)
+{
+    /// <summary>The burn rate of <paramref name="events"/> in one window: (bad / total) / allowed bad fraction.</summary>
+    public static BurnRate Of(string window, TimeSpan length, SloCount events, double allowedBadFraction) =>
+        new(window, length, events.Good, events.Total,
+            events.Total > 0 && allowedBadFraction > 0 ? (double)events.Bad / events.Total / allowedBadFraction : null);
+}
 
 /// <summary>Who is told when a burn-rate alert fires.</summary>
 public enum BurnAlertSeverity

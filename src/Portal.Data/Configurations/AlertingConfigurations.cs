@@ -20,6 +20,9 @@ public sealed class AlertRuleConfiguration : IEntityTypeConfiguration<AlertRuleE
         builder.HasOne<MlModel>().WithMany().HasForeignKey(r => r.ModelId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Runbook>().WithMany().HasForeignKey(r => r.RunbookId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(r => new { r.Name, r.Severity }).IsUnique();
+        builder.Property(r => r.NoData).HasMaxLength(20);
+        builder.Property(r => r.SloAlert).HasMaxLength(20);
+        builder.HasOne<Entities.Jobs.SloDefinition>().WithMany().HasForeignKey(r => r.SloId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -65,6 +65,20 @@ public sealed class SloDefinitionConfiguration : IEntityTypeConfiguration<SloDef
         builder.Property(s => s.UpdatedAt).HasConversion(UtcDateTime.Converter);
         builder.HasOne<MlModel>().WithMany().HasForeignKey(s => s.ModelId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(s => new { s.ModelId, s.Name }).IsUnique();
+        builder.Property(s => s.PageSeverity).HasMaxLength(20);
+        builder.Property(s => s.TicketSeverity).HasMaxLength(20);
+    }
+}
+
+public sealed class SloSliRecordConfiguration : IEntityTypeConfiguration<SloSliRecord>
+{
+    public void Configure(EntityTypeBuilder<SloSliRecord> builder)
+    {
+        builder.ToTable("SloSliRecords");
+        builder.HasKey(r => new { r.SloId, r.Window, r.MinuteMs });
+        builder.Property(r => r.Window).HasMaxLength(8);
+        builder.HasIndex(r => r.MinuteMs); // retention deletes by age
+        builder.HasOne<SloDefinition>().WithMany().HasForeignKey(r => r.SloId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

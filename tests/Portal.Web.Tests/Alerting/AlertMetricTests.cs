@@ -191,8 +191,14 @@ public sealed class AlertMetricTests(AlertMetricTests.StoredData data) : IClassF
                 var better = new SloDefinition { ModelId = id, Name = "errors", Kind = SloKind.ErrorRate, TargetPercent = 99 };
                 db.SloDefinitions.AddRange(worse, better);
                 await db.SaveChangesAsync();
-                db.SloStatuses.Add(new SloStatus { SloId = worse.Id, EvaluatedAt = at.AddMinutes(-1).UtcDateTime, Status = "Breached", BurnRatesJson = "{\"5m\":14.4,\"1h\":6,\"6h\":1.2}" });
-                db.SloStatuses.Add(new SloStatus { SloId = better.Id, EvaluatedAt = at.AddMinutes(-1).UtcDateTime, Status = "Met", BurnRatesJson = "{\"5m\":2.5,\"1h\":0.5}" });
+                // The SLI history at the evaluation minute: bad/total/(1 − 0.99) is the burn rate.
+                var sliMinute = at.ToUnixTimeMilliseconds() / 60_000 * 60_000;
+                db.SloSliRecords.AddRange(
+                    new SloSliRecord { SloId = worse.Id, MinuteMs = sliMinute, Window = "5m", Good = 856, Total = 1000 },
+                    new SloSliRecord { SloId = worse.Id, MinuteMs = sliMinute, Window = "1h", Good = 940, Total = 1000 },
+                    new SloSliRecord { SloId = worse.Id, MinuteMs = sliMinute - 60_000, Window = "5m", Good = 0, Total = 1000 },
+                    new SloSliRecord { SloId = better.Id, MinuteMs = sliMinute, Window = "5m", Good = 975, Total = 1000 },
+                    new SloSliRecord { SloId = better.Id, MinuteMs = sliMinute, Window = "1h", Good = 995, Total = 1000 });
 
                 foreach (var minutesAgo in new[] { 1, 2, 4, 10 })
                 {

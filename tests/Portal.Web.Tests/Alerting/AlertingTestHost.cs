@@ -20,7 +20,8 @@ public sealed class AlertingTestHost : IDisposable
     /// its retries, as in production.
     /// </param>
     /// <param name="settings">Configuration on top of the alerting defaults above.</param>
-    public AlertingTestHost(bool realNotifications = false, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="clock">The portal's clock (a FakeTimeProvider the test moves), or the real one.</param>
+    public AlertingTestHost(bool realNotifications = false, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? clock = null)
     {
         Factory = new PortalFactory
         {
@@ -33,7 +34,18 @@ public sealed class AlertingTestHost : IDisposable
                 ["Portal:Alerting:PublicUrl"] = "http://portal.test",
                 ["Portal:Metrics:RefreshSeconds"] = "0",
             },
-            TestServices = realNotifications ? null : s => s.AddScoped<INotificationDispatcher, InHostDispatcher>(),
+            TestServices = s =>
+            {
+                if (!realNotifications)
+                {
+                    s.AddScoped<INotificationDispatcher, InHostDispatcher>();
+                }
+
+                if (clock is not null)
+                {
+                    s.AddSingleton(clock);
+                }
+            },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

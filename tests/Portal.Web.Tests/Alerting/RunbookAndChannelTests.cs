@@ -15,11 +15,11 @@ public sealed class RunbookAndChannelTests : IDisposable
     public void Dispose() => host.Dispose();
 
     [Fact]
-    public async Task Six_runbooks_are_seeded_once()
+    public async Task Seven_runbooks_are_seeded_once()
     {
         var titles = await host.DbAsync(db => db.Runbooks.Select(r => r.Title).OrderBy(t => t).ToListAsync());
-        Assert.Equal(["Concept drift", "Data drift", "High error rate", "High latency", "Low accuracy", "Low confidence"], titles);
-        Assert.Equal(6, await host.DbAsync(db => db.RunbookVersions.CountAsync()));
+        Assert.Equal(["Concept drift", "Data drift", "High error rate", "High latency", "Low accuracy", "Low confidence", "SLO burn"], titles);
+        Assert.Equal(7, await host.DbAsync(db => db.RunbookVersions.CountAsync()));
     }
 
     [Fact]

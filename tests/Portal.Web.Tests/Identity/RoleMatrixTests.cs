@@ -151,6 +151,7 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Read("GET", "/api/v1/models/{model}/fairness/settings"),
         Read("GET", "/api/v1/models/{model}/slos"),
         Read("GET", "/api/v1/models/{model}/slos/{id:int}"),
+        Read("GET", "/api/v1/models/{model}/slos/{id:int}/burn-rates"),
 
         // A model's data (predictions, labels, resources, reference data, experiment traffic): Engineers and above, the model's key, admin keys.
         Write("POST", "/api/v1/models/{model}/predictions"),
@@ -191,6 +192,7 @@ public sealed partial class RoleMatrixTests(SignedInClients callers) : IClassFix
         Engineer("POST", "/api/v1/models/{model}/quality/run"),
         Engineer("PUT", "/api/v1/models/{model}/fairness/settings"),
         Engineer("POST", "/api/v1/models/{model}/fairness/run"),
+        Viewer("GET", "/api/v1/slos/prometheus-rules"),
         Engineer("POST", "/api/v1/models/{model}/slos"),
         Engineer("PUT", "/api/v1/models/{model}/slos/{id:int}"),
         Engineer("DELETE", "/api/v1/models/{model}/slos/{id:int}"),

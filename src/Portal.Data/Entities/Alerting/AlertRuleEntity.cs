@@ -86,6 +86,15 @@ public sealed class AlertRuleEntity
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>Portal.Analysis.Alerting.NoDataPolicy by name: Resolve, KeepState or Alert.</summary>
+    public string NoData { get; set; } = "Resolve";
+
+    /// <summary>Set on the two rules an SLO owns (its page and ticket burn-rate alerts); they change with the SLO only.</summary>
+    public int? SloId { get; set; }
+
+    /// <summary>With <see cref="SloId"/>: which of the SLO's alerts (Portal.Analysis.Slo.BurnAlertSeverity by name: Page, Ticket).</summary>
+    public string? SloAlert { get; set; }
+
     public string? Description { get; set; }
 
     public DateTime CreatedAt { get; set; }

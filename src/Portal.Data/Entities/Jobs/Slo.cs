@@ -37,9 +37,38 @@ public sealed class SloDefinition
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>Severity (Portal.Analysis.Alerting.AlertSeverity by name) of the SLO's page alert.</summary>
+    public string PageSeverity { get; set; } = "Critical";
+
+    /// <summary>Severity of the SLO's ticket alert.</summary>
+    public string TicketSeverity { get; set; } = "Warning";
+
+    /// <summary>Notification channels of the SLO's alerts, as a JSON array of ids.</summary>
+    public string ChannelIdsJson { get; set; } = "[]";
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// One burn window of one SLO at one minute (Sloth's <c>slo:sli_error:ratio_rate&lt;window&gt;</c> recording rule): the
+/// good and total events of the window ending at <see cref="MinuteMs"/>. Written by alert evaluation once a minute, kept
+/// for <c>Portal:Slos:HistoryDays</c>.
+/// </summary>
+public sealed class SloSliRecord
+{
+    public int SloId { get; set; }
+
+    /// <summary>The end of the window (exclusive), on a whole minute.</summary>
+    public long MinuteMs { get; set; }
+
+    /// <summary>5m, 30m, 1h, 2h, 6h, 1d or 3d.</summary>
+    public required string Window { get; set; }
+
+    public long Good { get; set; }
+
+    public long Total { get; set; }
 }
 
 /// <summary>The latest evaluation of an SLO by the SLO job (one row per SLO, overwritten each run).</summary>

@@ -427,6 +427,11 @@ namespace Portal.Data.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("NoData")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int>("RepeatIntervalSeconds")
                         .HasColumnType("integer");
 
@@ -437,6 +442,13 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("SloAlert")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int?>("SloId")
+                        .HasColumnType("integer");
 
                     b.Property<double>("Threshold")
                         .HasColumnType("double precision");
@@ -452,6 +464,8 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasIndex("ModelId");
 
                     b.HasIndex("RunbookId");
+
+                    b.HasIndex("SloId");
 
                     b.HasIndex("Name", "Severity")
                         .IsUnique();
@@ -1878,6 +1892,10 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("ChannelIdsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1903,8 +1921,18 @@ namespace Portal.Data.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("PageSeverity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<double>("TargetPercent")
                         .HasColumnType("double precision");
+
+                    b.Property<string>("TicketSeverity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1918,6 +1946,31 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("SloDefinitions", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloSliRecord", b =>
+                {
+                    b.Property<int>("SloId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Window")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<long>("MinuteMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Good")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("SloId", "Window", "MinuteMs");
+
+                    b.HasIndex("MinuteMs");
+
+                    b.ToTable("SloSliRecords", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.SloStatus", b =>
@@ -2932,6 +2985,11 @@ namespace Portal.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("RunbookId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Portal.Data.Entities.Jobs.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Alerting.AlertStateChange", b =>
@@ -3146,6 +3204,15 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloSliRecord", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

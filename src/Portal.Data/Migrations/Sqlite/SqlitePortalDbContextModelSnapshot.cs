@@ -405,6 +405,11 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NoData")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RepeatIntervalSeconds")
                         .HasColumnType("INTEGER");
 
@@ -415,6 +420,13 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("SloAlert")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SloId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<double>("Threshold")
                         .HasColumnType("REAL");
@@ -430,6 +442,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("ModelId");
 
                     b.HasIndex("RunbookId");
+
+                    b.HasIndex("SloId");
 
                     b.HasIndex("Name", "Severity")
                         .IsUnique();
@@ -1814,6 +1828,10 @@ namespace Portal.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ChannelIdsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1839,8 +1857,18 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PageSeverity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("TargetPercent")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("TicketSeverity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -1854,6 +1882,31 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("SloDefinitions", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloSliRecord", b =>
+                {
+                    b.Property<int>("SloId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Window")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MinuteMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Good")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SloId", "Window", "MinuteMs");
+
+                    b.HasIndex("MinuteMs");
+
+                    b.ToTable("SloSliRecords", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.SloStatus", b =>
@@ -2846,6 +2899,11 @@ namespace Portal.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("RunbookId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Portal.Data.Entities.Jobs.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Alerting.AlertStateChange", b =>
@@ -3060,6 +3118,15 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloSliRecord", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -5,6 +5,7 @@ using Portal.Analysis.Alerting;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Entities.Alerting;
+using Portal.Web.Features.Slos;
 using Portal.Web.Realtime;
 using AnalysisInstance = Portal.Analysis.Alerting.AlertInstance;
 
@@ -31,6 +32,7 @@ public sealed record EvaluationSummary(int Rules, int Alerts, int Transitions, i
 public sealed class AlertEvaluator(
     PortalDbContext db,
     AlertMetricResolver metrics,
+    SloSliHistory sloHistory,
     RootCauseService rca,
     INotificationDispatcher dispatcher,
     IModelChangeNotifier notifier,
@@ -61,6 +63,9 @@ public sealed class AlertEvaluator(
 
     private async Task<EvaluationSummary> EvaluateLockedAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // SLO alerts are rules like any other, read from the SLI history recorded here, on the alerting cadence.
+        await SloAlertRules.SyncAsync(db, null, now.UtcDateTime, cancellationToken);
+        await sloHistory.RecordAsync(now, cancellationToken);
         var rules = await db.AlertRules.AsNoTracking().Where(r => r.Enabled).ToListAsync(cancellationToken);
         var models = await db.Models.AsNoTracking().ToListAsync(cancellationToken);
         var alerts = await db.Alerts.ToDictionaryAsync(a => a.Fingerprint, cancellationToken);

@@ -10,6 +10,8 @@ using Portal.Data.Rollups;
 using Portal.Web.Infrastructure;
 using Portal.Web.Features.Ingestion;
 using Portal.Web.Infrastructure.Rollups;
+using Portal.Analysis.Slo;
+using Portal.Web.Features.Slos;
 
 namespace Portal.Web.Features.Alerts;
 
@@ -59,7 +61,8 @@ public sealed class AlertMetricResolver(PortalDbContext db)
                 => FeatureDrift(await db.DriftFeatureResults.AsNoTracking()
                     .Where(r => r.ModelId == model.Id && r.Feature == rule.Feature && r.At >= start.UtcDateTime && r.At <= to.UtcDateTime)
                     .OrderBy(r => r.At).ToListAsync(cancellationToken), window),
-            AlertMetric.SloBurnRate => await BurnRateAsync(model.Id, window, cancellationToken),
+            AlertMetric.SloBurnRate when rule.SloId is not null => await SloAlertRules.SeriesAsync(db, rule, from, to, cancellationToken),
+            AlertMetric.SloBurnRate => await BurnRateAsync(model.Id, window, from, to, cancellationToken),
             AlertMetric.JobFailures => JobFailures(await db.JobRuns.AsNoTracking()
                 .Where(r => r.ModelId == model.Id && r.Outcome == JobOutcome.Failed && r.StartedAt >= start.UtcDateTime && r.StartedAt <= to.UtcDateTime)
                 .Select(r => r.StartedAt).ToListAsync(cancellationToken), window),
@@ -171,75 +174,25 @@ public sealed class AlertMetricResolver(PortalDbContext db)
         results.LastOrDefault(r => r.Score is not null && r.At <= t.UtcDateTime && r.At > (t - window).UtcDateTime)?.Score;
 
     /// <summary>
-    /// The highest burn rate of the model's SLOs, for the burn-rate window closest to the rule's window, from the SLO
-    /// job's latest status (one row per SLO: there is no history, so a preview sees only the latest value).
+    /// The highest burn rate of the model's enabled SLOs over the burn window nearest the rule's window (5m … 3d), from
+    /// the per-minute SLI history (<see cref="SloSliHistory"/>) recorded at each evaluation, so a preview replays it too.
     /// </summary>
-    private async Task<Func<DateTimeOffset, double?>> BurnRateAsync(int modelId, TimeSpan window, CancellationToken cancellationToken)
+    private async Task<Func<DateTimeOffset, double?>> BurnRateAsync(int modelId, TimeSpan window, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var statuses = await (from s in db.SloStatuses.AsNoTracking()
-                              join d in db.SloDefinitions.AsNoTracking() on s.SloId equals d.Id
-                              where d.ModelId == modelId && d.Enabled
-                              select s).ToListAsync(cancellationToken);
-        return t =>
+        var name = SloEvaluator.BurnWindows.MinBy(w => Math.Abs(Math.Log(w.Length.TotalSeconds / window.TotalSeconds))).Name;
+        var slos = await db.SloDefinitions.AsNoTracking().Where(d => d.ModelId == modelId && d.Enabled).ToListAsync(cancellationToken);
+        var histories = new List<Dictionary<long, IReadOnlyList<BurnRate>>>();
+        foreach (var slo in slos)
         {
-            double? worst = null;
-            foreach (var status in statuses.Where(s => s.EvaluatedAt <= t.UtcDateTime && s.EvaluatedAt > (t - window).UtcDateTime))
-            {
-                if (BurnRateFor(status.BurnRatesJson, window) is { } rate)
-                {
-                    worst = Math.Max(worst ?? double.MinValue, rate);
-                }
-            }
-
-            return worst;
-        };
-    }
-
-    /// <summary>Reads {"5m": 14.2, "1h": 3.1, …} and takes the window nearest to <paramref name="window"/>.</summary>
-    public static double? BurnRateFor(string json, TimeSpan window)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            double? best = null;
-            var bestDistance = double.MaxValue;
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (property.Value.ValueKind != JsonValueKind.Number || ParseSpan(property.Name) is not { } span)
-                {
-                    continue;
-                }
-
-                var distance = Math.Abs(Math.Log(span.TotalSeconds / window.TotalSeconds));
-                if (distance < bestDistance)
-                {
-                    bestDistance = distance;
-                    best = property.Value.GetDouble();
-                }
-            }
-
-            return best;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static TimeSpan? ParseSpan(string text)
-    {
-        if (text.Length < 2 || !int.TryParse(text[..^1], out var n) || n <= 0)
-        {
-            return null;
+            histories.Add(await SloSliHistory.ReadAsync(db, slo, Minute(from), Minute(to), cancellationToken));
         }
 
-        return text[^1] switch { 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => null };
+        return t => histories
+            .Select(h => h.TryGetValue(Minute(t), out var rates) ? rates.FirstOrDefault(r => r.Window == name)?.Rate : null)
+            .Max();
     }
+
+    private static long Minute(DateTimeOffset t) => RollupAccumulator.MinuteOf(t.ToUnixTimeMilliseconds());
 
     private static Func<DateTimeOffset, double?> JobFailures(List<DateTime> failures, TimeSpan window) => t =>
         failures.Count(at => at <= t.UtcDateTime && at > (t - window).UtcDateTime);

@@ -34,6 +34,9 @@ public sealed partial class AlertRuleForm
 
     public AlertSeverity Severity { get; set; } = AlertSeverity.Warning;
 
+    /// <summary>What an evaluation without data does: resolve (Prometheus), keep the state, or alert.</summary>
+    public NoDataPolicy NoData { get; set; } = NoDataPolicy.Resolve;
+
     /// <summary>One label a line: <c>team=ml</c>.</summary>
     public string Labels { get; set; } = "";
 
@@ -100,6 +103,7 @@ public sealed partial class AlertRuleForm
         For = Durations.FormatSeconds(rule.ForSeconds),
         KeepFiringFor = Durations.FormatSeconds(rule.KeepFiringForSeconds),
         Severity = Enum.Parse<AlertSeverity>(rule.Severity),
+        NoData = Enum.Parse<NoDataPolicy>(rule.NoData),
         Labels = string.Join('\n', JsonSerializer.Deserialize<Dictionary<string, string>>(rule.LabelsJson)!.Select(kv => $"{kv.Key}={kv.Value}")),
         RepeatInterval = Durations.FormatSeconds(rule.RepeatIntervalSeconds),
         RunbookId = rule.RunbookId,

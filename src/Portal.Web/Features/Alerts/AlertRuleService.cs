@@ -179,6 +179,11 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
             errors.Add("severity", "Choose info, warning or critical.");
         }
 
+        if (!Enum.IsDefined(form.NoData))
+        {
+            errors["noData"] = "Choose resolve, keepState or alert.";
+        }
+
         form.ParseLabels(errors);
         if (form.RunbookId is { } runbook && !await db.Runbooks.AnyAsync(r => r.Id == runbook, cancellationToken))
         {
@@ -224,6 +229,7 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         {
             rule = await db.AlertRules.FirstOrDefaultAsync(r => r.Id == id, cancellationToken)
                    ?? throw new AnalysisInputException("id", $"There is no rule {id}.");
+            RefuseSloRule(rule);
             before = Snapshot(rule);
         }
 
@@ -288,10 +294,21 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
             return false;
         }
 
+        RefuseSloRule(rule);
         db.AlertRules.Remove(rule);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(db, AuditActions.Delete, EntityType, id.ToString(), Snapshot(rule), null, cancellationToken);
         return true;
+    }
+
+    /// <summary>The page and ticket rules of an SLO follow the SLO (Features/Slos/SloAlertRules): changed there, not here.</summary>
+    private static void RefuseSloRule(AlertRuleEntity rule)
+    {
+        if (rule.SloId is { } slo)
+        {
+            throw new Infrastructure.Validation.ProblemException(StatusCodes.Status409Conflict, "Rule belongs to an SLO",
+                $"Rule {rule.Id} is the {rule.SloAlert?.ToLowerInvariant()} alert of SLO {slo}; change or delete the SLO instead.");
+        }
     }
 
     /// <summary>Copies the form onto the entity (the form must be valid).</summary>
@@ -308,6 +325,7 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         rule.ForSeconds = Seconds(form.For);
         rule.KeepFiringForSeconds = Seconds(form.KeepFiringFor);
         rule.Severity = form.Severity.ToString();
+        rule.NoData = form.NoData.ToString();
         rule.LabelsJson = JsonSerializer.Serialize(form.ParseLabels());
         rule.RepeatIntervalSeconds = Seconds(form.RepeatInterval);
         rule.RunbookId = form.RunbookId;
@@ -323,7 +341,8 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
         rule.Threshold,
         TimeSpan.FromSeconds(rule.ForSeconds),
         Enum.Parse<AlertSeverity>(rule.Severity),
-        TimeSpan.FromSeconds(rule.KeepFiringForSeconds));
+        TimeSpan.FromSeconds(rule.KeepFiringForSeconds),
+        Enum.Parse<NoDataPolicy>(rule.NoData));
 
     /// <summary>
     /// Replays the (unsaved) rule over the last 24 hours, one evaluation a minute, on its model or on every model:
@@ -338,6 +357,10 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
             : await db.Models.AsNoTracking().Where(m => m.Name == form.Model).ToListAsync(cancellationToken);
         var rule = new AlertRuleEntity { Name = string.IsNullOrWhiteSpace(form.Name) ? "preview" : form.Name.Trim() };
         Apply(rule, form, null);
+        if (form.Id is { } id && await db.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.SloId != null, cancellationToken) is { } slo)
+        {
+            rule = slo; // an SLO's page or ticket alert replays from the SLI history, as it is evaluated
+        }
         var analysis = ToAnalysisRule(rule);
         var to = MinuteFloor(time.GetUtcNow());
         var from = to - PreviewSpan;
@@ -364,6 +387,6 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
     private static object Snapshot(AlertRuleEntity r) => new
     {
         r.Name, r.ModelId, Metric = r.Metric.ToString(), r.Feature, r.Comparator, r.Threshold, r.WindowSeconds, r.ForSeconds,
-        r.KeepFiringForSeconds, r.Severity, r.LabelsJson, r.RepeatIntervalSeconds, r.RunbookId, r.ChannelIdsJson, r.Enabled, r.Description,
+        r.KeepFiringForSeconds, r.Severity, r.NoData, r.LabelsJson, r.RepeatIntervalSeconds, r.RunbookId, r.ChannelIdsJson, r.Enabled, r.Description,
     };
 }

@@ -32,6 +32,9 @@ public sealed class PortalMetrics
 {
     private static readonly string[] ModelLabel = ["model_name"];
 
+    /// <summary>Upper bounds of <c>ml_request_duration_seconds</c> (the SLO rules export reads them too).</summary>
+    public static readonly double[] LatencyBucketsSeconds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
     private readonly IServiceScopeFactory scopes;
     private readonly MetricsOptions options;
     private readonly TimeProvider time;
@@ -58,7 +61,7 @@ public sealed class PortalMetrics
         requests = factory.CreateCounter("ml_requests_total", "Predictions received, by model.", ModelLabel);
         errors = factory.CreateCounter("ml_errors_total", "Predictions that reported an inference error, by model.", ModelLabel);
         duration = factory.CreateHistogram("ml_request_duration_seconds", "Inference latency reported with the predictions, in seconds (from the log-bucket rollup histogram, ±2 %).",
-            new HistogramConfiguration { LabelNames = ModelLabel, Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+            new HistogramConfiguration { LabelNames = ModelLabel, Buckets = LatencyBucketsSeconds });
         confidence = factory.CreateHistogram("ml_prediction_confidence", "Prediction scores (confidence), in 20 bins of 0.05.",
             new HistogramConfiguration { LabelNames = ModelLabel, Buckets = Histogram.LinearBuckets(0.05, 0.05, 20) });
         byClass = factory.CreateGauge("ml_predictions_by_class", "Predictions per predicted class over the last hour.", ["model_name", "class"]);

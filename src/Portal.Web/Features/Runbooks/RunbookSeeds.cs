@@ -98,17 +98,39 @@ public static class RunbookSeeds
             - Route low-confidence predictions to a fallback or to human review.
             - Retrain with examples of the new inputs; recalibrate.
             """),
+        (SloBurnTitle, "slo,errors,latency", """
+            # SLO burn
+
+            The SLO's error budget is burning fast (a **page**: 1h and 5m, or 6h and 30m, both above their threshold) or
+            steadily (a **ticket**: 1d and 2h, or 3d and 6h). At a page's rate the whole 30-day budget is gone in days.
+
+            ## Check
+            1. Open the model's **SLOs** page: which SLO, which windows, and the burn-rate chart — when did it start?
+            2. Match the SLO's kind to its dashboard: availability and error rate on **Health** (errors by type),
+               latency on **Health** (p99) and **Resources**, accuracy on **Quality**, throughput on traffic.
+            3. Did a version start just before? The alert's root cause lists the suspects.
+            4. Is the short window already back below the threshold? Then it is recovering; watch, do not act twice.
+
+            ## Act
+            - A new version is the cause → **roll back**.
+            - A dependency or the infrastructure → fail over, scale out, tell its owners.
+            - A ticket: plan the fix this week; the budget still lasts, but not for the whole window.
+            """),
     ];
+
+    /// <summary>The runbook SLO burn-rate alerts link to (added when missing, since every SLO's alerts point at it).</summary>
+    public const string SloBurnTitle = "SLO burn";
 
     public static async Task SeedAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
-        if (await db.Runbooks.AnyAsync(cancellationToken))
+        var any = await db.Runbooks.AnyAsync(cancellationToken);
+        if (any && await db.Runbooks.AnyAsync(r => r.Title == SloBurnTitle, cancellationToken))
         {
             return;
         }
 
         var now = DateTime.UtcNow;
-        foreach (var (title, tags, markdown) in All)
+        foreach (var (title, tags, markdown) in All.Where(r => !any || r.Title == SloBurnTitle))
         {
             var text = string.Join('\n', markdown.Split('\n').Select(l => l.TrimEnd()));
             db.Runbooks.Add(new Runbook

@@ -40,14 +40,7 @@ public sealed class SloJob(PortalDbContext db, JobRunRecorder recorder, TimeProv
         var start = end.AddDays(-slos.Max(s => s.WindowDays));
         await recorder.RunAsync(JobType, model.Id, model.Name, (start.UtcDateTime, end.UtcDateTime), async (run, token) =>
         {
-            var fromMs = start.ToUnixTimeMilliseconds();
-            var needsLatency = slos.Any(s => s.Kind == Data.Entities.Jobs.SloKind.Latency);
-            var predictions = await db.PredictionRollups.AsNoTracking().Where(r => r.ModelId == model.Id && r.MinuteMs >= fromMs && r.MinuteMs < endMs)
-                .Select(r => new SloRollupMinute(r.MinuteMs, r.Count, r.Errors, needsLatency ? r.LatencyBuckets : null)).ToListAsync(token);
-            var quality = slos.Any(s => s.Kind == Data.Entities.Jobs.SloKind.Accuracy)
-                ? await db.QualityRollups.AsNoTracking().Where(r => r.ModelId == model.Id && r.MinuteMs >= fromMs && r.MinuteMs < endMs)
-                    .Select(r => new SloQualityMinute(r.MinuteMs, r.Labelled, r.Correct)).ToListAsync(token)
-                : [];
+            var rollups = await SloRollups.LoadAsync(db, model.Id, slos, start.ToUnixTimeMilliseconds(), endMs, token);
             var created = RollupAccumulator.MinuteOf(model.CreatedAt.ToUnixTimeMilliseconds());
 
             var evaluatedAt = time.GetUtcNow().UtcDateTime;
@@ -55,10 +48,9 @@ public sealed class SloJob(PortalDbContext db, JobRunRecorder recorder, TimeProv
             var lines = new List<string>();
             foreach (var slo in slos)
             {
-                var input = new SloInput(slo.Name, slo.Kind, slo.TargetPercent, slo.WindowDays, slo.LatencyBoundMs, slo.MinRequestsPerMinute);
-                var definition = input.ToAnalysis();
+                var definition = SloInput.From(slo).ToAnalysis();
                 var first = Math.Max(end.AddDays(-slo.WindowDays).ToUnixTimeMilliseconds(), created);
-                var series = SloSeriesBuilder.Build(definition, predictions, quality, first, endMs);
+                var series = SloSeriesBuilder.Build(definition, rollups.Predictions, rollups.Quality, first, endMs);
                 var report = SloEvaluator.Evaluate(definition, series, end);
                 reports[slo.Id] = report;
                 var firing = report.Alerts.Where(a => a.Firing).Select(a => a.Rule.Name).ToList();

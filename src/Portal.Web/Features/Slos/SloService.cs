@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,30 @@ public sealed class SloService(
     public async Task<SloView?> FindAsync(MlModel model, int id, CancellationToken cancellationToken = default) =>
         (await ListAsync(model, cancellationToken)).FirstOrDefault(s => s.Id == id);
 
+    /// <summary>
+    /// The burn rate of every window at each recorded minute of the last <paramref name="span"/> (the SLI history that
+    /// alerting records); null when the model has no SLO with this id.
+    /// </summary>
+    public async Task<SloBurnHistory?> BurnHistoryAsync(MlModel model, int id, TimeSpan span, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var slo = await db.SloDefinitions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.ModelId == model.Id, cancellationToken);
+        if (slo is null)
+        {
+            return null;
+        }
+
+        var to = Ingestion.RollupAccumulator.MinuteOf(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var history = await SloSliHistory.ReadAsync(db, slo, to - (long)span.TotalMilliseconds, to, cancellationToken);
+        var minutes = history.Keys.Order().ToList();
+        var thresholds = Portal.Analysis.Slo.BurnRateAlertRule.ForWindow(slo.WindowDays)
+            .Select(r => new SloBurnThreshold(r.Name, r.Severity.ToString().ToLowerInvariant(), r.LongWindow, r.ShortWindow, r.Threshold)).ToList();
+        return new SloBurnHistory(
+            minutes.Select(m => DateTimeOffset.FromUnixTimeMilliseconds(m).UtcDateTime).ToList(),
+            Portal.Analysis.Slo.SloEvaluator.BurnWindows.Select(w => new SloBurnSeries(w.Name, minutes.Select(m => history[m].FirstOrDefault(r => r.Window == w.Name)?.Rate).ToList())).ToList(),
+            thresholds);
+    }
+
     /// <exception cref="AnalysisInputException">A field is invalid; the exception names it.</exception>
     public async Task<SloView> CreateAsync(MlModel model, SloInput input, CancellationToken cancellationToken = default)
     {
@@ -43,6 +68,7 @@ public sealed class SloService(
         db.SloDefinitions.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(db, AuditActions.Create, EntityType, $"{model.Name}/{entity.Id}", null, Snapshot(entity), cancellationToken);
+        await SloAlertRules.SyncAsync(db, [entity.Id], now, cancellationToken);
         await RescheduleAsync(db, model, cancellationToken);
         return ToView(model.Name, entity, null);
     }
@@ -62,6 +88,7 @@ public sealed class SloService(
         var before = Snapshot(entity);
         Apply(input, entity, time.GetUtcNow().UtcDateTime);
         await audit.RecordAsync(db, AuditActions.Update, EntityType, $"{model.Name}/{entity.Id}", before, Snapshot(entity), cancellationToken);
+        await SloAlertRules.SyncAsync(db, [entity.Id], time.GetUtcNow().UtcDateTime, cancellationToken);
         await RescheduleAsync(db, model, cancellationToken);
         return await FindAsync(model, id, cancellationToken);
     }
@@ -114,6 +141,24 @@ public sealed class SloService(
         }
 
         input.ToAnalysis().Validate();
+        foreach (var (field, severity) in new[] { ("pageSeverity", input.PageSeverity), ("ticketSeverity", input.TicketSeverity) })
+        {
+            if (!Enum.IsDefined(severity))
+            {
+                throw new AnalysisInputException(field, "must be info, warning or critical.");
+            }
+        }
+
+        var channels = input.ChannelIds ?? [];
+        var known = await db.NotificationChannels.Where(c => channels.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (!known.Contains(channels[i]))
+            {
+                throw new AnalysisInputException($"channelIds[{i}]", $"there is no notification channel {channels[i]}.");
+            }
+        }
+
         if (input.Kind == SloKind.Accuracy && model.TaskType == ModelTaskType.Regression)
         {
             throw new AnalysisInputException("kind", $"an accuracy SLO needs a classifier; '{model.Name}' is a regression model.");
@@ -125,6 +170,7 @@ public sealed class SloService(
             Name = name,
             LatencyBoundMs = input.Kind == SloKind.Latency ? input.LatencyBoundMs : null,
             MinRequestsPerMinute = input.Kind == SloKind.Throughput ? input.MinRequestsPerMinute : null,
+            ChannelIds = channels.Distinct().ToList(),
         };
     }
 
@@ -137,6 +183,9 @@ public sealed class SloService(
         entity.LatencyBoundMs = input.LatencyBoundMs;
         entity.MinRequestsPerMinute = input.MinRequestsPerMinute;
         entity.Enabled = input.Enabled;
+        entity.PageSeverity = input.PageSeverity.ToString();
+        entity.TicketSeverity = input.TicketSeverity.ToString();
+        entity.ChannelIdsJson = JsonSerializer.Serialize(input.ChannelIds ?? []);
         entity.UpdatedAt = now;
     }
 
@@ -149,9 +198,16 @@ public sealed class SloService(
         s.LatencyBoundMs,
         s.MinRequestsPerMinute,
         s.Enabled,
+        s.PageSeverity,
+        s.TicketSeverity,
+        ChannelIds = s.ChannelIdsJson,
     };
 
-    private static SloView ToView(string model, SloDefinition s, SloStatus? status) => new(
-        s.Id, model, s.Name, s.Kind, s.TargetPercent, s.WindowDays, s.LatencyBoundMs, s.MinRequestsPerMinute, s.Enabled, s.CreatedAt, s.UpdatedAt,
-        status is null ? null : SloStatusView.From(status));
+    private static SloView ToView(string model, SloDefinition s, SloStatus? status)
+    {
+        var input = SloInput.From(s);
+        return new(s.Id, model, s.Name, s.Kind, s.TargetPercent, s.WindowDays, s.LatencyBoundMs, s.MinRequestsPerMinute, s.Enabled,
+            input.PageSeverity, input.TicketSeverity, input.ChannelIds ?? [], s.CreatedAt, s.UpdatedAt,
+            status is null ? null : SloStatusView.From(status));
+    }
 }

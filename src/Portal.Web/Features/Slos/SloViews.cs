@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Portal.Analysis.Alerting;
 using Portal.Analysis.Common;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Analysis;
@@ -8,31 +9,56 @@ using AnalysisSlo = Portal.Analysis.Slo;
 
 namespace Portal.Web.Features.Slos;
 
-/// <summary>What a person or client sends to create or change an SLO.</summary>
-public sealed record SloInput(string Name, SloKind Kind, double TargetPercent, int WindowDays, double? LatencyBoundMs, double? MinRequestsPerMinute, bool Enabled = true)
+/// <summary>
+/// The body of <c>POST</c>/<c>PUT /api/v1/models/{model}/slos</c>, bound by the serializer (a wrong JSON type is a 400
+/// naming its path). <c>kind</c> accepts latency, availability, errorRate (or error_rate), accuracy, throughput;
+/// <c>windowDays</c> defaults to 30, <c>enabled</c> to true. On a PUT, omitted alert fields (severities, channels) keep
+/// their values; on a POST they default to critical pages, warning tickets and no channel.
+/// </summary>
+public sealed record SloRequest(
+    string? Name,
+    string? Kind,
+    double? TargetPercent,
+    int? WindowDays,
+    double? LatencyBoundMs,
+    double? MinRequestsPerMinute,
+    bool? Enabled,
+    AlertSeverity? PageSeverity,
+    AlertSeverity? TicketSeverity,
+    IReadOnlyList<int>? ChannelIds)
 {
-    /// <summary>Reads a POST/PUT body; type errors name the field.</summary>
-    public static SloInput Parse(JsonElement body)
+    /// <exception cref="AnalysisInputException">A required field is missing or <c>kind</c> is unknown.</exception>
+    public SloInput ToInput(SloView? current = null)
     {
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            throw new AnalysisInputException("$", "The body must be a JSON object.");
-        }
-
-        var kindText = JsonInput.OptionalString(body, "kind") ?? throw new AnalysisInputException("kind", "is required: latency, availability, errorRate, accuracy or throughput.");
-        var kind = Enum.TryParse<SloKind>(kindText.Replace("_", ""), ignoreCase: true, out var k) && Enum.IsDefined(k)
+        var kindText = Kind ?? throw new AnalysisInputException("kind", "is required: latency, availability, errorRate, accuracy or throughput.");
+        var kind = Enum.TryParse<SloKind>(kindText.Replace("_", ""), ignoreCase: true, out var k) && Enum.IsDefined(k) && !int.TryParse(kindText, out _)
             ? k
             : throw new AnalysisInputException("kind", $"'{kindText}' is not an SLO kind: use latency, availability, errorRate, accuracy or throughput.");
-        var windowDays = body.TryGetProperty("windowDays", out var w) && w.ValueKind != JsonValueKind.Null ? JsonInput.WholeNumber(body, "windowDays") : 30;
-        return new SloInput(
-            JsonInput.OptionalString(body, "name") ?? "",
-            kind,
-            JsonInput.Number(body, "targetPercent"),
-            (int)Math.Clamp(windowDays, int.MinValue, int.MaxValue),
-            body.TryGetProperty("latencyBoundMs", out var l) && l.ValueKind != JsonValueKind.Null ? JsonInput.Number(body, "latencyBoundMs") : null,
-            body.TryGetProperty("minRequestsPerMinute", out var m) && m.ValueKind != JsonValueKind.Null ? JsonInput.Number(body, "minRequestsPerMinute") : null,
-            !body.TryGetProperty("enabled", out var e) || e.ValueKind != JsonValueKind.False);
+        var target = TargetPercent ?? throw new AnalysisInputException("targetPercent", "is required.");
+        return new SloInput(Name ?? "", kind, target, WindowDays ?? 30, LatencyBoundMs, MinRequestsPerMinute, Enabled ?? true,
+            PageSeverity ?? current?.PageSeverity ?? AlertSeverity.Critical,
+            TicketSeverity ?? current?.TicketSeverity ?? AlertSeverity.Warning,
+            ChannelIds ?? current?.ChannelIds ?? []);
     }
+}
+
+/// <summary>An SLO as the service validates and stores it (from the API or the SLO dialog).</summary>
+public sealed record SloInput(
+    string Name,
+    SloKind Kind,
+    double TargetPercent,
+    int WindowDays,
+    double? LatencyBoundMs,
+    double? MinRequestsPerMinute,
+    bool Enabled = true,
+    AlertSeverity PageSeverity = AlertSeverity.Critical,
+    AlertSeverity TicketSeverity = AlertSeverity.Warning,
+    IReadOnlyList<int>? ChannelIds = null)
+{
+    public static SloInput From(SloDefinition slo) =>
+        new(slo.Name, slo.Kind, slo.TargetPercent, slo.WindowDays, slo.LatencyBoundMs, slo.MinRequestsPerMinute, slo.Enabled,
+            Enum.Parse<AlertSeverity>(slo.PageSeverity), Enum.Parse<AlertSeverity>(slo.TicketSeverity),
+            JsonSerializer.Deserialize<List<int>>(slo.ChannelIdsJson) ?? []);
 
     public AnalysisSlo.SloDefinition ToAnalysis() =>
         new(Enum.Parse<AnalysisSlo.SloKind>(Kind.ToString()), TargetPercent, WindowDays, LatencyBoundMs, MinRequestsPerMinute);
@@ -107,6 +133,9 @@ public sealed record SloView(
     double? LatencyBoundMs,
     double? MinRequestsPerMinute,
     bool Enabled,
+    AlertSeverity PageSeverity,
+    AlertSeverity TicketSeverity,
+    IReadOnlyList<int> ChannelIds,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     SloStatusView? Status)
@@ -115,7 +144,7 @@ public sealed record SloView(
     [JsonIgnore]
     public string Objective => Describe(Kind, TargetPercent, WindowDays, LatencyBoundMs, MinRequestsPerMinute);
 
-    public SloInput ToInput() => new(Name, Kind, TargetPercent, WindowDays, LatencyBoundMs, MinRequestsPerMinute, Enabled);
+    public SloInput ToInput() => new(Name, Kind, TargetPercent, WindowDays, LatencyBoundMs, MinRequestsPerMinute, Enabled, PageSeverity, TicketSeverity, ChannelIds);
 
     public static string Describe(SloKind kind, double target, int days, double? bound, double? rate)
     {
@@ -132,3 +161,11 @@ public sealed record SloView(
         return $"{what} over {days} days";
     }
 }
+
+/// <summary>Burn rates per minute from the SLI history: one series per window, aligned on <see cref="Times"/> (null: no events).</summary>
+public sealed record SloBurnHistory(IReadOnlyList<DateTime> Times, IReadOnlyList<SloBurnSeries> Windows, IReadOnlyList<SloBurnThreshold> Alerts);
+
+public sealed record SloBurnSeries(string Window, IReadOnlyList<double?> Rates);
+
+/// <summary>A burn-rate alert pair of the SLO and the threshold both its windows must exceed.</summary>
+public sealed record SloBurnThreshold(string Name, string Severity, string LongWindow, string ShortWindow, double Threshold);

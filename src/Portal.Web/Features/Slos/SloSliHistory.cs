@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Analysis.Slo;
+using Portal.Data;
+using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Ingestion;
+using SloDefinition = Portal.Data.Entities.Jobs.SloDefinition;
+
+namespace Portal.Web.Features.Slos;
+
+/// <summary>Configuration of SLOs (section <c>Portal:Slos</c>).</summary>
+public sealed class SloOptions
+{
+    public const string Section = "Portal:Slos";
+
+    /// <summary>How long the per-minute SLI history (burn windows) is kept; at least 1 day (the alert preview replays 24 h).</summary>
+    public int HistoryDays { get; set; } = 7;
+}
+
+/// <summary>
+/// The per-minute SLI history, Sloth's recording rules kept in the database: at each alert evaluation, for every enabled
+/// SLO, the good and total events of every burn window (<see cref="SloEvaluator.BurnWindows"/>) ending at each whole
+/// minute not yet recorded (at most the last 24 hours), computed from the rollups with <see cref="SloEvaluator.BurnRatesAt"/>
+/// — the same function the SLO job uses. SLO alerts, the 24 h preview and the SLO page's burn-rate chart read it; rows
+/// older than <see cref="SloOptions.HistoryDays"/> are deleted.
+/// </summary>
+public sealed class SloSliHistory(PortalDbContext db, IOptions<SloOptions> options, ILogger<SloSliHistory> logger)
+{
+    /// <summary>How far back a first (or late) recording fills in: the preview's 24 hours.</summary>
+    public static readonly TimeSpan Backfill = TimeSpan.FromHours(24);
+
+    private static readonly TimeSpan LongestWindow = SloEvaluator.BurnWindows.Max(w => w.Length);
+
+    /// <summary>Records every missing minute up to the whole minute at or before <paramref name="now"/>; returns the rows written.</summary>
+    public async Task<int> RecordAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var endMs = RollupAccumulator.MinuteOf(now.ToUnixTimeMilliseconds());
+        var slos = await db.SloDefinitions.AsNoTracking().Where(s => s.Enabled).ToListAsync(cancellationToken);
+        var ids = slos.Select(s => s.Id).ToList();
+        var recorded = await db.SloSliRecords.Where(r => ids.Contains(r.SloId)).GroupBy(r => r.SloId)
+            .Select(g => new { SloId = g.Key, Last = g.Max(r => r.MinuteMs) }).ToDictionaryAsync(r => r.SloId, r => r.Last, cancellationToken);
+        var created = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Id, m => RollupAccumulator.MinuteOf(m.CreatedAt.ToUnixTimeMilliseconds()), cancellationToken);
+        var oldest = endMs - (long)Backfill.TotalMilliseconds;
+        var written = 0;
+        foreach (var model in slos.GroupBy(s => s.ModelId))
+        {
+            var firsts = model.ToDictionary(s => s.Id, s => Math.Max(oldest, recorded.TryGetValue(s.Id, out var last) ? last + 60_000 : oldest));
+            var first = firsts.Values.Min();
+            if (first > endMs)
+            {
+                continue;
+            }
+
+            var fromMs = first - (long)LongestWindow.TotalMilliseconds;
+            var rollups = await SloRollups.LoadAsync(db, model.Key, model.ToList(), fromMs, endMs, cancellationToken);
+            foreach (var slo in model)
+            {
+                var definition = SloInput.From(slo).ToAnalysis();
+                var series = SloSeriesBuilder.Build(definition, rollups.Predictions, rollups.Quality, Math.Max(fromMs, created.GetValueOrDefault(slo.ModelId)), endMs);
+                for (var minute = firsts[slo.Id]; minute <= endMs; minute += 60_000)
+                {
+                    foreach (var rate in SloEvaluator.BurnRatesAt(series, DateTimeOffset.FromUnixTimeMilliseconds(minute), definition.AllowedBadFraction))
+                    {
+                        db.SloSliRecords.Add(new SloSliRecord { SloId = slo.Id, MinuteMs = minute, Window = rate.Window, Good = rate.GoodEvents, Total = rate.TotalEvents });
+                        written++;
+                    }
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        var cutoff = endMs - (long)TimeSpan.FromDays(Math.Max(1, options.Value.HistoryDays)).TotalMilliseconds;
+        var deleted = await db.SloSliRecords.Where(r => r.MinuteMs < cutoff).ExecuteDeleteAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            logger.LogDebug("SLI history: {Rows} rows older than {Days} days deleted", deleted, options.Value.HistoryDays);
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// The recorded burn rates of <paramref name="slo"/> at each whole minute of [<paramref name="fromMs"/>, <paramref name="toMs"/>],
+    /// by minute; a minute without a record is missing (no data).
+    /// </summary>
+    public static async Task<Dictionary<long, IReadOnlyList<BurnRate>>> ReadAsync(
+        PortalDbContext db, SloDefinition slo, long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        var allowed = SloInput.From(slo).ToAnalysis().AllowedBadFraction;
+        var lengths = SloEvaluator.BurnWindows.ToDictionary(w => w.Name, w => w.Length);
+        var rows = await db.SloSliRecords.AsNoTracking().Where(r => r.SloId == slo.Id && r.MinuteMs >= fromMs && r.MinuteMs <= toMs).ToListAsync(cancellationToken);
+        return rows.Where(r => lengths.ContainsKey(r.Window)).GroupBy(r => r.MinuteMs).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<BurnRate>)g.Select(r => BurnRate.Of(r.Window, lengths[r.Window], new SloCount(r.Good, r.Total), allowed)).ToList());
+    }
+}
