@@ -80,15 +80,6 @@ public sealed class StatusRulesTests
     public void Regression_error_is_judged_by_how_much_the_mae_grew(double mae, double baseline, HealthLevel expected) =>
         Assert.Equal(expected, StatusRules.RegressionError(mae, 100, baseline, 100));
 
-    [Theory]
-    [InlineData(null, HealthLevel.Unknown)]
-    [InlineData(DriftSeverity.None, HealthLevel.Green)]
-    [InlineData(DriftSeverity.Info, HealthLevel.Green)]
-    [InlineData(DriftSeverity.Warning, HealthLevel.Amber)]
-    [InlineData(DriftSeverity.Critical, HealthLevel.Red)]
-    public void Drift_follows_the_latest_run_severity(DriftSeverity? severity, HealthLevel expected) =>
-        Assert.Equal(expected, StatusRules.Drift(severity));
-
     [Fact]
     public void Alerts_are_red_when_any_is_critical_amber_otherwise_and_green_without()
     {

@@ -1,5 +1,3 @@
-using Portal.Data.Entities.Jobs;
-
 namespace Portal.Web.Infrastructure.Dashboards;
 
 /// <summary>Traffic-light level of one signal; <see cref="Unknown"/> (grey) when there is nothing to judge by.</summary>
@@ -116,15 +114,6 @@ public static class StatusRules
         var ratio = before <= 0 ? (value <= 0 ? 1 : double.PositiveInfinity) : value / before;
         return ratio <= 1.1 + Tolerance ? HealthLevel.Green : ratio <= 1.25 + Tolerance ? HealthLevel.Amber : HealthLevel.Red;
     }
-
-    /// <summary>The latest drift run's severity: none/info green, warning amber, critical red; no run (or no verdict) unknown.</summary>
-    public static HealthLevel Drift(DriftSeverity? severity) => severity switch
-    {
-        null => HealthLevel.Unknown,
-        DriftSeverity.None or DriftSeverity.Info => HealthLevel.Green,
-        DriftSeverity.Warning => HealthLevel.Amber,
-        _ => HealthLevel.Red,
-    };
 
     /// <summary>Active alerts: any critical is red, any other is amber, none is green.</summary>
     public static HealthLevel Alerts(IEnumerable<string> severities)
