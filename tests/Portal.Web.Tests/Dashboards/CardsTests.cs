@@ -14,9 +14,61 @@ public sealed class CardsTests : MudComponentTests
         var card = HealthCards.Traffic(Traffic(predictions: 1800, lastWeek: 1200, minutes: 60), DashboardWindow.Default);
 
         Assert.Equal("30/min", card.Value);
+        Assert.Equal("average 30/min over the whole 1 hour", card.Aside);
         Assert.Equal("1,800 predictions in 1 hour", card.Detail);
         Assert.Equal("same time last week 20/min (+50%)", card.Note);
         Assert.Equal(HealthLevel.Green, card.Level);
+    }
+
+    [Fact]
+    public void Traffic_card_shows_the_current_rate_with_the_average_over_the_time_that_has_data_beside_it()
+    {
+        var window = DashboardWindow.Parse("30d");
+        var traffic = Traffic(predictions: 5600, lastWeek: 0, minutes: 20) with { Rates = new TrafficRates(280, 280, 20, false) };
+
+        var card = HealthCards.Traffic(traffic, window);
+
+        Assert.Equal("Request rate (last 5 min)", card.Title);
+        Assert.Equal("4.7/s", card.Value);
+        Assert.Equal("average 4.7/s over the 20 min with data", card.Aside);
+        Assert.Equal("5,600 predictions in 30 days", card.Detail);
+    }
+
+    [Fact]
+    public void Rates_of_a_model_started_20_minutes_ago_are_not_averaged_over_the_whole_window()
+    {
+        const long now = 100 * 86_400_000L + 30_000;              // 30 s into a minute
+        var windowFrom = now - (30 * 86_400_000L);
+        var recentFrom = now - 30_000 - (4 * 60_000);               // the current minute and the 4 before it: 4.5 min
+
+        var rates = TrafficRates.Of(now, windowFrom, firstDataMs: now - (20 * 60_000), windowCount: 2000, recentFrom, recentCount: 900);
+
+        Assert.Equal(900 / 4.5, rates.CurrentPerMinute, 9);
+        Assert.Equal(2000 / 20.0, rates.AveragePerMinute, 9);
+        Assert.Equal(20, rates.DataMinutes, 9);
+        Assert.False(rates.WholeWindow);
+    }
+
+    [Fact]
+    public void Rates_with_data_from_before_the_window_average_over_the_whole_window()
+    {
+        const long now = 3_600_000L * 1000;
+        var rates = TrafficRates.Of(now, now - 3_600_000, firstDataMs: now - 3_600_000, windowCount: 600, now - 300_000, recentCount: 50);
+
+        Assert.Equal(10, rates.AveragePerMinute, 9);
+        Assert.Equal(10, rates.CurrentPerMinute, 9);
+        Assert.True(rates.WholeWindow);
+    }
+
+    [Fact]
+    public void Rates_of_a_model_seconds_old_count_at_least_one_minute()
+    {
+        const long now = 3_600_000L * 1000;
+        var rates = TrafficRates.Of(now, now - 3_600_000, firstDataMs: now - 10_000, windowCount: 5, now - 10_000, recentCount: 5);
+
+        Assert.Equal(5, rates.CurrentPerMinute, 9);
+        Assert.Equal(5, rates.AveragePerMinute, 9);
+        Assert.Equal(new TrafficRates(0, 0, 0, false), TrafficRates.Of(now, now - 3_600_000, null, 0, now - 10_000, 0));
     }
 
     [Fact]
@@ -111,6 +163,6 @@ public sealed class CardsTests : MudComponentTests
     }
 
     internal static TrafficHealth Traffic(long predictions, long lastWeek, double minutes) => new(
-        predictions, lastWeek, predictions / minutes, lastWeek / minutes, 0, predictions > 0 ? 0 : null, 0, null, null, null, null, null, null,
+        predictions, lastWeek, new TrafficRates(predictions / minutes, predictions / minutes, minutes, true), lastWeek / minutes, 0, predictions > 0 ? 0 : null, 0, null, null, null, null, null, null,
         StatusRules.Traffic(predictions, lastWeek), HealthLevel.Unknown, HealthLevel.Unknown, [], [], [], [], [], [], []);
 }

@@ -4,7 +4,8 @@ using Portal.Web.Infrastructure.Dashboards;
 namespace Portal.Web.Features.Dashboards;
 
 /// <summary>What one large status card shows: a title, the main figure, a detail line, a note and its level.</summary>
-public sealed record StatusCardModel(string Id, string Title, string Value, string Detail, string Note, HealthLevel Level);
+/// <param name="Aside">A second figure written beside the main one (the request rate's window average).</param>
+public sealed record StatusCardModel(string Id, string Title, string Value, string Detail, string Note, HealthLevel Level, string? Aside = null);
 
 /// <summary>The four health cards from the health tab's data.</summary>
 public static class HealthCards
@@ -13,10 +14,17 @@ public static class HealthCards
     {
         var note = t.LastWeekPredictions == 0
             ? "no traffic at the same time last week to compare with"
-            : $"same time last week {Rate(t.LastWeekRatePerMinute)} ({Change(t.RatePerMinute, t.LastWeekRatePerMinute)})";
-        return new StatusCardModel("card-traffic", "Request rate", Rate(t.RatePerMinute),
-            $"{t.Predictions:N0} predictions in {window.Label}", note, t.TrafficLevel);
+            : $"same time last week {Rate(t.LastWeekRatePerMinute)} ({Change(t.Predictions, t.LastWeekPredictions)})";
+        var r = t.Rates;
+        var aside = t.Predictions == 0 ? "no predictions in this window"
+            : $"average {Rate(r.AveragePerMinute)} over {(r.WholeWindow ? $"the whole {window.Label}" : $"the {Span(r.DataMinutes)} with data")}";
+        return new StatusCardModel("card-traffic", $"Request rate (last {TrafficRates.RecentMinutes} min)", Rate(r.CurrentPerMinute),
+            $"{t.Predictions:N0} predictions in {window.Label}", note, t.TrafficLevel, aside);
     }
+
+    /// <summary>"37 min", "5.5 h", "3 days".</summary>
+    public static string Span(double minutes) =>
+        minutes < 120 ? $"{minutes:0} min" : minutes < 48 * 60 ? $"{(minutes / 60).ToString("0.#", CultureInfo.InvariantCulture)} h" : $"{(minutes / 1440).ToString("0.#", CultureInfo.InvariantCulture)} days";
 
     public static StatusCardModel Errors(TrafficHealth t) => new(
         "card-errors", "Error rate", t.ErrorRate is { } rate ? Percent(rate, 2) : "—",
@@ -71,8 +79,8 @@ public static class HealthCards
 
     public static string Percent(double share, int decimals) => (share * 100).ToString("F" + decimals, CultureInfo.InvariantCulture) + " %";
 
-    private static string Change(double current, double before) =>
-        before <= 0 ? "new" : ((current / before) - 1).ToString("+0%;-0%;±0%", CultureInfo.InvariantCulture);
+    private static string Change(long current, long before) =>
+        before <= 0 ? "new" : (((double)current / before) - 1).ToString("+0%;-0%;±0%", CultureInfo.InvariantCulture);
 
     private static string Ms(double? value) => value is { } v ? (v >= 100 ? $"{v:0} ms" : $"{v.ToString("0.#", CultureInfo.InvariantCulture)} ms") : "—";
 
