@@ -71,6 +71,14 @@ public sealed class CardsTests : MudComponentTests
         Assert.Equal(new TrafficRates(0, 0, 0, false), TrafficRates.Of(now, now - 3_600_000, null, 0, now - 10_000, 0));
     }
 
+    [Theory]
+    [InlineData(7_500_000L, 7_200_000L, 7_500_000L)]       // the hour row of the first minute's own hour: the minute is more precise
+    [InlineData(7_500_000L, 3_600_000L, 3_600_000L)]       // an earlier hour whose minute rows were pruned
+    [InlineData(null, 3_600_000L, 3_600_000L)]
+    [InlineData(7_500_000L, null, 7_500_000L)]
+    public void Data_starts_at_the_first_minute_row_unless_an_earlier_hour_has_data(long? firstMinute, long? firstHour, long expected) =>
+        Assert.Equal(expected, HealthDashboard.FirstData(firstMinute, firstHour));
+
     [Fact]
     public void Traffic_card_without_last_week_says_there_is_nothing_to_compare()
     {

@@ -107,18 +107,27 @@ public sealed class HealthDashboard(IDbContextFactory<PortalDbContext> contexts,
             return TrafficRates.Of(range.ToMs, range.FromMs, null, 0, range.ToMs, 0);
         }
 
-        // Minute rows may be pruned before hour rows: the earliest of either is where the window's data starts.
+        // Minute rows may be pruned before hour rows, so an hour row of an earlier hour says where the data starts.
         var firstMinute = await db.PredictionRollups
             .Where(r => r.ModelId == modelId && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs && (version == null || r.Version == version))
             .MinAsync(r => (long?)r.MinuteMs, cancellationToken);
         var firstHour = await db.PredictionHourRollups
             .Where(r => r.ModelId == modelId && r.HourMs >= range.FromMs && r.HourMs <= range.ToMs && (version == null || r.Version == version))
             .MinAsync(r => (long?)r.HourMs, cancellationToken);
-        long? first = firstMinute is null ? firstHour : firstHour is null ? firstMinute : Math.Min(firstMinute.Value, firstHour.Value);
+        var first = FirstData(firstMinute, firstHour);
         var recentFrom = range.ToMs - (range.ToMs % 60_000) - ((TrafficRates.RecentMinutes - 1) * 60_000L);
         var recent = await RollupQueries.CountAsync(db, modelId, version, new TimeRange(recentFrom, range.ToMs, 60_000), cancellationToken);
         return TrafficRates.Of(range.ToMs, range.FromMs, first, windowCount, recentFrom, recent);
     }
+
+    /// <summary>
+    /// Where a window's data starts: its first minute row, unless an hour row of an earlier hour exists (its minute rows
+    /// were pruned); an hour row of the first minute's own hour says nothing more precise than the minute row.
+    /// </summary>
+    public static long? FirstData(long? firstMinuteMs, long? firstHourMs) =>
+        firstMinuteMs is not { } minute ? firstHourMs
+        : firstHourMs is { } hour && hour < minute - (minute % RollupQueries.HourMs) ? hour
+        : minute;
 
     public async Task<AccuracyHealth> LoadAccuracyAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
