@@ -1,4 +1,7 @@
 using Bunit;
+using Portal.Data.Entities;
+using Portal.Data.Entities.Jobs;
+using Portal.Web.Infrastructure.Rollups;
 using Portal.Web.Features.Dashboards;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Infrastructure.Dashboards;
@@ -78,6 +81,48 @@ public sealed class CardsTests : MudComponentTests
     [InlineData(7_500_000L, null, 7_500_000L)]
     public void Data_starts_at_the_first_minute_row_unless_an_earlier_hour_has_data(long? firstMinute, long? firstHour, long expected) =>
         Assert.Equal(expected, HealthDashboard.FirstData(firstMinute, firstHour));
+
+    [Fact]
+    public void F1_without_positive_labels_is_a_dash_with_the_reason_not_zero()
+    {
+        var noPositives = Stats(tp: 0, fp: 3, fn: 0, tn: 7);
+
+        Assert.Equal(0, noPositives.F1);   // the metric itself follows scikit-learn's zero_division=0
+        Assert.Equal(("—", "no positive labels (class 1) among 10: recall and F1 are undefined"), HealthCards.F1(noPositives));
+        Assert.Equal(("—", "no labels yet"), HealthCards.F1(new QualityStats()));
+    }
+
+    [Fact]
+    public void F1_with_positive_labels_shows_precision_and_recall_and_says_when_nothing_was_predicted_positive()
+    {
+        Assert.Equal(("80.0 %", "precision 80.0 % · recall 80.0 %"), HealthCards.F1(Stats(tp: 4, fp: 1, fn: 1, tn: 4)));
+        Assert.Equal(("0.0 %", "precision — (nothing predicted positive) · recall 0.0 %"), HealthCards.F1(Stats(tp: 0, fp: 0, fn: 2, tn: 8)));
+    }
+
+    [Theory]
+    [InlineData("ks", 0.003, 0.05, "p-value 0.003 (smaller is worse; threshold 0.05)")]
+    [InlineData("psi", 0.31, 0.1, "0.31 (larger is worse; threshold 0.1)")]
+    public void A_drift_score_says_whether_it_is_a_p_value_and_which_side_is_worse(string test, double score, double threshold, string expected) =>
+        Assert.Equal(expected, new FeatureDriftScore("f", test, score, threshold, false, DriftSeverity.None, 1).ScoreText);
+
+    [Fact]
+    public void Confusion_matrix_title_counts_its_cells_and_says_when_labelled_predictions_are_missing_from_them()
+    {
+        var matrix = ConfusionMatrix.From([("1", "1", 2), ("0", "0", 1), ("0", "1", 1)]);
+
+        var cut = Context.Render<ConfusionMatrixPanel>(p => p.Add(c => c.Matrix, matrix).Add(c => c.Labelled, 5));
+
+        Assert.Contains("Confusion matrix (4 labelled)", cut.Markup);
+        Assert.Contains("1 more labelled prediction(s) have no predicted class", cut.Find("[data-testid=confusion-missing]").TextContent);
+        Assert.Empty(Context.Render<ConfusionMatrixPanel>(p => p.Add(c => c.Matrix, matrix).Add(c => c.Labelled, 4)).FindAll("[data-testid=confusion-missing]"));
+    }
+
+    private static QualityStats Stats(long tp, long fp, long fn, long tn)
+    {
+        var stats = new QualityStats();
+        stats.Add(new QualityRollup { Version = "v1", Labelled = tp + fp + fn + tn, Correct = tp + tn, TruePositives = tp, FalsePositives = fp, FalseNegatives = fn, TrueNegatives = tn });
+        return stats;
+    }
 
     [Fact]
     public void Traffic_card_without_last_week_says_there_is_nothing_to_compare()

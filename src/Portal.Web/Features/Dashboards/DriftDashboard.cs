@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Drift;
 using Portal.Data;
@@ -18,6 +19,20 @@ public sealed record FeatureDriftScore(string Feature, string Test, double? Scor
 {
     /// <summary>Whether a low score means drift (p-value tests) rather than a high one (distances).</summary>
     public bool IsPValue => DriftTestIds.IsPValueTest(Test);
+
+    /// <summary>
+    /// The score with the direction that means drift: "p-value 0.003 (smaller is worse; threshold 0.05)" for p-value
+    /// tests, "0.31 (larger is worse; threshold 0.1)" for distances.
+    /// </summary>
+    public string ScoreText
+    {
+        get
+        {
+            var score = Score is { } s ? s.ToString("G4", CultureInfo.InvariantCulture) : "—";
+            var threshold = Threshold.ToString("G4", CultureInfo.InvariantCulture);
+            return IsPValue ? $"p-value {score} (smaller is worse; threshold {threshold})" : $"{score} (larger is worse; threshold {threshold})";
+        }
+    }
 }
 
 /// <summary>The verdict of one drift job run.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Features.Dashboards;
 
@@ -64,6 +65,26 @@ public static class HealthCards
         }
 
         return new StatusCardModel("card-accuracy", title, value, detail, note, a.Level);
+    }
+
+    /// <summary>
+    /// F1 of the positive class with precision and recall, or "—" and why when there is no positive label: recall (and so
+    /// F1) is undefined then (the quality job and alert rules count it 0, as scikit-learn's zero_division=0 does).
+    /// </summary>
+    public static (string Value, string Note) F1(QualityStats q)
+    {
+        if (q.F1 is not { } f1)
+        {
+            return ("—", "no labels yet");
+        }
+
+        if (q.TruePositives + q.FalseNegatives == 0)
+        {
+            return ("—", $"no positive labels (class 1) among {q.Labelled:N0}: recall and F1 are undefined");
+        }
+
+        var precision = q.TruePositives + q.FalsePositives == 0 ? "— (nothing predicted positive)" : Percent(q.Precision!.Value, 1);
+        return (Percent(f1, 1), $"precision {precision} · recall {Percent(q.Recall!.Value, 1)}");
     }
 
     public static string LevelText(HealthLevel level) => level switch
