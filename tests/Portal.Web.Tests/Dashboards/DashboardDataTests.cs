@@ -93,7 +93,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
             var slo = new SloDefinition { ModelId = modelId, Name = "p99 under 100 ms", Kind = SloKind.Latency, TargetPercent = 99, LatencyBoundMs = 100 };
             db.SloDefinitions.Add(slo);
             await db.SaveChangesAsync();
-            db.SloStatuses.Add(new SloStatus { SloId = slo.Id, Status = "Breached", CompliancePercent = 97.5, EvaluatedAt = DateTime.UtcNow });
+            db.SloStatuses.Add(new SloStatus { SloId = slo.Id, Status = "Breached", CompliancePercent = 97.5, CoveredFraction = 1, EvaluatedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
             return modelId;
         });
@@ -104,7 +104,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
         Assert.Equal(0.05, traffic.SlowShare!.Value, 12);      // 5 of 100 over 100 ms: 5× the 1 % budget
         Assert.Equal(HealthLevel.Red, traffic.LatencyLevel);
         Assert.InRange(traffic.P99!.Value, 400 * 0.98, 400 * 1.02);
-        Assert.Contains("97.5 % over the SLO window", HealthCards.Latency(traffic).Note);
+        Assert.Contains("97.5 % over the SLO window; SLO breached", HealthCards.Latency(traffic).Note);   // the SLO page's words
         Assert.True(id > 0);
     }
 

@@ -24,8 +24,7 @@ public static class HealthCards
     }
 
     /// <summary>"37 min", "5.5 h", "3 days".</summary>
-    public static string Span(double minutes) =>
-        minutes < 120 ? $"{minutes:0} min" : minutes < 48 * 60 ? $"{(minutes / 60).ToString("0.#", CultureInfo.InvariantCulture)} h" : $"{(minutes / 1440).ToString("0.#", CultureInfo.InvariantCulture)} days";
+    public static string Span(double minutes) => StatusRules.Duration(minutes);
 
     public static StatusCardModel Errors(TrafficHealth t) => new(
         "card-errors", "Error rate", t.ErrorRate is { } rate ? Percent(rate, 2) : "—",
@@ -39,6 +38,7 @@ public static class HealthCards
         var note = t.Slo is { } slo
             ? $"SLO {slo.Name}: {Num(slo.TargetPercent)} % within {Num(slo.BoundMs)} ms; {(t.SlowShare is { } slow ? Percent(1 - slow, 1) : "—")} within in this window"
                 + (slo.CompliancePercent is { } compliance ? $", {Num(Math.Round(compliance, 2))} % over the SLO window" : "")
+                + (slo.Status is not null ? $"; SLO {StatusRules.Slo(slo.Status, slo.CoveredFraction, slo.WindowDays).Text}" : "")
             : "no latency SLO for this model: define one to colour this card";
         return new StatusCardModel("card-latency", "Latency", value, detail, note, t.LatencyLevel);
     }

@@ -7,7 +7,9 @@ using Portal.Web.Infrastructure.Rollups;
 namespace Portal.Web.Features.Dashboards;
 
 /// <summary>A latency SLO of the model and, when the SLO job has run, its latest compliance.</summary>
-public sealed record LatencySlo(string Name, double BoundMs, double TargetPercent, double? CompliancePercent, double? BudgetRemaining);
+/// <param name="Status">The SLO job's verdict (Met, Breached, NoTraffic); null before its first run.</param>
+public sealed record LatencySlo(string Name, double BoundMs, double TargetPercent, double? CompliancePercent, double? BudgetRemaining,
+    string? Status = null, double CoveredFraction = 1, int WindowDays = 30);
 
 /// <summary>
 /// The request rate now (the last <see cref="RecentMinutes"/> minutes) and the window's average over the part of it that
@@ -90,7 +92,7 @@ public sealed class HealthDashboard(IDbContextFactory<PortalDbContext> contexts,
             total.Errors, total.ErrorRate, total.LatencyCount,
             total.LatencyQuantile(0.5), total.LatencyQuantile(0.95), total.LatencyQuantile(0.99), total.LatencyCount > 0 ? Infrastructure.Figures.Finite(total.LatencyMax) : null,
             slo, slowShare,
-            StatusRules.Traffic(total.Count, lastWeekTotal), StatusRules.ErrorRate(total.Errors, total.Count), StatusRules.Latency(slowShare, slo?.TargetPercent),
+            StatusRules.Traffic(total.Count, lastWeekTotal), StatusRules.ErrorRate(total.Errors, total.Count), LatencyLevel(slo, slowShare),
             range.BucketStarts(),
             [.. stats.Buckets.Select(b => b.Count)],
             lastWeek,
@@ -157,6 +159,15 @@ public sealed class HealthDashboard(IDbContextFactory<PortalDbContext> contexts,
             range.BucketStarts(), [.. quality.Buckets.Select(b => b.Accuracy)], [.. quality.Buckets.Select(b => b.Labelled)]);
     }
 
+    /// <summary>
+    /// The latency card's level: the SLO job's verdict by the SLO rule (the SLO page shows the same), or before the job's
+    /// first run, the window's slow share against the SLO's error budget.
+    /// </summary>
+    public static HealthLevel LatencyLevel(LatencySlo? slo, double? slowShare) =>
+        slo?.Status is { } status and not "NoTraffic"
+            ? StatusRules.Slo(status, slo.CoveredFraction, slo.WindowDays).Level
+            : StatusRules.Latency(slowShare, slo?.TargetPercent);
+
     private static async Task<LatencySlo?> LatencySloAsync(PortalDbContext db, int modelId, CancellationToken cancellationToken)
     {
         var definition = await db.SloDefinitions.AsNoTracking()
@@ -168,6 +179,7 @@ public sealed class HealthDashboard(IDbContextFactory<PortalDbContext> contexts,
         }
 
         var status = await db.SloStatuses.AsNoTracking().FirstOrDefaultAsync(s => s.SloId == definition.Id, cancellationToken);
-        return new LatencySlo(definition.Name, definition.LatencyBoundMs!.Value, definition.TargetPercent, status?.CompliancePercent, status?.BudgetRemaining);
+        return new LatencySlo(definition.Name, definition.LatencyBoundMs!.Value, definition.TargetPercent, status?.CompliancePercent, status?.BudgetRemaining,
+            status?.Status, status?.CoveredFraction ?? 1, definition.WindowDays);
     }
 }
