@@ -37,7 +37,7 @@ public sealed class EstimatedPerformanceTests(PortalServerFixture portal)
         Assert.Matches(@"^\d{1,3}\.\d %$", await panel.Locator("[data-testid=estimated-value]").InnerTextAsync());
         Assert.Matches(@"^band \d{1,3}\.\d % – \d{1,3}\.\d %", await panel.Locator("[data-testid=estimated-band]").InnerTextAsync());
         Assert.Contains("outside the band", await panel.Locator("[data-testid=estimated-band]").InnerTextAsync());   // shifted scores
-        Assert.Equal("25.0 %", await panel.Locator("[data-testid=estimated-coverage]").InnerTextAsync());              // 100 of 400 labelled
+        Assert.Equal("100 of 400", await panel.Locator("[data-testid=estimated-coverage]").InnerTextAsync());          // labelled of scored, in the job window
         Assert.Matches("^(isotonic|raw scores)$", await panel.Locator("[data-testid=estimated-calibration]").InnerTextAsync());
         Assert.Matches(@"^\d{1,3}\.\d %$", await panel.Locator("[data-testid=estimated-realised]").InnerTextAsync());
         Assert.Matches(@"^expected \d{1,3}\.\d % – \d{1,3}\.\d % given the estimate", (await panel.Locator("[data-testid=estimated-realised-range]").InnerTextAsync()).Trim());

@@ -205,14 +205,62 @@ public sealed class DashboardChartsTests : MudComponentTests
     }
 
     [Fact]
-    public void A_single_run_is_drawn_on_an_hour_of_time_axis_and_several_runs_on_their_own_span()
+    public void A_single_run_is_drawn_on_the_hour_that_ends_with_it_not_running_into_the_future()
     {
         var one = new TimeSeriesFigure([T0], [new Series("drifted share", [0.2])], "share");
         var cut = Context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, one));
 
-        Assert.Equal([T0.AddMinutes(-30), T0.AddMinutes(30)], cut.Instance.PlotLayout.XAxis[0].Range!.Cast<DateTime>());
+        var range = cut.Instance.PlotLayout.XAxis[0].Range!.Cast<DateTime>().ToList();
+        Assert.Equal(T0.AddHours(-1), range[0]);
+        Assert.InRange(range[1], T0, T0.AddMinutes(1));   // room for the marker only
         Assert.Null(TimeAxis.Range([T0, T0.AddMinutes(15)]));
         Assert.Null(TimeAxis.Range([]));
+    }
+
+    [Fact]
+    public void Analyses_milliseconds_apart_get_an_hour_of_axis_so_ticks_are_never_sub_second()
+    {
+        var at = T0.AddSeconds(3);
+        var cut = Context.Render<Portal.Web.Features.Experiments.LiftChart>(p => p.Add(c => c.Series,
+            [new Portal.Web.Features.Experiments.ExperimentCharts.LiftSeries("B", [at, at.AddTicks(5000)], [0.01, 0.02], [0.0, 0.0], [0.02, 0.04])]));
+
+        var axis = cut.Instance.PlotLayout.XAxis[0];
+        Assert.Equal(Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Date, axis.Type);
+        var range = axis.Range!.Cast<DateTime>().ToList();
+        Assert.True(range[1] - range[0] >= TimeSpan.FromHours(1), $"{range[0]:O} – {range[1]:O}");
+    }
+
+    [Fact]
+    public void Heat_map_rows_get_a_left_margin_that_fits_their_longest_label()
+    {
+        var shortRows = Context.Render<HeatmapChart>(p => p.Add(c => c.Figure, new HeatmapFigure(["r1"], ["a"], [[1.0]], null, "Blues")));
+        var longRows = Context.Render<HeatmapChart>(p => p.Add(c => c.Figure, new HeatmapFigure(["r1"], ["merchant_category", "a"], [[1.0], [2.0]], null, "Blues")));
+
+        Assert.Equal(56, shortRows.Instance.PlotLayout.Margin.L);
+        Assert.True(longRows.Instance.PlotLayout.Margin.L >= "merchant_category".Length * 7, $"{longRows.Instance.PlotLayout.Margin.L}");
+        Assert.Equal(Plotly.Blazor.LayoutLib.YAxisLib.AutoMarginFlag.True, longRows.Instance.PlotLayout.YAxis[0].AutoMargin);
+    }
+
+    [Fact]
+    public void Bar_chart_tick_labels_grow_the_margins_instead_of_being_cut_off()
+    {
+        var cut = Context.Render<BarChart>(p => p.Add(c => c.Figure, new BarFigure(["0.0–0.1", "0.1–0.2"], [new Series("count", [108.0, 76.0], ChartColors.Primary)], "score")));
+
+        Assert.Equal(Plotly.Blazor.LayoutLib.XAxisLib.AutoMarginFlag.True, cut.Instance.PlotLayout.XAxis[0].AutoMargin);
+        Assert.Equal(Plotly.Blazor.LayoutLib.YAxisLib.AutoMarginFlag.True, cut.Instance.PlotLayout.YAxis[0].AutoMargin);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1e-16, 2e-16, 1.5e-16 }, -1e-3, 1e-3)]     // PCA error of two features: rounding noise around 0
+    [InlineData(new[] { 0.857, 0.857, 0.857 }, 0.857 * 0.9, 0.857 * 1.1)]
+    public void A_degenerate_series_gets_a_fixed_range_instead_of_magnified_noise(double[] values, double from, double to)
+    {
+        var range = TimeAxis.DegenerateRange(values.Select(v => (double?)v))!.Cast<double>().ToList();
+
+        Assert.Equal(from, range[0], 12);
+        Assert.Equal(to, range[1], 12);
+        Assert.Null(TimeAxis.DegenerateRange([0.1, 0.2, null]));
+        Assert.Null(TimeAxis.DegenerateRange([null]));
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
             var slo = new SloDefinition { ModelId = modelId, Name = "p99 under 100 ms", Kind = SloKind.Latency, TargetPercent = 99, LatencyBoundMs = 100 };
             db.SloDefinitions.Add(slo);
             await db.SaveChangesAsync();
-            db.SloStatuses.Add(new SloStatus { SloId = slo.Id, Status = "Breached", CompliancePercent = 97.5, EvaluatedAt = DateTime.UtcNow });
+            db.SloStatuses.Add(new SloStatus { SloId = slo.Id, Status = "Breached", CompliancePercent = 97.5, CoveredFraction = 1, EvaluatedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
             return modelId;
         });
@@ -106,7 +106,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
         Assert.Equal(0.05, traffic.SlowShare!.Value, 12);      // 5 of 100 over 100 ms: 5× the 1 % budget
         Assert.Equal(HealthLevel.Red, traffic.LatencyLevel);
         Assert.InRange(traffic.P99!.Value, 400 * 0.98, 400 * 1.02);
-        Assert.Contains("97.5 % over the SLO window", HealthCards.Latency(traffic).Note);
+        Assert.Contains("97.5 % over the SLO window; SLO breached", HealthCards.Latency(traffic).Note);   // the SLO page's words
         Assert.True(id > 0);
     }
 
@@ -152,14 +152,59 @@ public sealed class DashboardDataTests : IAsyncLifetime
         Assert.Equal(["amount", "country"], view.History.Features);
         Assert.Equal(Math.Log(0.4) / Math.Log(0.05), view.History.Strengths[0][0]!.Value, 12);
 
+        const string Reason = "1 of 2 features drifted — amount 2.3×; prediction PSI 0.52 high";
+        Assert.Equal(new DriftStatus(HealthLevel.Red, Reason), view.Status);
+
         var cut = context.Render<DriftTab>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
-        Assert.Contains("Dataset drift", (await cut.WaitForElementAsync("[data-testid=drift-summary]", Loading)).TextContent);
+        var headline = await cut.WaitForElementAsync("[data-testid=drift-headline]", Loading);
+        Assert.Equal($"Drift — {Reason}", Normalize(headline.TextContent));
+        Assert.Equal("red", headline.GetAttribute("data-level"));
+        Assert.Contains("Dataset drift", cut.Find("[data-testid=dataset-drift]").TextContent);
         Assert.Equal("0.52", cut.Find("[data-testid=prediction-psi]").TextContent);
         Assert.Contains("drift", cut.Find("#drift-table").TextContent);
 
         var list = await factory.Services.GetRequiredService<ModelDirectory>().ListAsync();
         Assert.Equal(HealthLevel.Red, list.Single(m => m.Name == "drifty").Status);
-        Assert.Equal("drift", list.Single(m => m.Name == "drifty").StatusReason);
+        Assert.Equal($"drift: {Reason}", list.Single(m => m.Name == "drifty").StatusReason);
+    }
+
+    [Fact]
+    public async Task A_drifting_feature_with_low_weight_is_never_green_in_the_headline_or_the_models_list()
+    {
+        await CreateModelAsync(client, "lowweight");
+        var now = DateTime.UtcNow;
+        await WithDbAsync(async db =>
+        {
+            var modelId = (await db.Models.SingleAsync(m => m.Name == "lowweight")).Id;
+            var job = new JobRun { JobType = "drift", ModelId = modelId, StartedAt = now.AddMinutes(-5), Outcome = JobOutcome.Succeeded };
+            db.JobRuns.Add(job);
+            await db.SaveChangesAsync();
+
+            // The drift job's own verdict: 1 of 2 features, 5 % of the importance: no dataset drift, severity info.
+            db.DriftRuns.Add(new DriftRun
+            {
+                JobRunId = job.Id, ModelId = modelId, At = now.AddMinutes(-5), WindowStart = now.AddMinutes(-65), WindowEnd = now.AddMinutes(-5),
+                Baseline = "reference v1", CurrentCount = 500, HasVerdict = true, DatasetDrift = false, DriftShare = 0.5, WeightedDriftShare = 0.05,
+                Features = 2, DriftedFeatures = 1, Severity = DriftSeverity.Info, PredictionPsi = 0.01,
+                FeatureResults =
+                [
+                    new DriftFeatureResult { ModelId = modelId, At = now.AddMinutes(-5), Feature = "amount", Test = "psi", Score = 0.02, Threshold = 0.1, Drifted = false, Importance = 0.95 },
+                    new DriftFeatureResult { ModelId = modelId, At = now.AddMinutes(-5), Feature = "country", Test = "psi", Score = 2.2, Threshold = 0.1, Drifted = true, Severity = DriftSeverity.Critical, Importance = 0.05 },
+                ],
+            });
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        var model = (await factory.Services.GetRequiredService<ModelDirectory>().FindAsync("lowweight"))!;
+
+        var cut = context.Render<DriftTab>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
+        var headline = await cut.WaitForElementAsync("[data-testid=drift-headline]", Loading);
+
+        Assert.Equal("amber", headline.GetAttribute("data-level"));
+        Assert.Equal("Drift — 1 of 2 features drifted — country 22×", Normalize(headline.TextContent));
+        var item = (await factory.Services.GetRequiredService<ModelDirectory>().ListAsync()).Single(m => m.Name == "lowweight");
+        Assert.Equal(HealthLevel.Amber, item.Status);
+        Assert.Equal("drift: 1 of 2 features drifted — country 22×", item.StatusReason);
     }
 
     [Fact]
@@ -172,24 +217,36 @@ public sealed class DashboardDataTests : IAsyncLifetime
             Assert.True(reference.IsSuccessStatusCode, await reference.Content.ReadAsStringAsync());
         }
 
-        await PostOkAsync(client, "/api/v1/models/live-drift/predictions", Predictions(0, 20, errors: 0));   // amount 10, country DE
+        await PostOkAsync(client, "/api/v1/models/live-drift/predictions", Predictions(0, 37, errors: 0));   // amount 10, country DE
         var model = (await factory.Services.GetRequiredService<ModelDirectory>().FindAsync("live-drift"))!;
         var dashboard = factory.Services.GetRequiredService<DriftDashboard>();
 
+        // Below the drift job's minimum sample (100): no scores, no colour.
+        var early = await dashboard.LoadAsync(model, DashboardWindow.Default, null);
+        Assert.True(early.LiveTooFew);
+        Assert.Empty(early.Scores);
+        Assert.Equal(HealthLevel.Unknown, early.Status.Level);
+        var cut = context.Render<DriftTab>(p => p.Add(t => t.Model, model).Add(t => t.Window, DashboardWindow.Default));
+        Assert.Equal("Live estimate: not enough data (37 of 100)", Normalize((await cut.WaitForElementAsync("[data-testid=drift-headline]", Loading)).TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=drift-summary] .portal-dot"));
+
+        await PostOkAsync(client, "/api/v1/models/live-drift/predictions", Predictions(37, 63, errors: 0));
         var view = await dashboard.LoadAsync(model, DashboardWindow.Default, null);
 
         Assert.True(view.ScoresAreLive);
+        Assert.False(view.LiveTooFew);
         Assert.Equal(1, view.ReferenceVersion);
         Assert.Equal(["amount", "country"], view.Scores.Select(s => s.Feature));
         Assert.All(view.Scores, s => Assert.Equal("psi", s.Test));
         Assert.True(view.Scores.Single(s => s.Feature == "amount").Drifted);
-        Assert.Equal(20, view.Predictions);
+        Assert.Equal(100, view.Predictions);
+        Assert.Equal(HealthLevel.Amber, view.Status.Level);
 
-        await PostOkAsync(client, "/api/v1/models/live-drift/predictions", Predictions(20, 5, errors: 0));
+        await PostOkAsync(client, "/api/v1/models/live-drift/predictions", Predictions(100, 5, errors: 0));
         var refreshed = await dashboard.LoadAsync(model, DashboardWindow.Default, null, previous: view, dataQualityOnly: true);
 
-        Assert.Equal(25, refreshed.Predictions);
-        Assert.Equal(25, refreshed.DataQuality.Single(r => r.Feature == "amount").Count);
+        Assert.Equal(105, refreshed.Predictions);
+        Assert.Equal(105, refreshed.DataQuality.Single(r => r.Feature == "amount").Count);
         Assert.Same(view.Scores, refreshed.Scores);
 
         var overlay = await dashboard.LoadDistributionAsync(model, "country", DashboardWindow.Default);
@@ -263,6 +320,8 @@ public sealed class DashboardDataTests : IAsyncLifetime
         await using var scope = factory.Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<PortalDbContext>());
     }
+
+    private static string Normalize(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
 
     private static string Predictions(int from, int count, int errors, Func<int, double>? latency = null) =>
         "[" + string.Join(',', Enumerable.Range(from, count).Select(i =>

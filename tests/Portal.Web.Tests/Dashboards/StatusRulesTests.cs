@@ -81,13 +81,24 @@ public sealed class StatusRulesTests
         Assert.Equal(expected, StatusRules.RegressionError(mae, 100, baseline, 100));
 
     [Theory]
-    [InlineData(null, HealthLevel.Unknown)]
-    [InlineData(DriftSeverity.None, HealthLevel.Green)]
-    [InlineData(DriftSeverity.Info, HealthLevel.Green)]
-    [InlineData(DriftSeverity.Warning, HealthLevel.Amber)]
-    [InlineData(DriftSeverity.Critical, HealthLevel.Red)]
-    public void Drift_follows_the_latest_run_severity(DriftSeverity? severity, HealthLevel expected) =>
-        Assert.Equal(expected, StatusRules.Drift(severity));
+    [InlineData("Met", 1.0, HealthLevel.Green, "met")]
+    [InlineData("Breached", 1.0, HealthLevel.Red, "breached")]
+    [InlineData("Breached", 0.0005, HealthLevel.Amber, "breached so far (only 22 min of its 30-day window has data)")]
+    [InlineData("Met", 0.1, HealthLevel.Green, "met (only 3 days of its 30-day window has data)")]
+    [InlineData("NoTraffic", 1.0, HealthLevel.Unknown, "no traffic")]
+    [InlineData(null, 1.0, HealthLevel.Unknown, "not evaluated")]
+    public void Slo_verdict_is_one_rule_and_a_breach_before_the_window_has_data_is_only_so_far(string? status, double covered, HealthLevel level, string text) =>
+        Assert.Equal((level, text), StatusRules.Slo(status, covered, 30));
+
+    [Fact]
+    public void The_latency_card_follows_the_slo_job_verdict_once_it_has_one()
+    {
+        var slo = new LatencySlo("p99", 300, 99, 98.0, -1.0, "Breached", 0.01, 30);
+
+        Assert.Equal(HealthLevel.Amber, HealthDashboard.LatencyLevel(slo, slowShare: 0.5));           // not red: 7 h of 30 days
+        Assert.Equal(HealthLevel.Red, HealthDashboard.LatencyLevel(slo with { CoveredFraction = 1 }, slowShare: 0));
+        Assert.Equal(HealthLevel.Red, HealthDashboard.LatencyLevel(slo with { Status = null }, slowShare: 0.5));   // before the job: the window's share
+    }
 
     [Fact]
     public void Alerts_are_red_when_any_is_critical_amber_otherwise_and_green_without()

@@ -39,9 +39,9 @@ public sealed class FairnessChartsTests : MudComponentTests
         Assert.Null(figure.XRange);
         Assert.Empty(FairnessCharts.Disparities([], 0.8).Lines);
 
-        // One run so far: the axis spans an hour around it.
+        // One run so far: the axis spans the hour that ends with it (not half an hour into the future).
         var single = FairnessCharts.Disparities(History.Where(p => p.At == T0), 0.8);
-        Assert.Equal((T0.AddMinutes(-30), T0.AddMinutes(30)), single.XRange);
+        Assert.Equal((T0.AddHours(-1), T0.AddSeconds(36)), single.XRange);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Analysis.Drift;
 using Portal.Data;
@@ -18,13 +19,27 @@ public sealed record FeatureDriftScore(string Feature, string Test, double? Scor
 {
     /// <summary>Whether a low score means drift (p-value tests) rather than a high one (distances).</summary>
     public bool IsPValue => DriftTestIds.IsPValueTest(Test);
+
+    /// <summary>
+    /// The score with the direction that means drift: "p-value 0.003 (smaller is worse; threshold 0.05)" for p-value
+    /// tests, "0.31 (larger is worse; threshold 0.1)" for distances.
+    /// </summary>
+    public string ScoreText
+    {
+        get
+        {
+            var score = Score is { } s ? s.ToString("G4", CultureInfo.InvariantCulture) : "—";
+            var threshold = Threshold.ToString("G4", CultureInfo.InvariantCulture);
+            return IsPValue ? $"p-value {score} (smaller is worse; threshold {threshold})" : $"{score} (larger is worse; threshold {threshold})";
+        }
+    }
 }
 
 /// <summary>The verdict of one drift job run.</summary>
 public sealed record DriftRunSummary(
     long Id, DateTime At, string? Version, string Baseline, DateTime WindowStart, DateTime WindowEnd, long CurrentCount,
     bool HasVerdict, bool DatasetDrift, double DriftShare, double WeightedDriftShare, int Features, int DriftedFeatures,
-    DriftSeverity Severity, double? PredictionPsi, double? TargetPsi, bool BenjaminiHochberg = false);
+    DriftSeverity Severity, double? PredictionPsi, double? TargetPsi, bool BenjaminiHochberg = false, string? Message = null);
 
 /// <summary>Data quality of one feature in the window, from the feature rollups.</summary>
 public sealed record DataQualityRow(string Feature, string Type, long Count, long Missing, long OutOfRange, long NewCategories, bool InSchema)
@@ -40,10 +55,17 @@ public sealed record DataQualityRow(string Feature, string Type, long Count, lon
 public sealed record DriftHistory(IReadOnlyList<DriftRunSummary> Runs, IReadOnlyList<string> Features, double?[][] Strengths);
 
 /// <summary>The drift tab's data.</summary>
+/// <param name="Status">Every drift signal combined into the headline's level and reason (<see cref="DriftStatusRule"/>).</param>
+/// <param name="LivePredictions">Predictions in the live estimate's span (only read without a drift run).</param>
+/// <param name="MinSampleSize">The drift job's minimum sample: below it the live estimate gives no scores and no colour.</param>
 public sealed record DriftView(
     int? ReferenceVersion, long ReferenceRows, DriftRunSummary? Latest, IReadOnlyList<FeatureDriftScore> Scores,
     bool ScoresAreLive, TimeSpan LiveSpan, DriftHistory History, IReadOnlyList<DataQualityRow> DataQuality,
-    long Predictions, long SchemaViolations);
+    long Predictions, long SchemaViolations, DriftStatus Status, long LivePredictions = 0, int MinSampleSize = DriftSettings.DefaultMinSampleSize)
+{
+    /// <summary>A live estimate on fewer predictions than the drift job would judge.</summary>
+    public bool LiveTooFew => Latest is null && LivePredictions < MinSampleSize;
+}
 
 /// <summary>
 /// Drift tab: the latest stored drift run (DriftRun + DriftFeatureResult, written by the drift job) with its per-feature
@@ -84,21 +106,39 @@ public sealed class DriftDashboard(IDbContextFactory<PortalDbContext> contexts, 
         var results = await db.DriftFeatureResults.AsNoTracking().Where(f => runIds.Contains(f.DriftRunId)).ToListAsync(cancellationToken);
 
         var liveSpan = window.Span < MaxSketchSpan ? window.Span : MaxSketchSpan;
-        IReadOnlyList<FeatureDriftScore> scores;
+        var events = await db.PossibleDriftEvents.CountAsync(e => e.ModelId == model.Id && e.At >= from, cancellationToken);
+        IReadOnlyList<FeatureDriftScore> scores = [];
+        DriftSignals signals;
+        long livePredictions = 0;
+        var minSample = await db.DriftSettings.Where(s => s.ModelId == model.Id).Select(s => (int?)s.MinSampleSize).FirstOrDefaultAsync(cancellationToken)
+            ?? DriftSettings.DefaultMinSampleSize;
         if (latest is not null)
         {
-            scores = [.. results.Where(f => f.DriftRunId == latest.Id).OrderByDescending(f => f.Importance).ThenBy(f => f.Feature, StringComparer.Ordinal)
+            var latestResults = results.Where(f => f.DriftRunId == latest.Id).ToList();
+            scores = [.. latestResults.OrderByDescending(f => f.Importance).ThenBy(f => f.Feature, StringComparer.Ordinal)
                 .Select(f => new FeatureDriftScore(f.Feature, f.Test, f.Score, f.Threshold, f.Drifted, f.Severity, f.Importance, f.AdjustedPValue))];
+            signals = DriftSignalsReader.FromRun(latest, latestResults, events);
         }
         else
         {
-            scores = reference is null ? [] : await LiveScoresAsync(db, model, reference, TimeRange.Create(now - liveSpan, now, TimeSpan.FromMinutes(1)), cancellationToken);
+            var liveRange = TimeRange.Create(now - liveSpan, now, TimeSpan.FromMinutes(1));
+            livePredictions = await db.PredictionRollups.Where(r => r.ModelId == model.Id && r.MinuteMs >= liveRange.FromMs && r.MinuteMs <= liveRange.ToMs)
+                .SumAsync(r => (long?)r.Count, cancellationToken) ?? 0;
+            if (reference is not null && livePredictions >= minSample)
+            {
+                scores = await LiveScoresAsync(db, model, reference, liveRange, cancellationToken);
+            }
+
+            // The live estimate has no weighted severity: any drifted feature is amber, never red on its own.
+            signals = new DriftSignals(scores.Count > 0, scores.Count,
+                [.. scores.Where(s => s.Drifted).Select(s => new DriftedFeature(s.Feature, DriftCharts.Strength(s.Test, s.Score, s.Threshold)))],
+                DriftSeverity.None, PossibleDriftEvents: events);
         }
 
         var (dataQuality, count, schemaViolations) = await DataQualityAsync(db, model, range, version, cancellationToken);
         return new DriftView(
             reference?.Version, reference?.RowCount ?? 0, latest is null ? null : Summary(latest), scores, latest is null, liveSpan,
-            History(inWindow, results), dataQuality, count, schemaViolations);
+            History(inWindow, results), dataQuality, count, schemaViolations, DriftStatusRule.Judge(signals), livePredictions, minSample);
     }
 
     private static async Task<(List<DataQualityRow> Rows, long Predictions, long SchemaViolations)> DataQualityAsync(
@@ -214,5 +254,5 @@ public sealed class DriftDashboard(IDbContextFactory<PortalDbContext> contexts, 
 
     private static DriftRunSummary Summary(DriftRun r) => new(
         r.Id, r.At, r.ModelVersion, r.Baseline, r.WindowStart, r.WindowEnd, r.CurrentCount, r.HasVerdict, r.DatasetDrift, r.DriftShare,
-        r.WeightedDriftShare, r.Features, r.DriftedFeatures, r.Severity, r.PredictionPsi, r.TargetPsi, r.BenjaminiHochberg);
+        r.WeightedDriftShare, r.Features, r.DriftedFeatures, r.Severity, r.PredictionPsi, r.TargetPsi, r.BenjaminiHochberg, r.Message);
 }

@@ -1,10 +1,12 @@
 using System.Globalization;
 using Portal.Web.Infrastructure.Dashboards;
+using Portal.Web.Infrastructure.Rollups;
 
 namespace Portal.Web.Features.Dashboards;
 
 /// <summary>What one large status card shows: a title, the main figure, a detail line, a note and its level.</summary>
-public sealed record StatusCardModel(string Id, string Title, string Value, string Detail, string Note, HealthLevel Level);
+/// <param name="Aside">A second figure written beside the main one (the request rate's window average).</param>
+public sealed record StatusCardModel(string Id, string Title, string Value, string Detail, string Note, HealthLevel Level, string? Aside = null);
 
 /// <summary>The four health cards from the health tab's data.</summary>
 public static class HealthCards
@@ -13,10 +15,16 @@ public static class HealthCards
     {
         var note = t.LastWeekPredictions == 0
             ? "no traffic at the same time last week to compare with"
-            : $"same time last week {Rate(t.LastWeekRatePerMinute)} ({Change(t.RatePerMinute, t.LastWeekRatePerMinute)})";
-        return new StatusCardModel("card-traffic", "Request rate", Rate(t.RatePerMinute),
-            $"{t.Predictions:N0} predictions in {window.Label}", note, t.TrafficLevel);
+            : $"same time last week {Rate(t.LastWeekRatePerMinute)} ({Change(t.Predictions, t.LastWeekPredictions)})";
+        var r = t.Rates;
+        var aside = t.Predictions == 0 ? "no predictions in this window"
+            : $"average {Rate(r.AveragePerMinute)} over {(r.WholeWindow ? $"the whole {window.Label}" : $"the {Span(r.DataMinutes)} with data")}";
+        return new StatusCardModel("card-traffic", $"Request rate (last {TrafficRates.RecentMinutes} min)", Rate(r.CurrentPerMinute),
+            $"{t.Predictions:N0} predictions in {window.Label}", note, t.TrafficLevel, aside);
     }
+
+    /// <summary>"37 min", "5.5 h", "3 days".</summary>
+    public static string Span(double minutes) => StatusRules.Duration(minutes);
 
     public static StatusCardModel Errors(TrafficHealth t) => new(
         "card-errors", "Error rate", t.ErrorRate is { } rate ? Percent(rate, 2) : "—",
@@ -30,6 +38,7 @@ public static class HealthCards
         var note = t.Slo is { } slo
             ? $"SLO {slo.Name}: {Num(slo.TargetPercent)} % within {Num(slo.BoundMs)} ms; {(t.SlowShare is { } slow ? Percent(1 - slow, 1) : "—")} within in this window"
                 + (slo.CompliancePercent is { } compliance ? $", {Num(Math.Round(compliance, 2))} % over the SLO window" : "")
+                + (slo.Status is not null ? $"; SLO {StatusRules.Slo(slo.Status, slo.CoveredFraction, slo.WindowDays).Text}" : "")
             : "no latency SLO for this model: define one to colour this card";
         return new StatusCardModel("card-latency", "Latency", value, detail, note, t.LatencyLevel);
     }
@@ -58,6 +67,26 @@ public static class HealthCards
         return new StatusCardModel("card-accuracy", title, value, detail, note, a.Level);
     }
 
+    /// <summary>
+    /// F1 of the positive class with precision and recall, or "—" and why when there is no positive label: recall (and so
+    /// F1) is undefined then (the quality job and alert rules count it 0, as scikit-learn's zero_division=0 does).
+    /// </summary>
+    public static (string Value, string Note) F1(QualityStats q)
+    {
+        if (q.F1 is not { } f1)
+        {
+            return ("—", "no labels yet");
+        }
+
+        if (q.TruePositives + q.FalseNegatives == 0)
+        {
+            return ("—", $"no positive labels (class 1) among {q.Labelled:N0}: recall and F1 are undefined");
+        }
+
+        var precision = q.TruePositives + q.FalsePositives == 0 ? "— (nothing predicted positive)" : Percent(q.Precision!.Value, 1);
+        return (Percent(f1, 1), $"precision {precision} · recall {Percent(q.Recall!.Value, 1)}");
+    }
+
     public static string LevelText(HealthLevel level) => level switch
     {
         HealthLevel.Green => "healthy",
@@ -71,8 +100,8 @@ public static class HealthCards
 
     public static string Percent(double share, int decimals) => (share * 100).ToString("F" + decimals, CultureInfo.InvariantCulture) + " %";
 
-    private static string Change(double current, double before) =>
-        before <= 0 ? "new" : ((current / before) - 1).ToString("+0%;-0%;±0%", CultureInfo.InvariantCulture);
+    private static string Change(long current, long before) =>
+        before <= 0 ? "new" : (((double)current / before) - 1).ToString("+0%;-0%;±0%", CultureInfo.InvariantCulture);
 
     private static string Ms(double? value) => value is { } v ? (v >= 100 ? $"{v:0} ms" : $"{v.ToString("0.#", CultureInfo.InvariantCulture)} ms") : "—";
 

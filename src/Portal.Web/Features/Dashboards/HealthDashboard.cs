@@ -7,11 +7,43 @@ using Portal.Web.Infrastructure.Rollups;
 namespace Portal.Web.Features.Dashboards;
 
 /// <summary>A latency SLO of the model and, when the SLO job has run, its latest compliance.</summary>
-public sealed record LatencySlo(string Name, double BoundMs, double TargetPercent, double? CompliancePercent, double? BudgetRemaining);
+/// <param name="Status">The SLO job's verdict (Met, Breached, NoTraffic); null before its first run.</param>
+public sealed record LatencySlo(string Name, double BoundMs, double TargetPercent, double? CompliancePercent, double? BudgetRemaining,
+    string? Status = null, double CoveredFraction = 1, int WindowDays = 30);
+
+/// <summary>
+/// The request rate now (the last <see cref="RecentMinutes"/> minutes) and the window's average over the part of it that
+/// has data (from its first prediction in the window to now), so a model started an hour ago is not averaged over 30 days.
+/// </summary>
+/// <param name="DataMinutes">Minutes from the window's first prediction (or the window start) to now; 0 without predictions.</param>
+public sealed record TrafficRates(double CurrentPerMinute, double AveragePerMinute, double DataMinutes, bool WholeWindow)
+{
+    public const int RecentMinutes = 5;
+
+    /// <param name="firstDataMs">Start of the window's first minute with predictions; null when it has none.</param>
+    /// <param name="recentFromMs">Start of the first minute of the recent span (the current minute and the 4 before it).</param>
+    public static TrafficRates Of(long nowMs, long windowFromMs, long? firstDataMs, long windowCount, long recentFromMs, long recentCount)
+    {
+        if (firstDataMs is not { } first || windowCount == 0)
+        {
+            return new TrafficRates(0, 0, 0, false);
+        }
+
+        // At least one minute, so the first prediction of a new model does not read as thousands per minute.
+        static double MinutesSince(long fromMs, long nowMs) => Math.Max(1, (nowMs - fromMs) / 60_000.0);
+        var dataFrom = Math.Max(windowFromMs, first);
+        return new TrafficRates(
+            recentCount / MinutesSince(Math.Max(recentFromMs, dataFrom), nowMs),
+            windowCount / MinutesSince(dataFrom, nowMs),
+            MinutesSince(dataFrom, nowMs),
+            first <= windowFromMs);
+    }
+}
 
 /// <summary>Request rate, errors and latency of a window (the "traffic" half of the health tab), with series.</summary>
+/// <param name="LastWeekRatePerMinute">Last week's same window, averaged over the whole window.</param>
 public sealed record TrafficHealth(
-    long Predictions, long LastWeekPredictions, double RatePerMinute, double LastWeekRatePerMinute,
+    long Predictions, long LastWeekPredictions, TrafficRates Rates, double LastWeekRatePerMinute,
     long Errors, double? ErrorRate, long LatencyCount, double? P50, double? P95, double? P99, double? LatencyMax,
     LatencySlo? Slo, double? SlowShare,
     HealthLevel TrafficLevel, HealthLevel ErrorLevel, HealthLevel LatencyLevel,
@@ -54,12 +86,13 @@ public sealed class HealthDashboard(IDbContextFactory<PortalDbContext> contexts,
         var total = stats.Total;
         var lastWeekTotal = lastWeek.Sum();
         var slowShare = slo is null ? null : total.ShareAbove(slo.BoundMs);
+        var rates = await RatesAsync(db, model.Id, version, range, total.Count, cancellationToken);
         return new TrafficHealth(
-            total.Count, lastWeekTotal, total.Count / range.Minutes, lastWeekTotal / range.Minutes,
+            total.Count, lastWeekTotal, rates, lastWeekTotal / range.Minutes,
             total.Errors, total.ErrorRate, total.LatencyCount,
             total.LatencyQuantile(0.5), total.LatencyQuantile(0.95), total.LatencyQuantile(0.99), total.LatencyCount > 0 ? Infrastructure.Figures.Finite(total.LatencyMax) : null,
             slo, slowShare,
-            StatusRules.Traffic(total.Count, lastWeekTotal), StatusRules.ErrorRate(total.Errors, total.Count), StatusRules.Latency(slowShare, slo?.TargetPercent),
+            StatusRules.Traffic(total.Count, lastWeekTotal), StatusRules.ErrorRate(total.Errors, total.Count), LatencyLevel(slo, slowShare),
             range.BucketStarts(),
             [.. stats.Buckets.Select(b => b.Count)],
             lastWeek,
@@ -68,6 +101,35 @@ public sealed class HealthDashboard(IDbContextFactory<PortalDbContext> contexts,
             [.. stats.Buckets.Select(b => b.LatencyQuantile(0.95))],
             [.. stats.Buckets.Select(b => b.LatencyQuantile(0.99))]);
     }
+
+    private static async Task<TrafficRates> RatesAsync(PortalDbContext db, int modelId, string? version, TimeRange range, long windowCount, CancellationToken cancellationToken)
+    {
+        if (windowCount == 0)
+        {
+            return TrafficRates.Of(range.ToMs, range.FromMs, null, 0, range.ToMs, 0);
+        }
+
+        // Minute rows may be pruned before hour rows, so an hour row of an earlier hour says where the data starts.
+        var firstMinute = await db.PredictionRollups
+            .Where(r => r.ModelId == modelId && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs && (version == null || r.Version == version))
+            .MinAsync(r => (long?)r.MinuteMs, cancellationToken);
+        var firstHour = await db.PredictionHourRollups
+            .Where(r => r.ModelId == modelId && r.HourMs >= range.FromMs && r.HourMs <= range.ToMs && (version == null || r.Version == version))
+            .MinAsync(r => (long?)r.HourMs, cancellationToken);
+        var first = FirstData(firstMinute, firstHour);
+        var recentFrom = range.ToMs - (range.ToMs % 60_000) - ((TrafficRates.RecentMinutes - 1) * 60_000L);
+        var recent = await RollupQueries.CountAsync(db, modelId, version, new TimeRange(recentFrom, range.ToMs, 60_000), cancellationToken);
+        return TrafficRates.Of(range.ToMs, range.FromMs, first, windowCount, recentFrom, recent);
+    }
+
+    /// <summary>
+    /// Where a window's data starts: its first minute row, unless an hour row of an earlier hour exists (its minute rows
+    /// were pruned); an hour row of the first minute's own hour says nothing more precise than the minute row.
+    /// </summary>
+    public static long? FirstData(long? firstMinuteMs, long? firstHourMs) =>
+        firstMinuteMs is not { } minute ? firstHourMs
+        : firstHourMs is { } hour && hour < minute - (minute % RollupQueries.HourMs) ? hour
+        : minute;
 
     public async Task<AccuracyHealth> LoadAccuracyAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
@@ -97,6 +159,15 @@ public sealed class HealthDashboard(IDbContextFactory<PortalDbContext> contexts,
             range.BucketStarts(), [.. quality.Buckets.Select(b => b.Accuracy)], [.. quality.Buckets.Select(b => b.Labelled)]);
     }
 
+    /// <summary>
+    /// The latency card's level: the SLO job's verdict by the SLO rule (the SLO page shows the same), or before the job's
+    /// first run, the window's slow share against the SLO's error budget.
+    /// </summary>
+    public static HealthLevel LatencyLevel(LatencySlo? slo, double? slowShare) =>
+        slo?.Status is { } status and not "NoTraffic"
+            ? StatusRules.Slo(status, slo.CoveredFraction, slo.WindowDays).Level
+            : StatusRules.Latency(slowShare, slo?.TargetPercent);
+
     private static async Task<LatencySlo?> LatencySloAsync(PortalDbContext db, int modelId, CancellationToken cancellationToken)
     {
         var definition = await db.SloDefinitions.AsNoTracking()
@@ -108,6 +179,7 @@ public sealed class HealthDashboard(IDbContextFactory<PortalDbContext> contexts,
         }
 
         var status = await db.SloStatuses.AsNoTracking().FirstOrDefaultAsync(s => s.SloId == definition.Id, cancellationToken);
-        return new LatencySlo(definition.Name, definition.LatencyBoundMs!.Value, definition.TargetPercent, status?.CompliancePercent, status?.BudgetRemaining);
+        return new LatencySlo(definition.Name, definition.LatencyBoundMs!.Value, definition.TargetPercent, status?.CompliancePercent, status?.BudgetRemaining,
+            status?.Status, status?.CoveredFraction ?? 1, definition.WindowDays);
     }
 }

@@ -34,12 +34,7 @@ public static class DriftCharts
     }
 
     /// <summary>log(p)/log(threshold) for p-value tests, score/threshold for distances; null without a score.</summary>
-    public static double? Strength(string test, double? score, double threshold) => score switch
-    {
-        null => null,
-        double p when DriftTestIds.IsPValueTest(test) => Math.Log(Math.Max(p, 1e-300)) / Math.Log(threshold),
-        double d => d / threshold,
-    };
+    public static double? Strength(string test, double? score, double threshold) => Portal.Web.Infrastructure.Dashboards.DriftSignalsReader.Strength(test, score, threshold);
 
     /// <summary>Equal-width bins over both samples for numbers; the most frequent categories otherwise.</summary>
     public static Distribution Overlay(ColumnSample reference, ColumnSample current, int maxBins = 30)

@@ -10,7 +10,7 @@ namespace Portal.Web.Features.Models;
 
 /// <summary>
 /// One row of the models list: status colour from the worst active signal (the last hour's traffic, errors and latency
-/// SLO, the latest drift run, and firing alerts: critical red, others amber), and the last hour's traffic.
+/// SLO, every drift signal (<see cref="DriftStatusRule"/>), and firing alerts: critical red, others amber), and the last hour's traffic.
 /// </summary>
 public sealed record ModelListItem(
     string Name, ModelTaskType TaskType, string? Description, string? Owner, HealthLevel Status, string StatusReason,
@@ -54,7 +54,7 @@ public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, 
         var lastWeekCounts = await db.PredictionRollups.Where(r => r.MinuteMs >= lastWeek.FromMs && r.MinuteMs <= lastWeek.ToMs)
             .GroupBy(r => r.ModelId).Select(g => new { ModelId = g.Key, Count = g.Sum(r => r.Count) })
             .ToDictionaryAsync(x => x.ModelId, x => x.Count, cancellationToken);
-        var latestDrift = await LatestDriftSeveritiesAsync(db, cancellationToken);
+        var drift = await DriftSignalsReader.LatestAsync(db, DateTime.UnixEpoch.AddMilliseconds(range.FromMs), cancellationToken);
         var latencySlos = await db.SloDefinitions.AsNoTracking().Where(s => s.Enabled && s.Kind == SloKind.Latency && s.LatencyBoundMs != null)
             .ToListAsync(cancellationToken);
 
@@ -68,12 +68,13 @@ public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, 
         {
             var stats = RollupQueries.Bucket(range, byModel[model.Id]);
             var slo = latencySlos.FirstOrDefault(s => s.ModelId == model.Id);
+            var driftStatus = DriftStatusRule.Judge(drift.GetValueOrDefault(model.Id) ?? DriftSignals.None);
             var signals = new List<(HealthLevel Level, string Reason)>
             {
                 (StatusRules.Traffic(stats.Total.Count, lastWeekCounts.GetValueOrDefault(model.Id)), "traffic vs last week"),
                 (StatusRules.ErrorRate(stats.Total.Errors, stats.Total.Count), "error rate"),
                 (StatusRules.Latency(slo is null ? null : stats.Total.ShareAbove(slo.LatencyBoundMs!.Value), slo?.TargetPercent), "latency SLO"),
-                (StatusRules.Drift(latestDrift.TryGetValue(model.Id, out var severity) ? severity : null), "drift"),
+                (driftStatus.Level, $"drift: {driftStatus.Reason}"),
             };
             if (alerts[model.Id].Any())
             {
@@ -90,14 +91,5 @@ public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, 
         }
 
         return items;
-    }
-
-    /// <summary>Severity of each model's latest drift run that gave a verdict.</summary>
-    internal static async Task<Dictionary<int, DriftSeverity>> LatestDriftSeveritiesAsync(PortalDbContext db, CancellationToken cancellationToken)
-    {
-        var latest = await db.DriftRuns.AsNoTracking().Where(r => r.HasVerdict)
-            .GroupBy(r => r.ModelId).Select(g => g.Max(r => r.Id)).ToListAsync(cancellationToken);
-        return await db.DriftRuns.AsNoTracking().Where(r => latest.Contains(r.Id))
-            .ToDictionaryAsync(r => r.ModelId, r => r.Severity, cancellationToken);
     }
 }

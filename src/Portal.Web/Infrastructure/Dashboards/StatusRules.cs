@@ -1,4 +1,4 @@
-using Portal.Data.Entities.Jobs;
+using System.Globalization;
 
 namespace Portal.Web.Infrastructure.Dashboards;
 
@@ -117,14 +117,30 @@ public static class StatusRules
         return ratio <= 1.1 + Tolerance ? HealthLevel.Green : ratio <= 1.25 + Tolerance ? HealthLevel.Amber : HealthLevel.Red;
     }
 
-    /// <summary>The latest drift run's severity: none/info green, warning amber, critical red; no run (or no verdict) unknown.</summary>
-    public static HealthLevel Drift(DriftSeverity? severity) => severity switch
+    /// <summary>
+    /// An SLO's verdict from the SLO job (one rule for the SLO page and the health card): met green, breached red — but
+    /// while the data covers less than the SLO's window (a new SLO or a young model) a breach is amber "breached so far"
+    /// and the text says how much of the window has data. No evaluation or no traffic is grey.
+    /// </summary>
+    public static (HealthLevel Level, string Text) Slo(string? status, double coveredFraction, int windowDays)
     {
-        null => HealthLevel.Unknown,
-        DriftSeverity.None or DriftSeverity.Info => HealthLevel.Green,
-        DriftSeverity.Warning => HealthLevel.Amber,
-        _ => HealthLevel.Red,
-    };
+        var partial = coveredFraction < 1 - Tolerance;
+        var early = partial ? $" (only {Duration(Math.Max(0, coveredFraction) * windowDays * 1440)} of its {windowDays}-day window has data)" : "";
+        return status switch
+        {
+            "Met" => (HealthLevel.Green, "met" + early),
+            "Breached" when partial => (HealthLevel.Amber, "breached so far" + early),
+            "Breached" => (HealthLevel.Red, "breached"),
+            "NoTraffic" => (HealthLevel.Unknown, "no traffic"),
+            _ => (HealthLevel.Unknown, "not evaluated"),
+        };
+    }
+
+    /// <summary>"37 min", "5.5 h", "3 days".</summary>
+    public static string Duration(double minutes) =>
+        minutes < 120 ? $"{minutes.ToString("0", CultureInfo.InvariantCulture)} min"
+        : minutes < 48 * 60 ? $"{(minutes / 60).ToString("0.#", CultureInfo.InvariantCulture)} h"
+        : $"{(minutes / 1440).ToString("0.#", CultureInfo.InvariantCulture)} days";
 
     /// <summary>Active alerts: any critical is red, any other is amber, none is green.</summary>
     public static HealthLevel Alerts(IEnumerable<string> severities)
