@@ -54,7 +54,14 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
         await page.ClickAsync("#save-experiment");
         await page.WaitForURLAsync($"**/experiments/{id}");
         await PortalServerFixture.WaitForInteractiveAsync(page);
+        // Starting cannot be undone, so it asks first; Cancel leaves the draft a draft.
         await page.ClickAsync("#start-experiment");
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("cannot be undone");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=experiment-state]").First).ToHaveTextAsync("draft");
+        await page.ClickAsync("#start-experiment");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=experiment-state]").First).ToHaveTextAsync("running");
 
         // The service asks for assignments and reports conversions.
