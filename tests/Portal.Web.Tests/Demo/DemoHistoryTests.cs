@@ -41,7 +41,7 @@ public sealed class DemoHistoryTests
     public void Before_the_experiment_starts_fraud_predictions_carry_no_experiment_and_serve_only_v1()
     {
         var random = new Random(3);
-        var before = Enumerable.Range(0, 500).Select(i => new FraudModel().Next(random, $"p{i}", End, 0, newVersionShare: 0).Prediction).ToList();
+        var before = Enumerable.Range(0, 500).Select(i => new FraudModel().Next(random, $"p{i}", End, 0, newVersionShare: 0).Item1).ToList();
         Assert.All(before, p => Assert.Null(p.Experiment));
         Assert.All(before, p => Assert.Equal("v1", p.ModelVersion));
     }
