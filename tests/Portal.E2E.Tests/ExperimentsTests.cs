@@ -111,6 +111,36 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
     }
 
     [Fact]
+    public async Task Form_derives_the_id_warns_of_an_a_a_test_and_shows_errors_at_their_field()
+    {
+        var model = "e2e-one-" + Guid.NewGuid().ToString("N")[..6];
+        using var api = portal.CreateHttpClient(portal.ApiKey);
+        using (var created = await api.PutAsync($"/api/v1/models/{model}", Json(new { taskType = "binary", versions = new[] { "v1" } })))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var page = await portal.NewPageAsync();
+        await PortalServerFixture.GotoInteractiveAsync(page, "/experiments/new");
+        await page.GetByLabel("Experiment name").FillAsync("Checkout with v2 — EU");
+        await Assertions.Expect(page.GetByLabel("Experiment id")).ToHaveValueAsync("checkout-with-v2-eu");
+
+        // A model with one version: both arms serve v1, and the form says so.
+        await page.Locator("#model-select .mud-select").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = model }).ClickAsync();
+        await Assertions.Expect(page.Locator("#aa-warning")).ToContainTextAsync("A/A test");
+        await Assertions.Expect(page.Locator("#aa-warning")).ToContainTextAsync("only one version");
+
+        // An alpha out of range is marked at the Alpha field, not only in a list at the bottom.
+        await page.GetByLabel("Alpha").FillAsync("0.9");
+        await page.ClickAsync("#save-experiment");
+        var alpha = page.Locator(".mud-input-control", new() { Has = page.GetByLabel("Alpha") }).First;
+        await Assertions.Expect(alpha).ToContainTextAsync("must be between 0 and 0.5");
+        await Assertions.Expect(page.Locator("#form-errors")).ToContainTextAsync("marked at");
+        await PortalServerFixture.ScreenshotAsync(page, "experiment-form-errors");
+    }
+
+    [Fact]
     public async Task Results_page_shows_guardrails_secondary_metrics_sequential_looks_and_the_shadow_comparison()
     {
         var model = "e2e-rich-" + Guid.NewGuid().ToString("N")[..6];

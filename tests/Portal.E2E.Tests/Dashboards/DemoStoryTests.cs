@@ -33,7 +33,7 @@ public sealed class DemoStoryTests(DemoPortalFixture portal)
     private static readonly TimeSpan FirstLook = TimeSpan.FromSeconds(60);
 
     /// <summary>Waiting goes on past the first minute so a slow machine still gets its screenshots (and the timing assertion says by how much).</summary>
-    private static readonly TimeSpan GiveUp = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan GiveUp = TimeSpan.FromMinutes(6);
 
     [Fact]
     public async Task Every_tab_of_every_demo_model_shows_data_within_a_minute_of_start()
@@ -87,13 +87,13 @@ public sealed class DemoStoryTests(DemoPortalFixture portal)
     /// <summary>Reloads the tab until the chart is drawn and no empty-state hint is shown, then screenshots it.</summary>
     private async Task TabAsync(IPage page, string model, string tab, string chart, params string[] emptyHints)
     {
-        var path = $"/models/{model}?tab={tab}";
+        var path = $"/models/{model}?tab={tab}&window=7d";   // a week: the incident, the rollout and the drift growing
         await Until(async () =>
         {
             await PortalServerFixture.GotoInteractiveAsync(page, path);
             try
             {
-                await page.Locator(chart).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 5_000 });
+                await page.Locator(chart).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
             }
             catch (TimeoutException)
             {
@@ -113,9 +113,22 @@ public sealed class DemoStoryTests(DemoPortalFixture portal)
         await PortalServerFixture.ScreenshotAsync(page, $"demo-{model}-{tab}");
     }
 
+    /// <summary>A page that does not become interactive in time on a busy machine is tried again, not a failure.</summary>
+    private static async Task<bool> Try(Func<Task<bool>> condition)
+    {
+        try
+        {
+            return await condition();
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     private async Task Until(Func<Task<bool>> condition, IPage page, Func<string> what)
     {
-        while (!await condition())
+        while (!await Try(condition))
         {
             if (portal.SinceStart.Elapsed > GiveUp)
             {
