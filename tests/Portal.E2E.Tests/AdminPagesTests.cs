@@ -22,6 +22,8 @@ public sealed class AdminPagesTests(PortalServerFixture portal)
         await secret.WaitForAsync();
         var key = await secret.InputValueAsync();
         Assert.Matches("^pk_[a-z0-9]{8}_", key);
+        // The list behind the dialog already shows the new key while its secret is on screen.
+        await page.Locator("tr", new() { HasText = "e2e churn service" }).WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await PortalServerFixture.ScreenshotAsync(page, "api-key-created");
 
         using (var client = portal.CreateHttpClient(key))

@@ -58,6 +58,12 @@ public sealed class AlertingPagesTests(PortalServerFixture portal)
         var row = page.Locator("tr", new() { HasText = Model });
         Assert.Contains("firing", await row.InnerTextAsync());
         Assert.Contains("critical", await row.InnerTextAsync());
+        // One format for times: the browser's local time (Chromium here runs in UTC), UTC to the second on hover;
+        // how long ago in two units ("14m 33s ago").
+        var since = row.Locator("time");
+        await Assertions.Expect(since).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"));
+        await Assertions.Expect(since).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$"));
+        Assert.Matches(@"(\d+[smhd]( \d+[smh])? ago|just now)", await row.InnerTextAsync());
         await PortalServerFixture.ScreenshotAsync(page, "alerts-list");
 
         await PortalServerFixture.GotoInteractiveAsync(page, $"/alerts/{alertId}");

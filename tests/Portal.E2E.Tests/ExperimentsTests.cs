@@ -54,7 +54,14 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
         await page.ClickAsync("#save-experiment");
         await page.WaitForURLAsync($"**/experiments/{id}");
         await PortalServerFixture.WaitForInteractiveAsync(page);
+        // Starting cannot be undone, so it asks first; Cancel leaves the draft a draft.
         await page.ClickAsync("#start-experiment");
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("cannot be undone");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=experiment-state]").First).ToHaveTextAsync("draft");
+        await page.ClickAsync("#start-experiment");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=experiment-state]").First).ToHaveTextAsync("running");
 
         // The service asks for assignments and reports conversions.
@@ -101,6 +108,36 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
         await Assertions.Expect(row).ToContainTextAsync("running");
         await Assertions.Expect(row).ToContainTextAsync("SHIP");
         await PortalServerFixture.ScreenshotAsync(page, "experiments-list");
+    }
+
+    [Fact]
+    public async Task Form_derives_the_id_warns_of_an_a_a_test_and_shows_errors_at_their_field()
+    {
+        var model = "e2e-one-" + Guid.NewGuid().ToString("N")[..6];
+        using var api = portal.CreateHttpClient(portal.ApiKey);
+        using (var created = await api.PutAsync($"/api/v1/models/{model}", Json(new { taskType = "binary", versions = new[] { "v1" } })))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var page = await portal.NewPageAsync();
+        await PortalServerFixture.GotoInteractiveAsync(page, "/experiments/new");
+        await page.GetByLabel("Experiment name").FillAsync("Checkout with v2 — EU");
+        await Assertions.Expect(page.GetByLabel("Experiment id")).ToHaveValueAsync("checkout-with-v2-eu");
+
+        // A model with one version: both arms serve v1, and the form says so.
+        await page.Locator("#model-select .mud-select").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = model }).ClickAsync();
+        await Assertions.Expect(page.Locator("#aa-warning")).ToContainTextAsync("A/A test");
+        await Assertions.Expect(page.Locator("#aa-warning")).ToContainTextAsync("only one version");
+
+        // An alpha out of range is marked at the Alpha field, not only in a list at the bottom.
+        await page.GetByLabel("Alpha").FillAsync("0.9");
+        await page.ClickAsync("#save-experiment");
+        var alpha = page.Locator(".mud-input-control", new() { Has = page.GetByLabel("Alpha") }).First;
+        await Assertions.Expect(alpha).ToContainTextAsync("must be between 0 and 0.5");
+        await Assertions.Expect(page.Locator("#form-errors")).ToContainTextAsync("marked at");
+        await PortalServerFixture.ScreenshotAsync(page, "experiment-form-errors");
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Portal.Analysis.Common;
+
 namespace Portal.Analysis.Alerting;
 
 /// <summary>Why an alert is not notified.</summary>
@@ -105,7 +107,7 @@ public static class AlertSuppression
         if (Silence.Silencing(target, silences, at) is { } silence)
         {
             var comment = string.IsNullOrWhiteSpace(silence.Comment) ? "" : $" ({silence.Comment})";
-            return new SuppressionDecision(SuppressionKind.Silenced, silence, null, $"silenced by {silence.Id} until {silence.EndsAt:O}{comment}");
+            return new SuppressionDecision(SuppressionKind.Silenced, silence, null, $"silenced by {silence.Id} until {Display.TimeOfDay(silence.EndsAt, at)}{comment}");
         }
 
         if (InhibitedBy(target, alerts, inhibitRules) is { } source)

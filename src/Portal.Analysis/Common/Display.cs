@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Portal.Analysis.Common;
 
@@ -19,7 +18,10 @@ internal static class Display
     public static string Percent(double fraction) =>
         (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 
-    /// <summary>Prometheus-style duration: 1d2h, 5m, 30s, 250ms; under a millisecond reads 0s.</summary>
+    /// <summary>
+    /// A duration as people read it: its units with spaces ("1d 2h", "14m 33s", "5m"); milliseconds only under a
+    /// second ("250ms"), as nobody reads "3m30s176ms"; under a millisecond reads 0s.
+    /// </summary>
     public static string Duration(TimeSpan span)
     {
         if (span.Duration() < TimeSpan.FromMilliseconds(1))
@@ -27,48 +29,37 @@ internal static class Display
             return "0s";
         }
 
-        var text = new StringBuilder();
-        if (span < TimeSpan.Zero)
+        var sign = span < TimeSpan.Zero ? "-" : "";
+        span = span.Duration();
+        if (span < TimeSpan.FromSeconds(1))
         {
-            text.Append('-');
-            span = span.Duration();
+            return $"{sign}{span.Milliseconds.ToString(CultureInfo.InvariantCulture)}ms";
         }
 
-        Append(text, span.Days, "d");
-        Append(text, span.Hours, "h");
-        Append(text, span.Minutes, "m");
-        Append(text, span.Seconds, "s");
-        Append(text, span.Milliseconds, "ms");
-        return text.ToString();
+        var parts = new List<string>(4);
+        Append(parts, span.Days, "d");
+        Append(parts, span.Hours, "h");
+        Append(parts, span.Minutes, "m");
+        Append(parts, span.Seconds, "s");
+        return sign + string.Join(' ', parts);
     }
 
-    /// <summary>An elapsed time for people, in whole seconds with spaces: "14m 33s", "2h 5m", "45s"; under a second "0s".</summary>
+    /// <summary>An elapsed time for people, in whole seconds with spaces: "14m 33s", "2h 5m", "45s"; under half a second "0s".</summary>
     public static string Elapsed(TimeSpan span)
     {
-        var seconds = (long)Math.Round(span.Duration().TotalSeconds, MidpointRounding.AwayFromZero);
-        if (seconds == 0)
-        {
-            return "0s";
-        }
-
-        var whole = TimeSpan.FromSeconds(seconds);
-        var parts = new List<string>(4);
-        foreach (var (amount, unit) in new[] { ((int)whole.TotalDays, "d"), (whole.Hours, "h"), (whole.Minutes, "m"), (whole.Seconds, "s") })
-        {
-            if (amount != 0)
-            {
-                parts.Add(amount.ToString(CultureInfo.InvariantCulture) + unit);
-            }
-        }
-
-        return (span < TimeSpan.Zero ? "-" : "") + string.Join(' ', parts);
+        var seconds = Math.Round(span.TotalSeconds, MidpointRounding.AwayFromZero);
+        return seconds == 0 ? "0s" : Duration(TimeSpan.FromSeconds(seconds));
     }
 
-    private static void Append(StringBuilder text, int amount, string unit)
+    /// <summary>"19:46 UTC" on the day of <paramref name="now"/>, else "2025-03-02 19:46 UTC".</summary>
+    public static string TimeOfDay(DateTimeOffset at, DateTimeOffset now) =>
+        at.UtcDateTime.ToString(at.UtcDateTime.Date == now.UtcDateTime.Date ? "HH:mm" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
+    private static void Append(List<string> parts, int amount, string unit)
     {
         if (amount != 0)
         {
-            text.Append(amount.ToString(CultureInfo.InvariantCulture)).Append(unit);
+            parts.Add(amount.ToString(CultureInfo.InvariantCulture) + unit);
         }
     }
 }

@@ -16,8 +16,11 @@ public abstract class DemoModel
     /// <summary>How long after the prediction its label arrives (labels in production come days later; compressed here).</summary>
     public abstract TimeSpan LabelDelay(Random random);
 
-    /// <summary>One prediction with its true label, at <paramref name="driftHours"/> of drift.</summary>
-    public abstract (PredictionEvent Prediction, object Label) Next(Random random, string predictionId, DateTimeOffset now, double driftHours);
+    /// <summary>
+    /// One prediction with its true label, at <paramref name="driftHours"/> of drift. <paramref name="newVersionShare"/>
+    /// is the share of traffic served by the model's newest version (null: the model's usual split; 0 before a rollout).
+    /// </summary>
+    public abstract (PredictionEvent Prediction, object Label) Next(Random random, string predictionId, DateTimeOffset now, double driftHours, double? newVersionShare = null);
 
     /// <summary>
     /// Reference (training) data: the features at zero drift, column-wise; for classifiers also the model's

@@ -28,7 +28,7 @@ public sealed class FraudModel : DemoModel
 
     public override TimeSpan LabelDelay(Random random) => TimeSpan.FromSeconds(60 + random.Next(240));
 
-    public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h)
+    public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h, double? newVersionShare = null)
     {
         var amount = Round(LogNormal(r, 3.6 + (0.12 * h), 1.0));
         var distance = Round(Exponential(r, 12 * (1 + (0.1 * h))));
@@ -39,7 +39,7 @@ public sealed class FraudModel : DemoModel
         var known = -4.2 + (0.7 * (Math.Log(amount + 1) - 3.6)) + (0.02 * distance) + (merchant is "electronics" or "gaming" ? 1.1 : 0)
             - (cardPresent == "true" ? 1.2 : 0) + (hour < 5 ? 0.6 : 0) - (age / 3650);
         var truth = Sigmoid(known + (merchant == "travel" ? 0.5 * h : 0));
-        var v2 = r.NextDouble() < 0.2;
+        var v2 = r.NextDouble() < (newVersionShare ?? 0.2);
         var score = Round(Sigmoid(known + Normal(r, 0, v2 ? 0.35 : 0.6)), 4);
         var label = r.NextDouble() < truth ? 1 : 0;
         var failed = r.NextDouble() < 0.004;
@@ -57,7 +57,7 @@ public sealed class FraudModel : DemoModel
             Score = failed ? null : score,
             LatencyMs = Latency(r, v2 ? 18 : 12),
             Segment = cardPresent == "true" ? "pos" : r.NextDouble() < 0.5 ? "web" : "mobile",
-            Experiment = new ExperimentAssignment("fraud-v2-rollout", v2 ? "treatment" : "control"),
+            Experiment = newVersionShare is 0 ? null : new ExperimentAssignment("fraud-v2-rollout", v2 ? "treatment" : "control"),
             Error = failed ? "timeout" : null,
         }, label);
     }
@@ -95,7 +95,7 @@ public sealed class ChurnModel : DemoModel
 
     public override TimeSpan LabelDelay(Random random) => TimeSpan.FromSeconds(120 + random.Next(480));
 
-    public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h)
+    public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h, double? newVersionShare = null)
     {
         var tenure = (double)r.Next(0, 73);
         var link = 0.8 * Math.Max(0, 1 - (h / 4)); // correlation of charges with tenure
@@ -153,7 +153,7 @@ public sealed class BikeDemandModel : DemoModel
 
     public override TimeSpan LabelDelay(Random random) => TimeSpan.FromSeconds(30 + random.Next(90));
 
-    public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h)
+    public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h, double? newVersionShare = null)
     {
         var temperature = Round(Normal(r, 15 + (0.8 * h), 7), 1);
         var humidity = Round(Math.Clamp(Normal(r, 60 - (2 * h), 15), 5, 100), 1);
@@ -163,7 +163,7 @@ public sealed class BikeDemandModel : DemoModel
         var rush = hour is 8 or 17 or 18 ? 45 : hour is >= 7 and <= 20 ? 15 : 0;
         var known = 40 + (2.5 * temperature) - (0.25 * humidity) + rush - (weather == "rain" ? 30 : 0) + (weekday is "sat" or "sun" ? 10 : 0);
         var truth = Math.Max(0, known - (temperature > 28 ? 3 * (temperature - 28) : 0) + Normal(r, 0, 8));
-        var v2 = r.NextDouble() < 0.5;
+        var v2 = r.NextDouble() < (newVersionShare ?? 0.5);
         var predicted = Round(Math.Max(0, known + Normal(r, 0, v2 ? 5 : 9)), 1);
         return (new PredictionEvent
         {
@@ -209,7 +209,7 @@ public sealed class TicketRouterModel : DemoModel
 
     public override TimeSpan LabelDelay(Random random) => TimeSpan.FromSeconds(60 + random.Next(300));
 
-    public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h)
+    public override (PredictionEvent, object) Next(Random r, string id, DateTimeOffset now, double h, double? newVersionShare = null)
     {
         var channel = Pick(r, ("email", 50), ("chat", 30 + (5 * h)), ("phone", 20));
         var tier = Pick(r, ("free", 50), ("pro", 35), ("enterprise", 15));

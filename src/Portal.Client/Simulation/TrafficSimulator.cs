@@ -12,6 +12,12 @@ public sealed class SimulatorOptions
     public int ReferenceRows { get; set; } = 5_000;
 
     public int Seed { get; set; } = Environment.TickCount;
+
+    /// <summary>Drift hours at the start (the end of a backfilled history, so drift goes on growing from there).</summary>
+    public double InitialDriftHours { get; set; }
+
+    /// <summary>Seconds between two backfilled predictions of one model (history is sampled more thinly than live traffic).</summary>
+    public double BackfillIntervalSeconds { get; set; } = 60;
 }
 
 /// <summary>
@@ -22,6 +28,9 @@ public sealed class SimulatorOptions
 public sealed class TrafficSimulator(PortalClient client, SimulatorOptions options)
 {
     private const int MaxPendingLabels = 200_000;
+
+    /// <summary>Well under the portal's 10,000 items per request.</summary>
+    private const int MaxBackfillBatch = 5_000;
 
     public static IReadOnlyList<DemoModel> Models { get; } = [new FraudModel(), new ChurnModel(), new BikeDemandModel(), new TicketRouterModel()];
 
@@ -40,6 +49,101 @@ public sealed class TrafficSimulator(PortalClient client, SimulatorOptions optio
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="history"/> as past traffic, one prediction per model every
+    /// <see cref="SimulatorOptions.BackfillIntervalSeconds"/>, through the same API as live traffic (with past timestamps,
+    /// so the portal's rollups and jobs treat it as real data): predictions, their labels when they were due before the
+    /// end, and a resource sample per host every 5 minutes. The models are sent side by side, a day per request, the
+    /// predictions of a day acknowledged (committed) before its labels, so labels never arrive before their predictions.
+    /// </summary>
+    public async Task<long> BackfillAsync(DemoHistory history, CancellationToken cancellationToken)
+    {
+        var sent = await Task.WhenAll(Models.Select((model, i) => BackfillAsync(model, history, new Random(options.Seed + i + 1), cancellationToken)));
+        return sent.Sum();
+    }
+
+    /// <summary>One day at a time, the newest first, so the dashboards' recent windows fill within the first seconds.</summary>
+    private async Task<long> BackfillAsync(DemoModel model, DemoHistory history, Random random, CancellationToken cancellationToken)
+    {
+        var step = TimeSpan.FromSeconds(options.BackfillIntervalSeconds);
+        var predictions = new List<PredictionEvent>();
+        var labels = new List<FeedbackEvent>();
+        var resources = new List<ResourceSample>();
+        long sent = 0;
+        for (var dayEnd = history.End; dayEnd > history.Start; dayEnd = dayEnd.AddDays(-1))
+        {
+            var dayStart = dayEnd.AddDays(-1) < history.Start ? history.Start : dayEnd.AddDays(-1);
+            var nextResource = dayStart;
+            var sequence = (long)((dayStart - history.Start) / step);
+            for (var at = dayStart; at < dayEnd; at += step)
+            {
+                var (prediction, label) = model.Next(random, $"history-{model.Name}-{++sequence}", at, history.DriftHoursAt(at), history.NewVersionShare(model, at));
+                if (model is FraudModel && history.InIncident(at))
+                {
+                    prediction = Incident(prediction, random);
+                }
+
+                predictions.Add(prediction);
+                var labelledAt = at + model.LabelDelay(random);
+                if (prediction.Error is null && labelledAt < history.End)
+                {
+                    labels.Add(new FeedbackEvent { PredictionId = prediction.PredictionId, Label = label, Timestamp = labelledAt });
+                }
+
+                if (at >= nextResource)
+                {
+                    nextResource = at.AddMinutes(5);
+                    resources.Add(Resource(model, at, history.DriftHoursAt(at), model is FraudModel && history.InIncident(at), random));
+                }
+
+                if (predictions.Count == MaxBackfillBatch)
+                {
+                    sent += await FlushAsync(model, predictions, labels, resources, cancellationToken);
+                }
+            }
+
+            sent += await FlushAsync(model, predictions, labels, resources, cancellationToken);
+        }
+
+        return sent;
+    }
+
+    private async Task<long> FlushAsync(DemoModel model, List<PredictionEvent> predictions, List<FeedbackEvent> labels, List<ResourceSample> resources, CancellationToken cancellationToken)
+    {
+        var accepted = predictions.Count > 0 ? (await client.SendPredictionsAsync(model.Name, predictions, cancellationToken)).Accepted : 0;
+        if (labels.Count > 0)
+        {
+            await client.SendFeedbackAsync(model.Name, labels, cancellationToken);
+        }
+
+        if (resources.Count > 0)
+        {
+            await client.SendResourcesAsync(resources, cancellationToken);
+        }
+
+        predictions.Clear();
+        labels.Clear();
+        resources.Clear();
+        return accepted;
+    }
+
+    /// <summary>During the incident a third of the predictions fail with a feature-store timeout and the rest are slow.</summary>
+    private static PredictionEvent Incident(PredictionEvent prediction, Random random) => random.NextDouble() < 0.35
+        ? prediction with { Error = DemoHistory.IncidentError, Prediction = null, Score = null, LatencyMs = 2_000 + random.Next(1_000) }
+        : prediction with { LatencyMs = Math.Round((prediction.LatencyMs ?? 12) * (6 + (4 * random.NextDouble())), 2) };
+
+    private static ResourceSample Resource(DemoModel model, DateTimeOffset at, double driftHours, bool incident, Random random) => new()
+    {
+        Host = model.Host,
+        Model = model.Name,
+        Timestamp = at,
+        CpuPercent = Math.Round(Math.Clamp(35 + (random.NextDouble() * 30) + (5 * driftHours) + (incident ? 30 : 0), 0, 100), 1),
+        MemoryBytes = 2_000_000_000L + random.Next(0, 400_000_000),
+        MemoryPercent = Math.Round(45 + (random.NextDouble() * 10), 1),
+        GpuPercent = model is FraudModel ? Math.Round(50 + (random.NextDouble() * 30), 1) : null,
+        GpuMemoryBytes = model is FraudModel ? 6_000_000_000L : null,
+    };
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
@@ -55,7 +159,7 @@ public sealed class TrafficSimulator(PortalClient client, SimulatorOptions optio
             var now = DateTimeOffset.UtcNow;
             var seconds = (now - last).TotalSeconds;
             last = now;
-            var driftHours = (now - started).TotalHours * options.DriftSpeed;
+            var driftHours = options.InitialDriftHours + ((now - started).TotalHours * options.DriftSpeed);
             for (var m = 0; m < Models.Count; m++)
             {
                 var model = Models[m];
@@ -81,17 +185,7 @@ public sealed class TrafficSimulator(PortalClient client, SimulatorOptions optio
                 nextResources = now.AddSeconds(10);
                 foreach (var model in Models)
                 {
-                    client.EnqueueResource(new ResourceSample
-                    {
-                        Host = model.Host,
-                        Model = model.Name,
-                        Timestamp = now,
-                        CpuPercent = Math.Round(Math.Clamp(35 + (random.NextDouble() * 30) + (5 * driftHours), 0, 100), 1),
-                        MemoryBytes = 2_000_000_000L + random.Next(0, 400_000_000),
-                        MemoryPercent = Math.Round(45 + (random.NextDouble() * 10), 1),
-                        GpuPercent = model is FraudModel ? Math.Round(50 + (random.NextDouble() * 30), 1) : null,
-                        GpuMemoryBytes = model is FraudModel ? 6_000_000_000L : null,
-                    });
+                    client.EnqueueResource(Resource(model, now, driftHours, incident: false, random));
                 }
             }
         }

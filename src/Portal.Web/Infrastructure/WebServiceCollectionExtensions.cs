@@ -45,7 +45,9 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddPortalUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Bottom right: at the top right a snackbar covers the pages' action buttons (New channel, New rule).
+        services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
+        services.AddScoped<Display.BrowserTimeZone>();
         return services;
     }
 }

@@ -38,7 +38,7 @@ public class AlertPreviewTests
         Assert.Equal(TimeSpan.FromMinutes(15), preview.Episodes[1].Duration);
         Assert.Equal(6, preview.Transitions.Count); // (pending, firing, resolved) × 2
         Assert.Equal(TimeSpan.FromMinutes((24 * 60) - 1), preview.Span);
-        Assert.Equal("Would have fired 2 times, firing for 40m of 23h59m.", preview.Summary);
+        Assert.Equal("Would have fired 2 times, firing for 40m of 23h 59m.", preview.Summary);
     }
 
     [Fact]

@@ -161,19 +161,26 @@ public sealed class ExperimentLifecycleTests(PortalFactory factory) : IClassFixt
     }
 
     [Fact]
-    public async Task Plan_endpoint_gives_the_sample_size_and_the_duration_from_the_last_day_of_traffic()
+    public async Task Plan_endpoint_measures_the_traffic_rate_over_the_time_the_model_has_traffic_not_a_24_hour_sum()
     {
+        // 200 predictions, the first 4 hours ago: 1,200 a day, not "200 in the last 24 h".
         var model = await CreateModelAsync(factory);
         using var admin = factory.CreateApiClient();
-        var predictions = Enumerable.Range(0, 200).Select(i => new { predictionId = $"p{i}", prediction = 1, score = 0.9 });
+        var first = DateTimeOffset.UtcNow.AddHours(-4);
+        var predictions = Enumerable.Range(0, 200).Select(i => new
+        {
+            predictionId = $"p{i}", prediction = 1, score = 0.9, timestamp = (i == 0 ? first : DateTimeOffset.UtcNow.AddMinutes(-i % 60)).ToString("O"),
+        });
         await Ingestion.IngestionApi.PostOkAsync(admin, $"/api/v1/models/{model}/predictions", System.Text.Json.JsonSerializer.Serialize(predictions));
         var plan = await OkAsync(admin, HttpMethod.Post, "/api/v1/experiments/plan", Definition(NewId(), model, controlShare: 20));
         var required = Portal.Analysis.Experiments.ExperimentStatistics.SampleSizePerVariant(0.5, 0.5, 0.8, 0.05);
         Assert.Equal(required, plan["requiredPerVariant"]!.GetValue<long>());
         Assert.Equal(2 * required, plan["totalUnits"]!.GetValue<long>());
-        Assert.Equal(200, plan["requestsPerDay"]!.GetValue<double>());
-        // The 20 % arm sets the pace: required / (200 × 0.2) days.
-        Assert.Equal(required / 40.0, plan["days"]!.GetValue<double>(), 9);
+        // Measured from the first prediction's minute (up to a minute more than 4 h) to now.
+        var perDay = plan["requestsPerDay"]!.GetValue<double>();
+        Assert.InRange(perDay, 200 / (241.5 / 1440), 200 / (239.0 / 1440));
+        // The 20 % arm sets the pace: required / (rate × 0.2) days.
+        Assert.Equal(required / (perDay * 0.2), plan["days"]!.GetValue<double>(), 9);
     }
 
     private static async Task Refused(HttpClient client, string path, string reason, HttpMethod? method = null)

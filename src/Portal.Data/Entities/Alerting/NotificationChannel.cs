@@ -7,6 +7,9 @@ public enum ChannelType
     PagerDuty,
     Email,
     Teams,
+
+    /// <summary>Delivers into the portal itself: each notification is stored (with its attempt) and written to the log; for the demo and for trying rules out.</summary>
+    Log,
 }
 
 /// <summary>

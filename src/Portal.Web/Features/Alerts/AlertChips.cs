@@ -28,7 +28,7 @@ public static class AlertChips
         }
 
         var span = now - t;
-        return span.TotalMinutes < 1 ? "just now" : span.TotalHours < 1 ? $"{(int)span.TotalMinutes}m ago" : span.TotalDays < 1 ? $"{(int)span.TotalHours}h {span.Minutes}m ago" : $"{(int)span.TotalDays}d ago";
+        return span.TotalSeconds < 1 ? "just now" : $"{Infrastructure.Display.TimeText.Duration(span)} ago";
     }
 
     public static string Value(double? value) => value is { } v ? v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "no data";

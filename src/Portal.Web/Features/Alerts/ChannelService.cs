@@ -56,6 +56,7 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
             ChannelType.Webhook => s.Url ?? "",
             ChannelType.Slack or ChannelType.Teams => $"{c.Type} incoming webhook (URL stored encrypted)",
             ChannelType.PagerDuty => $"{(string.IsNullOrWhiteSpace(s.Url) ? ChannelSettings.PagerDutyEventsUrl : s.Url)} (routing key stored encrypted)",
+            ChannelType.Log => "this portal (each notification is stored and logged)",
             _ => $"{s.To} via {s.SmtpHost}:{s.SmtpPort}",
         };
     }
@@ -168,8 +169,10 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
                 }
 
                 break;
+            case ChannelType.Log:
+                break;
             default:
-                errors.Add("type", "Choose webhook, Slack, Teams, PagerDuty or e-mail.");
+                errors.Add("type", "Choose webhook, Slack, Teams, PagerDuty, e-mail or log.");
                 break;
         }
 

@@ -199,6 +199,10 @@ public sealed class NotificationSender(
                 }
 
                 break;
+            case ChannelType.Log:
+                logger.LogInformation("Notification to log channel {Channel}: {Title}", channel.Name, content.Title);
+                AttemptLog.Current?.Add(new AttemptRecord(time.GetUtcNow().UtcDateTime, 0, true, "logged", null));
+                break;
             default:
                 await MailAsync(settings, secret, content, cancellationToken);
                 break;

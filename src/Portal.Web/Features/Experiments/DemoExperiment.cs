@@ -14,8 +14,12 @@ public static class DemoExperiment
     public const string Id = "fraud-v2-rollout";
     public const string Model = "fraud-detector";
 
-    /// <summary>Creates and starts the experiment when the demo model exists and the experiment does not.</summary>
-    public static async Task SeedAsync(IServiceScopeFactory scopes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates and starts the experiment when the demo model exists and the experiment does not. With
+    /// <paramref name="startedAt"/> (the demo's backfilled history began the experiment then) its start is dated back and
+    /// it is analysed at once, so it has a verdict on the first look.
+    /// </summary>
+    public static async Task SeedAsync(IServiceScopeFactory scopes, DateTimeOffset? startedAt, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -51,5 +55,13 @@ public static class DemoExperiment
             Looks = 5,
         }, cancellationToken);
         await service.StartAsync(Id, cancellationToken);
+        if (startedAt is { } at)
+        {
+            var started = at.UtcDateTime;
+            await db.Experiments.Where(e => e.Id == Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.StartedAt, started), cancellationToken);
+            await db.ExperimentLifecycleEvents.Where(e => e.ExperimentId == Id && e.To == ExperimentState.Running)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.At, started), cancellationToken);
+            await service.AnalyseNowAsync(Id, cancellationToken);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 using Portal.Data.Entities.Experiments;
 
 namespace Portal.Web.Features.Experiments;
@@ -7,8 +8,27 @@ namespace Portal.Web.Features.Experiments;
 /// An experiment's definition as people edit it (the form) and as the API takes it (POST / PUT body, camelCase JSON).
 /// Everything but the lifecycle; <see cref="ExperimentValidator"/> checks it.
 /// </summary>
-public sealed class ExperimentDraft
+public sealed partial class ExperimentDraft
 {
+    /// <summary>
+    /// An id made from a name, as the form proposes it: lower case, runs of anything but letters, digits, '.' and '_'
+    /// become one '-', at most 64 characters ("Checkout v2 — EU" → "checkout-v2-eu").
+    /// </summary>
+    public static string IdFromName(string? name)
+    {
+        var id = NotIdCharacters().Replace((name ?? "").Trim().ToLowerInvariant(), "-").Trim('-', '.', '_');
+        return id.Length <= 64 ? id : id[..64].TrimEnd('-', '.', '_');
+    }
+
+    /// <summary>Whether the experiment form has an input (or section) that shows the error of this field.</summary>
+    public static bool HasFormField(string field) => FormField().IsMatch(field);
+
+    [GeneratedRegex("[^a-z0-9._]+")]
+    private static partial Regex NotIdCharacters();
+
+    [GeneratedRegex(@"^(name|id|hypothesis|model|unitType|alpha|power|minimumDetectableEffect|baselineValue|baselineStdDev|looks|sequentialTuningParameter|analysisMode|correction|arms|metrics|arms\[\d+\]\.(name|modelVersion|share)|metrics\[\d+\]\.(name|kind|margin|bound|capPercentile))\z")]
+    private static partial Regex FormField();
+
     public string Id { get; set; } = "";
 
     public string Name { get; set; } = "";

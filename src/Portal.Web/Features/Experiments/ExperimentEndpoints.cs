@@ -60,7 +60,7 @@ public static class ExperimentEndpoints
         TypedResults.Ok(await service.ListAsync(cancellationToken));
 
     private static async Task<Ok<ExperimentPlan>> Plan(ExperimentDraft draft, ExperimentService service, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ExperimentPlanner.Plan(draft, await service.RequestsPerDayAsync(draft.Model, cancellationToken)));
+        TypedResults.Ok(ExperimentPlanner.Plan(draft, (await service.TrafficRateAsync(draft.Model, cancellationToken))?.PerDay));
 
     private static async Task<Ok<ExperimentDto>> Get(string id, ExperimentService service, CancellationToken cancellationToken) =>
         TypedResults.Ok(await ToDtoAsync(await FindAsync(id, service, cancellationToken), service, cancellationToken));

@@ -30,6 +30,9 @@ public sealed class ExperimentConflictException(string field, string message) : 
 }
 
 /// <summary>An experiment as listed.</summary>
+/// <summary>Requests a day, measured over <paramref name="Over"/> (the part of the last 24 h that has traffic).</summary>
+public sealed record TrafficRate(double PerDay, TimeSpan Over);
+
 public sealed record ExperimentSummary(string Id, string Name, string Model, ExperimentState State, string Arms, string PrimaryMetric, VerdictKind? Verdict, DateTime CreatedAt, DateTime? StartedAt, string CreatedBy);
 
 /// <summary>
@@ -98,8 +101,12 @@ public sealed class ExperimentService(
             .OrderBy(v => v.Version).Select(v => v.Version).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Requests per day of the model over the last 24 h (from the per-minute rollups), null without traffic.</summary>
-    public async Task<double?> RequestsPerDayAsync(string model, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The model's traffic rate in requests a day: the per-minute rollups of the last 24 h over the time they cover, from
+    /// the first minute with traffic to now (a model 9 minutes old is measured over its 9 minutes, not summed over a day);
+    /// null without traffic.
+    /// </summary>
+    public async Task<TrafficRate?> TrafficRateAsync(string model, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var modelId = await db.Models.AsNoTracking().Where(m => m.Name == model).Select(m => (int?)m.Id).FirstOrDefaultAsync(cancellationToken);
@@ -108,9 +115,18 @@ public sealed class ExperimentService(
             return null;
         }
 
-        var since = time.GetUtcNow().AddHours(-24).ToUnixTimeMilliseconds();
-        var count = await db.PredictionRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= since).SumAsync(r => (long?)r.Count, cancellationToken) ?? 0;
-        return count > 0 ? count : null;
+        var now = time.GetUtcNow();
+        var since = now.AddHours(-24).ToUnixTimeMilliseconds();
+        var rollups = db.PredictionRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= since);
+        var count = await rollups.SumAsync(r => (long?)r.Count, cancellationToken) ?? 0;
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var first = DateTimeOffset.FromUnixTimeMilliseconds(await rollups.MinAsync(r => r.MinuteMs, cancellationToken));
+        var over = TimeSpan.FromTicks(Math.Max((now - first).Ticks, TimeSpan.FromMinutes(1).Ticks));
+        return new TrafficRate(count / over.TotalDays, over);
     }
 
     public async Task<Experiment> CreateAsync(ExperimentDraft draft, CancellationToken cancellationToken = default)

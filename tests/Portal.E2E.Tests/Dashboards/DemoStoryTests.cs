@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using Portal.Client.Simulation;
+using Portal.E2E.Tests.Infrastructure;
+
+namespace Portal.E2E.Tests.Dashboards;
+
+[CollectionDefinition(Name)]
+public sealed class DemoPortalCollection : ICollectionFixture<DemoPortalFixture>
+{
+    public const string Name = "Demo portal";
+}
+
+/// <summary>A portal of its own on a fresh database with the demo on, as <c>dotnet run</c> starts it.</summary>
+public sealed class DemoPortalFixture : PortalServerFixture
+{
+    /// <summary>Started just before the portal process (xunit creates the fixture, then initialises it).</summary>
+    public Stopwatch SinceStart { get; } = Stopwatch.StartNew();
+
+    protected override string LogName => "demo-server";
+
+    protected override void Configure(ProcessStartInfo start) => start.Environment["Portal__Demo__Enabled"] = "true";
+}
+
+/// <summary>
+/// The demo tells its story on the first look: within a minute of start-up every tab of every demo model shows data
+/// from the backfilled history, and the Alerts, SLO and experiment pages have something to show. Screenshots of every
+/// tab of every demo model go to the test output (screenshots/demo-*.png).
+/// </summary>
+[Collection(DemoPortalCollection.Name)]
+public sealed class DemoStoryTests(DemoPortalFixture portal)
+{
+    private static readonly TimeSpan FirstLook = TimeSpan.FromSeconds(60);
+
+    /// <summary>Waiting goes on past the first minute so a slow machine still gets its screenshots (and the timing assertion says by how much).</summary>
+    private static readonly TimeSpan GiveUp = TimeSpan.FromMinutes(6);
+
+    [Fact]
+    public async Task Every_tab_of_every_demo_model_shows_data_within_a_minute_of_start()
+    {
+        var page = await portal.NewPageAsync();
+        foreach (var model in TrafficSimulator.Models.Select(m => m.Name))
+        {
+            await TabAsync(page, model, "health", "#chart-requests .main-svg", "health-empty");
+            await TabAsync(page, model, "quality", ".main-svg", "quality-empty", "quality-no-labels");
+            await TabAsync(page, model, "drift", "#chart-drift-over-time .main-svg", "drift-no-reference");
+            Assert.Contains("Drift job run at", await page.InnerTextAsync("[data-testid=drift-summary]"));
+            await TabAsync(page, model, "resources", ".main-svg", "resources-empty");
+        }
+
+        Assert.True(portal.SinceStart.Elapsed < FirstLook, $"every tab showed data only {portal.SinceStart.Elapsed.TotalSeconds:0} s after start-up");
+    }
+
+    [Fact]
+    public async Task Slos_alert_rules_the_log_channel_and_the_running_experiment_are_there_on_the_first_look()
+    {
+        var page = await portal.NewPageAsync();
+        foreach (var model in TrafficSimulator.Models.Select(m => m.Name))
+        {
+            await Until(async () =>
+            {
+                await PortalServerFixture.GotoInteractiveAsync(page, $"/models/{model}/slos");
+                var compliance = page.Locator("[data-testid=slo-compliance]");
+                return await compliance.CountAsync() == 2 && !(await compliance.AllInnerTextsAsync()).Contains("—");
+            }, page, () => $"/models/{model}/slos");
+            await PortalServerFixture.ScreenshotAsync(page, $"demo-{model}-slos");
+        }
+
+        await PortalServerFixture.GotoInteractiveAsync(page, "/alerts/rules");
+        await page.Locator("text=Fraud detector errors").WaitForAsync();
+        Assert.Equal(5, await page.Locator("tbody tr").CountAsync());
+        await PortalServerFixture.ScreenshotAsync(page, "demo-alert-rules");
+
+        await PortalServerFixture.GotoInteractiveAsync(page, "/alerts/channels");
+        await page.Locator("text=demo-log").First.WaitForAsync();
+        await PortalServerFixture.ScreenshotAsync(page, "demo-alert-channels");
+
+        // Running, fed by the demo's tagged traffic. Not yet asserted: a verdict on the first look (dating the experiment
+        // back to the history's v2 traffic makes its results page fail, so it starts at start-up; see docs/ingestion.md).
+        await Until(async () =>
+        {
+            await PortalServerFixture.GotoInteractiveAsync(page, "/experiments/fraud-v2-rollout");
+            return await page.Locator("[data-testid=experiment-state]", new() { HasText = "running" }).CountAsync() > 0;
+        }, page, () => "/experiments/fraud-v2-rollout");
+        await PortalServerFixture.ScreenshotAsync(page, "demo-experiment");
+    }
+
+    /// <summary>Reloads the tab until the chart is drawn and no empty-state hint is shown, then screenshots it.</summary>
+    private async Task TabAsync(IPage page, string model, string tab, string chart, params string[] emptyHints)
+    {
+        var path = $"/models/{model}?tab={tab}&window=7d";   // a week: the incident, the rollout and the drift growing
+        await Until(async () =>
+        {
+            await PortalServerFixture.GotoInteractiveAsync(page, path);
+            try
+            {
+                await page.Locator(chart).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+
+            foreach (var hint in emptyHints)
+            {
+                if (await page.Locator($"[data-testid={hint}]").CountAsync() > 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, page, () => path);
+        await PortalServerFixture.ScreenshotAsync(page, $"demo-{model}-{tab}");
+    }
+
+    /// <summary>A page that does not become interactive in time on a busy machine is tried again, not a failure.</summary>
+    private static async Task<bool> Try(Func<Task<bool>> condition)
+    {
+        try
+        {
+            return await condition();
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task Until(Func<Task<bool>> condition, IPage page, Func<string> what)
+    {
+        while (!await Try(condition))
+        {
+            if (portal.SinceStart.Elapsed > GiveUp)
+            {
+                await PortalServerFixture.ScreenshotAsync(page, "demo-timeout");
+                Assert.Fail($"{what()} showed no data {portal.SinceStart.Elapsed.TotalSeconds:0} s after start-up.");
+            }
+
+            await Task.Delay(1_000);
+        }
+    }
+}
