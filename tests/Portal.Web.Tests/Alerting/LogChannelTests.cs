@@ -1,6 +1,7 @@
 using Portal.Analysis.Alerting;
 using Portal.Data.Entities.Alerting;
 using Portal.Web.Features.Alerts;
+using Portal.Web.Infrastructure.Validation;
 
 namespace Portal.Web.Tests.Alerting;
 
@@ -14,8 +15,8 @@ public sealed class LogChannelTests : IDisposable
     [Fact]
     public async Task A_log_channel_needs_no_settings_and_stores_each_notification_with_a_logged_attempt()
     {
-        var errors = await host.WithAsync<ChannelService, Dictionary<string, string>>(s => s.ValidateAsync(new ChannelForm { Name = "log", Type = ChannelType.Log }));
-        Assert.Empty(errors);
+        var errors = await host.WithAsync<ChannelService, ValidationProblems>(s => s.ValidateAsync(new ChannelForm { Name = "log", Type = ChannelType.Log }));
+        Assert.True(errors.IsEmpty, string.Join("; ", errors.ToLines()));
         var model = await host.ModelAsync("logged");
         await host.SeedTrafficAsync(model.Id, host.BaseTime, 3, 0.5);
         var channel = await host.ChannelAsync("demo-log", ChannelType.Log, new ChannelSettings());

@@ -90,7 +90,7 @@ public sealed class SetupTests
     [Fact]
     public async Task Demo_users_get_random_passwords_one_per_role()
     {
-        using var factory = new PortalFactory { Settings = { ["Portal:Demo:Enabled"] = "true" } };
+        using var factory = new PortalFactory { Settings = { ["Portal:Demo:Enabled"] = "true", ["Portal:Demo:BackfillDays"] = "0" } };
         await using var scope = factory.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
 

@@ -64,6 +64,12 @@ public sealed class PortalProcess : IDisposable
         {
             start.Environment["Portal__Demo__Enabled"] = "false";
         }
+        else
+        {
+            // Live demo traffic only: the 14-day history is DemoHistoryTests' and the E2E DemoStoryTests' subject, and
+            // sending it here would load the machine under every other test running beside this one.
+            start.Environment["Portal__Demo__BackfillDays"] = "0";
+        }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // Production refuses an unencrypted key ring; a fixed test key so restarts on the same database read it.

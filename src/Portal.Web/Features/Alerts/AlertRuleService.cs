@@ -181,7 +181,7 @@ public sealed class AlertRuleService(IDbContextFactory<PortalDbContext> contexts
 
         if (!Enum.IsDefined(form.NoData))
         {
-            errors["noData"] = "Choose resolve, keepState or alert.";
+            errors.Add("noData", "Choose resolve, keepState or alert.");
         }
 
         form.ParseLabels(errors);

@@ -326,7 +326,7 @@ public sealed class ProvisioningApplier(
             body["kind"] = type;
         }
 
-        var input = SloInput.Parse(JsonSerializer.SerializeToElement(body));
+        var input = (body.Deserialize<SloRequest>(ProvisioningFields.Json) ?? throw new AnalysisInputException("$", "is empty.")).ToInput();
         input.ToAnalysis().Validate();
         await ModelAsync(db, modelName, scope, cancellationToken);
         var name = input.Name.Trim();

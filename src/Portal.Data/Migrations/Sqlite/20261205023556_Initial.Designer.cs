@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261204210553_Initial")]
+    [Migration("20261205023556_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -408,6 +408,11 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NoData")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RepeatIntervalSeconds")
                         .HasColumnType("INTEGER");
 
@@ -418,6 +423,13 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("SloAlert")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SloId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<double>("Threshold")
                         .HasColumnType("REAL");
@@ -433,6 +445,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("ModelId");
 
                     b.HasIndex("RunbookId");
+
+                    b.HasIndex("SloId");
 
                     b.HasIndex("Name", "Severity")
                         .IsUnique();
@@ -1817,6 +1831,10 @@ namespace Portal.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ChannelIdsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1842,8 +1860,18 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PageSeverity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("TargetPercent")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("TicketSeverity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -1857,6 +1885,31 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("SloDefinitions", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloSliRecord", b =>
+                {
+                    b.Property<int>("SloId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Window")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MinuteMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Good")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SloId", "Window", "MinuteMs");
+
+                    b.HasIndex("MinuteMs");
+
+                    b.ToTable("SloSliRecords", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Jobs.SloStatus", b =>
@@ -2228,6 +2281,50 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("ModelId", "MinuteMs");
 
                     b.ToTable("PredictionRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.ProvisionedObject", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AppliedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("File")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "EntityKey");
+
+                    b.HasIndex("Kind", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ProvisionedObjects", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.QualityHourRollup", b =>
@@ -2805,6 +2902,11 @@ namespace Portal.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("RunbookId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Portal.Data.Entities.Jobs.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Alerting.AlertStateChange", b =>
@@ -3019,6 +3121,15 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Jobs.SloSliRecord", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Jobs.SloDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

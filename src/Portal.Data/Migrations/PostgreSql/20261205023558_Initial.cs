@@ -310,6 +310,24 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProvisionedObjects",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    EntityKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    File = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AppliedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionedObjects", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "QualityHourRollups",
                 columns: table => new
                 {
@@ -757,6 +775,9 @@ namespace Portal.Data.Migrations.PostgreSql
                     LatencyBoundMs = table.Column<double>(type: "double precision", nullable: true),
                     MinRequestsPerMinute = table.Column<double>(type: "double precision", nullable: true),
                     Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    PageSeverity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    TicketSeverity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ChannelIdsJson = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
@@ -828,48 +849,6 @@ namespace Portal.Data.Migrations.PostgreSql
                         principalTable: "NotificationChannels",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "AlertRules",
-                columns: table => new
-                {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    ModelId = table.Column<int>(type: "integer", nullable: true),
-                    Metric = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Feature = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    Comparator = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Threshold = table.Column<double>(type: "double precision", nullable: false),
-                    WindowSeconds = table.Column<int>(type: "integer", nullable: false),
-                    ForSeconds = table.Column<int>(type: "integer", nullable: false),
-                    KeepFiringForSeconds = table.Column<int>(type: "integer", nullable: false),
-                    Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    LabelsJson = table.Column<string>(type: "text", nullable: false),
-                    RepeatIntervalSeconds = table.Column<int>(type: "integer", nullable: false),
-                    RunbookId = table.Column<int>(type: "integer", nullable: true),
-                    ChannelIdsJson = table.Column<string>(type: "text", nullable: false),
-                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
-                    Description = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_AlertRules", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_AlertRules_Models_ModelId",
-                        column: x => x.ModelId,
-                        principalTable: "Models",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_AlertRules_Runbooks_RunbookId",
-                        column: x => x.RunbookId,
-                        principalTable: "Runbooks",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -1265,6 +1244,78 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "AlertRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ModelId = table.Column<int>(type: "integer", nullable: true),
+                    Metric = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Feature = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    Comparator = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Threshold = table.Column<double>(type: "double precision", nullable: false),
+                    WindowSeconds = table.Column<int>(type: "integer", nullable: false),
+                    ForSeconds = table.Column<int>(type: "integer", nullable: false),
+                    KeepFiringForSeconds = table.Column<int>(type: "integer", nullable: false),
+                    Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    LabelsJson = table.Column<string>(type: "text", nullable: false),
+                    RepeatIntervalSeconds = table.Column<int>(type: "integer", nullable: false),
+                    RunbookId = table.Column<int>(type: "integer", nullable: true),
+                    ChannelIdsJson = table.Column<string>(type: "text", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    NoData = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    SloId = table.Column<int>(type: "integer", nullable: true),
+                    SloAlert = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Description = table.Column<string>(type: "text", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertRules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_Runbooks_RunbookId",
+                        column: x => x.RunbookId,
+                        principalTable: "Runbooks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_SloDefinitions_SloId",
+                        column: x => x.SloId,
+                        principalTable: "SloDefinitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SloSliRecords",
+                columns: table => new
+                {
+                    SloId = table.Column<int>(type: "integer", nullable: false),
+                    MinuteMs = table.Column<long>(type: "bigint", nullable: false),
+                    Window = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Good = table.Column<long>(type: "bigint", nullable: false),
+                    Total = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SloSliRecords", x => new { x.SloId, x.Window, x.MinuteMs });
+                    table.ForeignKey(
+                        name: "FK_SloSliRecords_SloDefinitions_SloId",
+                        column: x => x.SloId,
+                        principalTable: "SloDefinitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SloStatuses",
                 columns: table => new
                 {
@@ -1314,44 +1365,6 @@ namespace Portal.Data.Migrations.PostgreSql
                         name: "FK_NotificationAttempts_AlertNotifications_NotificationId",
                         column: x => x.NotificationId,
                         principalTable: "AlertNotifications",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "Alerts",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RuleId = table.Column<int>(type: "integer", nullable: false),
-                    ModelId = table.Column<int>(type: "integer", nullable: false),
-                    Fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    LabelsJson = table.Column<string>(type: "text", nullable: false),
-                    Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    ActiveAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    FiredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ResolvedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ClearedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    LastEvaluatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    LastValue = table.Column<double>(type: "double precision", nullable: true),
-                    Reason = table.Column<string>(type: "text", nullable: true),
-                    SuppressedReason = table.Column<string>(type: "text", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Alerts", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Alerts_AlertRules_RuleId",
-                        column: x => x.RuleId,
-                        principalTable: "AlertRules",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_Alerts_Models_ModelId",
-                        column: x => x.ModelId,
-                        principalTable: "Models",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1408,6 +1421,44 @@ namespace Portal.Data.Migrations.PostgreSql
                         name: "FK_ReferenceChunks_ReferenceColumns_ColumnId",
                         column: x => x.ColumnId,
                         principalTable: "ReferenceColumns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Alerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RuleId = table.Column<int>(type: "integer", nullable: false),
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    LabelsJson = table.Column<string>(type: "text", nullable: false),
+                    Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ActiveAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FiredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ResolvedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ClearedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastEvaluatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    LastValue = table.Column<double>(type: "double precision", nullable: true),
+                    Reason = table.Column<string>(type: "text", nullable: true),
+                    SuppressedReason = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Alerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Alerts_AlertRules_RuleId",
+                        column: x => x.RuleId,
+                        principalTable: "AlertRules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Alerts_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1509,6 +1560,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "IX_AlertRules_RunbookId",
                 table: "AlertRules",
                 column: "RunbookId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertRules_SloId",
+                table: "AlertRules",
+                column: "SloId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AlertSilences_EndsAt",
@@ -1780,6 +1836,17 @@ namespace Portal.Data.Migrations.PostgreSql
                 columns: new[] { "ModelId", "MinuteMs" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProvisionedObjects_Kind_EntityKey",
+                table: "ProvisionedObjects",
+                columns: new[] { "Kind", "EntityKey" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionedObjects_Kind_Name",
+                table: "ProvisionedObjects",
+                columns: new[] { "Kind", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_QualityHourRollups_ModelId_HourMs",
                 table: "QualityHourRollups",
                 columns: new[] { "ModelId", "HourMs" });
@@ -1854,6 +1921,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 table: "SloDefinitions",
                 columns: new[] { "ModelId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SloSliRecords_MinuteMs",
+                table: "SloSliRecords",
+                column: "MinuteMs");
         }
 
         /// <inheritdoc />
@@ -1956,6 +2028,9 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "PredictionRollups");
 
             migrationBuilder.DropTable(
+                name: "ProvisionedObjects");
+
+            migrationBuilder.DropTable(
                 name: "QualityHourRollups");
 
             migrationBuilder.DropTable(
@@ -1978,6 +2053,9 @@ namespace Portal.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "RunbookVersions");
+
+            migrationBuilder.DropTable(
+                name: "SloSliRecords");
 
             migrationBuilder.DropTable(
                 name: "SloStatuses");
@@ -2004,9 +2082,6 @@ namespace Portal.Data.Migrations.PostgreSql
                 name: "ReferenceColumns");
 
             migrationBuilder.DropTable(
-                name: "SloDefinitions");
-
-            migrationBuilder.DropTable(
                 name: "JobRuns");
 
             migrationBuilder.DropTable(
@@ -2020,6 +2095,9 @@ namespace Portal.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "Runbooks");
+
+            migrationBuilder.DropTable(
+                name: "SloDefinitions");
 
             migrationBuilder.DropTable(
                 name: "Models");

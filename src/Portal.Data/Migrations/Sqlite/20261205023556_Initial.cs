@@ -308,6 +308,24 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProvisionedObjects",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    EntityKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    File = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AppliedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionedObjects", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "QualityHourRollups",
                 columns: table => new
                 {
@@ -755,6 +773,9 @@ namespace Portal.Data.Migrations.Sqlite
                     LatencyBoundMs = table.Column<double>(type: "REAL", nullable: true),
                     MinRequestsPerMinute = table.Column<double>(type: "REAL", nullable: true),
                     Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PageSeverity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    TicketSeverity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ChannelIdsJson = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
@@ -826,48 +847,6 @@ namespace Portal.Data.Migrations.Sqlite
                         principalTable: "NotificationChannels",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "AlertRules",
-                columns: table => new
-                {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    ModelId = table.Column<int>(type: "INTEGER", nullable: true),
-                    Metric = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Feature = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    Comparator = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Threshold = table.Column<double>(type: "REAL", nullable: false),
-                    WindowSeconds = table.Column<int>(type: "INTEGER", nullable: false),
-                    ForSeconds = table.Column<int>(type: "INTEGER", nullable: false),
-                    KeepFiringForSeconds = table.Column<int>(type: "INTEGER", nullable: false),
-                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    LabelsJson = table.Column<string>(type: "TEXT", nullable: false),
-                    RepeatIntervalSeconds = table.Column<int>(type: "INTEGER", nullable: false),
-                    RunbookId = table.Column<int>(type: "INTEGER", nullable: true),
-                    ChannelIdsJson = table.Column<string>(type: "TEXT", nullable: false),
-                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Description = table.Column<string>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_AlertRules", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_AlertRules_Models_ModelId",
-                        column: x => x.ModelId,
-                        principalTable: "Models",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_AlertRules_Runbooks_RunbookId",
-                        column: x => x.RunbookId,
-                        principalTable: "Runbooks",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -1263,6 +1242,78 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AlertRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Metric = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Feature = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Comparator = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Threshold = table.Column<double>(type: "REAL", nullable: false),
+                    WindowSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    ForSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    KeepFiringForSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    LabelsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    RepeatIntervalSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    RunbookId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ChannelIdsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    NoData = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    SloId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SloAlert = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertRules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_Runbooks_RunbookId",
+                        column: x => x.RunbookId,
+                        principalTable: "Runbooks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_AlertRules_SloDefinitions_SloId",
+                        column: x => x.SloId,
+                        principalTable: "SloDefinitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SloSliRecords",
+                columns: table => new
+                {
+                    SloId = table.Column<int>(type: "INTEGER", nullable: false),
+                    MinuteMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Window = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Good = table.Column<long>(type: "INTEGER", nullable: false),
+                    Total = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SloSliRecords", x => new { x.SloId, x.Window, x.MinuteMs });
+                    table.ForeignKey(
+                        name: "FK_SloSliRecords_SloDefinitions_SloId",
+                        column: x => x.SloId,
+                        principalTable: "SloDefinitions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SloStatuses",
                 columns: table => new
                 {
@@ -1312,44 +1363,6 @@ namespace Portal.Data.Migrations.Sqlite
                         name: "FK_NotificationAttempts_AlertNotifications_NotificationId",
                         column: x => x.NotificationId,
                         principalTable: "AlertNotifications",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "Alerts",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RuleId = table.Column<int>(type: "INTEGER", nullable: false),
-                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    LabelsJson = table.Column<string>(type: "TEXT", nullable: false),
-                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    ActiveAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    FiredAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    ClearedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastEvaluatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastValue = table.Column<double>(type: "REAL", nullable: true),
-                    Reason = table.Column<string>(type: "TEXT", nullable: true),
-                    SuppressedReason = table.Column<string>(type: "TEXT", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Alerts", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Alerts_AlertRules_RuleId",
-                        column: x => x.RuleId,
-                        principalTable: "AlertRules",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_Alerts_Models_ModelId",
-                        column: x => x.ModelId,
-                        principalTable: "Models",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1406,6 +1419,44 @@ namespace Portal.Data.Migrations.Sqlite
                         name: "FK_ReferenceChunks_ReferenceColumns_ColumnId",
                         column: x => x.ColumnId,
                         principalTable: "ReferenceColumns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Alerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RuleId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LabelsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ActiveAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FiredAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ClearedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastEvaluatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastValue = table.Column<double>(type: "REAL", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", nullable: true),
+                    SuppressedReason = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Alerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Alerts_AlertRules_RuleId",
+                        column: x => x.RuleId,
+                        principalTable: "AlertRules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Alerts_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1507,6 +1558,11 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_AlertRules_RunbookId",
                 table: "AlertRules",
                 column: "RunbookId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlertRules_SloId",
+                table: "AlertRules",
+                column: "SloId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AlertSilences_EndsAt",
@@ -1778,6 +1834,17 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "ModelId", "MinuteMs" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProvisionedObjects_Kind_EntityKey",
+                table: "ProvisionedObjects",
+                columns: new[] { "Kind", "EntityKey" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionedObjects_Kind_Name",
+                table: "ProvisionedObjects",
+                columns: new[] { "Kind", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_QualityHourRollups_ModelId_HourMs",
                 table: "QualityHourRollups",
                 columns: new[] { "ModelId", "HourMs" });
@@ -1852,6 +1919,11 @@ namespace Portal.Data.Migrations.Sqlite
                 table: "SloDefinitions",
                 columns: new[] { "ModelId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SloSliRecords_MinuteMs",
+                table: "SloSliRecords",
+                column: "MinuteMs");
         }
 
         /// <inheritdoc />
@@ -1954,6 +2026,9 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "PredictionRollups");
 
             migrationBuilder.DropTable(
+                name: "ProvisionedObjects");
+
+            migrationBuilder.DropTable(
                 name: "QualityHourRollups");
 
             migrationBuilder.DropTable(
@@ -1976,6 +2051,9 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "RunbookVersions");
+
+            migrationBuilder.DropTable(
+                name: "SloSliRecords");
 
             migrationBuilder.DropTable(
                 name: "SloStatuses");
@@ -2002,9 +2080,6 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "ReferenceColumns");
 
             migrationBuilder.DropTable(
-                name: "SloDefinitions");
-
-            migrationBuilder.DropTable(
                 name: "JobRuns");
 
             migrationBuilder.DropTable(
@@ -2018,6 +2093,9 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Runbooks");
+
+            migrationBuilder.DropTable(
+                name: "SloDefinitions");
 
             migrationBuilder.DropTable(
                 name: "Models");
