@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -11,7 +10,6 @@ namespace Portal.Web.Tests.Alerting;
 public sealed class MetricsEndpointTests
 {
     private const string Promtool = "/usr/bin/promtool";
-    private const string PrometheusBinary = "/usr/bin/prometheus";
 
     [Fact]
     public async Task Metrics_pass_promtool_check_and_carry_the_ml_names_labelled_by_model()
@@ -106,7 +104,6 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task A_real_prometheus_scrapes_the_running_portal()
     {
-        var prometheus = ExternalTool.Require(PrometheusBinary);
         var database = Path.Combine(Path.GetTempPath(), $"portal-prom-{Guid.NewGuid():N}.db");
         var folder = Directory.CreateTempSubdirectory("portal-prometheus-");
         var portal = new PortalProcess(database, "prom-test-admin-key");
@@ -119,62 +116,33 @@ public sealed class MetricsEndpointTests
             var items = Enumerable.Range(0, 20).Select(i => new { predictionId = $"p{i}", prediction = 1, score = 0.9, latencyMs = 12.5 });
             (await api.PostAsJsonAsync("/api/v1/models/prom-model/predictions", items)).EnsureSuccessStatusCode();
 
-            var port = HttpReceiver.FreePort();
-            var config = Path.Combine(folder.FullName, "prometheus.yml");
-            await File.WriteAllTextAsync(config, $"""
-                global:
-                  scrape_interval: 1s
-                scrape_configs:
-                  - job_name: portal
-                    static_configs:
-                      - targets: ["127.0.0.1:{portal.Port}"]
-                """);
-            var start = new ProcessStartInfo(prometheus)
+            await using var server = await PrometheusServer.StartAsync(folder, portal.Port);
+            var query = server.Query;
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            string? value = null;
+            while (DateTime.UtcNow < deadline && value is null)
             {
-                ArgumentList = { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder.FullName, "data")}", $"--web.listen-address=127.0.0.1:{port}" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var server = Process.Start(start)!;
-            var log = new System.Text.StringBuilder();
-            server.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            server.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            server.BeginErrorReadLine();
-            server.BeginOutputReadLine();
-            try
-            {
-                using var query = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
-                var deadline = DateTime.UtcNow.AddSeconds(90);
-                string? value = null;
-                while (DateTime.UtcNow < deadline && value is null)
+                await Task.Delay(1000);
+                try
                 {
-                    await Task.Delay(1000);
-                    try
+                    var answer = await query.GetFromJsonAsync<JsonElement>("api/v1/query?query=ml_requests_total");
+                    var result = answer.GetProperty("data").GetProperty("result");
+                    if (result.GetArrayLength() > 0)
                     {
-                        var answer = await query.GetFromJsonAsync<JsonElement>("api/v1/query?query=ml_requests_total");
-                        var result = answer.GetProperty("data").GetProperty("result");
-                        if (result.GetArrayLength() > 0)
-                        {
-                            Assert.Equal("prom-model", result[0].GetProperty("metric").GetProperty("model_name").GetString());
-                            value = result[0].GetProperty("value")[1].GetString();
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // Prometheus is still starting.
+                        Assert.Equal("prom-model", result[0].GetProperty("metric").GetProperty("model_name").GetString());
+                        value = result[0].GetProperty("value")[1].GetString();
                     }
                 }
+                catch (HttpRequestException)
+                {
+                    // Prometheus is still starting.
+                }
+            }
 
-                Assert.True(value is not null, $"Prometheus never scraped ml_requests_total. Its log:\n{log}\nPortal log:\n{portal.Log}");
-                Assert.Equal("20", value);
-                var targets = await query.GetFromJsonAsync<JsonElement>("api/v1/targets");
-                Assert.Equal("up", targets.GetProperty("data").GetProperty("activeTargets")[0].GetProperty("health").GetString());
-            }
-            finally
-            {
-                server.Kill();
-                await server.WaitForExitAsync();
-            }
+            Assert.True(value is not null, $"Prometheus never scraped ml_requests_total. Its log:\n{server.Log}\nPortal log:\n{portal.Log}");
+            Assert.Equal("20", value);
+            var targets = await query.GetFromJsonAsync<JsonElement>("api/v1/targets");
+            Assert.Equal("up", targets.GetProperty("data").GetProperty("activeTargets")[0].GetProperty("health").GetString());
         }
         finally
         {

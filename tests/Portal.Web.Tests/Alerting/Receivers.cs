@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Alerting;
 
@@ -78,12 +79,7 @@ public sealed class HttpReceiver : IDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPort.Free();
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Portal.Data.Entities;
@@ -9,7 +8,6 @@ namespace Portal.Web.Tests.Alerting;
 /// <summary>GET /api/v1/slos/prometheus-rules: Sloth-shaped rules that promtool accepts and a real Prometheus evaluates.</summary>
 public sealed class SloPrometheusRulesTests
 {
-    private const string PrometheusBinary = "/usr/bin/prometheus";
     private const string PromtoolBinary = "/usr/bin/promtool";
 
     [Fact]
@@ -52,7 +50,6 @@ public sealed class SloPrometheusRulesTests
     [Fact]
     public async Task A_real_prometheus_loads_the_rules_and_records_the_sli_error_ratio_of_the_portals_metrics()
     {
-        var prometheus = ExternalTool.Require(PrometheusBinary);
         var database = Path.Combine(Path.GetTempPath(), $"portal-slo-prom-{Guid.NewGuid():N}.db");
         var folder = Directory.CreateTempSubdirectory("portal-slo-prometheus-");
         var portal = new PortalProcess(database, "slo-prom-admin-key");
@@ -66,71 +63,40 @@ public sealed class SloPrometheusRulesTests
             var rules = Path.Combine(folder.FullName, "slo-rules.yml");
             await File.WriteAllTextAsync(rules, await api.GetStringAsync("/api/v1/slos/prometheus-rules"));
 
-            var port = HttpReceiver.FreePort();
-            var config = Path.Combine(folder.FullName, "prometheus.yml");
-            await File.WriteAllTextAsync(config, $"""
-                global:
-                  scrape_interval: 1s
-                  evaluation_interval: 1s
-                rule_files: ["{rules}"]
-                scrape_configs:
-                  - job_name: portal
-                    static_configs:
-                      - targets: ["127.0.0.1:{portal.Port}"]
-                """);
-            var start = new ProcessStartInfo(prometheus)
+            await using var server = await PrometheusServer.StartAsync(folder, portal.Port, rules);
+            var query = server.Query;
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            double? ratio = null;
+            var batch = 0;
+            while (DateTime.UtcNow < deadline && ratio is null)
             {
-                ArgumentList = { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder.FullName, "data")}", $"--web.listen-address=127.0.0.1:{port}" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var server = Process.Start(start)!;
-            var log = new System.Text.StringBuilder();
-            server.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            server.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            server.BeginErrorReadLine();
-            server.BeginOutputReadLine();
-            try
-            {
-                using var query = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
-                var deadline = DateTime.UtcNow.AddSeconds(90);
-                double? ratio = null;
-                var batch = 0;
-                while (DateTime.UtcNow < deadline && ratio is null)
+                // One prediction in four fails, sent while Prometheus scrapes, so the counters' rates are 1 : 4.
+                var items = Enumerable.Range(0, 40).Select(i => i % 4 == 0
+                    ? (object)new { predictionId = $"b{batch}-{i}", error = "timeout", latencyMs = 12.5 }
+                    : new { predictionId = $"b{batch}-{i}", prediction = 1, score = 0.9, latencyMs = 12.5 });
+                (await api.PostAsJsonAsync("/api/v1/models/prom-slo/predictions", items)).EnsureSuccessStatusCode();
+                batch++;
+                await Task.Delay(1000);
+                try
                 {
-                    // One prediction in four fails, sent while Prometheus scrapes, so the counters' rates are 1 : 4.
-                    var items = Enumerable.Range(0, 40).Select(i => i % 4 == 0
-                        ? (object)new { predictionId = $"b{batch}-{i}", error = "timeout", latencyMs = 12.5 }
-                        : new { predictionId = $"b{batch}-{i}", prediction = 1, score = 0.9, latencyMs = 12.5 });
-                    (await api.PostAsJsonAsync("/api/v1/models/prom-slo/predictions", items)).EnsureSuccessStatusCode();
-                    batch++;
-                    await Task.Delay(1000);
-                    try
+                    var answer = await query.GetFromJsonAsync<JsonElement>("api/v1/query?query=" + Uri.EscapeDataString("slo:sli_error:ratio_rate5m{sloth_service=\"prom-slo\",sloth_slo=\"availability\"}"));
+                    var result = answer.GetProperty("data").GetProperty("result");
+                    if (result.GetArrayLength() > 0 && double.TryParse(result[0].GetProperty("value")[1].GetString(), System.Globalization.CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v > 0)
                     {
-                        var answer = await query.GetFromJsonAsync<JsonElement>("api/v1/query?query=" + Uri.EscapeDataString("slo:sli_error:ratio_rate5m{sloth_service=\"prom-slo\",sloth_slo=\"availability\"}"));
-                        var result = answer.GetProperty("data").GetProperty("result");
-                        if (result.GetArrayLength() > 0 && double.TryParse(result[0].GetProperty("value")[1].GetString(), System.Globalization.CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v > 0)
-                        {
-                            ratio = v;
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // Prometheus is still starting.
+                        ratio = v;
                     }
                 }
+                catch (HttpRequestException)
+                {
+                    // Prometheus is still starting.
+                }
+            }
 
-                Assert.True(ratio is not null, $"Prometheus never recorded the SLI error ratio. Its log:\n{log}\nPortal log:\n{portal.Log}");
-                Assert.InRange(ratio!.Value, 0.15, 0.35);
-                var groups = (await query.GetFromJsonAsync<JsonElement>("api/v1/rules")).GetProperty("data").GetProperty("groups");
-                Assert.Equal(3, groups.GetArrayLength());
-                Assert.All(groups.EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()), r => Assert.Equal("ok", r.GetProperty("health").GetString()));
-            }
-            finally
-            {
-                server.Kill();
-                await server.WaitForExitAsync();
-            }
+            Assert.True(ratio is not null, $"Prometheus never recorded the SLI error ratio. Its log:\n{server.Log}\nPortal log:\n{portal.Log}");
+            Assert.InRange(ratio!.Value, 0.15, 0.35);
+            var groups = (await query.GetFromJsonAsync<JsonElement>("api/v1/rules")).GetProperty("data").GetProperty("groups");
+            Assert.Equal(3, groups.GetArrayLength());
+            Assert.All(groups.EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()), r => Assert.Equal("ok", r.GetProperty("health").GetString()));
         }
         finally
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Portal.Web.Tests.Infrastructure;
@@ -23,7 +22,7 @@ public sealed class PortalProcess : IDisposable
         Demo = demo;
         DatabaseFile = databaseFile;
         ApiKey = apiKey;
-        Port = port ?? FreePort();
+        Port = port ?? LoopbackPort.Free();
     }
 
     public string DatabaseFile { get; }
@@ -157,12 +156,5 @@ public sealed class PortalProcess : IDisposable
         {
             log.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
