@@ -67,7 +67,8 @@ public static class DemoSeeds
 
     private static async Task RulesAsync(IServiceProvider services, PortalDbContext db, CancellationToken cancellationToken)
     {
-        if (await db.AlertRules.AnyAsync(cancellationToken))
+        // SLOs own alert rules of their own (page and ticket): only hand-written rules mean someone set alerting up.
+        if (await db.AlertRules.AnyAsync(r => r.SloId == null, cancellationToken))
         {
             return;
         }
