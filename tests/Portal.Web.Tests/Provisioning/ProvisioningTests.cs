@@ -91,7 +91,7 @@ public sealed class ProvisioningTests
         var protector = portal.Factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(NotificationSender.ProtectorPurpose);
         Assert.Equal(ProvisionedPortal.OpsToken, protector.Unprotect(webhook.ProtectedSecret!));
 
-        var rules = await portal.DbAsync(db => db.AlertRules.OrderBy(r => r.Severity).ToListAsync());
+        var rules = await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).OrderBy(r => r.Severity).ToListAsync());
         Assert.Equal(["Critical", "Warning"], rules.Select(r => r.Severity));
         var mail = await portal.DbAsync(db => db.NotificationChannels.SingleAsync(c => c.Name == "ml-team-mail"));
         Assert.Equal($"[{webhook.Id},{mail.Id}]", rules[0].ChannelIdsJson);
@@ -115,7 +115,7 @@ public sealed class ProvisioningTests
         using var portal = new ProvisionedPortal();
         var audit = await portal.DbAsync(db => db.AuditEntries.CountAsync());
         var marks = await portal.DbAsync(db => db.ProvisionedObjects.AsNoTracking().OrderBy(p => p.Id).Select(p => p.AppliedAt).ToListAsync());
-        var updated = await portal.DbAsync(db => db.AlertRules.Select(r => r.UpdatedAt).ToListAsync());
+        var updated = await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).Select(r => r.UpdatedAt).ToListAsync());
 
         var status = await portal.ApplyAsync();
 
@@ -123,7 +123,7 @@ public sealed class ProvisioningTests
         Assert.Equal(("unchanged", 0, 0, 9), (file.Outcome, file.Created, file.Updated, file.Unchanged));
         Assert.Equal(audit, await portal.DbAsync(db => db.AuditEntries.CountAsync()));
         Assert.Equal(marks, await portal.DbAsync(db => db.ProvisionedObjects.AsNoTracking().OrderBy(p => p.Id).Select(p => p.AppliedAt).ToListAsync()));
-        Assert.Equal(updated, await portal.DbAsync(db => db.AlertRules.Select(r => r.UpdatedAt).ToListAsync()));
+        Assert.Equal(updated, await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).Select(r => r.UpdatedAt).ToListAsync()));
         Assert.Equal(1, await portal.DbAsync(db => db.AlertSilences.CountAsync()));
     }
 
@@ -155,7 +155,7 @@ public sealed class ProvisioningTests
         // Nothing of the file was applied, not even its valid change.
         Assert.Equal("https://alerts.example.com/portal", await portal.DbAsync(db => db.NotificationChannels.Where(c => c.Name == "ops-webhook")
             .Select(c => ChannelSettings.FromJson(c.SettingsJson).Url).SingleAsync()));
-        Assert.Equal(0.05, await portal.DbAsync(db => db.AlertRules.Where(r => r.Severity == "Critical").Select(r => r.Threshold).SingleAsync()));
+        Assert.Equal(0.05, await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).Where(r => r.Severity == "Critical").Select(r => r.Threshold).SingleAsync()));
         Assert.Equal(audit, await portal.DbAsync(db => db.AuditEntries.CountAsync()));
         Assert.Equal(9, await portal.DbAsync(db => db.ProvisionedObjects.CountAsync()));
 
@@ -194,7 +194,7 @@ public sealed class ProvisioningTests
         await AssertConflictAsync(await admin.PutAsJsonAsync("/api/v1/models/churn/drift/settings", new { cron = "0 * * * *" }), "DriftSettings");
 
         // The services refuse too (the pages call them).
-        var rule = await portal.DbAsync(db => db.AlertRules.FirstAsync());
+        var rule = await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).FirstAsync());
         var refused = await Assert.ThrowsAsync<ProvisionedObjectException>(() => portal.Factory.WithServiceAsync<AlertRuleService, bool>(s => s.DeleteAsync(rule.Id)));
         Assert.Equal(ProvisionedPortal.File, refused.File);
         var channel = await portal.DbAsync(db => db.NotificationChannels.FirstAsync());
@@ -202,7 +202,7 @@ public sealed class ProvisioningTests
 
         Assert.Equal("Predicts which customers cancel in the next 30 days.", await portal.DbAsync(db => db.Models.Where(m => m.Name == "churn").Select(m => m.Description).SingleAsync()));
         Assert.Equal(250, await portal.DbAsync(db => db.SloDefinitions.Select(s => s.LatencyBoundMs).SingleAsync()));
-        Assert.True(await portal.DbAsync(db => db.AlertRules.AnyAsync(r => r.Id == rule.Id)));
+        Assert.True(await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).AnyAsync(r => r.Id == rule.Id)));
 
         // Objects made by hand stay writable.
         using var _ = await admin.PutAsJsonAsync("/api/v1/models/other", new { taskType = "binary" });
@@ -223,7 +223,7 @@ public sealed class ProvisioningTests
     public async Task A_changed_file_is_reapplied_and_what_it_no_longer_lists_goes()
     {
         using var portal = new ProvisionedPortal();
-        var warningRule = await portal.DbAsync(db => db.AlertRules.SingleAsync(r => r.Severity == "Warning"));
+        var warningRule = await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).SingleAsync(r => r.Severity == "Warning"));
         var changed = ProvisionedPortal.ExampleText.Replace("threshold: 0.05", "threshold: 0.04");
         changed = changed[..changed.IndexOf("- kind: AlertRule\n  name: ChurnHighErrorRate\n  model: churn", StringComparison.Ordinal)]
             + changed[changed.IndexOf("- kind: Silence", StringComparison.Ordinal)..];
@@ -233,7 +233,7 @@ public sealed class ProvisioningTests
         var file = await Eventually.PollAsync(() => Assert.Single(portal.Status.Files), f => f.Removed == 1);
 
         Assert.Equal(("applied", 1, 1), (file.Outcome, file.Updated, file.Removed));
-        Assert.Equal([0.04], await portal.DbAsync(db => db.AlertRules.Select(r => r.Threshold).ToListAsync()));
+        Assert.Equal([0.04], await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).Select(r => r.Threshold).ToListAsync()));
         Assert.False(await portal.DbAsync(db => db.ProvisionedObjects.AnyAsync(p => p.EntityKey == warningRule.Id.ToString() && p.Kind == ProvisionedKinds.AlertRule)));
     }
 
@@ -275,7 +275,7 @@ public sealed class ProvisioningTests
         await File.WriteAllTextAsync(portal.PathOf("broken.yaml"), "- kind: Runbook\n  name: Broken\n  markdown: \"\"\n");
         await portal.ApplyAsync();
         using var admin = await portal.Factory.SignInAsync(PortalRoles.Admin);
-        var rule = await portal.DbAsync(db => db.AlertRules.FirstAsync());
+        var rule = await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).FirstAsync());
         var handMade = await portal.DbAsync(db => db.Runbooks.FirstAsync(r => r.Title == "High latency"));
 
         var rulePage = await admin.GetStringAsync($"/alerts/rules/{rule.Id}");

@@ -68,7 +68,7 @@ public sealed class ProvisioningExporter(IDbContextFactory<PortalDbContext> cont
 
         var channelNames = channels.ToDictionary(c => c.Id, c => c.Name);
         var runbookTitles = runbooks.ToDictionary(r => r.Id, r => r.Title);
-        var rules = await db.AlertRules.AsNoTracking().ToListAsync(cancellationToken);
+        var rules = await db.AlertRules.AsNoTracking().Where(r => r.SloId == null).ToListAsync(cancellationToken); // an SLO brings its own page and ticket rules
         documents.AddRange(rules.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Severity, StringComparer.Ordinal).Select(r =>
         {
             var form = AlertRuleForm.From(r, r.ModelId is { } m ? modelNames.GetValueOrDefault(m) : null);
