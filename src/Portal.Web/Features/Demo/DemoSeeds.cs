@@ -13,7 +13,7 @@ namespace Portal.Web.Features.Demo;
 
 /// <summary>
 /// What a team would have set up around the demo models: drift over the last day (a window that holds enough of the
-/// history's thinner traffic, 1,440 predictions, for every test to have power), two SLOs per model, a "demo-log" channel that keeps its
+/// history's thinner traffic, 1,440 predictions, for every test to have power), two SLOs per model (paging through it), a "demo-log" channel that keeps its
 /// notifications in the portal, and a handful of alert rules with runbooks that route to it. Each is added only when
 /// nothing of its kind exists yet, so a restart (or a person who deleted one) is left alone.
 /// </summary>
@@ -35,8 +35,9 @@ public static class DemoSeeds
         var names = TrafficSimulator.Models.Select(m => m.Name).ToList();
         var models = await db.Models.AsNoTracking().Include(m => m.Features).Where(m => names.Contains(m.Name)).ToListAsync(cancellationToken);
         await DriftWindowsAsync(services.GetRequiredService<DriftSettingsService>(), db, models, cancellationToken);
-        await SlosAsync(services.GetRequiredService<SloService>(), db, models, cancellationToken);
-        await RulesAsync(services, db, cancellationToken);
+        var channel = await LogChannelAsync(services, db, cancellationToken);
+        await SlosAsync(services.GetRequiredService<SloService>(), db, models, channel, cancellationToken);
+        await RulesAsync(services, db, channel, cancellationToken);
     }
 
     private static async Task DriftWindowsAsync(DriftSettingsService settings, PortalDbContext db, List<MlModel> models, CancellationToken cancellationToken)
@@ -50,7 +51,12 @@ public static class DemoSeeds
         }
     }
 
-    private static async Task SlosAsync(SloService slos, PortalDbContext db, List<MlModel> models, CancellationToken cancellationToken)
+    /// <summary>The demo-log channel's id, the channel created when missing (where the demo's alerts, SLO ones included, go).</summary>
+    private static async Task<int> LogChannelAsync(IServiceProvider services, PortalDbContext db, CancellationToken cancellationToken) =>
+        (await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(c => c.Name == LogChannel, cancellationToken)
+            ?? await services.GetRequiredService<ChannelService>().SaveAsync(new ChannelForm { Name = LogChannel, Type = ChannelType.Log }, cancellationToken)).Id;
+
+    private static async Task SlosAsync(SloService slos, PortalDbContext db, List<MlModel> models, int channel, CancellationToken cancellationToken)
     {
         foreach (var model in models)
         {
@@ -60,12 +66,12 @@ public static class DemoSeeds
             }
 
             var bound = LatencyBoundsMs.GetValueOrDefault(model.Name, 100);
-            await slos.CreateAsync(model, new SloInput("Availability 99 %", SloKind.Availability, 99, 30, null, null), cancellationToken);
-            await slos.CreateAsync(model, new SloInput($"99 % under {bound} ms", SloKind.Latency, 99, 30, bound, null), cancellationToken);
+            await slos.CreateAsync(model, new SloInput("Availability 99 %", SloKind.Availability, 99, 30, null, null, ChannelIds: [channel]), cancellationToken);
+            await slos.CreateAsync(model, new SloInput($"99 % under {bound} ms", SloKind.Latency, 99, 30, bound, null, ChannelIds: [channel]), cancellationToken);
         }
     }
 
-    private static async Task RulesAsync(IServiceProvider services, PortalDbContext db, CancellationToken cancellationToken)
+    private static async Task RulesAsync(IServiceProvider services, PortalDbContext db, int channel, CancellationToken cancellationToken)
     {
         // SLOs own alert rules of their own (page and ticket): only hand-written rules mean someone set alerting up.
         if (await db.AlertRules.AnyAsync(r => r.SloId == null, cancellationToken))
@@ -73,15 +79,13 @@ public static class DemoSeeds
             return;
         }
 
-        var channel = await db.NotificationChannels.AsNoTracking().FirstOrDefaultAsync(c => c.Name == LogChannel, cancellationToken)
-            ?? await services.GetRequiredService<ChannelService>().SaveAsync(new ChannelForm { Name = LogChannel, Type = ChannelType.Log }, cancellationToken);
         var runbooks = await db.Runbooks.AsNoTracking().ToDictionaryAsync(r => r.Title, r => r.Id, cancellationToken);
         var rules = services.GetRequiredService<AlertRuleService>();
         AlertRuleForm Rule(string name, string? model, AlertMetric metric, Comparator comparator, double threshold, string window, string runbook, AlertSeverity severity, string description) => new()
         {
             Name = name, Model = model, Metric = metric, Comparator = comparator, Threshold = threshold, Window = window, For = "2m",
             Severity = severity, Description = description, RunbookId = runbooks.TryGetValue(runbook, out var id) ? id : null,
-            ChannelIds = [channel.Id], Labels = "team=demo",
+            ChannelIds = [channel], Labels = "team=demo",
         };
 
         AlertRuleForm[] forms =
