@@ -181,7 +181,7 @@ public sealed class ProvisioningApplier(
             ? text.Trim()
             : throw new AnalysisInputException(field, "is required.");
 
-    /// <summary>The body without the document's own fields (kind and identity), as the service's parser reads it.</summary>
+    /// <summary>The body without the document's own fields (kind and identity): what a model's hash and PUT body are made of.</summary>
     private static JsonElement Without(JsonObject body, params string[] fields)
     {
         var copy = (JsonObject)body.DeepClone();
@@ -301,7 +301,7 @@ public sealed class ProvisioningApplier(
     {
         var modelName = Required(document.Body, "model");
         var model = await ModelAsync(db, modelName, scope, cancellationToken);
-        var settings = DriftSettingsRules.Validate((Without(document.Body, "model").Deserialize<DriftSettingsRequest>(ProvisioningFields.Json) ?? throw new AnalysisInputException("$", "is empty.")).ToView(), model, time.GetUtcNow().UtcDateTime);
+        var settings = DriftSettingsRules.Validate(Read<DriftSettingsRequest>(document.Body).ToView(), model, time.GetUtcNow().UtcDateTime);
         return new Step(ProvisionedKinds.DriftSettings, modelName, document, async ct =>
         {
             await using var context = await contexts.CreateDbContextAsync(ct);
@@ -326,7 +326,7 @@ public sealed class ProvisioningApplier(
             body["kind"] = type;
         }
 
-        var input = (body.Deserialize<SloRequest>(ProvisioningFields.Json) ?? throw new AnalysisInputException("$", "is empty.")).ToInput();
+        var input = Read<SloRequest>(body).ToInput();
         input.ToAnalysis().Validate();
         await ModelAsync(db, modelName, scope, cancellationToken);
         var name = input.Name.Trim();
