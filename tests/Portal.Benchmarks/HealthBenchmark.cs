@@ -288,7 +288,7 @@ public static class HealthBenchmark
 
     private static async Task<(double Median, double P95)> HttpRenderAsync(string database, int runs)
     {
-        var port = IngestBenchmark.FreePort();
+        var port = ExternalProcess.FreePort();
         using var server = IngestBenchmark.StartPortal(database, port);
         try
         {

@@ -34,7 +34,7 @@ public static class IngestBenchmark
         var baselineRows = Option(args, "--baseline-rows", 400_000);
         var folder = Directory.CreateTempSubdirectory("portal-bench-");
         var database = Path.Combine(folder.FullName, "portal.db");
-        var port = FreePort();
+        var port = ExternalProcess.FreePort();
         Console.WriteLine($"Portal ingestion benchmark: {Environment.ProcessorCount} cores, {seconds} s sustained, {halfSeconds} s at half rate, concurrency {concurrency}");
 
         using var server = StartPortal(database, port);
@@ -424,12 +424,6 @@ public static class IngestBenchmark
         return (long)command.ExecuteScalar()!;
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     internal static int Option(string[] args, string name, int defaultValue)
     {

@@ -76,7 +76,7 @@ public static class IngestPostgresBenchmark
         {
             foreach (var environment in nodes)
             {
-                var port = IngestBenchmark.FreePort();
+                var port = ExternalProcess.FreePort();
                 var server = IngestBenchmark.StartPortal(port, environment);
                 servers.Add(server);
                 var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };

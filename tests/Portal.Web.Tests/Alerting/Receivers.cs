@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Alerting;
 
@@ -17,7 +16,7 @@ public sealed class HttpReceiver : IDisposable
     public HttpReceiver(int failFirst = 0)
     {
         failuresLeft = failFirst;
-        Port = FreePort();
+        Port = ExternalProcess.FreePort();
         listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         listener.Start();
         _ = Task.Run(LoopAsync);
@@ -78,8 +77,6 @@ public sealed class HttpReceiver : IDisposable
             context.Response.Close();
         }
     }
-
-    public static int FreePort() => LoopbackPort.Free();
 
     public void Dispose()
     {

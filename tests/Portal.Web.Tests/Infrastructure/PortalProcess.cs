@@ -22,7 +22,7 @@ public sealed class PortalProcess : IDisposable
         Demo = demo;
         DatabaseFile = databaseFile;
         ApiKey = apiKey;
-        Port = port ?? LoopbackPort.Free();
+        Port = port ?? ExternalProcess.FreePort();
     }
 
     public string DatabaseFile { get; }

@@ -37,7 +37,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     public static async Task<PrometheusServer> StartAsync(DirectoryInfo folder, int portalPort, params string[] ruleFiles)
     {
         var prometheus = ExternalTool.Require(Binary);
-        var port = LoopbackPort.Free();
+        var port = ExternalProcess.FreePort();
         var config = Path.Combine(folder.FullName, "prometheus.yml");
         var rules = ruleFiles.Length == 0 ? "" : $"rule_files: [{string.Join(", ", ruleFiles.Select(f => $"\"{f}\""))}]\n";
         await File.WriteAllTextAsync(config, $"""

@@ -16,7 +16,7 @@ public sealed class OtlpReceiver : IDisposable
 
     public OtlpReceiver()
     {
-        Port = HttpReceiver.FreePort();
+        Port = ExternalProcess.FreePort();
         listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         listener.Start();
         _ = Task.Run(LoopAsync);
