@@ -91,7 +91,7 @@ public sealed class BrowsersAcrossNodesTests(ClusterFixture cluster, Xunit.Abstr
             pages[portal.Name] = page;
         }
 
-        await a.PostAsJsonAsync($"/api/v1/models/{model}/predictions", Enumerable.Range(0, 20).Select(i => new
+        var posted = await a.PostAsJsonAsync($"/api/v1/models/{model}/predictions", Enumerable.Range(0, 20).Select(i => new
         {
             predictionId = $"failed-{i}",
             timestamp = DateTimeOffset.UtcNow.ToString("O"),
@@ -99,6 +99,7 @@ public sealed class BrowsersAcrossNodesTests(ClusterFixture cluster, Xunit.Abstr
             error = "timeout",
             latencyMs = 30.0,
         }));
+        Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
 
         var fired = await FiringAsync(ruleId, TimeSpan.FromSeconds(120));
         Assert.True(fired is not null, $"the rule did not fire within 120 s (evaluated every {ClusterFixture.AlertEvaluationSeconds} s)\n{await DiagnosisAsync(ruleId)}");

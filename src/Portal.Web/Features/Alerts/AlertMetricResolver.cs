@@ -44,7 +44,7 @@ public sealed class AlertMetricResolver(PortalDbContext db)
             times.Add(t);
         }
 
-        var start = from - window;
+        var start = from - window - TimeSpan.FromMinutes(1);
         Func<DateTimeOffset, double?> value = rule.Metric switch
         {
             AlertMetric.ErrorRate or AlertMetric.LatencyP50 or AlertMetric.LatencyP95 or AlertMetric.LatencyP99 or AlertMetric.RequestRate
@@ -79,12 +79,23 @@ public sealed class AlertMetricResolver(PortalDbContext db)
         return times.Select(t => new MetricPoint(t, value(t))).ToList();
     }
 
-    /// <summary>The rows whose minute starts inside (t − window, t].</summary>
+    /// <summary>
+    /// The minute rows that overlap (t − window, t]: the minute holding t − window is included, because a rollup says
+    /// nothing of when in its minute a prediction came — leaving it out would hide a burst late in a minute from a
+    /// 1-minute window for good (its minute has ended before the next evaluation, so the rows never count).
+    /// </summary>
     private static IEnumerable<T> InWindow<T>(IReadOnlyList<T> rows, Func<T, long> minute, DateTimeOffset t, TimeSpan window)
     {
         var end = t.ToUnixTimeMilliseconds();
-        var begin = end - (long)window.TotalMilliseconds;
-        return rows.Where(r => minute(r) > begin && minute(r) <= end);
+        var begin = FirstMinute(t, window);
+        return rows.Where(r => minute(r) >= begin && minute(r) <= end);
+    }
+
+    /// <summary>The start of the minute that holds t − window (the oldest minute row <see cref="InWindow{T}"/> reads).</summary>
+    private static long FirstMinute(DateTimeOffset t, TimeSpan window)
+    {
+        var begin = t.ToUnixTimeMilliseconds() - (long)window.TotalMilliseconds;
+        return begin - (begin % 60_000 + 60_000) % 60_000;
     }
 
     private Task<List<PredictionRollup>> LoadPredictionRollupsAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
@@ -113,7 +124,8 @@ public sealed class AlertMetricResolver(PortalDbContext db)
         return metric switch
         {
             AlertMetric.ErrorRate => Ratio(errors, count),
-            AlertMetric.RequestRate => count / window.TotalMinutes,
+            // Per minute of the time the rows cover: from their first minute up to t.
+            AlertMetric.RequestRate => count / ((t.ToUnixTimeMilliseconds() - FirstMinute(t, window)) / 60_000.0),
             AlertMetric.LowConfidenceRate => Ratio(w.Sum(r => r.LowConfidence), count - errors),
             AlertMetric.SchemaViolationRate => Ratio(w.Sum(r => r.SchemaViolations), count),
             _ => Latency(w, metric switch { AlertMetric.LatencyP50 => 0.5, AlertMetric.LatencyP95 => 0.95, _ => 0.99 }),
