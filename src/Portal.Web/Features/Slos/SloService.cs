@@ -65,10 +65,15 @@ public sealed class SloService(
         var now = time.GetUtcNow().UtcDateTime;
         var entity = new SloDefinition { ModelId = model.Id, Name = input.Name, CreatedAt = now };
         Apply(input, entity, now);
+
+        // The SLO and its alert rules commit together: the alert evaluation syncs the rules of every SLO it sees, and
+        // seeing this one without its rules it would insert them a second time.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.SloDefinitions.Add(entity);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(db, AuditActions.Create, EntityType, $"{model.Name}/{entity.Id}", null, Snapshot(entity), cancellationToken);
         await SloAlertRules.SyncAsync(db, [entity.Id], now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         await RescheduleAsync(db, model, cancellationToken);
         return ToView(model.Name, entity, null);
     }
