@@ -212,6 +212,16 @@ public sealed class NotificationDeliveryTests
         await host.EvaluateAsync(t.AddMinutes(5));
         Assert.Equal(3, (await host.SettledNotificationsAsync()).Count);
         Assert.Equal(["grouped", "grouped/critical", "grouped/warning"], await host.DbAsync(db => db.NotificationGroups.Where(g => g.LastNotifiedAt != null).Select(g => g.GroupKey).OrderBy(k => k).ToListAsync()));
+
+        // A new grouping starts with new groups (the old one reports no "all resolved"): one notification per rule now.
+        var changed = await api.PutAsJsonAsync($"/api/v1/channels/{byModelId}", new { name = "by-model", kind = "webhook", url = byModel.Url(), groupBy = new[] { "alertname" } });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        await host.EvaluateAsync(t.AddMinutes(6));
+        await host.SettledNotificationsAsync();
+        Assert.Equal(3, byModel.Accepted.Count);
+        Assert.Equal(["{}:{alertname=\"ErrorRateAboveFivePercent\"}", "{}:{alertname=\"ErrorRateAboveTwentyPercent\"}"],
+            byModel.Accepted.Skip(1).Select(r => (string?)r["groupKey"]).Order());
+        Assert.All(byModel.Accepted.Skip(1), r => Assert.Equal("firing", (string?)r["status"]));
     }
 
     /// <summary>The notify job's run record, once the job has finished (it is written after the delivery).</summary>
