@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Portal.Analysis.Alerting;
 
 namespace Portal.Web.Features.Alerts;
 
@@ -35,12 +36,12 @@ public sealed class ChannelSettings
 
     /// <summary>
     /// Alertmanager's group_by: the labels whose values make a notification group (e.g. <c>["alertname"]</c>: one
-    /// notification per rule, every model and severity in it); null: <see cref="Portal.Analysis.Alerting.NotificationGroupKey.DefaultGroupBy"/>, by model and severity.
+    /// notification per rule, every model and severity in it); null: <see cref="NotificationGroupKey.DefaultGroupBy"/>, by model and severity.
     /// </summary>
     public List<string>? GroupBy { get; set; }
 
     /// <summary>The group-by labels in force.</summary>
-    public IReadOnlyList<string> GroupByOrDefault() => GroupBy ?? Portal.Analysis.Alerting.NotificationGroupKey.DefaultGroupBy;
+    public IReadOnlyList<string> GroupByOrDefault() => GroupBy ?? NotificationGroupKey.DefaultGroupBy;
 
     /// <summary>This channel's group wait (e.g. "30s"); null: <c>Portal:Alerting:GroupWaitSeconds</c>.</summary>
     public string? GroupWait { get; set; }

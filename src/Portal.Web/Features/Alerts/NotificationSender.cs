@@ -148,7 +148,7 @@ public sealed class NotificationSender(
     /// </summary>
     private static async Task RecordDeliveredAsync(PortalDbContext db, AlertNotification notification, CancellationToken cancellationToken)
     {
-        // A test message belongs to no group.
+        // A test message ("test") has no group: nothing to record.
         var group = await db.NotificationGroups.FirstOrDefaultAsync(g => g.ChannelId == notification.ChannelId && g.GroupKey == notification.GroupKey, cancellationToken);
         if (group is null || group.LastNotifiedAt >= notification.CreatedAt)
         {
