@@ -85,4 +85,27 @@ public sealed class AlertingPagesTests(PortalServerFixture portal)
         await page.WaitForSelectorAsync("#runbook-preview h1");
         await PortalServerFixture.ScreenshotAsync(page, "runbook-editor");
     }
+
+    [Fact]
+    public async Task The_channels_page_lists_a_channels_routing_and_shows_a_bad_group_by_label_at_its_field()
+    {
+        using var api = portal.CreateHttpClient(portal.ApiKey);
+        var created = await api.PostAsJsonAsync("/api/v1/channels", new
+        {
+            name = "e2e-routed", kind = "webhook", url = "https://alerts.example.invalid/hook", matchers = new[] { "severity=\"critical\"" },
+            groupBy = new[] { "alertname", "model" }, groupWait = "10s", repeatInterval = "1h",
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+
+        var page = await portal.NewPageAsync();
+        await PortalServerFixture.GotoInteractiveAsync(page, "/alerts/channels");
+        var row = page.Locator("tr", new() { HasText = "e2e-routed" });
+        Assert.Contains("severity=\"critical\" · by alertname, model · wait 10s · repeat 1h", await row.InnerTextAsync());
+        await row.Locator("a").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#channel-group-by")).ToHaveValueAsync("alertname, model");
+        await page.FillAsync("#channel-group-by", "alertname, 2nd");
+        await page.ClickAsync("#channel-save");
+        await page.WaitForSelectorAsync("text=label 2: \"2nd\" is not a label name");
+        await PortalServerFixture.ScreenshotAsync(page, "channel-routing");
+    }
 }

@@ -2,10 +2,132 @@ using Portal.Analysis.Common;
 
 namespace Portal.Analysis.Alerting;
 
-/// <summary>Alerts are notified in groups: one group per model and severity.</summary>
-public sealed record NotificationGroupKey(string Model, AlertSeverity Severity)
+/// <summary>
+/// Alerts are notified in groups (Alertmanager's <c>group_by</c>): one group per combination of values of the group-by
+/// labels, by default <see cref="DefaultGroupBy"/> (model and severity). A label an alert lacks counts as empty.
+/// <see cref="Value"/> names the group: the values joined by "/" in group-by order ("churn/critical"), a "/" or "\" in
+/// a value escaped with "\" so that two groups never share a name.
+/// </summary>
+public sealed class NotificationGroupKey : IEquatable<NotificationGroupKey>
 {
-    public static NotificationGroupKey Of(AlertIdentity alert) => new(alert.Model, alert.Severity);
+    public static IReadOnlyList<string> DefaultGroupBy { get; } = [AlertIdentity.ModelLabel, AlertIdentity.SeverityLabel];
+
+    /// <summary>The group of one model and severity (the default grouping).</summary>
+    public NotificationGroupKey(string model, AlertSeverity severity)
+        : this([new(AlertIdentity.ModelLabel, model), new(AlertIdentity.SeverityLabel, severity.ToString().ToLowerInvariant())])
+    {
+    }
+
+    /// <param name="labels">The group-by label names with this group's values, in group-by order.</param>
+    public NotificationGroupKey(IReadOnlyList<KeyValuePair<string, string>> labels)
+    {
+        Labels = labels;
+        var values = new List<string>(labels.Count);
+        foreach (var label in labels)
+        {
+            values.Add(label.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("/", "\\/", StringComparison.Ordinal));
+        }
+
+        Value = string.Join('/', values);
+    }
+
+    /// <summary>The group-by label names with this group's values, in group-by order (Alertmanager's groupLabels).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Labels { get; }
+
+    public string Value { get; }
+
+    /// <summary>The group of <paramref name="alert"/> when grouping by <paramref name="groupBy"/> (null: <see cref="DefaultGroupBy"/>).</summary>
+    public static NotificationGroupKey Of(AlertIdentity alert, IReadOnlyList<string>? groupBy = null)
+    {
+        var names = groupBy ?? DefaultGroupBy;
+        var labels = new List<KeyValuePair<string, string>>(names.Count);
+        foreach (var name in names)
+        {
+            labels.Add(new(name, alert.Labels.TryGetValue(name, out var value) ? value : ""));
+        }
+
+        return new NotificationGroupKey(labels);
+    }
+
+    /// <summary>
+    /// The group named <paramref name="value"/> when grouping by <paramref name="groupBy"/>, or null when the name does
+    /// not have one value per label (a group of an earlier grouping).
+    /// </summary>
+    public static NotificationGroupKey? Parse(string value, IReadOnlyList<string> groupBy)
+    {
+        var values = new List<string>();
+        var current = new System.Text.StringBuilder();
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '\\' && i + 1 < value.Length)
+            {
+                current.Append(value[++i]);
+            }
+            else if (value[i] == '/')
+            {
+                values.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(value[i]);
+            }
+        }
+
+        values.Add(current.ToString());
+        if (values.Count != groupBy.Count)
+        {
+            return null;
+        }
+
+        var labels = new List<KeyValuePair<string, string>>(values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            labels.Add(new(groupBy[i], values[i]));
+        }
+
+        return new NotificationGroupKey(labels);
+    }
+
+    /// <summary>The group-by label names.</summary>
+    public IReadOnlyList<string> GroupBy()
+    {
+        var names = new List<string>(Labels.Count);
+        foreach (var label in Labels)
+        {
+            names.Add(label.Key);
+        }
+
+        return names;
+    }
+
+    public bool Equals(NotificationGroupKey? other)
+    {
+        if (other is null || other.Labels.Count != Labels.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Labels.Count; i++)
+        {
+            if (Labels[i].Key != other.Labels[i].Key || Labels[i].Value != other.Labels[i].Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override bool Equals(object? obj) => Equals(obj as NotificationGroupKey);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Value);
+
+    public static bool operator ==(NotificationGroupKey? left, NotificationGroupKey? right) => left is null ? right is null : left.Equals(right);
+
+    public static bool operator !=(NotificationGroupKey? left, NotificationGroupKey? right) => !(left == right);
+
+    public override string ToString() => Value;
 }
 
 /// <summary>
@@ -69,13 +191,13 @@ public sealed record NotificationDecision(
 /// <summary>Alertmanager's grouping and deduplication, as a decision the alert job asks at any time.</summary>
 public static class NotificationScheduler
 {
-    /// <summary>Splits alerts into notification groups (model + severity), in order of first appearance.</summary>
-    public static IReadOnlyDictionary<NotificationGroupKey, IReadOnlyList<AlertSnapshot>> Group(IReadOnlyList<AlertSnapshot> alerts)
+    /// <summary>Splits alerts into notification groups by <paramref name="groupBy"/> (null: model and severity), in order of first appearance.</summary>
+    public static IReadOnlyDictionary<NotificationGroupKey, IReadOnlyList<AlertSnapshot>> Group(IReadOnlyList<AlertSnapshot> alerts, IReadOnlyList<string>? groupBy = null)
     {
         var groups = new Dictionary<NotificationGroupKey, List<AlertSnapshot>>();
         foreach (var alert in alerts)
         {
-            var key = NotificationGroupKey.Of(alert.Identity);
+            var key = NotificationGroupKey.Of(alert.Identity, groupBy);
             if (!groups.TryGetValue(key, out var members))
             {
                 groups[key] = members = [];
@@ -124,11 +246,12 @@ public static class NotificationScheduler
 
         var firing = new List<AlertSnapshot>();
         var resolved = new List<AlertSnapshot>();
+        var groupBy = state.Key.GroupBy();
         for (var i = 0; i < alerts.Count; i++)
         {
-            if (NotificationGroupKey.Of(alerts[i].Identity) != state.Key)
+            if (NotificationGroupKey.Of(alerts[i].Identity, groupBy) != state.Key)
             {
-                throw new AnalysisInputException($"alerts[{i}]", $"belongs to group {NotificationGroupKey.Of(alerts[i].Identity)}, not {state.Key}");
+                throw new AnalysisInputException($"alerts[{i}]", $"belongs to group {NotificationGroupKey.Of(alerts[i].Identity, groupBy)}, not {state.Key}");
             }
 
             if (alerts[i].State == AlertState.Firing)

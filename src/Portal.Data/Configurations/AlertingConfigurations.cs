@@ -116,7 +116,7 @@ public sealed class AlertNotificationConfiguration : IEntityTypeConfiguration<Al
     public void Configure(EntityTypeBuilder<AlertNotification> builder)
     {
         builder.ToTable("AlertNotifications");
-        builder.Property(n => n.GroupKey).HasMaxLength(200);
+        builder.Property(n => n.GroupKey).HasMaxLength(400);
         builder.Property(n => n.Status).HasMaxLength(20);
         builder.Property(n => n.Outcome).HasMaxLength(20);
         builder.Property(n => n.CreatedAt).HasConversion(UtcDateTime.Converter);
@@ -144,13 +144,13 @@ public sealed class NotificationGroupConfiguration : IEntityTypeConfiguration<No
     public void Configure(EntityTypeBuilder<NotificationGroupRecord> builder)
     {
         builder.ToTable("NotificationGroups");
-        builder.Property(g => g.Severity).HasMaxLength(20);
+        builder.Property(g => g.GroupKey).HasMaxLength(400);
         builder.Property(g => g.CreatedAt).HasConversion(UtcDateTime.Converter);
         builder.Property(g => g.LastFlushAt).HasConversion(UtcDateTime.NullableConverter);
         builder.Property(g => g.LastNotifiedAt).HasConversion(UtcDateTime.NullableConverter);
         builder.HasOne<NotificationChannel>().WithMany().HasForeignKey(g => g.ChannelId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<MlModel>().WithMany().HasForeignKey(g => g.ModelId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(g => new { g.ChannelId, g.ModelId, g.Severity }).IsUnique();
+        builder.HasIndex(g => new { g.ChannelId, g.GroupKey }).IsUnique();
     }
 }
 

@@ -148,6 +148,40 @@ public class NotificationSchedulerTests
     }
 
     [Fact]
+    public void Grouping_by_model_puts_every_severity_and_rule_of_a_model_in_one_group()
+    {
+        AlertSnapshot[] alerts =
+        [
+            new(Latency, AlertState.Firing),
+            new(new AlertIdentity("latency", "churn", AlertSeverity.Critical), AlertState.Firing),
+            new(new AlertIdentity("latency", "fraud", AlertSeverity.Warning), AlertState.Firing),
+        ];
+
+        var groups = NotificationScheduler.Group(alerts, ["model"]);
+
+        Assert.Equal(["churn", "fraud"], groups.Keys.Select(k => k.Value));
+        var churn = groups.Keys.First();
+        Assert.Equal(2, groups[churn].Count);
+        Assert.Equal([new KeyValuePair<string, string>("model", "churn")], churn.Labels);
+        var decision = NotificationScheduler.Decide(NotificationGroupState.Start(churn, T0), groups[churn], Timing, T0.AddSeconds(30));
+        Assert.Equal(2, decision.Firing.Count); // both severities in the group's one notification
+    }
+
+    [Fact]
+    public void A_group_name_is_unambiguous_and_parses_back_to_its_labels()
+    {
+        var slash = NotificationGroupKey.Of(new AlertIdentity("SLO churn/availability page", "churn", AlertSeverity.Critical), ["rule", "severity"]);
+        var other = new NotificationGroupKey([new("rule", "SLO churn"), new("severity", "availability page/critical")]);
+
+        Assert.Equal("SLO churn\\/availability page/critical", slash.Value);
+        Assert.NotEqual(slash.Value, other.Value);
+        Assert.Equal(slash, NotificationGroupKey.Parse(slash.Value, ["rule", "severity"]));
+        Assert.Equal(other, NotificationGroupKey.Parse(other.Value, ["rule", "severity"]));
+        Assert.Null(NotificationGroupKey.Parse(slash.Value, ["rule"])); // a group of another grouping
+        Assert.Equal("churn/warning", new NotificationGroupKey("churn", AlertSeverity.Warning).Value); // the default, as before
+    }
+
+    [Fact]
     public void Alert_of_another_group_is_rejected()
     {
         var fraud = new AlertSnapshot(new AlertIdentity("latency", "fraud", AlertSeverity.Warning), AlertState.Firing);

@@ -173,6 +173,57 @@ public sealed class NotificationDeliveryTests
         Assert.Single(chat.Accepted);
     }
 
+    [Fact]
+    public async Task A_channel_grouping_by_model_sends_a_warning_and_a_critical_of_one_model_in_one_notification()
+    {
+        using var host = new AlertingTestHost();
+        using var byModel = new HttpReceiver();
+        using var byDefault = new HttpReceiver();
+        using var api = host.Factory.CreateApiClient();
+        var t = host.BaseTime;
+        var model = await host.ModelAsync("grouped");
+        await host.SeedTrafficAsync(model.Id, t.AddMinutes(-10), 30, 0.5);
+        var bad = await api.PostAsJsonAsync("/api/v1/channels", new { name = "bad", kind = "webhook", url = byModel.Url(), groupBy = new[] { "model", "...", "model" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var fields = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        Assert.Equal(["groupBy[1]", "groupBy[2]"], fields);
+        var created = await api.PostAsJsonAsync("/api/v1/channels", new { name = "by-model", kind = "webhook", url = byModel.Url(), groupBy = new[] { "model" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var byModelId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var byDefaultId = (await host.ChannelAsync("by-default", ChannelType.Webhook, new ChannelSettings { Url = byDefault.Url() })).Id;
+        Assert.Equal(["model"], (await api.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{byModelId}")).GetProperty("groupBy").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["model", "severity"], (await api.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{byDefaultId}")).GetProperty("groupBy").EnumerateArray().Select(e => e.GetString()));
+
+        // Two rules (so the critical does not inhibit the warning, which needs the same rule).
+        await host.RuleAsync("ErrorRateAboveFivePercent", "grouped", 0.05, "0s", [byModelId, byDefaultId], Portal.Analysis.Alerting.AlertSeverity.Warning);
+        await host.RuleAsync("ErrorRateAboveTwentyPercent", "grouped", 0.2, "0s", [byModelId, byDefaultId], Portal.Analysis.Alerting.AlertSeverity.Critical);
+        await host.EvaluateAsync(t);
+        var notifications = await host.SettledNotificationsAsync();
+
+        var one = Assert.Single(byModel.Accepted);
+        Assert.Equal("{\"model\":\"grouped\"}", one["groupLabels"]!.ToJsonString());
+        Assert.Equal(["critical", "warning"], one["alerts"]!.AsArray().Select(a => (string?)a!["labels"]!["severity"]).Order());
+        Assert.Equal("{}:{model=\"grouped\"}", (string?)one["groupKey"]);
+        Assert.Equal(["{}:{model=\"grouped\", severity=\"critical\"}", "{}:{model=\"grouped\", severity=\"warning\"}"], byDefault.Accepted.Select(r => (string?)r["groupKey"]).Order());
+        Assert.Equal(["grouped", "grouped/critical", "grouped/warning"], notifications.Select(n => n.GroupKey).Order());
+        Assert.All(notifications, n => Assert.Equal("Sent", n.Outcome));
+
+        // Delivered: each group remembers it (no repeat at the next look), under its own key.
+        await host.EvaluateAsync(t.AddMinutes(5));
+        Assert.Equal(3, (await host.SettledNotificationsAsync()).Count);
+        Assert.Equal(["grouped", "grouped/critical", "grouped/warning"], await host.DbAsync(db => db.NotificationGroups.Where(g => g.LastNotifiedAt != null).Select(g => g.GroupKey).OrderBy(k => k).ToListAsync()));
+
+        // A new grouping starts with new groups (the old one reports no "all resolved"): one notification per rule now.
+        var changed = await api.PutAsJsonAsync($"/api/v1/channels/{byModelId}", new { name = "by-model", kind = "webhook", url = byModel.Url(), groupBy = new[] { "alertname" } });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        await host.EvaluateAsync(t.AddMinutes(6));
+        await host.SettledNotificationsAsync();
+        Assert.Equal(3, byModel.Accepted.Count);
+        Assert.Equal(["{}:{alertname=\"ErrorRateAboveFivePercent\"}", "{}:{alertname=\"ErrorRateAboveTwentyPercent\"}"],
+            byModel.Accepted.Skip(1).Select(r => (string?)r["groupKey"]).Order());
+        Assert.All(byModel.Accepted.Skip(1), r => Assert.Equal("firing", (string?)r["status"]));
+    }
+
     /// <summary>The notify job's run record, once the job has finished (it is written after the delivery).</summary>
     private static async Task<JobRun> NotifyRunAsync(AlertingTestHost host) => Assert.Single(await Eventually.PollAsync(
         () => host.DbAsync(db => db.JobRuns.AsNoTracking().Where(r => r.JobType == NotificationJob.JobType && r.FinishedAt != null).ToListAsync()),

@@ -35,6 +35,7 @@ public sealed class SloAlertTests
         await RunEvaluationJobAsync(host);
 
         var page = Assert.Single(await receiver.WaitForAsync(1));
+        Assert.Equal(["slo-pager/critical"], (await host.SettledNotificationsAsync()).Select(n => n.GroupKey)); // the ticket's group sends nothing
         Assert.Equal("firing", (string?)page["status"]);
         var alert = Assert.Single(page["alerts"]!.AsArray())!;
         Assert.Equal("page", (string?)alert["labels"]!["slo_alert"]);

@@ -90,6 +90,10 @@ public sealed class ProvisioningTests
         var webhook = await portal.DbAsync(db => db.NotificationChannels.SingleAsync(c => c.Name == "ops-webhook"));
         var protector = portal.Factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(NotificationSender.ProtectorPurpose);
         Assert.Equal(ProvisionedPortal.OpsToken, protector.Unprotect(webhook.ProtectedSecret!));
+        var routing = ChannelSettings.FromJson(webhook.SettingsJson);
+        Assert.Equal(["severity=\"critical\""], routing.Matchers);
+        Assert.Equal(["alertname"], routing.GroupBy);
+        Assert.Equal(("10s", "2m", "1h"), (routing.GroupWait, routing.GroupInterval, routing.RepeatInterval));
 
         var rules = await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == null).OrderBy(r => r.Severity).ToListAsync());
         Assert.Equal(["Critical", "Warning"], rules.Select(r => r.Severity));
@@ -98,6 +102,7 @@ public sealed class ProvisioningTests
         Assert.Equal(model.Id, rules[0].ModelId);
         Assert.NotNull(rules[0].RunbookId);
         Assert.Equal("{\"team\":\"ml-platform\"}", rules[0].LabelsJson);
+        Assert.Equal(["Resolve", "KeepState"], rules.Select(r => r.NoData));
 
         var silence = await portal.DbAsync(db => db.AlertSilences.SingleAsync());
         Assert.Contains("severity", silence.MatchersJson);
@@ -259,6 +264,10 @@ public sealed class ProvisioningTests
         Assert.DoesNotContain(ProvisionedPortal.OpsToken, exported);
         Assert.Contains("secret: ${PORTAL_CHANNEL_HAND_MADE_SECRET}", exported);
         Assert.Contains("- kind: Silence", exported);
+        Assert.Contains("groupWait: 10s", exported); // a channel's routing and a rule's no-data policy are exported
+        Assert.Contains("- alertname", exported);
+        Assert.Contains("- severity=\"critical\"", exported);
+        Assert.Contains("noData: keepState", exported);
         Environment.SetEnvironmentVariable("PORTAL_CHANNEL_OPS_WEBHOOK_SECRET", "ops");
         Environment.SetEnvironmentVariable("PORTAL_CHANNEL_ML_TEAM_MAIL_SECRET", "smtp");
         Environment.SetEnvironmentVariable("PORTAL_CHANNEL_HAND_MADE_SECRET", "https://hooks.example.invalid/T1/B2/secret-value");

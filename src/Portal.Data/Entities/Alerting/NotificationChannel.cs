@@ -48,7 +48,7 @@ public sealed class AlertNotification
 
     public int ChannelId { get; set; }
 
-    /// <summary>model/severity of the group, or "test".</summary>
+    /// <summary>The group's values of its channel's group-by labels joined by "/" ("churn/critical" by default), or "test".</summary>
     public required string GroupKey { get; set; }
 
     /// <summary>firing or resolved (the group's status), or test.</summary>
@@ -95,16 +95,18 @@ public sealed class NotificationAttempt
     public string? Error { get; set; }
 }
 
-/// <summary>Alertmanager's per-group memory (NotificationGroupState) for one channel, model and severity.</summary>
+/// <summary>Alertmanager's per-group memory (NotificationGroupState) for one channel and group (its values of the channel's group-by labels).</summary>
 public sealed class NotificationGroupRecord
 {
     public long Id { get; set; }
 
     public int ChannelId { get; set; }
 
-    public int ModelId { get; set; }
+    /// <summary>The group's model when its channel groups by model (the group is deleted with it); else null.</summary>
+    public int? ModelId { get; set; }
 
-    public required string Severity { get; set; }
+    /// <summary>The group's values of the channel's group-by labels, as <c>NotificationGroupKey.Value</c> ("churn/critical").</summary>
+    public required string GroupKey { get; set; }
 
     public DateTime CreatedAt { get; set; }
 

@@ -257,7 +257,7 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<string>("GroupKey")
                         .IsRequired()
-                        .HasMaxLength(200)
+                        .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
@@ -618,13 +618,18 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("GroupKey")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastFlushAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastNotifiedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("ModelId")
+                    b.Property<int?>("ModelId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("NotifiedFiringJson")
@@ -635,16 +640,11 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Severity")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Id");
 
                     b.HasIndex("ModelId");
 
-                    b.HasIndex("ChannelId", "ModelId", "Severity")
+                    b.HasIndex("ChannelId", "GroupKey")
                         .IsUnique();
 
                     b.ToTable("NotificationGroups", (string)null);
@@ -2935,8 +2935,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Alerting.RcaFinding", b =>

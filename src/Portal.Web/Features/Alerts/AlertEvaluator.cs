@@ -25,7 +25,7 @@ public sealed record EvaluationSummary(int Rules, int Alerts, int Transitions, i
 /// <see cref="AlertStateMachine"/> moves it inactive → pending → firing → resolved; every transition is stored with its reason.</item>
 /// <item>An alert that starts firing gets a root-cause analysis attached.</item>
 /// <item>Silences and inhibition (<see cref="AlertSuppression"/>) leave alerts out of notifications; they still change state.</item>
-/// <item>Per channel, alerts are grouped by model and severity and <see cref="NotificationScheduler"/> decides when a group
+/// <item>Per channel, alerts are grouped by the channel's group-by labels (by default model and severity) and <see cref="NotificationScheduler"/> decides when a group
 /// is notified (group wait, group interval, repeat interval, acknowledgements); each notification is a job of its own.</item>
 /// </list>
 /// </summary>
@@ -200,7 +200,7 @@ public sealed class AlertEvaluator(
 
     private static DateTimeOffset? Offset(DateTime? t) => t is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 
-    /// <summary>Suppression, then grouping per channel, model and severity; returns the ids of the notifications to send.</summary>
+    /// <summary>Suppression, then grouping per channel by its group-by labels; returns the ids of the notifications to send.</summary>
     private async Task<List<long>> RouteAsync(
         List<AlertRuleEntity> rules, List<MlModel> models, List<AlertRecord> alerts, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -250,17 +250,15 @@ public sealed class AlertEvaluator(
                 && matchers.All(m => m.Matches(n.Snapshot.Identity.Labels))).ToList();
             var groupWait = Timer(route.GroupWait, TimeSpan.FromSeconds(o.GroupWaitSeconds));
             var groupInterval = Timer(route.GroupInterval, TimeSpan.FromSeconds(Math.Max(1, o.GroupIntervalSeconds)));
-            var keys = routed.Select(n => (n.Record.ModelId, n.Record.Severity))
-                .Concat(groups.Where(g => g.ChannelId == channel.Id).Select(g => (g.ModelId, g.Severity))).Distinct();
-            foreach (var (modelId, severity) in keys)
+            var groupBy = route.GroupByOrDefault();
+            var byGroup = routed.GroupBy(n => NotificationGroupKey.Of(n.Snapshot.Identity, groupBy)).ToDictionary(g => g.Key, g => g.ToList());
+            var keys = byGroup.Keys.Concat(groups.Where(g => g.ChannelId == channel.Id)
+                .Select(g => NotificationGroupKey.Parse(g.GroupKey, groupBy)).OfType<NotificationGroupKey>()).Distinct().ToList();
+            foreach (var key in keys)
             {
-                if (!modelsById.TryGetValue(modelId, out var model))
-                {
-                    continue;
-                }
-
-                var members = routed.Where(n => n.Record.ModelId == modelId && n.Record.Severity == severity).ToList();
-                var record = groups.FirstOrDefault(g => g.ChannelId == channel.Id && g.ModelId == modelId && g.Severity == severity);
+                var groupKey = key.Value;
+                var members = byGroup.GetValueOrDefault(key) ?? [];
+                var record = groups.FirstOrDefault(g => g.ChannelId == channel.Id && g.GroupKey == groupKey);
                 var reported = members.Where(m => m.Record.State == nameof(AlertState.Firing)
                     || (m.Record.State == nameof(AlertState.Resolved) && m.Record.ResolvedAt > (record?.LastNotifiedAt ?? record?.CreatedAt ?? DateTime.MinValue))).ToList();
                 if (record is null)
@@ -272,7 +270,8 @@ public sealed class AlertEvaluator(
 
                     record = new NotificationGroupRecord
                     {
-                        ChannelId = channel.Id, ModelId = modelId, Severity = severity,
+                        ChannelId = channel.Id, GroupKey = groupKey,
+                        ModelId = groupBy.Contains(AlertIdentity.ModelLabel) ? members[0].Record.ModelId : null, // the group goes with its model
                         CreatedAt = GroupCreatedAt(reported.Where(m => m.Record.FiredAt is not null).Min(m => m.Record.FiredAt), now, groupWait),
                     };
                     db.NotificationGroups.Add(record);
@@ -281,11 +280,9 @@ public sealed class AlertEvaluator(
 
                 var repeat = Timer(route.RepeatInterval, TimeSpan.FromSeconds(members.Count > 0 ? members.Min(m => m.Rule.RepeatIntervalSeconds) : 4 * 3600));
                 var timing = new NotificationTiming(groupWait, groupInterval, repeat, channel.SendResolved);
-                var key = new NotificationGroupKey(model.Name, Enum.Parse<AlertSeverity>(severity));
                 var state = new NotificationGroupState(key, Offset(record.CreatedAt)!.Value, Offset(record.LastFlushAt), Offset(record.LastNotifiedAt),
                     JsonSerializer.Deserialize<List<string>>(record.NotifiedFiringJson)!, JsonSerializer.Deserialize<List<string>>(record.NotifiedResolvedJson)!);
                 var decision = NotificationScheduler.Decide(state, reported.Select(r => r.Snapshot).ToList(), timing, now);
-                var groupKey = $"{model.Name}/{severity.ToLowerInvariant()}";
                 record.LastFlushAt = decision.State.LastFlushAt?.UtcDateTime;
                 if (!decision.Notify)
                 {

@@ -24,6 +24,7 @@ public sealed record ChannelRequest(
     bool? SendResolved = null,
     bool? Enabled = null,
     IReadOnlyList<string>? Matchers = null,
+    IReadOnlyList<string>? GroupBy = null,
     string? GroupWait = null,
     string? GroupInterval = null,
     string? RepeatInterval = null)
@@ -66,6 +67,7 @@ public sealed record ChannelRequest(
             From = From,
             To = To,
             Matchers = [.. Matchers ?? []],
+            GroupBy = GroupBy is null ? null : [.. GroupBy],
             GroupWait = GroupWait,
             GroupInterval = GroupInterval,
             RepeatInterval = RepeatInterval,
@@ -115,6 +117,7 @@ public sealed record ChannelView(
     bool SendResolved,
     bool Enabled,
     IReadOnlyList<string> Matchers,
+    IReadOnlyList<string> GroupBy,
     string? GroupWait,
     string? GroupInterval,
     string? RepeatInterval)
@@ -141,6 +144,7 @@ public sealed record ChannelView(
             c.SendResolved,
             c.Enabled,
             s.Matchers,
+            s.GroupByOrDefault(),
             s.GroupWait,
             s.GroupInterval,
             s.RepeatInterval);

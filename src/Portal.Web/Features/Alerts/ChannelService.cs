@@ -27,9 +27,23 @@ public sealed class ChannelForm
     public bool Enabled { get; set; } = true;
 
     public bool HasSecret { get; set; }
+
+    /// <summary>The routing matchers one a line, as the page edits them.</summary>
+    public string MatchersText
+    {
+        get => string.Join('\n', Settings.Matchers);
+        set => Settings.Matchers = [.. (value ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+
+    /// <summary>The group-by labels separated by commas, as the page edits them; empty: the default.</summary>
+    public string GroupByText
+    {
+        get => Settings.GroupBy is null ? "" : string.Join(", ", Settings.GroupBy);
+        set => Settings.GroupBy = (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } names ? [.. names] : null;
+    }
 }
 
-public sealed record ChannelRow(int Id, string Name, ChannelType Type, string Target, bool HasSecret, bool Enabled, bool SendResolved, AttemptRow? LastAttempt);
+public sealed record ChannelRow(int Id, string Name, ChannelType Type, string Target, string Routing, bool HasSecret, bool Enabled, bool SendResolved, AttemptRow? LastAttempt);
 
 public sealed record AttemptRow(long NotificationId, int Attempt, DateTime At, double DurationMs, bool Success, string? Status, string? Error, string Channel, string GroupKey);
 
@@ -43,7 +57,7 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var channels = await db.NotificationChannels.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken);
         var last = await RecentAttemptsAsync(null, null, 500, cancellationToken);
-        return channels.Select(c => new ChannelRow(c.Id, c.Name, c.Type, Target(c), c.ProtectedSecret is not null, c.Enabled, c.SendResolved,
+        return channels.Select(c => new ChannelRow(c.Id, c.Name, c.Type, Target(c), Routing(ChannelSettings.FromJson(c.SettingsJson)), c.ProtectedSecret is not null, c.Enabled, c.SendResolved,
             last.FirstOrDefault(a => a.Channel == c.Name))).ToList();
     }
 
@@ -59,6 +73,21 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
             ChannelType.Log => "this portal (each notification is stored and logged)",
             _ => $"{s.To} via {s.SmtpHost}:{s.SmtpPort}",
         };
+    }
+
+    /// <summary>The channel's routing in one line: which alerts, grouped by what, the timers it sets itself.</summary>
+    public static string Routing(ChannelSettings s)
+    {
+        var parts = new List<string> { s.Matchers.Count == 0 ? "all alerts" : string.Join(", ", s.Matchers), "by " + string.Join(", ", s.GroupByOrDefault()) };
+        foreach (var (text, name) in new[] { (s.GroupWait, "wait"), (s.GroupInterval, "interval"), (s.RepeatInterval, "repeat") })
+        {
+            if (text is not null)
+            {
+                parts.Add($"{name} {text}");
+            }
+        }
+
+        return string.Join(" · ", parts);
     }
 
     public async Task<ChannelForm?> GetFormAsync(int id, CancellationToken cancellationToken = default)
@@ -110,6 +139,26 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
             catch (Exception e) when (e is ArgumentException or NotSupportedException)
             {
                 errors.Add($"matchers[{i}]", $"\"{s.Matchers[i]}\" has no valid regular expression (RE2 syntax, no backreferences or lookarounds).");
+            }
+        }
+
+        if (s.GroupBy is { } groupBy)
+        {
+            if (groupBy.Count == 0)
+            {
+                errors.Add("groupBy", "Name at least one label (e.g. alertname, model, severity); leave groupBy out for the default, by model and severity.");
+            }
+
+            for (var i = 0; i < groupBy.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(groupBy[i]) || !AlertRuleForm.LabelName().IsMatch(groupBy[i]))
+                {
+                    errors.Add($"groupBy[{i}]", $"\"{groupBy[i]}\" is not a label name (letters, digits and _, not starting with a digit; e.g. alertname, model, severity or a rule's own label).");
+                }
+                else if (groupBy.IndexOf(groupBy[i]) < i)
+                {
+                    errors.Add($"groupBy[{i}]", $"\"{groupBy[i]}\" is named twice.");
+                }
             }
         }
 
@@ -212,6 +261,11 @@ public sealed class ChannelService(IDbContextFactory<PortalDbContext> contexts, 
         var now = time.GetUtcNow().UtcDateTime;
         var channel = form.Id is { } id ? await db.NotificationChannels.FirstAsync(c => c.Id == id, cancellationToken) : new NotificationChannel { Name = "", CreatedAt = now };
         var before = channel.Id == 0 ? null : Snapshot(channel);
+        if (channel.Id != 0 && !ChannelSettings.FromJson(channel.SettingsJson).GroupByOrDefault().SequenceEqual(form.Settings.GroupByOrDefault()))
+        {
+            // A new grouping starts with new groups, as at an Alertmanager reload; the old ones must not report "all resolved".
+            await db.NotificationGroups.Where(g => g.ChannelId == channel.Id).ExecuteDeleteAsync(cancellationToken);
+        }
         channel.Name = form.Name.Trim();
         channel.Type = form.Type;
         channel.SettingsJson = form.Settings.ToJson();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Portal.Analysis.Alerting;
 
 namespace Portal.Web.Features.Alerts;
 
@@ -32,6 +33,15 @@ public sealed class ChannelSettings
     /// <c>model=~"churn|fraud"</c>) go to this channel; none: every alert of the rules that name the channel.
     /// </summary>
     public List<string> Matchers { get; set; } = [];
+
+    /// <summary>
+    /// Alertmanager's group_by: the labels whose values make a notification group (e.g. <c>["alertname"]</c>: one
+    /// notification per rule, every model and severity in it); null: <see cref="NotificationGroupKey.DefaultGroupBy"/>, by model and severity.
+    /// </summary>
+    public List<string>? GroupBy { get; set; }
+
+    /// <summary>The group-by labels in force.</summary>
+    public IReadOnlyList<string> GroupByOrDefault() => GroupBy ?? NotificationGroupKey.DefaultGroupBy;
 
     /// <summary>This channel's group wait (e.g. "30s"); null: <c>Portal:Alerting:GroupWaitSeconds</c>.</summary>
     public string? GroupWait { get; set; }

@@ -29,13 +29,17 @@ public sealed class NotificationJob(NotificationSender sender, JobRunRecorder re
     [AutomaticRetry(Attempts = 0)]
     public async Task SendAsync(long notificationId, PerformContext? context, CancellationToken cancellationToken)
     {
-        var groupKey = await db.AlertNotifications.Where(n => n.Id == notificationId).Select(n => n.GroupKey).FirstOrDefaultAsync(cancellationToken);
-        if (groupKey is null)
+        var notification = await db.AlertNotifications.Where(n => n.Id == notificationId).Select(n => new { n.ChannelId, n.GroupKey }).FirstOrDefaultAsync(cancellationToken);
+        if (notification is null)
         {
             return; // the channel (and so its notifications) was deleted meanwhile
         }
 
-        var model = groupKey.Split('/')[0];
+        // The group's model when the channel groups by model; none for a group of several models.
+        var model = await (from g in db.NotificationGroups
+                           join m in db.Models on g.ModelId equals m.Id
+                           where g.ChannelId == notification.ChannelId && g.GroupKey == notification.GroupKey
+                           select m.Name).FirstOrDefaultAsync(cancellationToken);
         await recorder.RunAsync(JobType, null, model, null, async (_, ct) =>
         {
             var sent = await sender.SendAsync(notificationId, ct);

@@ -32,7 +32,8 @@ public sealed record NotificationContent(
 
     public string Title => Alerts.Count == 0
         ? $"[TEST] Portal notification test for {Receiver}"
-        : $"[{Status.ToUpperInvariant()}{(Status == "firing" ? $":{FiringCount}" : "")}] {string.Join(", ", Alerts.Select(a => a.Rule).Distinct())} on {GroupLabels.GetValueOrDefault("model")} ({GroupLabels.GetValueOrDefault("severity")})";
+        : $"[{Status.ToUpperInvariant()}{(Status == "firing" ? $":{FiringCount}" : "")}] {string.Join(", ", Alerts.Select(a => a.Rule).Distinct())}"
+            + (GroupLabels.TryGetValue("model", out var model) ? $" on {model}" : "") + (GroupLabels.TryGetValue("severity", out var severity) ? $" ({severity})" : "");
 }
 
 /// <summary>The wire formats of the channels. Pure functions of <see cref="NotificationContent"/>, so tests assert them directly too.</summary>
@@ -45,7 +46,7 @@ public static class NotificationPayloads
         return new JsonObject
         {
             ["version"] = "4",
-            ["groupKey"] = $"{{}}:{{model=\"{content.GroupLabels.GetValueOrDefault("model")}\", severity=\"{content.GroupLabels.GetValueOrDefault("severity")}\"}}",
+            ["groupKey"] = "{}:{" + string.Join(", ", content.GroupLabels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}",
             ["truncatedAlerts"] = 0,
             ["status"] = content.Status,
             ["receiver"] = content.Receiver,

@@ -148,15 +148,8 @@ public sealed class NotificationSender(
     /// </summary>
     private static async Task RecordDeliveredAsync(PortalDbContext db, AlertNotification notification, CancellationToken cancellationToken)
     {
-        var parts = notification.GroupKey.Split('/');
-        if (parts.Length != 2)
-        {
-            return; // a test message belongs to no group
-        }
-
-        var modelId = await db.Models.Where(m => m.Name == parts[0]).Select(m => (int?)m.Id).FirstOrDefaultAsync(cancellationToken);
-        var groups = await db.NotificationGroups.Where(g => g.ChannelId == notification.ChannelId && g.ModelId == modelId).ToListAsync(cancellationToken);
-        var group = groups.FirstOrDefault(g => string.Equals(g.Severity, parts[1], StringComparison.OrdinalIgnoreCase));
+        // A test message ("test") has no group: nothing to record.
+        var group = await db.NotificationGroups.FirstOrDefaultAsync(g => g.ChannelId == notification.ChannelId && g.GroupKey == notification.GroupKey, cancellationToken);
         if (group is null || group.LastNotifiedAt >= notification.CreatedAt)
         {
             return;
@@ -307,8 +300,10 @@ public sealed class NotificationSender(
                 $"{baseUrl}/alerts/{alert.Id}", rule.RunbookId is { } r ? runbooks.GetValueOrDefault(r) : null, runbookUrl, causes.GetValueOrDefault(alert.Id)));
         }
 
-        var parts = notification.GroupKey.Split('/');
-        var groupLabels = parts.Length == 2 ? new Dictionary<string, string> { ["model"] = parts[0], ["severity"] = parts[1] } : new Dictionary<string, string>();
+        var groupBy = ChannelSettings.FromJson(channel.SettingsJson).GroupByOrDefault();
+        var groupLabels = notification.Status == "test" || Portal.Analysis.Alerting.NotificationGroupKey.Parse(notification.GroupKey, groupBy) is not { } key
+            ? new Dictionary<string, string>()
+            : key.Labels.ToDictionary();
         var groupStatus = notification.Status == "test" ? "firing" : notification.Status;
         return new NotificationContent(channel.Name, notification.GroupKey, groupStatus, groupLabels, items, baseUrl);
     }

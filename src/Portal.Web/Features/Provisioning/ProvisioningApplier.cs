@@ -268,7 +268,8 @@ public sealed class ProvisioningApplier(
             Settings = new ChannelSettings
             {
                 Url = channel.Url, SmtpHost = channel.SmtpHost, SmtpPort = channel.SmtpPort, SmtpSecurity = channel.SmtpSecurity,
-                SmtpUser = channel.SmtpUser, From = channel.From, To = channel.To,
+                SmtpUser = channel.SmtpUser, From = channel.From, To = channel.To, Matchers = channel.Matchers ?? [], GroupBy = channel.GroupBy,
+                GroupWait = channel.GroupWait, GroupInterval = channel.GroupInterval, RepeatInterval = channel.RepeatInterval,
             },
         };
         var errors = await channels.ValidateAsync(form, cancellationToken);
@@ -354,7 +355,7 @@ public sealed class ProvisioningApplier(
         {
             Name = rule.Name ?? "", Description = rule.Description, Model = rule.Model, Metric = rule.Metric, Feature = rule.Feature,
             Comparator = rule.Comparator, Threshold = rule.Threshold, Window = rule.Window, For = rule.For, KeepFiringFor = rule.KeepFiringFor,
-            Severity = rule.Severity, RepeatInterval = rule.RepeatInterval, Enabled = rule.Enabled,
+            Severity = rule.Severity, NoData = rule.NoData, RepeatInterval = rule.RepeatInterval, Enabled = rule.Enabled,
             Labels = string.Join('\n', (rule.Labels ?? []).Select(kv => $"{kv.Key}={kv.Value}")),
         };
 

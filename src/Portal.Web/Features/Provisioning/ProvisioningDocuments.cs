@@ -16,10 +16,11 @@ public static class ProvisioningFields
     {
         ["Model"] = ["kind", "name", "taskType", "description", "owner", "lowConfidenceThreshold", "versions", "features"],
         ["Runbook"] = ["kind", "name", "tags", "markdown"],
-        ["Channel"] = ["kind", "name", "type", "url", "smtpHost", "smtpPort", "smtpSecurity", "smtpUser", "from", "to", "secret", "sendResolved", "enabled"],
+        ["Channel"] = ["kind", "name", "type", "url", "smtpHost", "smtpPort", "smtpSecurity", "smtpUser", "from", "to", "secret", "sendResolved", "enabled",
+            "matchers", "groupBy", "groupWait", "groupInterval", "repeatInterval"],
         ["DriftSettings"] = ["kind", "model", "cron", "enabled", "window", "fixedStart", "fixedEnd", "driftShare", "minSampleSize", "benjaminiHochberg", "features", "severity"],
         ["Slo"] = ["kind", "model", "name", "type", "targetPercent", "windowDays", "latencyBoundMs", "minRequestsPerMinute", "enabled"],
-        ["AlertRule"] = ["kind", "name", "description", "model", "metric", "feature", "comparator", "threshold", "window", "for", "keepFiringFor", "severity", "labels", "repeatInterval", "runbook", "channels", "enabled"],
+        ["AlertRule"] = ["kind", "name", "description", "model", "metric", "feature", "comparator", "threshold", "window", "for", "keepFiringFor", "severity", "noData", "labels", "repeatInterval", "runbook", "channels", "enabled"],
         ["Silence"] = ["kind", "name", "matchers", "startsAt", "endsAt", "comment"],
     };
 
@@ -31,7 +32,10 @@ public static class ProvisioningFields
     };
 }
 
-/// <summary>A notification channel; <see cref="Secret"/> is usually <c>${ENV_VAR}</c>.</summary>
+/// <summary>
+/// A notification channel; <see cref="Secret"/> is usually <c>${ENV_VAR}</c>. Its routing (matchers, timers) as the
+/// channel API takes it; left out, the defaults.
+/// </summary>
 public sealed record ChannelDocument(
     string Name,
     ChannelType Type,
@@ -44,7 +48,12 @@ public sealed record ChannelDocument(
     string? To = null,
     string? Secret = null,
     bool SendResolved = true,
-    bool Enabled = true);
+    bool Enabled = true,
+    List<string>? Matchers = null,
+    List<string>? GroupBy = null,
+    string? GroupWait = null,
+    string? GroupInterval = null,
+    string? RepeatInterval = null);
 
 /// <summary>An alert rule as the form edits it, with the model, runbook and channels by name.</summary>
 public sealed record AlertRuleDocument(
@@ -59,6 +68,7 @@ public sealed record AlertRuleDocument(
     string For = "5m",
     string KeepFiringFor = "0s",
     AlertSeverity Severity = AlertSeverity.Warning,
+    NoDataPolicy NoData = NoDataPolicy.Resolve,
     Dictionary<string, string>? Labels = null,
     string RepeatInterval = "4h",
     string? Runbook = null,

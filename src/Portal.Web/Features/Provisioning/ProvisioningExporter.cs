@@ -43,7 +43,8 @@ public sealed class ProvisioningExporter(IDbContextFactory<PortalDbContext> cont
             return Document(ProvisionedKinds.Channel, ("name", c.Name), ("type", Camel(c.Type)), ("url", s.Url),
                 ("smtpHost", email ? s.SmtpHost : null), ("smtpPort", email ? s.SmtpPort : null), ("smtpSecurity", email ? s.SmtpSecurity : null),
                 ("smtpUser", email ? s.SmtpUser : null), ("from", email ? s.From : null), ("to", email ? s.To : null),
-                ("secret", c.ProtectedSecret is null ? null : new Secret(SecretVariable(c.Name))), ("sendResolved", c.SendResolved), ("enabled", c.Enabled));
+                ("secret", c.ProtectedSecret is null ? null : new Secret(SecretVariable(c.Name))), ("sendResolved", c.SendResolved), ("enabled", c.Enabled),
+                ("matchers", s.Matchers.Count == 0 ? null : s.Matchers), ("groupBy", s.GroupBy), ("groupWait", s.GroupWait), ("groupInterval", s.GroupInterval), ("repeatInterval", s.RepeatInterval));
         }));
 
         var drift = await db.DriftSettings.AsNoTracking().ToListAsync(cancellationToken);
@@ -75,7 +76,8 @@ public sealed class ProvisioningExporter(IDbContextFactory<PortalDbContext> cont
             var labels = form.ParseLabels();
             return Document(ProvisionedKinds.AlertRule, ("name", form.Name), ("description", form.Description), ("model", form.Model), ("metric", Camel(form.Metric)),
                 ("feature", form.Feature), ("comparator", Camel(form.Comparator)), ("threshold", form.Threshold), ("window", form.Window), ("for", form.For),
-                ("keepFiringFor", form.KeepFiringFor), ("severity", Camel(form.Severity)), ("labels", labels.Count == 0 ? null : labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary()),
+                ("keepFiringFor", form.KeepFiringFor), ("severity", Camel(form.Severity)),
+                ("noData", form.NoData == NoDataPolicy.Resolve ? null : Camel(form.NoData)), ("labels", labels.Count == 0 ? null : labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary()),
                 ("repeatInterval", form.RepeatInterval), ("runbook", form.RunbookId is { } b ? runbookTitles.GetValueOrDefault(b) : null),
                 ("channels", form.ChannelIds.Where(channelNames.ContainsKey).Select(id => channelNames[id]).Order(StringComparer.Ordinal).ToList()), ("enabled", form.Enabled));
         }));
