@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json.Nodes;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Slos;
@@ -8,15 +10,35 @@ using static Portal.Web.Tests.Jobs.JobsTestData;
 
 namespace Portal.Web.Tests.Jobs;
 
-/// <summary>The SLO job on seeded traffic: 2 hours at 5 predictions a minute, the last 30 minutes of them failing.</summary>
-public sealed class SloJobTests(PortalFactory factory) : IClassFixture<PortalFactory>
+/// <summary>
+/// The SLO job on seeded traffic: 2 hours at 5 predictions a minute, the last 30 minutes of them failing. The portal's
+/// clock stands 30 s into a minute: the job's windows end at the last whole minute, so on the real clock a run that
+/// crossed a minute boundary read 59 minutes of traffic in its 1-hour window (burn rate 508 instead of 500).
+/// </summary>
+public sealed class SloJobTests(SloJobTests.PinnedClockPortal portal) : IClassFixture<SloJobTests.PinnedClockPortal>
 {
-    private readonly HttpClient client = factory.CreateApiClient();
+    private readonly PortalFactory factory = portal.Factory;
+    private readonly HttpClient client = portal.Factory.CreateApiClient();
+
+    public sealed class PinnedClockPortal : IDisposable
+    {
+        public PinnedClockPortal()
+        {
+            Clock = new FakeTimeProvider(ThisMinute().AddSeconds(30));
+            Factory = new PortalFactory { TestServices = s => s.AddSingleton<TimeProvider>(Clock) };
+        }
+
+        public FakeTimeProvider Clock { get; }
+
+        public PortalFactory Factory { get; }
+
+        public void Dispose() => Factory.Dispose();
+    }
 
     private async Task<string> TrafficAsync(int failingMinutes, double latencyMs = 20)
     {
         var model = await NewModelAsync(client, features: []);
-        var now = ThisMinute();
+        var now = new DateTimeOffset(portal.Clock.GetUtcNow().UtcDateTime.AddSeconds(-30), TimeSpan.Zero);
         var items = new List<JsonObject>();
         for (var minutesAgo = 1; minutesAgo <= 120; minutesAgo++)
         {
