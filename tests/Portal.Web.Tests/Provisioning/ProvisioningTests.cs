@@ -297,6 +297,7 @@ public sealed class ProvisioningTests
         Assert.DoesNotContain(ProvisionedPortal.OpsToken, exported);
         Assert.Contains("secret: ${PORTAL_CHANNEL_HAND_MADE_SECRET}", exported);
         Assert.Contains("- kind: Silence", exported);
+        Assert.Contains("  pageSeverity: critical\n  ticketSeverity: info\n  channels:\n  - ops-webhook\n", exported); // the example's SLO
         Environment.SetEnvironmentVariable("PORTAL_CHANNEL_OPS_WEBHOOK_SECRET", "ops");
         Environment.SetEnvironmentVariable("PORTAL_CHANNEL_ML_TEAM_MAIL_SECRET", "smtp");
         Environment.SetEnvironmentVariable("PORTAL_CHANNEL_HAND_MADE_SECRET", "https://hooks.example.invalid/T1/B2/secret-value");
