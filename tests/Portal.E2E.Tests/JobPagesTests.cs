@@ -65,6 +65,8 @@ public sealed class JobPagesTests(PortalServerFixture portal)
         await page.ClickAsync("[data-testid=new-slo]");
         var dialog = page.Locator(".mud-dialog");
         await dialog.GetByLabel("Name").FillAsync("error rate");
+        Assert.Contains("Page alert severity", await dialog.InnerTextAsync()); // and ticket severity and channels: SloDialogTests
+        await PortalServerFixture.ScreenshotAsync(page, "slo-dialog");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         Assert.Equal($"name: model '{model}' already has an SLO named 'error rate'.", await dialog.Locator("[data-testid=slo-error]").InnerTextAsync());
         await dialog.GetByLabel("Name").FillAsync("p99 latency");

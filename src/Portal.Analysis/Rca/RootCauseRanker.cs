@@ -74,7 +74,7 @@ public static class RootCauseRanker
             p,
             [$"Version {deployment.Version}{previous} was deployed {when}."],
             [
-                $"Compare {deployment.Version} with {before} on the Quality and Health dashboards since {deployment.DeployedAt:u}.",
+                $"Compare {deployment.Version} with {before} on the Quality and Health dashboards since it started serving.",
                 $"Roll back to {before} if it was healthy, then investigate {deployment.Version} offline.",
                 $"Check what shipped with {deployment.Version}: feature code, preprocessing, thresholds.",
             ]);

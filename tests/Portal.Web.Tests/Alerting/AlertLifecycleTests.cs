@@ -323,6 +323,60 @@ public sealed class AlertLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Rca_does_not_blame_a_version_registered_in_the_minute_the_previous_one_started_serving()
+    {
+        var model = await host.ModelAsync("registered");
+        await host.SeedTrafficAsync(model.Id, T.AddMinutes(-60), 61, 0, version: "v1");
+        await host.SeedTrafficAsync(model.Id, T.AddMinutes(1), 10, 0.5, version: "v1");
+        await host.DbAsync(async db =>
+        {
+            db.ModelVersions.Add(new ModelVersion { ModelId = model.Id, Version = "v2", CreatedAt = T.AddMinutes(-60).AddSeconds(25) });
+            return await db.SaveChangesAsync();
+        });
+        await host.RuleAsync("HighErrorRate", "registered", 0.05, "0s", []);
+
+        await host.EvaluateAsync(T.AddMinutes(3));
+
+        var alert = (await host.AlertsAsync()).Single();
+        var view = RootCauseService_View(await host.DbAsync(db => db.RcaFindings.SingleAsync(f => f.AlertId == alert.Id)));
+        Assert.DoesNotContain(view.Candidates, c => c.Cause == Portal.Analysis.Rca.CauseKind.ModelVersionChange);
+        Assert.Contains("model version: v2 and v1 both first served 1h 03m before the alert; no version change", view.Checks);
+    }
+
+    [Fact]
+    public async Task Rca_finds_the_cpu_of_a_shared_host_the_resources_tab_shows_from_samples_sent_over_rest()
+    {
+        var model = await host.ModelAsync("hosted");
+        await host.SeedTrafficAsync(model.Id, T.AddMinutes(-60), 61, 0);
+        await host.SeedTrafficAsync(model.Id, T.AddMinutes(1), 10, 0.5);
+        await host.RuleAsync("HighErrorRate", "hosted", 0.05, "0s", []);
+
+        // A host that serves several models names none in its samples: 30 % CPU, saturated from 15 minutes before the alert.
+        using var client = host.Factory.CreateApiClient();
+        var samples = Enumerable.Range(-60, 63).Select(m => new
+        {
+            host = "node-7",
+            timestamp = T.AddMinutes(m).AddSeconds(10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            cpuPercent = m < -12 ? 30.0 : 97.0,
+            memoryPercent = 40.0,
+        });
+        var sent = await client.PostAsJsonAsync("/api/v1/resources", samples);
+        Assert.Equal(63, (await sent.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonNode>())!["accepted"]!.GetValue<int>());
+
+        await host.EvaluateAsync(T.AddMinutes(3));
+
+        var header = new Portal.Web.Infrastructure.Dashboards.ModelHeader(model.Id, model.Name, model.TaskType, null, null, [], []);
+        var tab = await host.WithAsync<Portal.Web.Features.Dashboards.ResourceDashboard, Portal.Web.Features.Dashboards.ResourceView>(d =>
+            d.LoadAsync(header, Portal.Web.Infrastructure.Dashboards.DashboardWindow.Parse("24h")));
+        Assert.Contains(tab.Hosts, h => h.Host == "node-7");
+        var alert = (await host.AlertsAsync()).Single();
+        var view = RootCauseService_View(await host.DbAsync(db => db.RcaFindings.SingleAsync(f => f.AlertId == alert.Id)));
+        Assert.Contains(view.Checks, c => c.StartsWith("infrastructure: cpu 97 against 30, memory 40 against 40,", StringComparison.Ordinal));
+        var infrastructure = Assert.Single(view.Candidates, c => c.Cause == Portal.Analysis.Rca.CauseKind.Infrastructure);
+        Assert.Contains(infrastructure.Evidence, e => e.StartsWith("CPU at 97% against a baseline of 30%", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Rca_names_data_drift_when_a_drift_run_found_it_before_the_alert()
     {
         var model = await host.ModelAsync("drifting");

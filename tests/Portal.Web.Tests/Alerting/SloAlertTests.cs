@@ -83,6 +83,43 @@ public sealed class SloAlertTests
     }
 
     [Fact]
+    public async Task A_changed_page_severity_is_what_the_next_evaluation_fires_and_notifies()
+    {
+        var clock = new FakeTimeProvider();
+        using var host = new AlertingTestHost(clock: clock);
+        using var receiver = new HttpReceiver();
+        var start = host.BaseTime.AddMinutes(-40);
+        clock.SetUtcNow(start);
+        var model = await host.ModelAsync("slo-severity");
+        var channel = await host.ChannelAsync("on-call", ChannelType.Webhook, new ChannelSettings { Url = receiver.Url() });
+        var client = host.Factory.CreateApiClient();
+        var created = await client.PostAsJsonAsync("/api/v1/models/slo-severity/slos",
+            new { name = "availability", kind = "availability", targetPercent = 99.9, channelIds = new[] { channel.Id } });
+        var sloId = (int)(await created.Content.ReadFromJsonAsync<JsonNode>())!["id"]!;
+        await host.SeedTrafficAsync(model.Id, start.AddMinutes(-70), 75, 0.5);
+        await RunEvaluationJobAsync(host);
+        Assert.Equal("critical", (string?)Assert.Single(await receiver.WaitForAsync(1))["alerts"]![0]!["labels"]!["severity"]);
+
+        var changed = await client.PutAsJsonAsync($"/api/v1/models/slo-severity/slos/{sloId}",
+            new { name = "availability", kind = "availability", targetPercent = 99.9, pageSeverity = "warning" });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await RunEvaluationJobAsync(host);
+
+        var pageRule = await host.DbAsync(db => db.AlertRules.AsNoTracking().SingleAsync(r => r.SloId == sloId && r.SloAlert == "Page"));
+        Assert.Equal("Warning", pageRule.Severity);
+        var pageAlerts = (await host.AlertsAsync()).Where(a => a.RuleId == pageRule.Id).ToList();
+        Assert.Equal([("Critical", "Resolved"), ("Warning", "Firing")], pageAlerts.Select(a => (a.Severity, a.State)));
+        static bool WarningPage(JsonNode n) => (string?)n["status"] == "firing" && n["alerts"]!.AsArray().Any(a => (string?)a!["labels"]!["severity"] == "warning");
+        for (var wait = 0; wait < 300 && !receiver.Accepted.Any(WarningPage); wait++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(receiver.Accepted, WarningPage);
+    }
+
+    [Fact]
     public async Task The_sli_history_keeps_only_the_configured_days()
     {
         var clock = new FakeTimeProvider();

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Portal.Data.Entities;
+using Portal.Data.Entities.Jobs;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Alerting;
@@ -21,6 +22,8 @@ public sealed class SloPrometheusRulesTests
         await PostSloAsync(client, "rules%20%22quoted%22", new { name = "availability", kind = "availability", targetPercent = 99.9 });
         await PostSloAsync(client, "rules-latency", new { name = "p99 under 250ms", kind = "latency", targetPercent = 99, latencyBoundMs = 250, windowDays = 28 });
         await PostSloAsync(client, "rules-latency", new { name = "accurate", kind = "accuracy", targetPercent = 90 });
+        await PostSloAsync(client, "rules-latency", new { name = "busy minutes", kind = "throughput", targetPercent = 95, minRequestsPerMinute = 120 });
+        await PostSloAsync(client, "rules-latency", new { name = "errors", kind = "errorRate", targetPercent = 99.5 });
 
         var response = await client.GetAsync("/api/v1/slos/prometheus-rules");
         response.EnsureSuccessStatusCode();
@@ -32,15 +35,27 @@ public sealed class SloPrometheusRulesTests
         {
             var (exit, output) = await ExternalTool.RunAsync(promtool, ["check", "rules", file]);
             Assert.True(exit == 0, output + "\n" + yaml);
-            // Two exported SLOs × (8 SLI recordings + 7 meta recordings + page and ticket alerts).
-            Assert.Contains("SUCCESS: 34 rules found", output);
+            // Four exported SLOs × (8 SLI recordings + 7 meta recordings + page and ticket alerts), and the throughput
+            // SLO's per-minute recording.
+            Assert.Contains("SUCCESS: 69 rules found", output);
         }
         finally
         {
             File.Delete(file);
         }
 
-        Assert.Contains("# Not exported: rules-latency/accurate", yaml);
+        // Accuracy has no counters on /metrics: skipped, and the file says why. Every kind is either exported or explained.
+        Assert.Contains("# Not exported: rules-latency/accurate (accuracy: /metrics has no counters of labelled and correct predictions", yaml);
+        var sloOfKind = new Dictionary<SloKind, string>
+        {
+            [SloKind.Latency] = "p99 under 250ms", [SloKind.Availability] = "availability", [SloKind.ErrorRate] = "errors",
+            [SloKind.Accuracy] = "accurate", [SloKind.Throughput] = "busy minutes",
+        };
+        Assert.Equal(Enum.GetValues<SloKind>().Order(), sloOfKind.Keys.Order());
+        Assert.Equal([SloKind.Latency, SloKind.Availability, SloKind.ErrorRate, SloKind.Throughput],
+            sloOfKind.Where(s => yaml.Contains($"sloth_slo: {s.Value}\n")).Select(s => s.Key).Order());
+        Assert.Contains("sum(rate(ml_requests_total{model_name=\"rules-latency\"}[1m])) * 60 < bool 120", yaml);
+        Assert.Contains("avg_over_time(slo:sli_error:ratio_rate1m{sloth_id=\"rules-latency-busy minutes\"", yaml);
         Assert.Contains("record: slo:sli_error:ratio_rate3d", yaml);
         Assert.Contains("le=\"0.25\"", yaml); // the 250 ms bound is a bucket edge of ml_request_duration_seconds
         Assert.Contains("sloth_severity: page", yaml);
@@ -60,6 +75,7 @@ public sealed class SloPrometheusRulesTests
             api.DefaultRequestHeaders.Add("X-Api-Key", portal.ApiKey);
             (await api.PutAsJsonAsync("/api/v1/models/prom-slo", new { taskType = "binary" })).EnsureSuccessStatusCode();
             await PostSloAsync(api, "prom-slo", new { name = "availability", kind = "availability", targetPercent = 99 });
+            await PostSloAsync(api, "prom-slo", new { name = "a million a minute", kind = "throughput", targetPercent = 99, minRequestsPerMinute = 1_000_000 });
             var rules = Path.Combine(folder.FullName, "slo-rules.yml");
             await File.WriteAllTextAsync(rules, await api.GetStringAsync("/api/v1/slos/prometheus-rules"));
 
@@ -95,7 +111,18 @@ public sealed class SloPrometheusRulesTests
             Assert.True(ratio is not null, $"Prometheus never recorded the SLI error ratio. Its log:\n{server.Log}\nPortal log:\n{portal.Log}");
             Assert.InRange(ratio!.Value, 0.15, 0.35);
             var groups = (await query.GetFromJsonAsync<JsonElement>("api/v1/rules")).GetProperty("data").GetProperty("groups");
-            Assert.Equal(3, groups.GetArrayLength());
+            Assert.Equal(6, groups.GetArrayLength());
+
+            // The throughput SLO reads the same counter: no minute reaches a million requests, so every minute is bad.
+            var throughputQuery = "api/v1/query?query=" + Uri.EscapeDataString("slo:sli_error:ratio_rate5m{sloth_service=\"prom-slo\",sloth_slo=\"a million a minute\"}");
+            var throughput = (await query.GetFromJsonAsync<JsonElement>(throughputQuery)).GetProperty("data").GetProperty("result");
+            for (var wait = 0; wait < 20 && throughput.GetArrayLength() == 0; wait++)
+            {
+                await Task.Delay(1000);
+                throughput = (await query.GetFromJsonAsync<JsonElement>(throughputQuery)).GetProperty("data").GetProperty("result");
+            }
+
+            Assert.Equal("1", Assert.Single(throughput.EnumerateArray()).GetProperty("value")[1].GetString());
             Assert.All(groups.EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()), r => Assert.Equal("ok", r.GetProperty("health").GetString()));
         }
         finally

@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Slos;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
@@ -158,6 +160,50 @@ public sealed class SloJobTests(SloJobTests.PinnedClockPortal portal) : IClassFi
         var (duplicate, dupAnswer) = await SendJsonAsync(client, HttpMethod.Post, $"/api/v1/models/{model}/slos", new { name = "avail", kind = "errorRate", targetPercent = 99 });
         Assert.Equal(HttpStatusCode.BadRequest, duplicate);
         Assert.NotNull(dupAnswer["errors"]!["name"]);
+    }
+
+    [Fact]
+    public async Task An_slos_alert_severities_and_channels_are_set_over_the_api_and_kept_by_a_put_without_them()
+    {
+        var model = await NewModelAsync(client, features: []);
+        var channel = await factory.WithServiceAsync<ChannelService, int>(async s => (await s.SaveAsync(new ChannelForm
+        {
+            Name = $"slo-pager-{Guid.NewGuid():N}", Type = Portal.Data.Entities.Alerting.ChannelType.Webhook, Settings = new ChannelSettings { Url = "http://127.0.0.1:9/hook" },
+        })).Id);
+        var created = await CreateSloAsync(model, new { name = "errors", kind = "errorRate", targetPercent = 99, pageSeverity = "warning", ticketSeverity = "info", channelIds = new[] { channel } });
+        var id = created["id"]!.GetValue<int>();
+        Assert.Equal(("warning", "info", channel), ((string?)created["pageSeverity"], (string?)created["ticketSeverity"], created["channelIds"]![0]!.GetValue<int>()));
+
+        var (status, updated) = await SendJsonAsync(client, HttpMethod.Put, $"/api/v1/models/{model}/slos/{id}", new { name = "errors", kind = "errorRate", targetPercent = 99.5 });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(("warning", "info", 1), ((string?)updated["pageSeverity"], (string?)updated["ticketSeverity"], updated["channelIds"]!.AsArray().Count));
+
+        (status, updated) = await SendJsonAsync(client, HttpMethod.Put, $"/api/v1/models/{model}/slos/{id}",
+            new { name = "errors", kind = "errorRate", targetPercent = 99.5, pageSeverity = "critical", channelIds = Array.Empty<int>() });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(("critical", "info", 0), ((string?)updated["pageSeverity"], (string?)updated["ticketSeverity"], updated["channelIds"]!.AsArray().Count));
+        var rules = await factory.WithServiceAsync<Portal.Data.PortalDbContext, List<string>>(db =>
+            db.AlertRules.Where(r => r.SloId == id).OrderBy(r => r.SloAlert).Select(r => r.Severity + " " + r.ChannelIdsJson).ToListAsync());
+        Assert.Equal(["Critical []", "Info []"], rules);
+    }
+
+    [Theory]
+    [InlineData("{\"pageSeverity\": \"loud\"}", "pageSeverity")]
+    [InlineData("{\"ticketSeverity\": 7}", "ticketSeverity")]
+    [InlineData("{\"channelIds\": [2147483000]}", "channelIds[0]")]
+    [InlineData("{\"channelIds\": \"ops\"}", "channelIds")]
+    public async Task Wrong_slo_alert_settings_are_400_naming_the_field(string settings, string field)
+    {
+        var model = await NewModelAsync(client, features: []);
+        var body = JsonNode.Parse(settings)!.AsObject();
+        body["name"] = "errors";
+        body["kind"] = "errorRate";
+        body["targetPercent"] = 99;
+
+        var (status, answer) = await SendJsonAsync(client, HttpMethod.Post, $"/api/v1/models/{model}/slos", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(answer["errors"]?[field] is not null, $"expected an error for {field}: {answer.ToJsonString()}");
     }
 
     [Fact]

@@ -79,15 +79,21 @@ public sealed class ProvisioningTests
         using var portal = new ProvisionedPortal();
 
         var file = Assert.Single(portal.Status.Files);
+        Assert.True(file.Errors.Count == 0, string.Join("; ", file.Errors));
         Assert.Equal(("applied", 9, 0), (file.Outcome, file.Created, file.Updated));
         var model = await portal.DbAsync(db => db.Models.Include(m => m.Features).SingleAsync(m => m.Name == "churn"));
         Assert.Equal(ModelTaskType.Binary, model.TaskType);
         Assert.Equal(["tenure_months", "monthly_charges", "contract"], model.Features.OrderBy(f => f.Ordinal).Select(f => f.Name));
         Assert.True(await portal.DbAsync(db => db.Runbooks.AnyAsync(r => r.Title == "Churn model errors")));
         Assert.Equal(0.3, await portal.DbAsync(db => db.DriftSettings.Where(s => s.ModelId == model.Id).Select(s => s.DriftShare).SingleAsync()));
-        Assert.Equal(250, await portal.DbAsync(db => db.SloDefinitions.Where(s => s.Name == "p95 latency").Select(s => s.LatencyBoundMs).SingleAsync()));
+        var slo = await portal.DbAsync(db => db.SloDefinitions.SingleAsync(s => s.Name == "p95 latency"));
+        Assert.Equal(250, slo.LatencyBoundMs);
 
         var webhook = await portal.DbAsync(db => db.NotificationChannels.SingleAsync(c => c.Name == "ops-webhook"));
+        Assert.Equal(("Critical", "Info", $"[{webhook.Id}]"), (slo.PageSeverity, slo.TicketSeverity, slo.ChannelIdsJson));
+        var sloRules = await portal.DbAsync(db => db.AlertRules.Where(r => r.SloId == slo.Id).OrderBy(r => r.SloAlert).ToListAsync());
+        Assert.Equal([("Page", "Critical"), ("Ticket", "Info")], sloRules.Select(r => (r.SloAlert!, r.Severity)));
+        Assert.All(sloRules, r => Assert.Equal($"[{webhook.Id}]", r.ChannelIdsJson));
         var protector = portal.Factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(NotificationSender.ProtectorPurpose);
         Assert.Equal(ProvisionedPortal.OpsToken, protector.Unprotect(webhook.ProtectedSecret!));
         var routing = ChannelSettings.FromJson(webhook.SettingsJson);
@@ -168,6 +174,38 @@ public sealed class ProvisioningTests
         var reported = await admin.GetFromJsonAsync<JsonElement>("/api/v1/provisioning/status");
         Assert.Contains(reported.GetProperty("files")[0].GetProperty("errors").EnumerateArray(),
             e => e.GetProperty("field").GetString() == "[6].threshold" && e.GetProperty("line").GetInt32() == threshold.Line);
+    }
+
+    [Theory]
+    [InlineData("ticketSeverity: info", "ticketSeverity: loud", "[5].ticketSeverity", "has the wrong type or an unknown value.")]
+    [InlineData("channels: [ops-webhook]", "channels: [ops-webhook, pager]", "[5].channels[1]", "there is no channel 'pager' (neither in the portal nor in this file).")]
+    [InlineData("channels: [ops-webhook]", "channels: ops-webhook", "[5].channels", "must be a list of channel names.")]
+    public async Task An_slos_alert_settings_are_checked_like_the_apis(string line, string wrong, string field, string message)
+    {
+        using var portal = new ProvisionedPortal();
+        var broken = ProvisionedPortal.ExampleText.Replace(line, wrong);
+        await File.WriteAllTextAsync(portal.PathOf(ProvisionedPortal.File), broken);
+
+        var file = Assert.Single((await portal.ApplyAsync()).Files);
+
+        var error = Assert.Single(file.Errors);
+        Assert.Equal((field, message), (error.Field, error.Message));
+        Assert.Equal(Array.FindIndex(broken.Split('\n'), l => l.Contains(wrong)) + 1, error.Line);
+        Assert.Equal("Info", await portal.DbAsync(db => db.SloDefinitions.Select(s => s.TicketSeverity).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_changed_slo_severity_in_the_file_changes_its_alert_rule()
+    {
+        using var portal = new ProvisionedPortal();
+        await File.WriteAllTextAsync(portal.PathOf(ProvisionedPortal.File), ProvisionedPortal.ExampleText
+            .Replace("pageSeverity: critical", "pageSeverity: warning").Replace("channels: [ops-webhook]", "channels: []"));
+
+        var file = Assert.Single((await portal.ApplyAsync()).Files);
+
+        Assert.Equal(("applied", 1), (file.Outcome, file.Updated));
+        var rule = await portal.DbAsync(db => db.AlertRules.SingleAsync(r => r.SloId != null && r.SloAlert == "Page"));
+        Assert.Equal(("Warning", "[]"), (rule.Severity, rule.ChannelIdsJson));
     }
 
     [Fact]
@@ -268,6 +306,7 @@ public sealed class ProvisioningTests
         Assert.Contains("- alertname", exported);
         Assert.Contains("- severity=\"critical\"", exported);
         Assert.Contains("noData: keepState", exported);
+        Assert.Contains("  pageSeverity: critical\n  ticketSeverity: info\n  channels:\n  - ops-webhook\n", exported); // the example's SLO
         Environment.SetEnvironmentVariable("PORTAL_CHANNEL_OPS_WEBHOOK_SECRET", "ops");
         Environment.SetEnvironmentVariable("PORTAL_CHANNEL_ML_TEAM_MAIL_SECRET", "smtp");
         Environment.SetEnvironmentVariable("PORTAL_CHANNEL_HAND_MADE_SECRET", "https://hooks.example.invalid/T1/B2/secret-value");

@@ -175,12 +175,12 @@ public sealed class AlertEvaluator(
     /// <summary>A channel's own timer when it sets one, else the default.</summary>
     private static TimeSpan Timer(string? text, TimeSpan fallback) => text is not null && Durations.TryParse(text, out var span) ? span : fallback;
 
-    public static AlertIdentity Identity(AlertRuleEntity rule, MlModel model)
+    public static AlertIdentity Identity(AlertRuleEntity rule, MlModel model, AlertSeverity? severity = null)
     {
         var labels = JsonSerializer.Deserialize<Dictionary<string, string>>(rule.LabelsJson) ?? [];
         labels[AlertNameLabel] = rule.Name;
         labels[MetricLabel] = rule.Metric.ToString();
-        return new AlertIdentity(rule.Name, model.Name, Enum.Parse<AlertSeverity>(rule.Severity), labels);
+        return new AlertIdentity(rule.Name, model.Name, severity ?? Enum.Parse<AlertSeverity>(rule.Severity), labels);
     }
 
     public static AnalysisInstance ToInstance(AlertRecord a) => new(
@@ -222,7 +222,9 @@ public sealed class AlertEvaluator(
             var instance = ToInstance(alert);
             var ack = acks.TryGetValue(alert.Id, out var a) ? new Acknowledgement(a.By, Offset(a.At)!.Value, a.Comment) : null;
             var acknowledged = AlertAcknowledgement.Status(instance, ack) == AcknowledgementStatus.Acknowledged;
-            live.Add((alert, rule, new AlertSnapshot(Identity(rule, model), instance.State, acknowledged)));
+            // An alert keeps the severity it was raised with: when a rule's (an SLO's) severity changes, the new severity is a
+            // new alert, and the old one resolves in the group it was notified in.
+            live.Add((alert, rule, new AlertSnapshot(Identity(rule, model, Enum.Parse<AlertSeverity>(alert.Severity)), instance.State, acknowledged)));
         }
 
         var snapshots = live.Select(l => l.Snapshot).ToList();

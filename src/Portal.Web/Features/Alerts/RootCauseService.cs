@@ -38,7 +38,7 @@ public sealed class RootCauseService(PortalDbContext db)
             TargetDrift: await PsiAsync(model.Id, started, now, r => r.TargetPsi, "target drift (PSI of labels)", checks, cancellationToken),
             Infrastructure: await InfrastructureAsync(model.Id, started, now, recent, checks, cancellationToken),
             Traffic: await TrafficAsync(model.Id, started, now, recent, checks, cancellationToken),
-            Deployment: await DeploymentAsync(model.Id, now, checks, cancellationToken),
+            Deployment: await DeploymentAsync(model.Id, started, now, checks, cancellationToken),
             DataQuality: await DataQualityAsync(model.Id, started, now, recent, checks, cancellationToken));
         var result = RootCauseRanker.Rank(input);
         var timeline = TimelineBuilder.Build(await EventsAsync(alert, model.Id, started, now, cancellationToken), started);
@@ -79,7 +79,7 @@ public sealed class RootCauseService(PortalDbContext db)
         var top = await db.DriftFeatureResults.AsNoTracking().Where(f => f.DriftRunId == current.Id && f.Drifted)
             .OrderByDescending(f => f.Importance).Take(5).ToListAsync(cancellationToken);
         var firstDrifted = runs.Where(r => r.DatasetDrift && r.At >= started.UtcDateTime.AddHours(-6)).Select(r => (DateTime?)r.At).FirstOrDefault();
-        checks.Add($"data drift: run at {current.At:u}, share {current.DriftShare:0.##} against {baseline:0.##}");
+        checks.Add($"data drift: run {Before(Offset(current.At)!.Value, started)}, share {current.DriftShare:0.##} against {baseline:0.##}");
         return new DataDriftSignal(new SignalChange(current.DriftShare, baseline),
             top.Select(f => new FeatureDriftScore(f.Feature, f.Score ?? 0, f.Test)).ToList(), Offset(firstDrifted));
     }
@@ -110,7 +110,7 @@ public sealed class RootCauseService(PortalDbContext db)
     private async Task<InfrastructureSignal?> InfrastructureAsync(int modelId, DateTimeOffset started, DateTimeOffset now, TimeSpan recent, List<string> checks, CancellationToken cancellationToken)
     {
         var (from, split, to) = Range(started, now, recent);
-        var resources = await db.ResourceRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs <= to).ToListAsync(cancellationToken);
+        var resources = await Dashboards.ResourceDashboard.Of(db.ResourceRollups.AsNoTracking(), modelId, from, to).ToListAsync(cancellationToken);
         var predictions = await db.PredictionRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs <= to && r.LatencyCount > 0).ToListAsync(cancellationToken);
 
         SignalChange? Resource(Func<ResourceRollup, double> sum, Func<ResourceRollup, long> n)
@@ -181,7 +181,7 @@ public sealed class RootCauseService(PortalDbContext db)
     }
 
     /// <summary>The newest version and when it first served traffic (its first rollup minute; else when it was registered).</summary>
-    private async Task<DeploymentSignal?> DeploymentAsync(int modelId, DateTimeOffset now, List<string> checks, CancellationToken cancellationToken)
+    private async Task<DeploymentSignal?> DeploymentAsync(int modelId, DateTimeOffset alertAt, DateTimeOffset now, List<string> checks, CancellationToken cancellationToken)
     {
         var versions = await VersionStartsAsync(modelId, now, cancellationToken);
         if (versions.Count == 0)
@@ -196,11 +196,11 @@ public sealed class RootCauseService(PortalDbContext db)
         {
             // Versions that started serving in the same minute were there together from the start (a split, or the
             // first data): neither replaced the other, so neither is a change to blame.
-            checks.Add($"model version: {latest.Version} and {sibling} both first served at {latest.At:u}; no version change");
+            checks.Add($"model version: {latest.Version} and {sibling} both first served {Before(latest.At, alertAt)}; no version change");
             return null;
         }
 
-        checks.Add($"model version: {latest.Version} first served at {latest.At:u}");
+        checks.Add($"model version: {latest.Version} first served {Before(latest.At, alertAt)}");
         return new DeploymentSignal(latest.Version, latest.At, versions.Count > 1 ? versions[^2].Version : null);
     }
 
@@ -214,7 +214,9 @@ public sealed class RootCauseService(PortalDbContext db)
         var starts = firstMinutes.Select(v => (v.Version, At: DateTimeOffset.FromUnixTimeMilliseconds(v.First))).ToList();
         foreach (var v in registered.Where(v => starts.All(s => s.Version != v.Version) && v.CreatedAt >= now - TimeSpan.FromDays(7) && v.CreatedAt <= now))
         {
-            starts.Add((v.Version, v.CreatedAt));
+            // On its minute, like a first rollup minute: a version registered 25 s into the minute the other one started
+            // serving started in the same minute.
+            starts.Add((v.Version, DateTimeOffset.FromUnixTimeMilliseconds(Ingestion.RollupAccumulator.MinuteOf(v.CreatedAt.ToUnixTimeMilliseconds()))));
         }
 
         return starts.OrderBy(s => s.At).ToList();
@@ -287,6 +289,14 @@ public sealed class RootCauseService(PortalDbContext db)
         var split = (started - recent).ToUnixTimeMilliseconds();
         return ((started - Baseline).ToUnixTimeMilliseconds(), split, now.ToUnixTimeMilliseconds());
     }
+
+    /// <summary>
+    /// When something happened, relative to the alert ("14m 33s before the alert"): the checks are stored text, so an
+    /// absolute time could not be shown in the reader's zone like every other time on the alert page.
+    /// </summary>
+    private static string Before(DateTimeOffset at, DateTimeOffset alertAt) => at <= alertAt
+        ? $"{Infrastructure.Display.TimeText.Duration(alertAt - at)} before the alert"
+        : $"{Infrastructure.Display.TimeText.Duration(at - alertAt)} after the alert started";
 
     private static string Describe(SignalChange? change) => change is null ? "n/a" : $"{change.Current:0.#} against {change.Baseline:0.#}";
 

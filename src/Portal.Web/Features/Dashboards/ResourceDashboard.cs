@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Data.Entities;
 using Portal.Web.Infrastructure.Dashboards;
 using Portal.Web.Infrastructure.Rollups;
 
@@ -31,9 +32,7 @@ public sealed class ResourceDashboard(IDbContextFactory<PortalDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var range = window.At(time.GetUtcNow());
-        var rows = await db.ResourceRollups.AsNoTracking()
-            .Where(r => (r.ModelId == model.Id || r.ModelId == 0) && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs)
-            .ToListAsync(cancellationToken);
+        var rows = await Of(db.ResourceRollups.AsNoTracking(), model.Id, range.FromMs, range.ToMs).ToListAsync(cancellationToken);
         var hosts = rows.GroupBy(r => r.Host)
             .Select(g =>
             {
@@ -66,6 +65,13 @@ public sealed class ResourceDashboard(IDbContextFactory<PortalDbContext> context
             .ToList();
         return new ResourceView(range.BucketStarts(), hosts, sampler.Latest);
     }
+
+    /// <summary>
+    /// The resource minutes of a model's hosts: hosts whose samples named the model and hosts whose samples named none
+    /// (shared hosts). Root-cause analysis reads the same rows, so what the tab shows is what the analysis finds.
+    /// </summary>
+    public static IQueryable<ResourceRollup> Of(IQueryable<ResourceRollup> rollups, int modelId, long fromMs, long toMs) =>
+        rollups.Where(r => (r.ModelId == modelId || r.ModelId == 0) && r.MinuteMs >= fromMs && r.MinuteMs <= toMs);
 
     private static double?[] Averages(double[] sums, long[] counts) =>
         [.. sums.Zip(counts, (s, n) => PredictionStats.Ratio(s, n))];

@@ -327,6 +327,10 @@ public sealed class ProvisioningApplier(
             body["kind"] = type;
         }
 
+        var names = body["channels"] is JsonArray list && list.All(n => n is JsonValue v && v.TryGetValue<string>(out _))
+            ? list.Select(n => n!.GetValue<string>()).ToList()
+            : body["channels"] is null ? [] : throw new AnalysisInputException("channels", "must be a list of channel names.");
+        body.Remove("channels");
         var input = Read<SloRequest>(body).ToInput();
         input.ToAnalysis().Validate();
         await ModelAsync(db, modelName, scope, cancellationToken);
@@ -336,15 +340,37 @@ public sealed class ProvisioningApplier(
             throw new AnalysisInputException("name", "is required.");
         }
 
+        await CheckChannelsAsync(db, names, scope, cancellationToken);
         return new Step(ProvisionedKinds.Slo, $"{modelName}/{name}", document, async ct =>
         {
             var model = await StoredModelAsync(modelName, ct);
             await using var context = await contexts.CreateDbContextAsync(ct);
             var id = await context.SloDefinitions.Where(s => s.ModelId == model.Id && s.Name == name).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
-            return new Write(Hash(modelName, input), id?.ToString(), async ct2 => id is { } existing
-                ? (await slos.UpdateAsync(model, existing, input, ct2))!.Id.ToString()
-                : (await slos.CreateAsync(model, input, ct2)).Id.ToString());
+            var resolved = input with { ChannelIds = await ChannelIdsAsync(context, names, ct) };
+            return new Write(Hash(modelName, resolved), id?.ToString(), async ct2 => id is { } existing
+                ? (await slos.UpdateAsync(model, existing, resolved, ct2))!.Id.ToString()
+                : (await slos.CreateAsync(model, resolved, ct2)).Id.ToString());
         });
+    }
+
+    /// <summary>Every channel a document names exists in the portal or is defined in the same file.</summary>
+    private static async Task CheckChannelsAsync(PortalDbContext db, List<string> names, FileScope scope, CancellationToken cancellationToken)
+    {
+        var stored = await db.NotificationChannels.Where(c => names.Contains(c.Name)).Select(c => c.Name).ToListAsync(cancellationToken);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!stored.Contains(names[i]) && !scope.Channels.Contains(names[i]))
+            {
+                throw new AnalysisInputException($"channels[{i}]", $"there is no channel '{names[i]}' (neither in the portal nor in this file).");
+            }
+        }
+    }
+
+    /// <summary>The ids of named channels, in the document's order (once the file's channels are written).</summary>
+    private static async Task<List<int>> ChannelIdsAsync(PortalDbContext db, List<string> names, CancellationToken cancellationToken)
+    {
+        var ids = await db.NotificationChannels.Where(c => names.Contains(c.Name)).ToDictionaryAsync(c => c.Name, c => c.Id, cancellationToken);
+        return names.Select(n => ids[n]).ToList();
     }
 
     private async Task<Step> PlanAlertRuleAsync(PortalDbContext db, ProvisioningDocument document, FileScope scope, CancellationToken cancellationToken)
@@ -377,16 +403,8 @@ public sealed class ProvisioningApplier(
             check.RunbookId = id;
         }
 
-        var stored = await db.NotificationChannels.Where(c => names.Contains(c.Name)).ToDictionaryAsync(c => c.Name, c => c.Id, cancellationToken);
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (!stored.ContainsKey(names[i]) && !scope.Channels.Contains(names[i]))
-            {
-                throw new AnalysisInputException($"channels[{i}]", $"there is no channel '{names[i]}' (neither in the portal nor in this file).");
-            }
-        }
-
-        check.ChannelIds = [.. stored.Values];
+        await CheckChannelsAsync(db, names, scope, cancellationToken);
+        check.ChannelIds = await db.NotificationChannels.Where(c => names.Contains(c.Name)).Select(c => c.Id).ToListAsync(cancellationToken);
         check.Id = await RuleIdAsync(db, form, cancellationToken);
         var errors = await rules.ValidateAsync(check, cancellationToken);
         errors.ThrowIfAny();
@@ -396,8 +414,7 @@ public sealed class ProvisioningApplier(
             await using var context = await contexts.CreateDbContextAsync(ct);
             var resolved = form.Clone();
             resolved.RunbookId = rule.Runbook is null ? null : await context.Runbooks.Where(r => r.Title == rule.Runbook).Select(r => r.Id).FirstAsync(ct);
-            var ids = await context.NotificationChannels.Where(c => names.Contains(c.Name)).ToDictionaryAsync(c => c.Name, c => c.Id, ct);
-            resolved.ChannelIds = names.Select(n => ids[n]).ToList();
+            resolved.ChannelIds = await ChannelIdsAsync(context, names, ct);
             resolved.Id = await RuleIdAsync(context, form, ct);
             return new Write(Hash(rule, resolved.RunbookId, resolved.ChannelIds), resolved.Id?.ToString(), async ct2 => (await rules.SaveAsync(resolved, ct2)).Id.ToString());
         });

@@ -8,7 +8,8 @@ namespace Portal.Web.Features.Provisioning;
 /// <summary>
 /// The fields each document kind may have, in the order the export writes them. A document is flat: <c>kind</c>, its
 /// identity (<c>name</c>; <c>model</c> for an SLO and drift settings) and the fields the kind's form or API takes,
-/// with the same names. An SLO's own kind is written <c>type</c> (<c>kind</c> is the document's).
+/// with the same names. An SLO's own kind is written <c>type</c> (<c>kind</c> is the document's); channels (of an alert
+/// rule or an SLO) are named, not numbered.
 /// </summary>
 public static class ProvisioningFields
 {
@@ -19,7 +20,7 @@ public static class ProvisioningFields
         ["Channel"] = ["kind", "name", "type", "url", "smtpHost", "smtpPort", "smtpSecurity", "smtpUser", "from", "to", "secret", "sendResolved", "enabled",
             "matchers", "groupBy", "groupWait", "groupInterval", "repeatInterval"],
         ["DriftSettings"] = ["kind", "model", "cron", "enabled", "window", "fixedStart", "fixedEnd", "driftShare", "minSampleSize", "benjaminiHochberg", "features", "severity"],
-        ["Slo"] = ["kind", "model", "name", "type", "targetPercent", "windowDays", "latencyBoundMs", "minRequestsPerMinute", "enabled"],
+        ["Slo"] = ["kind", "model", "name", "type", "targetPercent", "windowDays", "latencyBoundMs", "minRequestsPerMinute", "enabled", "pageSeverity", "ticketSeverity", "channels"],
         ["AlertRule"] = ["kind", "name", "description", "model", "metric", "feature", "comparator", "threshold", "window", "for", "keepFiringFor", "severity", "noData", "labels", "repeatInterval", "runbook", "channels", "enabled"],
         ["Silence"] = ["kind", "name", "matchers", "startsAt", "endsAt", "comment"],
     };

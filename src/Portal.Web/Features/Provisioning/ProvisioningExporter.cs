@@ -62,12 +62,18 @@ public sealed class ProvisioningExporter(IDbContextFactory<PortalDbContext> cont
                 ("severity", severity.Count == 0 ? null : severity));
         }));
 
+        var channelNames = channels.ToDictionary(c => c.Id, c => c.Name);
+        List<string> ChannelNames(IEnumerable<int> ids) => ids.Where(channelNames.ContainsKey).Select(id => channelNames[id]).Order(StringComparer.Ordinal).ToList();
+
         var sloDefinitions = await db.SloDefinitions.AsNoTracking().ToListAsync(cancellationToken);
         documents.AddRange(sloDefinitions.OrderBy(s => modelNames[s.ModelId], StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).Select(s =>
-            Document(ProvisionedKinds.Slo, ("model", modelNames[s.ModelId]), ("name", s.Name), ("type", Camel(s.Kind)), ("targetPercent", s.TargetPercent),
-                ("windowDays", s.WindowDays), ("latencyBoundMs", s.LatencyBoundMs), ("minRequestsPerMinute", s.MinRequestsPerMinute), ("enabled", s.Enabled))));
+        {
+            var input = Slos.SloInput.From(s);
+            return Document(ProvisionedKinds.Slo, ("model", modelNames[s.ModelId]), ("name", s.Name), ("type", Camel(s.Kind)), ("targetPercent", s.TargetPercent),
+                ("windowDays", s.WindowDays), ("latencyBoundMs", s.LatencyBoundMs), ("minRequestsPerMinute", s.MinRequestsPerMinute), ("enabled", s.Enabled),
+                ("pageSeverity", Camel(input.PageSeverity)), ("ticketSeverity", Camel(input.TicketSeverity)), ("channels", ChannelNames(input.ChannelIds ?? [])));
+        }));
 
-        var channelNames = channels.ToDictionary(c => c.Id, c => c.Name);
         var runbookTitles = runbooks.ToDictionary(r => r.Id, r => r.Title);
         var rules = await db.AlertRules.AsNoTracking().Where(r => r.SloId == null).ToListAsync(cancellationToken); // an SLO brings its own page and ticket rules
         documents.AddRange(rules.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Severity, StringComparer.Ordinal).Select(r =>
@@ -79,7 +85,7 @@ public sealed class ProvisioningExporter(IDbContextFactory<PortalDbContext> cont
                 ("keepFiringFor", form.KeepFiringFor), ("severity", Camel(form.Severity)),
                 ("noData", form.NoData == NoDataPolicy.Resolve ? null : Camel(form.NoData)), ("labels", labels.Count == 0 ? null : labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary()),
                 ("repeatInterval", form.RepeatInterval), ("runbook", form.RunbookId is { } b ? runbookTitles.GetValueOrDefault(b) : null),
-                ("channels", form.ChannelIds.Where(channelNames.ContainsKey).Select(id => channelNames[id]).Order(StringComparer.Ordinal).ToList()), ("enabled", form.Enabled));
+                ("channels", ChannelNames(form.ChannelIds)), ("enabled", form.Enabled));
         }));
 
         var now = time.GetUtcNow().UtcDateTime;

@@ -15,8 +15,9 @@ namespace Portal.Web.Features.Slos;
 /// SLO, as Sloth generates them: a group of SLI recording rules (<c>slo:sli_error:ratio_rate&lt;window&gt;</c> for every
 /// burn window and the SLO period), a group of meta recordings (objective, error budget, current and period burn rate,
 /// budget remaining, <c>sloth_slo_info</c>) and a group with the page and ticket multi-window alerts, with the thresholds
-/// the portal itself uses (<see cref="BurnRateAlertRule.ForWindow"/>). Accuracy and throughput SLOs have no counters on
-/// <c>/metrics</c> and are left out (listed in <see cref="Result.Skipped"/>).
+/// the portal itself uses (<see cref="BurnRateAlertRule.ForWindow"/>). Throughput SLOs first record whether the last
+/// minute was bad (<c>slo:sli_error:ratio_rate1m</c>), and their windows average it. Accuracy SLOs are left out, with the
+/// reason in <see cref="Result.Skipped"/>: <c>/metrics</c> has no counters of labelled and correct predictions.
 /// </summary>
 public static partial class SloPrometheusRules
 {
@@ -34,20 +35,21 @@ public static partial class SloPrometheusRules
         foreach (var (model, slo) in slos.Where(s => s.Slo.Enabled))
         {
             var id = $"{model}-{slo.Name}";
-            var ratio = RatioExpression(model, slo);
+            var labels = new Dictionary<string, string> { ["sloth_id"] = id, ["sloth_service"] = model, ["sloth_slo"] = slo.Name };
+            var selector = "{" + string.Join(", ", labels.Select(l => $"{l.Key}=\"{Escape(l.Value)}\"")) + "}";
+            var (ratio, minute, reason) = RatioExpression(model, slo, selector);
             if (ratio is null)
             {
-                skipped.Add($"{model}/{slo.Name} ({slo.Kind.ToString().ToLowerInvariant()}: no counters on /metrics)");
+                skipped.Add($"{model}/{slo.Name} ({slo.Kind.ToString().ToLowerInvariant()}: {reason})");
                 continue;
             }
 
-            var labels = new Dictionary<string, string> { ["sloth_id"] = id, ["sloth_service"] = model, ["sloth_slo"] = slo.Name };
-            var selector = "{" + string.Join(", ", labels.Select(l => $"{l.Key}=\"{Escape(l.Value)}\"")) + "}";
             var period = $"{slo.WindowDays}d";
             var objective = slo.TargetPercent / 100;
             var budget = (100 - slo.TargetPercent) / 100;
 
-            var sli = SliWindows.Select(w => Record($"slo:sli_error:ratio_rate{w}", ratio(w), With(labels, ("sloth_window", w)))).ToList();
+            var sli = minute is null ? [] : new List<Rule> { Record("slo:sli_error:ratio_rate1m", minute, With(labels, ("sloth_window", "1m"))) };
+            sli.AddRange(SliWindows.Select(w => Record($"slo:sli_error:ratio_rate{w}", ratio(w), With(labels, ("sloth_window", w)))));
             sli.Add(Record($"slo:sli_error:ratio_rate{period}",
                 $"sum_over_time(slo:sli_error:ratio_rate5m{selector}[{period}]) / ignoring (sloth_window) count_over_time(slo:sli_error:ratio_rate5m{selector}[{period}])",
                 With(labels, ("sloth_window", period))));
@@ -94,19 +96,32 @@ public static partial class SloPrometheusRules
         return new Result(serializer.Serialize(new { groups }), skipped);
     }
 
-    /// <summary>The SLI error ratio over a window, as PromQL, or null for a kind the metrics cannot express.</summary>
-    private static Func<string, string>? RatioExpression(string model, SloDefinition slo)
+    /// <summary>
+    /// The SLI error ratio over a window, as PromQL; for throughput also the per-minute recording the windows average;
+    /// for a kind the metrics cannot express, null and the reason.
+    /// </summary>
+    private static (Func<string, string>? Ratio, string? Minute, string? Reason) RatioExpression(string model, SloDefinition slo, string selector)
     {
         var m = $"model_name=\"{Escape(model)}\"";
         switch (slo.Kind)
         {
             case SloKind.ErrorRate or SloKind.Availability:
-                return w => $"(sum(rate(ml_errors_total{{{m}}}[{w}])) or vector(0)) / sum(rate(ml_requests_total{{{m}}}[{w}]))";
+                return (w => $"(sum(rate(ml_errors_total{{{m}}}[{w}])) or vector(0)) / sum(rate(ml_requests_total{{{m}}}[{w}]))", null, null);
             case SloKind.Latency when slo.LatencyBoundMs is { } bound && LatencyBuckets.LastOrDefault(b => b * 1000 <= bound) is > 0 and var le:
                 // Like the portal's own count: a request is good only when its whole bucket is within the bound.
-                return w => $"1 - (sum(rate(ml_request_duration_seconds_bucket{{{m}, le=\"{Number(le)}\"}}[{w}])) / sum(rate(ml_request_duration_seconds_count{{{m}}}[{w}])))";
+                return (w => $"1 - (sum(rate(ml_request_duration_seconds_bucket{{{m}, le=\"{Number(le)}\"}}[{w}])) / sum(rate(ml_request_duration_seconds_count{{{m}}}[{w}])))", null, null);
+            case SloKind.Latency:
+                return (null, null, $"the bound is under the smallest bucket of ml_request_duration_seconds, {Number(LatencyBuckets[0] * 1000)} ms");
+            case SloKind.Throughput when slo.MinRequestsPerMinute is { } min:
+                // Every minute is an event, bad when it served fewer than the minimum (SloGoodEvents.Throughput): 1 or 0
+                // recorded each evaluation from the last minute's request rate, and a window's ratio is its average.
+                return (w => $"avg_over_time(slo:sli_error:ratio_rate1m{selector}[{w}])",
+                    $"sum(rate(ml_requests_total{{{m}}}[1m])) * 60 < bool {Number(min)}", null);
+            case SloKind.Accuracy:
+                return (null, null, "/metrics has no counters of labelled and correct predictions, only ml_model_accuracy, " +
+                    "a gauge over the last 24 hours, from which no burn window's error ratio can be computed; the portal's own page and ticket alerts cover it");
             default:
-                return null;
+                return (null, null, "no ml_* metric expresses it");
         }
     }
 
