@@ -51,7 +51,8 @@ public static class DemoExperiment
             Alpha = 0.05,
             Power = 0.8,
             MinimumDetectableEffect = 0.02,
-            BaselineValue = 0.9,
+            // The simulated detector's accuracy: fraud is rare, so nearly every transaction is rightly called legitimate.
+            BaselineValue = 0.98,
             Looks = 5,
         }, cancellationToken);
         await service.StartAsync(Id, cancellationToken);
