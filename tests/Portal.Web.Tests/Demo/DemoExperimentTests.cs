@@ -36,6 +36,8 @@ public sealed class DemoExperimentTests
         var (points, latest) = await experiments.AnalysesAsync(DemoExperiment.Id);
         Assert.NotNull(latest);
         Assert.Equal(ExperimentAnalysisMode.Sequential, experiment.AnalysisMode);
+        Assert.Equal(history.ExperimentStart.UtcDateTime, experiment.StartedAt!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.All(await experiments.LifecycleAsync(DemoExperiment.Id), e => Assert.Equal(experiment.StartedAt!.Value, e.At, TimeSpan.FromMilliseconds(1)));
         Assert.Null(ExperimentCharts.Sequential(latest, points, experiment.Alpha));
         Assert.Equal(["treatment"], ExperimentCharts.Lift(points).Select(s => s.Arm));
 

@@ -59,9 +59,10 @@ public static class DemoExperiment
         if (startedAt is { } at)
         {
             var started = at.UtcDateTime;
-            await db.Experiments.Where(e => e.Id == Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.StartedAt, started), cancellationToken);
-            await db.ExperimentLifecycleEvents.Where(e => e.ExperimentId == Id && e.To == ExperimentState.Running)
-                .ExecuteUpdateAsync(u => u.SetProperty(e => e.At, started), cancellationToken);
+            await db.Experiments.Where(e => e.Id == Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.StartedAt, started).SetProperty(e => e.CreatedAt, started), cancellationToken);
+            // Created and started then, so its lifecycle reads in order.
+            await db.ExperimentLifecycleEvents.Where(e => e.ExperimentId == Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.At, started), cancellationToken);
             await service.AnalyseNowAsync(Id, cancellationToken);
         }
     }
