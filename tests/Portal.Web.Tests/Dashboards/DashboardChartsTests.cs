@@ -218,6 +218,9 @@ public sealed class DashboardChartsTests : MudComponentTests
         Assert.Equal("dash", entry.Line.Dash);
         Assert.All(entry.Y, y => Assert.Null(y));
         Assert.True(cut.Instance.PlotLayout.ShowLegend);
+        // The legend sits wholly above the plot, where it covers neither the line nor the data.
+        Assert.Equal(Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Bottom, cut.Instance.PlotLayout.Legend[0].YAnchor);
+        Assert.Equal(ChartThreshold.TopMarginForLegend, cut.Instance.PlotLayout.Margin.T);
     }
 
     [Fact]

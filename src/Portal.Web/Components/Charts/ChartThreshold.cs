@@ -24,4 +24,16 @@ public static class ChartThreshold
         Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = ChartColors.Bad, Dash = "dash", Width = 1.5m },
         HoverInfo = Plotly.Blazor.Traces.ScatterLib.HoverInfoFlag.Skip,
     };
+
+    /// <summary>Top margin of a chart whose legend sits above the plot (room for one row of legend entries).</summary>
+    public const int TopMarginForLegend = 40;
+
+    /// <summary>
+    /// A horizontal legend wholly above the plot (anchored at its bottom): one placed inside the top margin's 16 px
+    /// overlapped the top of the plot and hid the threshold line and the data there.
+    /// </summary>
+    public static Legend LegendAbovePlot() => new()
+    {
+        Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1.02m, YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Bottom,
+    };
 }
