@@ -205,6 +205,25 @@ public sealed class DashboardChartsTests : MudComponentTests
     }
 
     [Fact]
+    public void A_threshold_is_named_in_the_legend_not_by_a_label_drawn_over_the_data()
+    {
+        var latency = new TimeSeriesFigure([T0, T0.AddMinutes(1)], [new Series("p99", [240.0, 252.0])], "ms", Threshold: 250, ThresholdLabel: "SLO bound 250 ms");
+        var cut = Context.Render<TimeSeriesChart>(p => p.Add(c => c.Figure, latency));
+
+        var line = Assert.Single(cut.Instance.PlotLayout.Shapes);
+        Assert.Equal(250, Convert.ToDouble(line.Y0));
+        Assert.Null(line.Label);
+        var entry = Assert.IsType<Plotly.Blazor.Traces.Scatter>(cut.Instance.Traces[^1]);
+        Assert.Equal("SLO bound 250 ms", entry.Name);
+        Assert.Equal("dash", entry.Line.Dash);
+        Assert.All(entry.Y, y => Assert.Null(y));
+        Assert.True(cut.Instance.PlotLayout.ShowLegend);
+        // The legend sits wholly above the plot, where it covers neither the line nor the data.
+        Assert.Equal(Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Bottom, cut.Instance.PlotLayout.Legend[0].YAnchor);
+        Assert.Equal(ChartThreshold.TopMarginForLegend, cut.Instance.PlotLayout.Margin.T);
+    }
+
+    [Fact]
     public void A_single_run_is_drawn_on_the_hour_that_ends_with_it_not_running_into_the_future()
     {
         var one = new TimeSeriesFigure([T0], [new Series("drifted share", [0.2])], "share");

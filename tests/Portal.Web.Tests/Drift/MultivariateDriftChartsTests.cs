@@ -69,7 +69,7 @@ public sealed class MultivariateDriftChartsTests : MudComponentTests
         Assert.Equal([0.80], traces[3].Y.Cast<double>());
 
         var mmd = Context.Render<MultivariateDriftChart>(p => p.Add(c => c.Figure, MultivariateDriftCharts.MmdPValue(Points, 0.05)));
-        Assert.Equal(2, mmd.Instance.Traces.Count); // no band
+        Assert.Equal(3, mmd.Instance.Traces.Count); // no band; the threshold's legend entry
         Assert.Equal(Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log, mmd.Instance.PlotLayout.YAxis[0].Type);
         Assert.Single(mmd.Instance.PlotLayout.Shapes);
     }

@@ -81,12 +81,28 @@ public sealed class ExperimentAnalyzerTests
         var plan = Plan("b", "c") with { Looks = 4 };
         var result = ExperimentAnalyzer.Analyze(plan, data, [], At);
         var sequential = ExperimentCharts.Sequential(result, points, 0.05);
+        Assert.NotNull(sequential);
         Assert.Equal([0.25, 0.5, 0.75, 1.0], sequential.BoundaryFractions);
         var expected = GroupSequential.ObrienFlemingBoundaries([0.25, 0.5, 0.75, 1.0], 0.025);
         Assert.Equal(expected.Select(b => b.Z), sequential.BoundaryZ);
         Assert.Equal(["b", "c"], sequential.Arms.Select(a => a.Arm));
         Assert.Equal([0.2], sequential.Arms[0].Fraction);
         Assert.Single(sequential.Arms[0].LookFraction);
+    }
+
+    [Fact]
+    public void An_always_valid_analysis_has_no_sequential_boundary_chart_instead_of_failing_on_no_planned_looks()
+    {
+        // The demo's experiment: confidence sequences, no planned looks (its results page threw "informationFractions: is empty").
+        var data = new ExperimentData();
+        Conversions(data, "control", 50, 10);
+        Conversions(data, "b", 50, 15);
+        var result = ExperimentAnalyzer.Analyze(Plan("b") with { Mode = ExperimentAnalysisMode.Sequential }, data, [], At);
+        var points = new List<ExperimentCharts.AnalysisPoint> { new(At, result.InformationFraction, null, ExperimentAnalyzer.PrimaryPoints(result)) };
+
+        Assert.Empty(result.Sequential.PlannedFractions);
+        Assert.Null(ExperimentCharts.Sequential(result, points, 0.05));
+        Assert.Single(ExperimentCharts.Lift(points));
     }
 
     [Fact]

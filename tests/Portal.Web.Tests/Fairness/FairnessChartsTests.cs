@@ -78,14 +78,14 @@ public sealed class FairnessChartsTests : MudComponentTests
         var cut = Context.Render<DisparityChart>(p => p.Add(c => c.Figure, figure));
 
         var chart = cut.Instance;
-        Assert.Equal(3, chart.Traces.Count);
+        Assert.Equal(4, chart.Traces.Count); // the lines and the threshold's legend entry
         var selection = Assert.IsType<Plotly.Blazor.Traces.Scatter>(chart.Traces[1]);
         Assert.Equal("selection rate", selection.Name);
         Assert.Equal([0.9, 0.6], selection.Y.Cast<double?>());
         Assert.Equal([ChartColors.Secondary, ChartColors.Bad], ((IEnumerable<object>)selection.Marker.Color).Cast<string>());
         var threshold = Assert.Single(chart.PlotLayout.Shapes);
         Assert.Equal(0.8, Convert.ToDouble(threshold.Y0));
-        Assert.Equal("threshold 0.8", threshold.Label.Text);
+        Assert.Equal("threshold 0.8", Assert.IsType<Plotly.Blazor.Traces.Scatter>(chart.Traces[^1]).Name);
         Assert.Equal(1, chart.Builds);
 
         cut.Render(p => p.Add(c => c.Figure, figure));

@@ -842,6 +842,60 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("ConfusionRollups", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Drift.SavedDriftReport", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Columns")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Current")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("DatasetDrift")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("DriftedColumns")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "CreatedAt");
+
+                    b.ToTable("SavedDriftReports", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Experiments.Experiment", b =>
                 {
                     b.Property<string>("Id")
@@ -3038,6 +3092,15 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasOne("Portal.Data.Entities.Alerting.Runbook", null)
                         .WithMany("Versions")
                         .HasForeignKey("RunbookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Drift.SavedDriftReport", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.MlModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -109,9 +109,8 @@ public sealed class DemoService(
                     sent, history.Days, history.End, watch.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds, history.IncidentStart, history.IncidentEnd);
             }
 
-            // Not dated back to history.ExperimentStart yet: with a back-dated start its results page fails
-            // ("informationFractions: is empty", seen in DemoStoryTests); it starts now, as before.
-            await Experiments.DemoExperiment.SeedAsync(scopes, startedAt: null, stoppingToken);
+            // Started when the history's tagged traffic began, and analysed at once: a verdict on the first look.
+            await Experiments.DemoExperiment.SeedAsync(scopes, history?.ExperimentStart, stoppingToken);
             _ = FirstRunsAsync(history, stoppingToken);
             await live;
         }

@@ -51,16 +51,18 @@ public static class DemoExperiment
             Alpha = 0.05,
             Power = 0.8,
             MinimumDetectableEffect = 0.02,
-            BaselineValue = 0.9,
+            // The simulated detector's accuracy: fraud is rare, so nearly every transaction is rightly called legitimate.
+            BaselineValue = 0.98,
             Looks = 5,
         }, cancellationToken);
         await service.StartAsync(Id, cancellationToken);
         if (startedAt is { } at)
         {
             var started = at.UtcDateTime;
-            await db.Experiments.Where(e => e.Id == Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.StartedAt, started), cancellationToken);
-            await db.ExperimentLifecycleEvents.Where(e => e.ExperimentId == Id && e.To == ExperimentState.Running)
-                .ExecuteUpdateAsync(u => u.SetProperty(e => e.At, started), cancellationToken);
+            await db.Experiments.Where(e => e.Id == Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.StartedAt, started).SetProperty(e => e.CreatedAt, started), cancellationToken);
+            // Created and started then, so its lifecycle reads in order.
+            await db.ExperimentLifecycleEvents.Where(e => e.ExperimentId == Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.At, started), cancellationToken);
             await service.AnalyseNowAsync(Id, cancellationToken);
         }
     }

@@ -35,11 +35,17 @@ public static class ExperimentCharts
 
     /// <summary>
     /// The boundary is drawn at the planned fractions (what the plan promises); z of every analysis by its information
-    /// fraction, with the looks (the only analyses a decision is taken at) marked.
+    /// fraction, with the looks (the only analyses a decision is taken at) marked. Null (no chart) when the analysis
+    /// planned no looks: an always-valid (confidence sequence) experiment has no boundary to draw.
     /// </summary>
-    public static SequentialSeries Sequential(ExperimentResult latest, IReadOnlyList<AnalysisPoint> analyses, double alpha)
+    public static SequentialSeries? Sequential(ExperimentResult latest, IReadOnlyList<AnalysisPoint> analyses, double alpha)
     {
         var planned = latest.Sequential.PlannedFractions;
+        if (planned.Count == 0)
+        {
+            return null;
+        }
+
         var treatments = Math.Max(1, latest.Arms.Count - 1);
         var boundary = ExperimentAnalyzer.Boundaries(planned, alpha / treatments).Select(b => b.Z).ToList();
         var looks = latest.Sequential.Looks;

@@ -8,6 +8,7 @@ public static class DriftMonitoringServiceCollectionExtensions
     public static IServiceCollection AddDriftMonitoring(this IServiceCollection services)
     {
         services.AddScoped<DriftSettingsService>();
+        services.AddScoped<SavedDriftReports>();
         services.AddScoped<PredictionWindowReader>();
         services.AddScoped<ReferenceReader>();
         services.AddMemoryCache();
