@@ -110,7 +110,7 @@ public sealed class RootCauseService(PortalDbContext db)
     private async Task<InfrastructureSignal?> InfrastructureAsync(int modelId, DateTimeOffset started, DateTimeOffset now, TimeSpan recent, List<string> checks, CancellationToken cancellationToken)
     {
         var (from, split, to) = Range(started, now, recent);
-        var resources = await Dashboards.ResourceDashboard.Of(db.ResourceRollups.AsNoTracking(), modelId, from, to).ToListAsync(cancellationToken);
+        var resources = await Infrastructure.Rollups.ModelResources.Of(db.ResourceRollups.AsNoTracking(), modelId, from, to).ToListAsync(cancellationToken);
         var predictions = await db.PredictionRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= from && r.MinuteMs <= to && r.LatencyCount > 0).ToListAsync(cancellationToken);
 
         SignalChange? Resource(Func<ResourceRollup, double> sum, Func<ResourceRollup, long> n)

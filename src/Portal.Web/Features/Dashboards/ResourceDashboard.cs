@@ -32,7 +32,7 @@ public sealed class ResourceDashboard(IDbContextFactory<PortalDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var range = window.At(time.GetUtcNow());
-        var rows = await Of(db.ResourceRollups.AsNoTracking(), model.Id, range.FromMs, range.ToMs).ToListAsync(cancellationToken);
+        var rows = await ModelResources.Of(db.ResourceRollups.AsNoTracking(), model.Id, range.FromMs, range.ToMs).ToListAsync(cancellationToken);
         var hosts = rows.GroupBy(r => r.Host)
             .Select(g =>
             {
@@ -66,12 +66,6 @@ public sealed class ResourceDashboard(IDbContextFactory<PortalDbContext> context
         return new ResourceView(range.BucketStarts(), hosts, sampler.Latest);
     }
 
-    /// <summary>
-    /// The resource minutes of a model's hosts: hosts whose samples named the model and hosts whose samples named none
-    /// (shared hosts). Root-cause analysis reads the same rows, so what the tab shows is what the analysis finds.
-    /// </summary>
-    public static IQueryable<ResourceRollup> Of(IQueryable<ResourceRollup> rollups, int modelId, long fromMs, long toMs) =>
-        rollups.Where(r => (r.ModelId == modelId || r.ModelId == 0) && r.MinuteMs >= fromMs && r.MinuteMs <= toMs);
 
     private static double?[] Averages(double[] sums, long[] counts) =>
         [.. sums.Zip(counts, (s, n) => PredictionStats.Ratio(s, n))];

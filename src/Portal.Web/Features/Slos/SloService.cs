@@ -21,6 +21,14 @@ public sealed class SloService(
 {
     public const string EntityType = "Slo";
 
+    /// <summary>The notification channels an SLO's alerts can go through (the dialog's choices), by name.</summary>
+    public async Task<IReadOnlyList<SloChannelChoice>> ChannelChoicesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.NotificationChannels.AsNoTracking().OrderBy(c => c.Name)
+            .Select(c => new SloChannelChoice(c.Id, c.Name, c.Type)).ToListAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<SloView>> ListAsync(MlModel model, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -216,3 +224,5 @@ public sealed class SloService(
             status is null ? null : SloStatusView.From(status));
     }
 }
+
+public sealed record SloChannelChoice(int Id, string Name, Portal.Data.Entities.Alerting.ChannelType Type);

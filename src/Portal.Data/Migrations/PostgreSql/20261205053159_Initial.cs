@@ -762,6 +762,34 @@ namespace Portal.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "SavedDriftReports",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ModelId = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Reference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Current = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    DatasetDrift = table.Column<bool>(type: "boolean", nullable: false),
+                    Columns = table.Column<int>(type: "integer", nullable: false),
+                    DriftedColumns = table.Column<int>(type: "integer", nullable: false),
+                    ResultJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedDriftReports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SavedDriftReports_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SloDefinitions",
                 columns: table => new
                 {
@@ -799,7 +827,7 @@ namespace Portal.Data.Migrations.PostgreSql
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ChannelId = table.Column<int>(type: "integer", nullable: false),
-                    GroupKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    GroupKey = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     FiringAlertIdsJson = table.Column<string>(type: "text", nullable: false),
                     ResolvedAlertIdsJson = table.Column<string>(type: "text", nullable: false),
@@ -826,8 +854,8 @@ namespace Portal.Data.Migrations.PostgreSql
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     ChannelId = table.Column<int>(type: "integer", nullable: false),
-                    ModelId = table.Column<int>(type: "integer", nullable: false),
-                    Severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ModelId = table.Column<int>(type: "integer", nullable: true),
+                    GroupKey = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     LastFlushAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     LastNotifiedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -1799,9 +1827,9 @@ namespace Portal.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_NotificationGroups_ChannelId_ModelId_Severity",
+                name: "IX_NotificationGroups_ChannelId_GroupKey",
                 table: "NotificationGroups",
-                columns: new[] { "ChannelId", "ModelId", "Severity" },
+                columns: new[] { "ChannelId", "GroupKey" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1915,6 +1943,11 @@ namespace Portal.Data.Migrations.PostgreSql
                 table: "Runbooks",
                 column: "Title",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SavedDriftReports_ModelId_CreatedAt",
+                table: "SavedDriftReports",
+                columns: new[] { "ModelId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_SloDefinitions_ModelId_Name",
@@ -2053,6 +2086,9 @@ namespace Portal.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "RunbookVersions");
+
+            migrationBuilder.DropTable(
+                name: "SavedDriftReports");
 
             migrationBuilder.DropTable(
                 name: "SloSliRecords");

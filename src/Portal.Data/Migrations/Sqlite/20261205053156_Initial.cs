@@ -760,6 +760,34 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "SavedDriftReports",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Reference = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Current = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DatasetDrift = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Columns = table.Column<int>(type: "INTEGER", nullable: false),
+                    DriftedColumns = table.Column<int>(type: "INTEGER", nullable: false),
+                    ResultJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedDriftReports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SavedDriftReports_Models_ModelId",
+                        column: x => x.ModelId,
+                        principalTable: "Models",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SloDefinitions",
                 columns: table => new
                 {
@@ -797,7 +825,7 @@ namespace Portal.Data.Migrations.Sqlite
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     ChannelId = table.Column<int>(type: "INTEGER", nullable: false),
-                    GroupKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    GroupKey = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     FiringAlertIdsJson = table.Column<string>(type: "TEXT", nullable: false),
                     ResolvedAlertIdsJson = table.Column<string>(type: "TEXT", nullable: false),
@@ -824,8 +852,8 @@ namespace Portal.Data.Migrations.Sqlite
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     ChannelId = table.Column<int>(type: "INTEGER", nullable: false),
-                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: true),
+                    GroupKey = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     LastFlushAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     LastNotifiedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
@@ -1797,9 +1825,9 @@ namespace Portal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_NotificationGroups_ChannelId_ModelId_Severity",
+                name: "IX_NotificationGroups_ChannelId_GroupKey",
                 table: "NotificationGroups",
-                columns: new[] { "ChannelId", "ModelId", "Severity" },
+                columns: new[] { "ChannelId", "GroupKey" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1913,6 +1941,11 @@ namespace Portal.Data.Migrations.Sqlite
                 table: "Runbooks",
                 column: "Title",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SavedDriftReports_ModelId_CreatedAt",
+                table: "SavedDriftReports",
+                columns: new[] { "ModelId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_SloDefinitions_ModelId_Name",
@@ -2051,6 +2084,9 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "RunbookVersions");
+
+            migrationBuilder.DropTable(
+                name: "SavedDriftReports");
 
             migrationBuilder.DropTable(
                 name: "SloSliRecords");

@@ -13,8 +13,8 @@ using Portal.Data;
 namespace Portal.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261205044200_DemoStory")]
-    partial class DemoStory
+    [Migration("20261205053159_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -278,8 +278,8 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.Property<string>("GroupKey")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -653,13 +653,18 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("GroupKey")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<DateTime?>("LastFlushAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("LastNotifiedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("ModelId")
+                    b.Property<int?>("ModelId")
                         .HasColumnType("integer");
 
                     b.Property<string>("NotifiedFiringJson")
@@ -670,16 +675,11 @@ namespace Portal.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("Severity")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
                     b.HasKey("Id");
 
                     b.HasIndex("ModelId");
 
-                    b.HasIndex("ChannelId", "ModelId", "Severity")
+                    b.HasIndex("ChannelId", "GroupKey")
                         .IsUnique();
 
                     b.ToTable("NotificationGroups", (string)null);
@@ -3078,8 +3078,7 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.HasOne("Portal.Data.Entities.MlModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Alerting.RcaFinding", b =>
