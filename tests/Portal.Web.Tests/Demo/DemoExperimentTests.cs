@@ -21,7 +21,7 @@ public sealed class DemoExperimentTests
             factory.Server.CreateHandler()))
         {
             // The demo's own traffic, thinned to a prediction per model every 2 minutes (the demo sends one a minute).
-            var simulator = new TrafficSimulator(client, new SimulatorOptions { Seed = 18, BackfillIntervalSeconds = 120 });
+            var simulator = new TrafficSimulator(client, new SimulatorOptions { Seed = 18 });
             await simulator.SeedAsync(uploadReferences: false, CancellationToken.None);
             await simulator.BackfillAsync(history, CancellationToken.None);
         }
