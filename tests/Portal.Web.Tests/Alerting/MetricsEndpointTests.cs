@@ -28,6 +28,8 @@ public sealed class MetricsEndpointTests
         Assert.Contains("ml_request_duration_seconds_bucket{model_name=\"scraped\",le=\"0.025\"} 500", text);
         Assert.Contains("ml_prediction_confidence_count{model_name=\"scraped\"} 500", text);
         Assert.Contains("ml_predictions_by_class{model_name=\"scraped\",class=\"1\"} 300", text);
+        Assert.Contains("ml_labelled_predictions_total{model_name=\"scraped\"} 0", text);
+        Assert.Contains("ml_correct_predictions_total{model_name=\"scraped\"} 0", text);
         Assert.Contains("# TYPE ml_data_drift_score gauge", text);
         Assert.Contains("# TYPE ml_concept_drift_psi gauge", text);
         Assert.Contains("# TYPE ml_model_accuracy gauge", text);
@@ -82,6 +84,10 @@ public sealed class MetricsEndpointTests
         var lines = (await client.GetStringAsync("/metrics")).Split('\n');
 
         Assert.Contains("ml_model_accuracy{model_name=\"gauged\"} 0.75", lines);
+
+        // The counters accuracy SLOs' Prometheus rules read: every rollup minute of the 48-hour lookback (the 48-hour-old one is out).
+        Assert.Contains("ml_labelled_predictions_total{model_name=\"gauged\"} 80", lines);
+        Assert.Contains("ml_correct_predictions_total{model_name=\"gauged\"} 60", lines);
         Assert.Contains("ml_concept_drift_psi{model_name=\"gauged\"} 0.125", lines);
         Assert.Contains("ml_data_drift_score{model_name=\"gauged\",feature_name=\"income\"} 0.0625", lines);
         Assert.Contains("ml_data_drift_score{model_name=\"gauged\",feature_name=\"age\"} 0.25", lines);

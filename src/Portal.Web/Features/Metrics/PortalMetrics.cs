@@ -40,8 +40,11 @@ public sealed class PortalMetrics
     private readonly TimeProvider time;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<(int Model, string Version, long Minute), PredictionRollup> seen = [];
+    private readonly Dictionary<(int Model, string Version, long Minute), (long Labelled, long Correct)> seenLabels = [];
     private readonly Counter requests;
     private readonly Counter errors;
+    private readonly Counter labelled;
+    private readonly Counter correct;
     private readonly Histogram duration;
     private readonly Histogram confidence;
     private readonly Gauge byClass;
@@ -60,6 +63,8 @@ public sealed class PortalMetrics
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         requests = factory.CreateCounter("ml_requests_total", "Predictions received, by model.", ModelLabel);
         errors = factory.CreateCounter("ml_errors_total", "Predictions that reported an inference error, by model.", ModelLabel);
+        labelled = factory.CreateCounter("ml_labelled_predictions_total", "Predictions matched with their label, by model.", ModelLabel);
+        correct = factory.CreateCounter("ml_correct_predictions_total", "Labelled predictions whose predicted class was the label, by model.", ModelLabel);
         duration = factory.CreateHistogram("ml_request_duration_seconds", "Inference latency reported with the predictions, in seconds (from the log-bucket rollup histogram, ±2 %).",
             new HistogramConfiguration { LabelNames = ModelLabel, Buckets = LatencyBucketsSeconds });
         confidence = factory.CreateHistogram("ml_prediction_confidence", "Prediction scores (confidence), in 20 bins of 0.05.",
@@ -154,10 +159,38 @@ public sealed class PortalMetrics
             seen.Remove(key);
         }
 
+        await LabelCountersAsync(db, models, from, cancellationToken);
         foreach (var (id, name) in models)
         {
             requests.WithLabels(name); // a model without traffic still shows 0
             errors.WithLabels(name);
+            labelled.WithLabels(name);
+            correct.WithLabels(name);
+        }
+    }
+
+    /// <summary>Labelled and correct predictions grow by what each quality rollup minute gained since the last read (accuracy SLOs' events).</summary>
+    private async Task LabelCountersAsync(PortalDbContext db, Dictionary<int, string> models, long from, CancellationToken cancellationToken)
+    {
+        var rows = await db.QualityRollups.AsNoTracking().Where(r => r.MinuteMs >= from)
+            .Select(r => new { r.ModelId, r.Version, r.MinuteMs, r.Labelled, r.Correct }).ToListAsync(cancellationToken);
+        foreach (var row in rows)
+        {
+            if (!models.TryGetValue(row.ModelId, out var model))
+            {
+                continue;
+            }
+
+            var key = (row.ModelId, row.Version, row.MinuteMs);
+            var before = seenLabels.GetValueOrDefault(key);
+            labelled.WithLabels(model).Inc(Math.Max(0, row.Labelled - before.Labelled));
+            correct.WithLabels(model).Inc(Math.Max(0, row.Correct - before.Correct));
+            seenLabels[key] = (row.Labelled, row.Correct);
+        }
+
+        foreach (var key in seenLabels.Keys.Where(k => k.Minute < from).ToList())
+        {
+            seenLabels.Remove(key);
         }
     }
 

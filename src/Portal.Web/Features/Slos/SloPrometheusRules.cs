@@ -118,8 +118,8 @@ public static partial class SloPrometheusRules
                 return (w => $"avg_over_time(slo:sli_error:ratio_rate1m{selector}[{w}])",
                     $"sum(rate(ml_requests_total{{{m}}}[1m])) * 60 < bool {Number(min)}", null);
             case SloKind.Accuracy:
-                return (null, null, "/metrics has no counters of labelled and correct predictions, only ml_model_accuracy, " +
-                    "a gauge over the last 24 hours, from which no burn window's error ratio can be computed; the portal's own page and ticket alerts cover it");
+                // Events are labelled predictions, bad when the predicted class was not the label (SloGoodEvents.Accuracy).
+                return (w => $"1 - (sum(rate(ml_correct_predictions_total{{{m}}}[{w}])) / sum(rate(ml_labelled_predictions_total{{{m}}}[{w}])))", null, null);
             default:
                 return (null, null, "no ml_* metric expresses it");
         }
