@@ -48,7 +48,9 @@ public sealed class StreamingDriftService(
                 if (signals.Count > 0)
                 {
                     Interlocked.Add(ref signalCount, signals.Count);
-                    await SaveAsync(signals, stoppingToken);
+                    // Not cancelled by shutdown: the signals come from accepted data, and a transaction cut short by
+                    // the stopping token is logged by EF as a failed transaction.
+                    await SaveAsync(signals, CancellationToken.None);
                     signals.Clear();
                 }
 
