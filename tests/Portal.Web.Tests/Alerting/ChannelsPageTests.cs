@@ -27,7 +27,9 @@ public sealed class ChannelsPageTests : MudComponentTests, IClassFixture<PortalF
     {
         var name = $"routed-{Guid.NewGuid():N}"[..20];
         var cut = Context.Render<ChannelsPage>();
+        cut.WaitForAssertion(() => cut.Find("#channel-new"), Eventually.Deadline);
         cut.Find("#channel-new").Click();
+        cut.WaitForAssertion(() => cut.Find("#channel-name"), Eventually.Deadline);
         cut.Find("#channel-name").Change(name);
         cut.Find("#channel-url").Change("https://alerts.example.invalid/hook");
         cut.Find("#channel-matchers").Change("severity=\"critical\"\nmodel=~\"(\"");

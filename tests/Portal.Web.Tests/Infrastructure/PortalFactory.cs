@@ -98,9 +98,20 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <summary>An API key scoped to one model (accepted only by this test host).</summary>
     public static string ScopedKey(string model) => ScopedTestKeyValidator.Prefix + model;
 
+    /// <summary>How long disposing the host may take before the test run abandons it and goes on.</summary>
+    private static readonly TimeSpan DisposeGuard = TimeSpan.FromSeconds(60);
+
     protected override void Dispose(bool disposing)
     {
-        base.Dispose(disposing);
+        // WebApplicationFactory disposes synchronously over the host's async stop; twice (in loaded runs) that wait
+        // never returned, with the host's stop continuations running inline under it, and hung the whole run. Disposal
+        // runs on its own thread and is abandoned after the guard (the host's threads are background threads).
+        var disposal = Task.Run(() => base.Dispose(disposing));
+        if (!disposal.Wait(DisposeGuard))
+        {
+            Console.Error.WriteLine($"PortalFactory: the test host did not dispose within {DisposeGuard.TotalSeconds:0} s; abandoned.");
+        }
+
         if (postgresConnectionString is not null)
         {
             TestDatabase.DropPostgresAsync(postgresConnectionString).GetAwaiter().GetResult();
