@@ -92,11 +92,7 @@ public sealed class AlertMetricResolver(PortalDbContext db)
     }
 
     /// <summary>The start of the minute that holds t − window (the oldest minute row <see cref="InWindow{T}"/> reads).</summary>
-    private static long FirstMinute(DateTimeOffset t, TimeSpan window)
-    {
-        var begin = t.ToUnixTimeMilliseconds() - (long)window.TotalMilliseconds;
-        return begin - (begin % 60_000 + 60_000) % 60_000;
-    }
+    private static long FirstMinute(DateTimeOffset t, TimeSpan window) => Minute(t - window);
 
     private Task<List<PredictionRollup>> LoadPredictionRollupsAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
