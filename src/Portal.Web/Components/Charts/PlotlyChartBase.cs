@@ -15,6 +15,7 @@ public abstract class PlotlyChartBase : ComponentBase
     private bool rendered;
     private bool stale;
     private object? builtFrom;
+    private object? builtWith;
 
     protected PlotlyChart? Chart { get; set; }
 
@@ -26,6 +27,9 @@ public abstract class PlotlyChartBase : ComponentBase
 
     /// <summary>The parameter the figure is built from, if it is an immutable object; null: rebuild on every parameter set.</summary>
     protected virtual object? Source => null;
+
+    /// <summary>What else the figure is built from (a cascading value such as the page's annotations): a different instance rebuilds it.</summary>
+    protected virtual object? Context => null;
 
     /// <summary>How many times the figure was built (for tests: a redraw happens only after a rebuild).</summary>
     internal int Builds { get; private set; }
@@ -40,12 +44,12 @@ public abstract class PlotlyChartBase : ComponentBase
     protected override void OnParametersSet()
     {
         var source = Source;
-        if (source is not null && ReferenceEquals(source, builtFrom))
+        if (source is not null && ReferenceEquals(source, builtFrom) && ReferenceEquals(Context, builtWith))
         {
             return;
         }
 
-        builtFrom = source;
+        (builtFrom, builtWith) = (source, Context);
         BuildFigure();
         Builds++;
         stale = rendered;

@@ -204,23 +204,8 @@ public sealed class RootCauseService(PortalDbContext db)
         return new DeploymentSignal(latest.Version, latest.At, versions.Count > 1 ? versions[^2].Version : null);
     }
 
-    private async Task<List<(string Version, DateTimeOffset At)>> VersionStartsAsync(int modelId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var from = (now - TimeSpan.FromDays(7)).ToUnixTimeMilliseconds();
-        var to = now.ToUnixTimeMilliseconds();
-        var firstMinutes = await db.PredictionRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.Version != "" && r.MinuteMs >= from && r.MinuteMs <= to)
-            .GroupBy(r => r.Version).Select(g => new { Version = g.Key, First = g.Min(r => r.MinuteMs) }).ToListAsync(cancellationToken);
-        var registered = await db.ModelVersions.AsNoTracking().Where(v => v.ModelId == modelId).ToListAsync(cancellationToken);
-        var starts = firstMinutes.Select(v => (v.Version, At: DateTimeOffset.FromUnixTimeMilliseconds(v.First))).ToList();
-        foreach (var v in registered.Where(v => starts.All(s => s.Version != v.Version) && v.CreatedAt >= now - TimeSpan.FromDays(7) && v.CreatedAt <= now))
-        {
-            // On its minute, like a first rollup minute: a version registered 25 s into the minute the other one started
-            // serving started in the same minute.
-            starts.Add((v.Version, DateTimeOffset.FromUnixTimeMilliseconds(Ingestion.RollupAccumulator.MinuteOf(v.CreatedAt.ToUnixTimeMilliseconds()))));
-        }
-
-        return starts.OrderBy(s => s.At).ToList();
-    }
+    private Task<List<(string Version, DateTimeOffset At)>> VersionStartsAsync(int modelId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Infrastructure.Rollups.ModelVersionStarts.LoadAsync(db, modelId, now - TimeSpan.FromDays(7), now, cancellationToken);
 
     private async Task<DataQualitySignal?> DataQualityAsync(int modelId, DateTimeOffset started, DateTimeOffset now, TimeSpan recent, List<string> checks, CancellationToken cancellationToken)
     {

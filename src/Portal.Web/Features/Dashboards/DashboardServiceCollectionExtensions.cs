@@ -10,6 +10,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<QualityDashboard>();
         services.AddSingleton<DriftDashboard>();
         services.AddSingleton<ResourceDashboard>();
+        services.AddSingleton<Infrastructure.Dashboards.ModelAnnotations>();
         services.AddSingleton<PortalProcessSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<PortalProcessSampler>());
         return services;

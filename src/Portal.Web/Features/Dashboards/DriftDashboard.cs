@@ -99,14 +99,17 @@ public sealed class DriftDashboard(IDbContextFactory<PortalDbContext> contexts, 
         }
 
         var runs = db.DriftRuns.AsNoTracking().Where(r => r.ModelId == model.Id && r.ModelVersion == version);
-        var latest = await runs.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
         var from = DateTime.UnixEpoch.AddMilliseconds(range.FromMs);
-        var inWindow = await runs.Where(r => r.At >= from).OrderBy(r => r.At).Take(DashboardWindow.MaxPoints).ToListAsync(cancellationToken);
+        var to = DateTime.UnixEpoch.AddMilliseconds(range.ToMs);
+
+        // The latest run as of the window's end (an absolute window in the past shows the verdict of its time).
+        var latest = await runs.Where(r => r.At <= to).OrderByDescending(r => r.At).ThenByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+        var inWindow = await runs.Where(r => r.At >= from && r.At <= to).OrderBy(r => r.At).Take(DashboardWindow.MaxPoints).ToListAsync(cancellationToken);
         var runIds = inWindow.Select(r => r.Id).Append(latest?.Id ?? 0).ToList();
         var results = await db.DriftFeatureResults.AsNoTracking().Where(f => runIds.Contains(f.DriftRunId)).ToListAsync(cancellationToken);
 
         var liveSpan = window.Span < MaxSketchSpan ? window.Span : MaxSketchSpan;
-        var events = await db.PossibleDriftEvents.CountAsync(e => e.ModelId == model.Id && e.At >= from, cancellationToken);
+        var events = await db.PossibleDriftEvents.CountAsync(e => e.ModelId == model.Id && e.At >= from && e.At <= to, cancellationToken);
         IReadOnlyList<FeatureDriftScore> scores = [];
         DriftSignals signals;
         long livePredictions = 0;
@@ -121,7 +124,7 @@ public sealed class DriftDashboard(IDbContextFactory<PortalDbContext> contexts, 
         }
         else
         {
-            var liveRange = TimeRange.Create(now - liveSpan, now, TimeSpan.FromMinutes(1));
+            var liveRange = LiveRange(window, now);
             livePredictions = await db.PredictionRollups.Where(r => r.ModelId == model.Id && r.MinuteMs >= liveRange.FromMs && r.MinuteMs <= liveRange.ToMs)
                 .SumAsync(r => (long?)r.Count, cancellationToken) ?? 0;
             if (reference is not null && livePredictions >= minSample)
@@ -140,6 +143,10 @@ public sealed class DriftDashboard(IDbContextFactory<PortalDbContext> contexts, 
             reference?.Version, reference?.RowCount ?? 0, latest is null ? null : Summary(latest), scores, latest is null, liveSpan,
             History(inWindow, results), dataQuality, count, schemaViolations, DriftStatusRule.Judge(signals), livePredictions, minSample);
     }
+
+    /// <summary>The last <see cref="MaxSketchSpan"/> (at most) of the window, in minutes: what the live sketches cover.</summary>
+    private static TimeRange LiveRange(DashboardWindow window, DateTimeOffset now) =>
+        TimeRange.Create(window.EndAt(now) - (window.Span < MaxSketchSpan ? window.Span : MaxSketchSpan), window.EndAt(now), TimeSpan.FromMinutes(1));
 
     private static async Task<(List<DataQualityRow> Rows, long Predictions, long SchemaViolations)> DataQualityAsync(
         PortalDbContext db, ModelHeader model, TimeRange range, string? version, CancellationToken cancellationToken)
@@ -171,7 +178,7 @@ public sealed class DriftDashboard(IDbContextFactory<PortalDbContext> contexts, 
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var range = TimeRange.Create(now - (window.Span < MaxSketchSpan ? window.Span : MaxSketchSpan), now, TimeSpan.FromMinutes(1));
+        var range = LiveRange(window, now);
         var reference = await ReferenceUpload.Current(db, model.Id).AsNoTracking()
             .SelectMany(d => d.Columns).Where(c => c.Name == feature).FirstOrDefaultAsync(cancellationToken);
         var type = model.Features.FirstOrDefault(f => f.Name == feature)?.Type ?? reference?.Type ?? FeatureType.Numerical;

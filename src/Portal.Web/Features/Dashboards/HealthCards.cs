@@ -18,8 +18,8 @@ public static class HealthCards
             : $"same time last week {Rate(t.LastWeekRatePerMinute)} ({Change(t.Predictions, t.LastWeekPredictions)})";
         var r = t.Rates;
         var aside = t.Predictions == 0 ? "no predictions in this window"
-            : $"average {Rate(r.AveragePerMinute)} over {(r.WholeWindow ? $"the whole {window.Label}" : $"the {Span(r.DataMinutes)} with data")}";
-        return new StatusCardModel("card-traffic", $"Request rate (last {TrafficRates.RecentMinutes} min)", Rate(r.CurrentPerMinute),
+            : $"average {Rate(r.AveragePerMinute)} over {(r.WholeWindow ? (window.IsAbsolute ? "the whole range" : $"the whole {window.Label}") : $"the {Span(r.DataMinutes)} with data")}";
+        return new StatusCardModel("card-traffic", window.IsAbsolute ? $"Request rate (its last {TrafficRates.RecentMinutes} min)" : $"Request rate (last {TrafficRates.RecentMinutes} min)", Rate(r.CurrentPerMinute),
             $"{t.Predictions:N0} predictions in {window.Label}", note, t.TrafficLevel, aside);
     }
 

@@ -103,8 +103,9 @@ public sealed class QualityDashboard(IDbContextFactory<PortalDbContext> contexts
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var jobWindow = JobWindows.Nearest(window.Span);
         var versionKey = version ?? "";
+        var end = window.EndAt(time.GetUtcNow()).UtcDateTime;
         var rows = await db.QualityResults.AsNoTracking()
-            .Where(r => r.ModelId == model.Id && r.Window == jobWindow && r.Version == versionKey && r.Segment != "")
+            .Where(r => r.ModelId == model.Id && r.Window == jobWindow && r.Version == versionKey && r.Segment != "" && r.At <= end)
             .GroupBy(r => r.Segment)
             .Select(g => g.OrderByDescending(r => r.At).First())
             .ToListAsync(cancellationToken);

@@ -18,8 +18,9 @@ public sealed class MultivariateDriftDashboard(IDbContextFactory<PortalDbContext
     public async Task<MultivariateDriftView> LoadAsync(ModelHeader model, DashboardWindow window, string? version, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var from = time.GetUtcNow().UtcDateTime - window.Span;
-        var runs = db.DriftRuns.AsNoTracking().Where(r => r.ModelId == model.Id && r.ModelVersion == version);
+        var now = time.GetUtcNow();
+        var (from, to) = (window.StartAt(now).UtcDateTime, window.EndAt(now).UtcDateTime);
+        var runs = db.DriftRuns.AsNoTracking().Where(r => r.ModelId == model.Id && r.ModelVersion == version && r.At <= to);
         var points = await runs.Where(r => r.At >= from).OrderByDescending(r => r.At).Take(DashboardWindow.MaxPoints).Select(Point).ToListAsync(cancellationToken);
         var latest = points.FirstOrDefault() ?? await runs.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Select(Point).FirstOrDefaultAsync(cancellationToken);
         if (points.Count == 0 && latest is not null)

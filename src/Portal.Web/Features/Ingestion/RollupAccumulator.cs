@@ -28,7 +28,7 @@ public sealed class RollupAccumulator
     private static readonly Comparer<(string, long)> HostOrder = Comparer<(string, long)>.Create((a, b) =>
         string.CompareOrdinal(a.Item1, b.Item1) is var c and not 0 ? c : a.Item2.CompareTo(b.Item2));
 
-    public static long MinuteOf(long timestampMs) => timestampMs - (timestampMs % 60_000);
+    public static long MinuteOf(long timestampMs) => Infrastructure.Rollups.RollupMinute.Of(timestampMs);
 
     public static long HourOf(long timestampMs) => timestampMs - (timestampMs % 3_600_000);
 

@@ -21,10 +21,11 @@ public sealed class EstimatedPerformanceSource(IDbContextFactory<PortalDbContext
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var jobWindow = JobWindowFor(window);
-        var since = time.GetUtcNow().UtcDateTime - (window.Span > TimeSpan.FromDays(1) ? window.Span : TimeSpan.FromDays(1));
+        var until = window.EndAt(time.GetUtcNow()).UtcDateTime;
+        var since = until - (window.Span > TimeSpan.FromDays(1) ? window.Span : TimeSpan.FromDays(1));
         var versionKey = version ?? "";
         var rows = await db.QualityResults.AsNoTracking()
-            .Where(r => r.ModelId == model.Id && r.Window == jobWindow && r.Version == versionKey && r.Segment == "" && r.At >= since)
+            .Where(r => r.ModelId == model.Id && r.Window == jobWindow && r.Version == versionKey && r.Segment == "" && r.At >= since && r.At <= until)
             .OrderByDescending(r => r.At).Take(MaxPoints).ToListAsync(cancellationToken);
         rows.Reverse();
         return rows;

@@ -24,7 +24,7 @@ public sealed class PossibleDriftDashboard(IDbContextFactory<PortalDbContext> co
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var range = window.At(time.GetUtcNow());
         var from = DateTime.UnixEpoch.AddMilliseconds(range.FromMs);
-        var events = await PossibleDriftEndpoints.RecentAsync(db, model.Id, from, MaxEvents, cancellationToken);
+        var events = await PossibleDriftEndpoints.RecentAsync(db, model.Id, from, MaxEvents, cancellationToken, DateTime.UnixEpoch.AddMilliseconds(range.ToMs));
         var score = new (double Sum, long Count)[range.Buckets];
         var predictions = await db.PredictionRollups.AsNoTracking()
             .Where(r => r.ModelId == model.Id && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs && (version == null || r.Version == version))
@@ -57,8 +57,9 @@ public sealed class PossibleDriftDashboard(IDbContextFactory<PortalDbContext> co
     public async Task<List<PossibleDriftEvent>> LoadEventsAsync(ModelHeader model, DashboardWindow window, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var from = DateTime.UnixEpoch.AddMilliseconds(window.At(time.GetUtcNow()).FromMs);
-        return await PossibleDriftEndpoints.RecentAsync(db, model.Id, from, MaxEvents, cancellationToken);
+        var range = window.At(time.GetUtcNow());
+        return await PossibleDriftEndpoints.RecentAsync(db, model.Id, DateTime.UnixEpoch.AddMilliseconds(range.FromMs), MaxEvents, cancellationToken,
+            DateTime.UnixEpoch.AddMilliseconds(range.ToMs));
     }
 
     private static double? Mean((double Sum, long Count) b) => b.Count > 0 ? b.Sum / b.Count : null;

@@ -41,9 +41,9 @@ public static class PossibleDriftEndpoints
         return TypedResults.Ok(events.Select(e => PossibleDriftEventDto.From(model, e)).ToList());
     }
 
-    /// <summary>Events of a model at or after <paramref name="since"/>, newest first.</summary>
-    public static Task<List<PossibleDriftEvent>> RecentAsync(PortalDbContext db, int modelId, DateTime since, int take, CancellationToken cancellationToken) =>
-        db.PossibleDriftEvents.AsNoTracking().Where(e => e.ModelId == modelId && e.At >= since)
+    /// <summary>Events of a model at or after <paramref name="since"/> (and at or before <paramref name="until"/>), newest first.</summary>
+    public static Task<List<PossibleDriftEvent>> RecentAsync(PortalDbContext db, int modelId, DateTime since, int take, CancellationToken cancellationToken, DateTime? until = null) =>
+        db.PossibleDriftEvents.AsNoTracking().Where(e => e.ModelId == modelId && e.At >= since && (until == null || e.At <= until))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(take).ToListAsync(cancellationToken);
 
     /// <summary>An ISO 8601 time (a zone or offset is converted to UTC; none means UTC); missing: 7 days ago.</summary>
