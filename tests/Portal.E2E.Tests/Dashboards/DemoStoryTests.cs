@@ -82,7 +82,9 @@ public sealed class DemoStoryTests(DemoPortalFixture portal, ITestOutputHelper o
         await PortalServerFixture.ScreenshotAsync(page, "demo-alert-channels");
 
         // Running since the history's tagged v2 traffic began, and analysed at once: a week of it is past the planned
-        // sample, and the simulator's v2 is no more accurate (fraud is rare) while slower, so the verdict keeps control.
+        // sample, so the first look has a final verdict. Which one is the analysis's to say: the simulator's v2 is
+        // sharper (its accuracy is a little higher, fraud being rare) and slower, so runs have seen SHIP (accuracy up,
+        // latency guardrail not shown harmful), REVERT (no effect at the final look) and STOP (guardrail breached).
         await Until(async () =>
         {
             await PortalServerFixture.GotoInteractiveAsync(page, "/experiments/fraud-v2-rollout");
@@ -91,7 +93,7 @@ public sealed class DemoStoryTests(DemoPortalFixture portal, ITestOutputHelper o
         }, page, () => "/experiments/fraud-v2-rollout");
         var verdict = await page.InnerTextAsync("#verdict-title");
         output.WriteLine($"demo experiment: {verdict}: {await page.InnerTextAsync("#verdict-reasons")}");
-        Assert.Contains(verdict, new[] { "REVERT", "STOP" });
+        Assert.Contains(verdict, new[] { "SHIP", "REVERT", "STOP" });   // not KEEP RUNNING: the planned sample is there
         await PortalServerFixture.ScreenshotAsync(page, "demo-experiment");
     }
 

@@ -77,7 +77,10 @@ public sealed class SingleSignOnTests(SingleSignOnPortalFixture portal) : IClass
 
         await page.GotoAsync("/login");
         await page.ClickAsync("[data-testid=sso-sign-in]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login/refused");
+        // Until the address only (Commit), then the element: in a loaded run the page's "load" event once took over 30 s
+        // to come although the page was there (network idle).
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login/refused", new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("[data-testid=sso-refused]").WaitForAsync();
 
         Assert.Contains("ask an admin to add you to one of: ml-admins, ml-engineers, ml-viewers", await page.InnerTextAsync("[data-testid=sso-refused]"));
         await PortalServerFixture.ScreenshotAsync(page, "sso-refused");
