@@ -30,7 +30,7 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
 
         await PortalServerFixture.GotoInteractiveAsync(page, "/experiments");
         await page.ClickAsync("#new-experiment");
-        await page.WaitForURLAsync("**/experiments/new");
+        await page.WaitForURLAsync("**/experiments/new", new() { WaitUntil = WaitUntilState.Commit });
         await PortalServerFixture.WaitForInteractiveAsync(page);
         await page.GetByLabel("Experiment name").FillAsync("Checkout with v2");
         await page.GetByLabel("Experiment id").FillAsync(id);
@@ -52,7 +52,7 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
         await PortalServerFixture.ScreenshotAsync(page, "experiment-form");
 
         await page.ClickAsync("#save-experiment");
-        await page.WaitForURLAsync($"**/experiments/{id}");
+        await page.WaitForURLAsync($"**/experiments/{id}", new() { WaitUntil = WaitUntilState.Commit });
         await PortalServerFixture.WaitForInteractiveAsync(page);
         // Starting cannot be undone, so it asks first; Cancel leaves the draft a draft.
         await page.ClickAsync("#start-experiment");

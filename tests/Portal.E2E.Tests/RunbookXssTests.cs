@@ -44,7 +44,7 @@ public sealed class RunbookXssTests(PortalServerFixture portal)
         await admin.WaitForFunctionAsync("() => document.querySelector('#runbook-preview').innerText.includes('Last line')");
         await ProbeAsync(admin, "#runbook-preview", dialogs);
         await admin.ClickAsync("#runbook-save");
-        await admin.WaitForURLAsync(url => url.EndsWith("/edit", StringComparison.Ordinal) && !url.Contains("/new", StringComparison.Ordinal));
+        await admin.WaitForURLAsync(url => url.EndsWith("/edit", StringComparison.Ordinal) && !url.Contains("/new", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         var runbookId = int.Parse(new Uri(admin.Url).Segments[^2].TrimEnd('/'));
 
         await PortalServerFixture.GotoInteractiveAsync(admin, "/admin/users");

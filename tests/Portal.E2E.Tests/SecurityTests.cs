@@ -64,7 +64,7 @@ public sealed class SecurityTests(PortalServerFixture portal)
         await AssertNoScriptRanAsync(page);
 
         await page.ClickAsync("#runbook-save");
-        await page.WaitForURLAsync(url => url.EndsWith("/edit", StringComparison.Ordinal) && !url.Contains("/new", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.EndsWith("/edit", StringComparison.Ordinal) && !url.Contains("/new", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         var id = new Uri(page.Url).Segments[^2].TrimEnd('/');
         await PortalServerFixture.GotoInteractiveAsync(page, $"/runbooks/{id}");
         Assert.Contains(Payload, await page.InnerTextAsync("#runbook-rendered"));

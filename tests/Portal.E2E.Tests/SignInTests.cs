@@ -42,7 +42,7 @@ public sealed class SignInTests(PortalServerFixture portal)
         var page = await portal.NewPageAsync();
 
         await page.ClickAsync("form[action='/logout'] button");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login", new() { WaitUntil = WaitUntilState.Commit });
 
         await page.GotoAsync("/admin/users");
         Assert.Equal("/login", new Uri(page.Url).AbsolutePath);

@@ -62,7 +62,7 @@ public sealed class AdHocDriftReportTests(PortalServerFixture portal)
         var link = page.Locator("#saved-drift-reports-table a", new() { HasText = "sample before the rollout" });
         await Assertions.Expect(page.Locator("#saved-drift-reports-table")).ToContainTextAsync("sample-reference.csv");
         await link.ClickAsync();
-        await page.WaitForURLAsync($"**/models/{model}/drift/reports/*");
+        await page.WaitForURLAsync($"**/models/{model}/drift/reports/*", new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator("#saved-report-name")).ToHaveTextAsync("sample before the rollout");
         Assert.Equal(verdict, await page.InnerTextAsync("[data-testid=report-verdict]"));
         Assert.True(await page.Locator("#report-table tbody tr").CountAsync() >= 2);

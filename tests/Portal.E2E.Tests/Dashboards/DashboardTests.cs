@@ -18,7 +18,7 @@ public sealed class DashboardTests(PortalServerFixture portal) : IAsyncLifetime
     {
         var page = await portal.NewPageAsync();
         await page.ClickAsync("#open-models");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/models");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/models", new() { WaitUntil = WaitUntilState.Commit });
         var row = page.Locator($"tr[data-model='{M}']");
         await row.WaitForAsync();
 

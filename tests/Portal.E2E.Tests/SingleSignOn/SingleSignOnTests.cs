@@ -53,7 +53,7 @@ public sealed class SingleSignOnTests(SingleSignOnPortalFixture portal) : IClass
         Assert.Equal("/login", new Uri(page.Url).AbsolutePath);
         await PortalServerFixture.ScreenshotAsync(page, "sso-login");
         await page.ClickAsync("[data-testid=sso-sign-in]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { WaitUntil = WaitUntilState.Commit });
         await PortalServerFixture.WaitForInteractiveAsync(page);
 
         Assert.Equal("Sso Engineer", await page.InnerTextAsync("[data-testid=signed-in-as]"));
@@ -62,7 +62,7 @@ public sealed class SingleSignOnTests(SingleSignOnPortalFixture portal) : IClass
         await PortalServerFixture.ScreenshotAsync(page, "sso-signed-in");
 
         await page.ClickAsync("form[action='/logout'] button");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login", new() { WaitUntil = WaitUntilState.Commit });
 
         Assert.Single(portal.Provider.EndSessionRequests.Skip(endSessionBefore));
         await page.GotoAsync("/admin/audit");
