@@ -49,15 +49,13 @@ public static class FirstPaintBenchmark
 
     private sealed record Variant(string Name, Server Server, string ExpectedEncoding);
 
-    private sealed record NetworkProfile(string Name, double? DownloadMbit, double UploadMbit, double LatencyMs);
+    private sealed record NetworkProfile(double? DownloadMbit, double UploadMbit, double LatencyMs);
 
     private sealed record Sample(double FirstChartMs, double ScriptLoadedMs, long ScriptBytes, string Encoding);
 
-    private sealed class Server(string name, string dll, string database, string password) : IAsyncDisposable
+    private sealed class Server(string dll, string database, string password) : IAsyncDisposable
     {
         private Process? process;
-
-        public string Name => name;
 
         public string Password => password;
 
@@ -103,9 +101,8 @@ public static class FirstPaintBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var samples = IngestBenchmark.Option(args, "--samples", 7);
-        var throttled = new NetworkProfile(
-            "throttled", IngestBenchmark.Option(args, "--down-mbit", 20), IngestBenchmark.Option(args, "--up-mbit", 5), IngestBenchmark.Option(args, "--latency-ms", 40));
-        var loopback = new NetworkProfile("loopback", null, 0, 0);
+        var throttled = new NetworkProfile(IngestBenchmark.Option(args, "--down-mbit", 20), IngestBenchmark.Option(args, "--up-mbit", 5), IngestBenchmark.Option(args, "--latency-ms", 40));
+        var loopback = new NetworkProfile(null, 0, 0);
         var partialBundle = StringOption(args, "--partial-bundle");
         var folder = Directory.CreateTempSubdirectory("portal-first-paint-");
         var password = "bench-pw-" + Guid.NewGuid().ToString("N");
@@ -119,13 +116,13 @@ public static class FirstPaintBenchmark
                 ["publish", Path.Combine(RepositoryRoot(), "src", "Portal.Web", "Portal.Web.csproj"), "-c", "Release", "--no-build", "-o", full, "-nologo"],
                 TimeSpan.FromMinutes(10));
             var script = Directory.GetFiles(Path.Combine(full, "wwwroot", PlotlyFolder), "plotly-*.min.js").Single(f => !Path.GetFileName(f).StartsWith("plotly-basic", StringComparison.Ordinal));
-            var version = Path.GetFileName(script)["plotly-".Length..^".min.js".Length];
-            Console.WriteLine($"published: {Path.GetFileName(script)} {Size(script)} (as published: .gz {Size(script + ".gz")}, .br {Size(script + ".br")})");
-
             var file = Path.GetFileName(script);
+            var version = file["plotly-".Length..^".min.js".Length];
+            Console.WriteLine($"published: {file} {Size(script)} (as published: .gz {Size(script + ".gz")}, .br {Size(script + ".br")})");
+
             Server Serve(string name, string published)
             {
-                var server = new Server(name, Path.Combine(published, "Portal.Web.dll"), Path.Combine(folder.FullName, name + ".db"), password);
+                var server = new Server(Path.Combine(published, "Portal.Web.dll"), Path.Combine(folder.FullName, name + ".db"), password);
                 servers.Add(server);
                 return server;
             }
