@@ -19,14 +19,15 @@ namespace Portal.Benchmarks;
 /// <item>full bundle, uncompressed (the 4.85 MB before compression: the baseline);</item>
 /// <item>full bundle, gzip (for a browser without Brotli);</item>
 /// <item>full bundle, Brotli (what Chromium gets from the portal as published);</item>
-/// <item>the cartesian partial bundle (scatter, bar, heatmap, …: every trace the portal draws), Brotli — served by a
-/// second copy of the published portal whose Plotly file (and its .gz/.br, and their lengths in the endpoint manifest)
-/// is swapped for <c>plotly.js-cartesian-dist-min</c> of the same Plotly version (from npm, or <c>--partial-bundle</c>).</item>
+/// <item>the cartesian partial bundle (scatter, bar, heatmap, …: every trace the portal draws), Brotli — its copy of the
+/// published portal has the Plotly file (and its .gz/.br, and their lengths in the endpoint manifest) swapped for
+/// <c>plotly.js-cartesian-dist-min</c> of the same Plotly version (from npm, or <c>--partial-bundle</c>).</item>
 /// </list>
 /// Chromium ignores an Accept-Encoding set by a Playwright route or extra headers, so each variant is its own copy of
 /// the published portal whose endpoint manifest keeps only that encoding of the Plotly file (every other asset is
-/// served as published); the response's Content-Encoding is checked in every sample. Each network profile (CDP <c>Network.emulateNetworkConditions</c>, and
-/// unthrottled loopback) gets its own table; ratios are against the identity baseline of the same run.
+/// served as published); the response's Content-Encoding is checked in every sample. Each network profile (CDP
+/// <c>Network.emulateNetworkConditions</c>, and unthrottled loopback) gets its own table; ratios are against the
+/// uncompressed baseline of the same run.
 /// </summary>
 public static class FirstPaintBenchmark
 {
