@@ -341,13 +341,15 @@ public static class IngestBenchmark
 
     internal static Process StartPortal(string database, int port) => StartPortal(port, new Dictionary<string, string> { ["ConnectionStrings__Portal"] = $"Data Source={database}" });
 
-    /// <summary>The Release Portal.Web.dll next to this program on <paramref name="port"/>, demo off, the bench key, warnings only.</summary>
-    internal static Process StartPortal(int port, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// <paramref name="dll"/> (by default the Release Portal.Web.dll next to this program) on <paramref name="port"/>,
+    /// demo off, the bench key, warnings only, started from this program's folder.
+    /// </summary>
+    internal static Process StartPortal(int port, IReadOnlyDictionary<string, string> environment, string? dll = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Portal.Web.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
+            ArgumentList = { dll ?? Path.Combine(AppContext.BaseDirectory, "Portal.Web.dll"), "--urls", $"http://127.0.0.1:{port}" },
             WorkingDirectory = AppContext.BaseDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,

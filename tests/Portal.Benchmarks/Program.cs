@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "ingest-pg" => await IngestPostgresBenchmark.RunAsync(args[1..]),
     "multivariate" => MultivariateBenchmark.Run(args[1..]),
     "experiments" => ExperimentSimulationBenchmark.Run(args[1..]),
+    "first-paint" => await FirstPaintBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -36,5 +37,7 @@ static int Usage()
     Console.Error.WriteLine("         the MMD test on the drift job's capped samples, and the PCA fit and window error on large samples");
     Console.Error.WriteLine("  experiments [--experiments 10000] [--seed 20261204]");
     Console.Error.WriteLine("         A/A and power simulations of the experiment engine (fixed horizon, O'Brien–Fleming, confidence sequences, units, guardrails)");
+    Console.Error.WriteLine("  first-paint [--samples 7] [--down-mbit 20] [--up-mbit 5] [--latency-ms 40] [--partial-bundle plotly-cartesian.min.js]");
+    Console.Error.WriteLine("         cold-cache time to the first chart of the published portal in Chromium, Plotly served uncompressed, gzip, Brotli, and as the cartesian partial bundle");
     return 2;
 }
