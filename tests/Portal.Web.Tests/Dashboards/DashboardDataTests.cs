@@ -26,12 +26,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         client = factory.CreateApiClient();
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.AddAuthorization().SetAuthorized("viewer@test.local").SetRoles("Viewer"); // the drift tab's upload panel is for Engineers
-        context.Services.AddFallbackServiceProvider(factory.Services);
-        // After the services (reading the renderer builds the provider). The tabs subscribe to changes when their renderer is interactive, as a Blazor Server circuit is.
-        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        context.UsePortal(factory);
         await Task.CompletedTask;
     }
 

@@ -88,11 +88,7 @@ public sealed class ChartAnnotationTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         client = factory.CreateApiClient();
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.AddAuthorization().SetAuthorized("viewer@test.local").SetRoles("Viewer");
-        context.Services.AddFallbackServiceProvider(factory.Services);
-        context.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        context.UsePortal(factory);
         return Task.CompletedTask;
     }
 
@@ -203,12 +199,10 @@ public sealed class ChartAnnotationTests : IAsyncLifetime
         await CreateModelAsync(client, "zoomable");
         await PostOkAsync(client, "/api/v1/models/zoomable/predictions", Predictions("v1", now.AddMinutes(-90), 0, 4));
         await PostOkAsync(client, "/api/v1/models/zoomable/predictions", Predictions("v1", now.AddMinutes(-30), 4, 7));
-        context.Render<MudPopoverProvider>();
-        var navigation = context.Services.GetRequiredService<NavigationManager>();
         var (from, to) = (Iso(now.AddMinutes(-100)), Iso(now.AddMinutes(-80)));
 
-        navigation.NavigateTo($"/models/zoomable?tab=health&from={from}&to={to}");
-        var cut = context.Render<ModelPage>(p => p.Add(x => x.ModelName, "zoomable"));
+        var cut = OpenModelPage("zoomable", $"?tab=health&from={from}&to={to}");
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
         cut.WaitForAssertion(() => Assert.StartsWith("4 predictions in ", cut.Find("[data-testid=card-traffic-detail]").TextContent), TimeSpan.FromSeconds(30));
         Assert.Equal(DashboardWindow.AbsoluteKey, cut.Find("#window-select").GetAttribute("value"));
 
@@ -225,10 +219,8 @@ public sealed class ChartAnnotationTests : IAsyncLifetime
     public async Task A_bad_range_in_the_address_is_named_and_the_preset_is_shown()
     {
         await CreateModelAsync(client, "misdated");
-        context.Render<MudPopoverProvider>();
-        context.Services.GetRequiredService<NavigationManager>().NavigateTo("/models/misdated?window=15m&from=2026-12-04T11:00Z&to=last-tuesday");
 
-        var cut = context.Render<ModelPage>(p => p.Add(x => x.ModelName, "misdated"));
+        var cut = OpenModelPage("misdated", "?window=15m&from=2026-12-04T11:00Z&to=last-tuesday");
 
         cut.WaitForAssertion(() => Assert.Contains("ISO 8601", cut.Find("[data-testid=range-error]").TextContent), TimeSpan.FromSeconds(30));
         Assert.Contains("Showing 15 min instead.", cut.Find("[data-testid=range-error]").TextContent);
@@ -238,9 +230,7 @@ public sealed class ChartAnnotationTests : IAsyncLifetime
     public async Task The_range_form_names_the_field_that_is_wrong()
     {
         await CreateModelAsync(client, "formed");
-        context.Render<MudPopoverProvider>();
-        context.Services.GetRequiredService<NavigationManager>().NavigateTo("/models/formed");
-        var cut = context.Render<ModelPage>(p => p.Add(x => x.ModelName, "formed"));
+        var cut = OpenModelPage("formed", "");
         cut.WaitForElement("#range-toggle").Click();
 
         var fields = cut.FindComponents<MudTextField<string>>();
@@ -253,6 +243,13 @@ public sealed class ChartAnnotationTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains("A time like 2026-12-04 10:00 (UTC)", cut.Find("#range-form").TextContent));
         Assert.DoesNotContain("A time like 2026-12-04 12:00 (UTC)", cut.Find("#range-form").TextContent);
         Assert.DoesNotContain("from=", context.Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    private IRenderedComponent<ModelPage> OpenModelPage(string model, string query)
+    {
+        context.Render<MudPopoverProvider>();
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/models/{model}{query}");
+        return context.Render<ModelPage>(p => p.Add(x => x.ModelName, model));
     }
 
     private static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm'Z'", CultureInfo.InvariantCulture);

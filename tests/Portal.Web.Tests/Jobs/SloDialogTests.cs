@@ -21,10 +21,7 @@ public sealed class SloDialogTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddFallbackServiceProvider(factory.Services);
-        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        context.UsePortal(factory, viewer: null);
         return Task.CompletedTask;
     }
 

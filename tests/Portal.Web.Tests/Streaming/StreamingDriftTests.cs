@@ -30,11 +30,7 @@ public sealed class StreamingDriftTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         client = factory.CreateApiClient();
-        context.Services.AddMudServices();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddFallbackServiceProvider(factory.Services);
-        // After the services (reading the renderer builds the provider). The tabs subscribe to changes when their renderer is interactive, as a Blazor Server circuit is.
-        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        context.UsePortal(factory, viewer: null);
         return Task.CompletedTask;
     }
 
