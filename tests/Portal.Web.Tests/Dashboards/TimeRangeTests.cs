@@ -231,7 +231,17 @@ public sealed class ChartAnnotationTests : IAsyncLifetime
     {
         await CreateModelAsync(client, "formed");
         var cut = OpenModelPage("formed", "");
-        cut.WaitForElement("#range-toggle").Click();
+        // Until the form shows: on PostgreSQL the page renders again as its tabs load, and a click can land on the
+        // button of a render that is already gone.
+        cut.WaitForAssertion(() =>
+        {
+            if (cut.FindAll("#range-form").Count == 0)
+            {
+                cut.Find("#range-toggle").Click();
+            }
+
+            Assert.Single(cut.FindAll("#range-form"));
+        }, TimeSpan.FromSeconds(30));
 
         var fields = cut.FindComponents<MudTextField<string>>();
         var fromField = fields.Single(f => f.Instance.Label == "From (UTC)");
