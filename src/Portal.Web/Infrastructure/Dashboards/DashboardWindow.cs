@@ -70,25 +70,20 @@ public sealed record DashboardWindow(string Key, string Label, TimeSpan Span, Da
         {
             error = "The time range needs both 'from' and 'to', each an ISO 8601 time (2026-12-04T10:00Z) or Unix milliseconds.";
         }
-        else if (end - start < MinimumSpan)
-        {
-            error = "The time range's 'to' must be at least a minute after its 'from'.";
-        }
-        else if (end - start > MaximumSpan)
-        {
-            error = $"The time range is longer than {MaximumSpan.TotalDays:0} days.";
-        }
-        else if (start < new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero) || end > now.AddDays(1))
-        {
-            error = "The time range must lie between the year 2000 and tomorrow.";
-        }
-        else
+        else if ((error = RangeError(start, end, now)) is null)
         {
             return Between(start, end);
         }
 
         return Parse(key);
     }
+
+    /// <summary>Why [<paramref name="from"/>, <paramref name="to"/>] cannot be an absolute window, or null when it can.</summary>
+    public static string? RangeError(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now) =>
+        to - from < MinimumSpan ? "The time range's 'to' must be at least a minute after its 'from'."
+        : to - from > MaximumSpan ? $"The time range is longer than {MaximumSpan.TotalDays:0} days."
+        : from < new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero) || to > now.AddDays(1) ? "The time range must lie between the year 2000 and tomorrow."
+        : null;
 
     /// <summary>An ISO 8601 time (UTC unless it names an offset), a Plotly axis time ("2026-12-04 10:15:23.5", UTC) or Unix milliseconds.</summary>
     public static bool TryParseTime(string? text, out DateTimeOffset time)
