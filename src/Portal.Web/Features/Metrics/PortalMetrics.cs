@@ -39,8 +39,8 @@ public sealed class PortalMetrics
     private readonly MetricsOptions options;
     private readonly TimeProvider time;
     private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly Dictionary<(int Model, string Version, long Minute), PredictionRollup> seen = [];
-    private readonly Dictionary<(int Model, string Version, long Minute), (long Labelled, long Correct)> seenLabels = [];
+    private readonly SeenMinutes<PredictionRollup?> seen = new();
+    private readonly SeenMinutes<(long Labelled, long Correct)> seenLabels = new();
     private readonly Counter requests;
     private readonly Counter errors;
     private readonly Counter labelled;
@@ -114,8 +114,7 @@ public sealed class PortalMetrics
                 continue;
             }
 
-            var key = (row.ModelId, row.Version, row.MinuteMs);
-            seen.TryGetValue(key, out var before);
+            var before = seen.Swap((row.ModelId, row.Version, row.MinuteMs), row);
             if (before is not null && before.Count == row.Count && before.ScoreCount == row.ScoreCount && before.LatencyCount == row.LatencyCount)
             {
                 continue;
@@ -150,14 +149,9 @@ public sealed class PortalMetrics
                     scoreChild.Observe((i + 0.5) / ScoreHistogram.Bins, bins[i] - binsBefore[i]);
                 }
             }
-
-            seen[key] = row;
         }
 
-        foreach (var key in seen.Keys.Where(k => k.Minute < from).ToList())
-        {
-            seen.Remove(key);
-        }
+        seen.ForgetBefore(from);
 
         await LabelCountersAsync(db, models, from, cancellationToken);
         foreach (var (id, name) in models)
@@ -181,16 +175,36 @@ public sealed class PortalMetrics
                 continue;
             }
 
-            var key = (row.ModelId, row.Version, row.MinuteMs);
-            var before = seenLabels.GetValueOrDefault(key);
+            var before = seenLabels.Swap((row.ModelId, row.Version, row.MinuteMs), (row.Labelled, row.Correct));
             labelled.WithLabels(model).Inc(Math.Max(0, row.Labelled - before.Labelled));
             correct.WithLabels(model).Inc(Math.Max(0, row.Correct - before.Correct));
-            seenLabels[key] = (row.Labelled, row.Correct);
         }
 
-        foreach (var key in seenLabels.Keys.Where(k => k.Minute < from).ToList())
+        seenLabels.ForgetBefore(from);
+    }
+
+    /// <summary>
+    /// Each rollup minute as last read, so a counter grows by what the minute gained since (rollup rows are rewritten
+    /// as data arrives); minutes older than the lookback are forgotten.
+    /// </summary>
+    private sealed class SeenMinutes<T>
+    {
+        private readonly Dictionary<(int Model, string Version, long Minute), T> rows = [];
+
+        /// <summary>Stores <paramref name="row"/> for its minute and returns what was there (default: nothing yet).</summary>
+        public T? Swap((int Model, string Version, long Minute) key, T row)
         {
-            seenLabels.Remove(key);
+            rows.TryGetValue(key, out var before);
+            rows[key] = row;
+            return before;
+        }
+
+        public void ForgetBefore(long minuteMs)
+        {
+            foreach (var key in rows.Keys.Where(k => k.Minute < minuteMs).ToList())
+            {
+                rows.Remove(key);
+            }
         }
     }
 
