@@ -309,7 +309,8 @@ public sealed class ChartAnnotationTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
+    /// <summary>The first at <paramref name="at"/>, the rest a second apart: a version's start is its first prediction's minute.</summary>
     private static string Predictions(string version, DateTime at, int from, int count) =>
         "[" + string.Join(',', Enumerable.Range(from, count).Select(i =>
-            $$$"""{"predictionId": "p-{{{i}}}", "timestamp": "{{{at.AddSeconds(i % 30).ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture)}}}", "modelVersion": "{{{version}}}", "prediction": 1, "score": 0.8, "latencyMs": 15, "features": {"amount": 10, "country": "DE"}}""")) + "]";
+            $$$"""{"predictionId": "p-{{{i}}}", "timestamp": "{{{at.AddSeconds(i - from).ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture)}}}", "modelVersion": "{{{version}}}", "prediction": 1, "score": 0.8, "latencyMs": 15, "features": {"amount": 10, "country": "DE"}}""")) + "]";
 }
