@@ -60,21 +60,29 @@ public sealed class TrafficSimulator(PortalClient client, SimulatorOptions optio
     /// end, and a resource sample per host every 5 minutes. The models are sent side by side, a day per request, the
     /// predictions of a day acknowledged (committed) before its labels, so labels never arrive before their predictions.
     /// </summary>
-    public async Task<long> BackfillAsync(DemoHistory history, CancellationToken cancellationToken)
+    /// <param name="newestDaySent">Called once every model's newest day is in (the recent windows are full), before the rest is sent.</param>
+    public async Task<long> BackfillAsync(DemoHistory history, CancellationToken cancellationToken, Func<Task>? newestDaySent = null)
     {
-        var sent = await Task.WhenAll(Models.Select((model, i) => BackfillAsync(model, history, new Random(options.Seed + i + 1), cancellationToken)));
-        return sent.Sum();
+        var randoms = Models.Select((_, i) => new Random(options.Seed + i + 1)).ToArray();
+        var newest = await Task.WhenAll(Models.Select((model, i) => BackfillAsync(model, history, randoms[i], history.End, history.End.AddDays(-1), cancellationToken)));
+        if (newestDaySent is not null)
+        {
+            await newestDaySent();
+        }
+
+        var rest = await Task.WhenAll(Models.Select((model, i) => BackfillAsync(model, history, randoms[i], history.End.AddDays(-1), history.Start, cancellationToken)));
+        return newest.Sum() + rest.Sum();
     }
 
-    /// <summary>One day at a time, the newest first, so the dashboards' recent windows fill within the first seconds.</summary>
-    private async Task<long> BackfillAsync(DemoModel model, DemoHistory history, Random random, CancellationToken cancellationToken)
+    /// <summary>The days ending at <paramref name="from"/> back to <paramref name="to"/>, one at a time, the newest first.</summary>
+    private async Task<long> BackfillAsync(DemoModel model, DemoHistory history, Random random, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var step = TimeSpan.FromSeconds(options.BackfillIntervalSeconds);
         var predictions = new List<PredictionEvent>();
         var labels = new List<FeedbackEvent>();
         var resources = new List<ResourceSample>();
         long sent = 0;
-        for (var dayEnd = history.End; dayEnd > history.Start; dayEnd = dayEnd.AddDays(-1))
+        for (var dayEnd = from; dayEnd > to && dayEnd > history.Start; dayEnd = dayEnd.AddDays(-1))
         {
             var dayStart = dayEnd.AddDays(-1) < history.Start ? history.Start : dayEnd.AddDays(-1);
             var nextResource = dayStart;

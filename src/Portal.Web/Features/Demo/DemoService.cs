@@ -104,7 +104,8 @@ public sealed class DemoService(
             {
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 var cpu = Environment.CpuUsage.TotalTime;
-                var sent = await simulator.BackfillAsync(history, stoppingToken);
+                // The last hour the drift job reads is in once the newest day is: its first run need not wait for the rest.
+                var sent = await simulator.BackfillAsync(history, stoppingToken, newestDaySent: () => EnqueueAsync(drift: true, fairness: false, stoppingToken));
                 logger.LogInformation("Demo history: {Count} predictions over {Days} days up to {End:u} sent in {Seconds:0.0} s ({Cpu:0.0} s of CPU, live traffic included; incident: fraud-detector errors {IncidentStart:u} to {IncidentEnd:u}).",
                     sent, history.Days, history.End, watch.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds, history.IncidentStart, history.IncidentEnd);
             }
@@ -126,8 +127,8 @@ public sealed class DemoService(
 
     /// <summary>
     /// The demo models' first job runs, so every tab has results long before the scheduled runs (drift at the top of the
-    /// hour, quality and fairness every 15 minutes). With a history just sent: drift, quality, fairness and the SLOs at once,
-    /// then drift and quality as of every day of the history (so the drift-over-time charts show the drift growing).
+    /// hour, quality and fairness every 15 minutes). With a history: drift and quality as soon as its newest day is in (see
+    /// the backfill), quality, fairness and the SLOs once all of it is, then drift and quality as of every day of the history (so the drift-over-time charts show the drift growing).
     /// Without one: a minute after the traffic starts, drift and quality (per-feature and multivariate drift, performance
     /// estimated without labels); six minutes after, when the delayed labels have arrived, quality and fairness again.
     /// </summary>
@@ -137,7 +138,7 @@ public sealed class DemoService(
         {
             if (history is not null)
             {
-                await EnqueueAsync(drift: true, fairness: true, cancellationToken, slos: true);
+                await EnqueueAsync(drift: false, fairness: true, cancellationToken, slos: true);
                 await PastRunsAsync(history, cancellationToken);
                 return;
             }

@@ -63,10 +63,27 @@ public sealed class SloJob(PortalDbContext db, JobRunRecorder recorder, TimeProv
     }
 
     /// <summary>
-    /// Overwrites each SLO's status row. Two evaluations of one model can overlap (the schedule and "evaluate now"); when
-    /// the other one inserted a row first, the insert fails on the key and the rows are read again and updated.
+    /// Two evaluations of one model often overlap: creating two SLOs enqueues two, beside the schedule. Within a node
+    /// their reads and writes of the status rows take turns (else both insert a new SLO's row, and the loser's failed
+    /// insert is logged as an error); across nodes it can still happen, and the loser reads the rows again.
     /// </summary>
+    private static readonly SemaphoreSlim StatusWrites = new(1, 1);
+
+    /// <summary>Overwrites each SLO's status row (inserting it the first time).</summary>
     private async Task SaveStatusesAsync(Dictionary<int, SloReport> reports, DateTime evaluatedAt, CancellationToken cancellationToken)
+    {
+        await StatusWrites.WaitAsync(cancellationToken);
+        try
+        {
+            await SaveStatusesOnceAsync(reports, evaluatedAt, cancellationToken);
+        }
+        finally
+        {
+            StatusWrites.Release();
+        }
+    }
+
+    private async Task SaveStatusesOnceAsync(Dictionary<int, SloReport> reports, DateTime evaluatedAt, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
