@@ -152,7 +152,12 @@ public sealed class SloJobTests(SloJobTests.PinnedClockPortal portal) : IClassFi
             db.SloStatuses.AsNoTracking().Where(s => db.SloDefinitions.Any(d => d.Id == s.SloId && d.ModelId == id)).ToListAsync());
         Assert.Equal(2, statuses.Count);
         Assert.All(statuses, s => Assert.Equal("Met", s.Status));
-        Assert.DoesNotContain(factory.Logs.Lines.Skip(logged), l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("SloStatuses", StringComparison.Ordinal));
+        // The fault is the key violation (SQLite's message, PostgreSQL's 23505); a loaded machine may log a busy
+        // database, which the job's retry also handles, and is not what this test is about.
+        var violations = factory.Logs.Lines.Skip(logged)
+            .Where(l => l.StartsWith("Error", StringComparison.Ordinal) && (l.Contains("UNIQUE constraint failed: SloStatuses", StringComparison.Ordinal) || l.Contains("23505", StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(violations.Count == 0, string.Join("\n\n", violations));
     }
 
     [Fact]
