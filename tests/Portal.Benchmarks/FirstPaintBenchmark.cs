@@ -107,15 +107,12 @@ public static class FirstPaintBenchmark
         var partialBundle = StringOption(args, "--partial-bundle");
         var folder = Directory.CreateTempSubdirectory("portal-first-paint-");
         var password = "bench-pw-" + Guid.NewGuid().ToString("N");
-        Console.WriteLine($"Dashboard first paint: {Environment.ProcessorCount} cores, load average {LoadAverage()}, {samples} cold samples per variant and network");
+        Console.WriteLine($"Dashboard first paint: {Environment.ProcessorCount} cores, load average {MachineLoad.Average()}, {samples} cold samples per variant and network");
         var servers = new List<Server>();
         try
         {
             var full = Path.Combine(folder.FullName, "full");
-            await ExternalProcess.RunAsync(
-                Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-                ["publish", Path.Combine(RepositoryRoot(), "src", "Portal.Web", "Portal.Web.csproj"), "-c", "Release", "--no-build", "-o", full, "-nologo"],
-                TimeSpan.FromMinutes(10));
+            await PublishedPortal.PublishAsync(full);
             var script = Directory.GetFiles(Path.Combine(full, "wwwroot", PlotlyFolder), "plotly-*.min.js").Single(f => !Path.GetFileName(f).StartsWith("plotly-basic", StringComparison.Ordinal));
             var file = Path.GetFileName(script);
             var version = file["plotly-".Length..^".min.js".Length];
@@ -175,7 +172,7 @@ public static class FirstPaintBenchmark
                 await MeasureAsync(browser, variant, loopback);
             }
 
-            Console.WriteLine($"load average before sampling: {LoadAverage()}");
+            Console.WriteLine($"load average before sampling: {MachineLoad.Average()}");
             var results = new Dictionary<(NetworkProfile, Variant), List<Sample>>();
             for (var i = 0; i < samples; i++)
             {
@@ -199,7 +196,7 @@ public static class FirstPaintBenchmark
                 }
             }
 
-            Console.WriteLine($"load average after sampling: {LoadAverage()}");
+            Console.WriteLine($"load average after sampling: {MachineLoad.Average()}");
             foreach (var network in new[] { throttled, loopback })
             {
                 Console.WriteLine();
@@ -407,23 +404,9 @@ public static class FirstPaintBenchmark
 
     private static string Size(string file) => $"{new FileInfo(file).Length:N0} B";
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
-
     private static string? StringOption(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    /// <summary>The folder holding Portal.sln, above this program.</summary>
-    private static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Portal.sln")))
-        {
-            root = root.Parent;
-        }
-
-        return root?.FullName ?? throw new InvalidOperationException($"Portal.sln not found above {AppContext.BaseDirectory}.");
     }
 }

@@ -179,8 +179,7 @@ public static class IngestBenchmark
     /// </summary>
     internal sealed class BatchBodies
     {
-        private const string Placeholder = "#########";
-        private readonly List<(byte[] Body, int[] Offsets)> templates = [];
+        private readonly IdTemplates templates = new();
         private long batch;
 
         public BatchBodies(DateTimeOffset timestamp)
@@ -194,7 +193,7 @@ public static class IngestBenchmark
                 for (var i = 0; i < BatchSize; i++)
                 {
                     var score = random.NextDouble();
-                    json.Append(i == 0 ? "" : ",").Append("{\"predictionId\":\"").Append(Placeholder).Append('-').Append(i.ToString("D4", CultureInfo.InvariantCulture))
+                    json.Append(i == 0 ? "" : ",").Append("{\"predictionId\":\"").Append(IdTemplates.Placeholder).Append('-').Append(i.ToString("D4", CultureInfo.InvariantCulture))
                         .Append("\",\"timestamp\":\"").Append(timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))
                         .Append("\",\"modelVersion\":\"").Append(i % 5 == 0 ? "v2" : "v1").Append("\",\"features\":{");
                     for (var f = 0; f < 10; f++)
@@ -208,35 +207,14 @@ public static class IngestBenchmark
                         .Append(",\"segment\":\"").Append(devices[random.Next(devices.Length)]).Append("\"}");
                 }
 
-                var bytes = Encoding.UTF8.GetBytes(json.Append(']').ToString());
-                var offsets = new List<int>();
-                for (var at = 0; (at = IndexOf(bytes, at)) >= 0; at += Placeholder.Length)
-                {
-                    offsets.Add(at);
-                }
-
-                templates.Add((bytes, offsets.ToArray()));
+                templates.Add(json.Append(']').ToString());
             }
         }
 
         public byte[] Next()
         {
             var n = Interlocked.Increment(ref batch);
-            var (template, offsets) = templates[(int)(n % Templates)];
-            var body = (byte[])template.Clone();
-            Span<byte> digits = stackalloc byte[9];
-            var value = n;
-            for (var d = 8; d >= 0; d--, value /= 10)
-            {
-                digits[d] = (byte)('0' + (value % 10));
-            }
-
-            foreach (var offset in offsets)
-            {
-                digits.CopyTo(body.AsSpan(offset));
-            }
-
-            return body;
+            return templates.Patch((int)(n % Templates), n);
         }
 
         /// <summary>All rows the bodies would produce, as (predictionId, features JSON, score, latency, …) for the baseline.</summary>
@@ -247,8 +225,6 @@ public static class IngestBenchmark
                 yield return Next();
             }
         }
-
-        private static int IndexOf(byte[] bytes, int from) => bytes.AsSpan(from).IndexOf(Encoding.ASCII.GetBytes(Placeholder)) is var i && i >= 0 ? from + i : -1;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Portal.Benchmarks;
 using Portal.Benchmarks.Drift;
 using Portal.Benchmarks.Estimation;
 using Portal.Benchmarks.Experiments;
+using Portal.Benchmarks.Fleet;
 
 return args.FirstOrDefault() switch
 {
@@ -15,6 +16,7 @@ return args.FirstOrDefault() switch
     "multivariate" => MultivariateBenchmark.Run(args[1..]),
     "experiments" => ExperimentSimulationBenchmark.Run(args[1..]),
     "first-paint" => await FirstPaintBenchmark.RunAsync(args[1..]),
+    "fleet" => await FleetBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -39,5 +41,8 @@ static int Usage()
     Console.Error.WriteLine("         A/A and power simulations of the experiment engine (fixed horizon, O'Brien–Fleming, confidence sequences, units, guardrails)");
     Console.Error.WriteLine("  first-paint [--samples 7] [--down-mbit 20] [--up-mbit 5] [--latency-ms 40] [--partial-bundle plotly-cartesian.min.js]");
     Console.Error.WriteLine("         cold-cache time to the first chart of the published portal in Chromium, Plotly served uncompressed, gzip, Brotli, and as the cartesian partial bundle");
+    Console.Error.WriteLine("  fleet [--models 1000] [--rate 20000] [--minutes 10] [--browsers 10] [--reference-rows 5000] [--batch-seconds 5]");
+    Console.Error.WriteLine("        [--label-percent 30] [--label-delay-seconds 180] [--baseline-minutes 3] [--postgres [--nodes 2]]");
+    Console.Error.WriteLine("         many models at once: ingestion, job lag, alert evaluation, page loads, CPU and memory; one model alone as the baseline");
     return 2;
 }

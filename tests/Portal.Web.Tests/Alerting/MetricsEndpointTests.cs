@@ -34,6 +34,9 @@ public sealed class MetricsEndpointTests
         Assert.Contains("# TYPE ml_concept_drift_psi gauge", text);
         Assert.Contains("# TYPE ml_model_accuracy gauge", text);
         Assert.Contains("# TYPE ml_slo_compliance_percentage gauge", text);
+        Assert.Matches(@"(?m)^process_working_set_bytes [1-9]", text);
+        Assert.Matches(@"(?m)^dotnet_total_memory_bytes [1-9]", text);
+        Assert.Contains("# TYPE process_cpu_seconds_total counter", text);
 
         // Counting is by delta: a second scrape with no new traffic reports the same totals.
         Assert.Contains("ml_requests_total{model_name=\"scraped\"} 500", await client.GetStringAsync("/metrics"));

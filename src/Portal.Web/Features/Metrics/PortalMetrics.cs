@@ -60,6 +60,8 @@ public sealed class PortalMetrics
         this.options = options.Value;
         this.time = time;
         Registry = Prometheus.Metrics.NewCustomRegistry();
+        // The process's own figures (CPU, working set, managed heap, GC counts): what every .NET exporter serves.
+        Prometheus.DotNetStats.Register(Registry);
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         requests = factory.CreateCounter("ml_requests_total", "Predictions received, by model.", ModelLabel);
         errors = factory.CreateCounter("ml_errors_total", "Predictions that reported an inference error, by model.", ModelLabel);
