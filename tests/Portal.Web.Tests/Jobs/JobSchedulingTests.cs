@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities.Jobs;
+using Portal.Web.Features.Alerts;
 using Portal.Web.Features.Drift.Monitoring;
 using Portal.Web.Infrastructure.Jobs;
 using Portal.Web.Tests.Infrastructure;
@@ -155,6 +156,49 @@ public sealed class JobSchedulingTests
     private static async Task<JobRun?> FailedRunAsync(PortalFactory factory, int modelId, int attempt) =>
         await factory.WithServiceAsync<PortalDbContext, JobRun?>(db => db.JobRuns.AsNoTracking()
             .FirstOrDefaultAsync(r => r.ModelId == modelId && r.Attempt == attempt && r.Outcome == JobOutcome.Failed));
+
+    [Fact]
+    public async Task Alert_evaluation_runs_while_every_shared_worker_is_busy_with_model_jobs()
+    {
+        // A fleet's quarter-hour enqueues a quality run per model: an alert evaluation queued behind them waited minutes.
+        using var factory = new PortalFactory();
+        var jobs = factory.Services.GetRequiredService<IBackgroundJobClient>();
+        var storage = factory.Services.GetRequiredService<JobStorage>();
+        var gate = Guid.NewGuid();
+        BusyModelJob.Gates[gate] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                jobs.Enqueue<BusyModelJob>(j => j.RunAsync(gate, CancellationToken.None));
+            }
+
+            await WaitForAsync(() => Task.FromResult(storage.GetMonitoringApi().ProcessingCount() >= 2 ? "busy" : null), "the model jobs holding the shared workers");
+            var since = DateTime.UtcNow;
+            ((IRecurringJobManagerV2)factory.Services.GetRequiredService<IRecurringJobManager>()).TriggerJob(AlertEvaluationJob.RecurringId);
+            factory.Services.GetRequiredService<INotificationDispatcher>().Enqueue(-1);   // no such notification: the job just ends
+
+            var run = await WaitForAsync(() => factory.WithServiceAsync<PortalDbContext, JobRun?>(db =>
+                db.JobRuns.AsNoTracking().FirstOrDefaultAsync(r => r.JobType == AlertEvaluationJob.JobType && r.StartedAt >= since && r.FinishedAt != null)), "an alert evaluation");
+            Assert.Equal(JobOutcome.Succeeded, run.Outcome);
+            await WaitForAsync(() => Task.FromResult(storage.GetMonitoringApi().SucceededJobs(0, 100).Any(j => j.Value.Job?.Type == typeof(NotificationJob)) ? "sent" : null), "the notification job");
+            Assert.True(storage.GetMonitoringApi().EnqueuedCount(JobQueues.Default) > 0, "the model jobs were still queued: alerting did not wait for them");
+        }
+        finally
+        {
+            BusyModelJob.Gates[gate].TrySetResult();
+            BusyModelJob.Gates.TryRemove(gate, out _);
+        }
+    }
+
+    /// <summary>A model job that holds its worker until the test opens its gate.</summary>
+    public sealed class BusyModelJob
+    {
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, TaskCompletionSource> Gates = new();
+
+        public Task RunAsync(Guid gate, CancellationToken cancellationToken) =>
+            Gates.TryGetValue(gate, out var open) ? open.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+    }
 
     private static string? StateOf(JobStorage storage, string jobId)
     {

@@ -14,7 +14,7 @@ public interface INotificationDispatcher
 
 public sealed class HangfireNotificationDispatcher(IBackgroundJobClient jobs) : INotificationDispatcher
 {
-    public void Enqueue(long notificationId) => jobs.Enqueue<NotificationJob>(j => j.SendAsync(notificationId, null, CancellationToken.None));
+    public void Enqueue(long notificationId) => jobs.Enqueue<NotificationJob>(JobQueues.Alerting, j => j.SendAsync(notificationId, null, CancellationToken.None));
 }
 
 /// <summary>
@@ -90,7 +90,7 @@ public sealed class AlertEvaluationJobSource(Microsoft.Extensions.Options.IOptio
 
         // Hangfire's six-field cron (seconds first); a step of 60 s or more runs once a minute.
         var cron = seconds < 60 ? $"*/{seconds} * * * * *" : Cron.Minutely();
-        jobs.AddOrUpdate<AlertEvaluationJob>(AlertEvaluationJob.RecurringId, j => j.EvaluateAsync(null, CancellationToken.None), cron);
+        jobs.AddOrUpdate<AlertEvaluationJob>(AlertEvaluationJob.RecurringId, JobQueues.Alerting, j => j.EvaluateAsync(null, CancellationToken.None), cron, RecurringJobSet.Utc);
         return Task.CompletedTask;
     }
 }

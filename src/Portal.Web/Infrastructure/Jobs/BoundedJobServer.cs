@@ -21,9 +21,12 @@ public sealed class BoundedJobServer(BackgroundJobServerHostedService server, IL
     /// <summary>How long disposal waits for Hangfire's threads before it gives up on them (they are background threads).</summary>
     public static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(1);
 
-    /// <summary>Registers the job server like Hangfire's <c>AddHangfireServer</c>, with this bounded stop.</summary>
+    /// <summary>
+    /// Registers a job server like Hangfire's <c>AddHangfireServer</c>, with this bounded stop. Not AddHostedService:
+    /// it keeps one hosted service per implementation type, so a second server would be dropped.
+    /// </summary>
     public static IServiceCollection AddBoundedJobServer(IServiceCollection services, Action<BackgroundJobServerOptions> configure) =>
-        services.AddHostedService(sp =>
+        services.AddSingleton<IHostedService>(sp =>
         {
             var options = new BackgroundJobServerOptions
             {

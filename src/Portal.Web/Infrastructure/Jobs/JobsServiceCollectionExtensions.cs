@@ -43,6 +43,15 @@ public static class JobsServiceCollectionExtensions
         BoundedJobServer.AddBoundedJobServer(services, o =>
         {
             o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+            o.Queues = JobQueues.ByPriority;
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+        });
+        // A worker of its own for alerting, so an evaluation never waits for a long model job to end.
+        BoundedJobServer.AddBoundedJobServer(services, o =>
+        {
+            o.ServerName = $"{Environment.MachineName}:alerting";
+            o.WorkerCount = 1;
+            o.Queues = [JobQueues.Alerting];
             o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
         });
         services.AddScoped<JobRunRecorder>();
