@@ -37,12 +37,20 @@ public sealed class DemoStoryTests(DemoPortalFixture portal, ITestOutputHelper o
     [Fact]
     public async Task Every_tab_of_every_demo_model_shows_data_from_the_history_on_the_first_look()
     {
-        // One browser per model, as four people opening the portal at once: the time measured is when the data is
+        // One tab per model, as four people opening the portal at once: the time measured is when the data is
         // there, not how long one browser takes to visit sixteen tabs one after the other.
         var models = TrafficSimulator.Models.Select(m => m.Name).ToList();
-        var pages = await Task.WhenAll(models.Select(async model =>
+        // Signed in once: four sign-ins at once, while the portal is busy sending its history, took over 30 s under load.
+        var first = await portal.NewPageAsync();
+        var tabs = new List<IPage> { first };
+        for (var i = 1; i < models.Count; i++)
         {
-            var page = await portal.NewPageAsync();
+            tabs.Add(await first.Context.NewPageAsync());
+        }
+
+        var pages = await Task.WhenAll(models.Zip(tabs).Select(async pair =>
+        {
+            var (model, page) = pair;
             await TabAsync(page, model, "health", "#chart-requests .main-svg", "health-empty");
             await TabAsync(page, model, "quality", ".main-svg", "quality-empty", "quality-no-labels");
             await TabAsync(page, model, "drift", "#chart-drift-over-time .main-svg", "drift-no-reference");
