@@ -68,6 +68,7 @@ public sealed class AlertEvaluator(
         await sloHistory.RecordAsync(now, cancellationToken);
         var rules = await db.AlertRules.AsNoTracking().Where(r => r.Enabled).ToListAsync(cancellationToken);
         var models = await db.Models.AsNoTracking().ToListAsync(cancellationToken);
+        await metrics.PreloadAsync(rules, now, cancellationToken);
         var alerts = await db.Alerts.ToDictionaryAsync(a => a.Fingerprint, cancellationToken);
         var changedModels = new HashSet<string>();
         var evaluated = new HashSet<long>();

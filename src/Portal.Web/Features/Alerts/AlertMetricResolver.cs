@@ -27,6 +27,62 @@ public sealed class AlertMetricResolver(PortalDbContext db)
     /// <summary>Labelled rows read at most for one AUC series (the newest are kept).</summary>
     public const int MaxAucRows = 200_000;
 
+    /// <summary>Longest rule window whose rows <see cref="PreloadAsync"/> reads for every model at once; longer ones read per rule.</summary>
+    public static readonly TimeSpan MaxPreloadWindow = TimeSpan.FromHours(6);
+
+    private MinuteRows<PredictionRollup>? predictionRows;
+    private MinuteRows<QualityRollup>? qualityRows;
+    private MinuteRows<FeatureRollup>? featureRows;
+    private MinuteRows<DriftRun>? driftRuns;
+    private SloAlertRules.Preload? sloRows;
+
+    /// <summary>
+    /// For a live evaluation at <paramref name="at"/>: reads the rows the rollup, drift-run and SLO metrics of
+    /// <paramref name="rules"/> need, for every model at once — one query per table instead of one per rule and model
+    /// (a thousand models with three rules and an SLO each made 7,000 queries a cycle). Values are computed from these
+    /// rows exactly as from a rule's own query.
+    /// </summary>
+    public async Task PreloadAsync(IReadOnlyCollection<AlertRuleEntity> rules, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        (predictionRows, qualityRows, featureRows, driftRuns, sloRows) = (null, null, null, null, null);
+        var to = at.ToUnixTimeMilliseconds();
+        long? From(params AlertMetric[] metrics)
+        {
+            var windows = rules.Where(r => metrics.Contains(r.Metric)).Select(Window).Where(w => w <= MaxPreloadWindow).ToList();
+            return windows.Count == 0 ? null : (at - windows.Max() - TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds();
+        }
+
+        if (From(AlertMetric.ErrorRate, AlertMetric.LatencyP50, AlertMetric.LatencyP95, AlertMetric.LatencyP99, AlertMetric.RequestRate,
+                AlertMetric.LowConfidenceRate, AlertMetric.SchemaViolationRate) is { } predictionsFrom)
+        {
+            predictionRows = new(predictionsFrom, to, await db.PredictionRollups.AsNoTracking().Where(r => r.MinuteMs >= predictionsFrom && r.MinuteMs <= to).ToListAsync(cancellationToken), r => r.ModelId, r => r.MinuteMs);
+        }
+
+        if (From(AlertMetric.Accuracy, AlertMetric.F1, AlertMetric.Mae, AlertMetric.Rmse) is { } qualityFrom)
+        {
+            qualityRows = new(qualityFrom, to, await db.QualityRollups.AsNoTracking().Where(r => r.MinuteMs >= qualityFrom && r.MinuteMs <= to).ToListAsync(cancellationToken), r => r.ModelId, r => r.MinuteMs);
+        }
+
+        if (From(AlertMetric.MissingRate, AlertMetric.OutOfRangeRate, AlertMetric.NewCategoryRate) is { } featuresFrom)
+        {
+            featureRows = new(featuresFrom, to, await db.FeatureRollups.AsNoTracking().Where(r => r.MinuteMs >= featuresFrom && r.MinuteMs <= to).ToListAsync(cancellationToken), r => r.ModelId, r => r.MinuteMs);
+        }
+
+        if (From(AlertMetric.DatasetDriftShare, AlertMetric.PredictionPsi, AlertMetric.PcaReconstructionError, AlertMetric.MmdPValue) is { } driftFrom)
+        {
+            var (a, b) = (DateTime.UnixEpoch.AddMilliseconds(driftFrom), at.UtcDateTime);
+            driftRuns = new(driftFrom, to, await db.DriftRuns.AsNoTracking().Where(r => r.At >= a && r.At <= b).OrderBy(r => r.At).ToListAsync(cancellationToken),
+                r => r.ModelId, r => (long)(r.At - DateTime.UnixEpoch).TotalMilliseconds);
+        }
+
+        if (rules.Any(r => r.Metric == AlertMetric.SloBurnRate && r.SloId is not null))
+        {
+            sloRows = await SloAlertRules.PreloadAsync(db, at, cancellationToken);
+        }
+    }
+
+    private static TimeSpan Window(AlertRuleEntity rule) => TimeSpan.FromSeconds(Math.Max(60, rule.WindowSeconds));
+
     public async Task<double?> ValueAsync(AlertRuleEntity rule, MlModel model, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var series = await SeriesAsync(rule, model, at, at, TimeSpan.FromMinutes(1), cancellationToken);
@@ -37,7 +93,7 @@ public sealed class AlertMetricResolver(PortalDbContext db)
     public async Task<IReadOnlyList<MetricPoint>> SeriesAsync(
         AlertRuleEntity rule, MlModel model, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
     {
-        var window = TimeSpan.FromSeconds(Math.Max(60, rule.WindowSeconds));
+        var window = Window(rule);
         var times = new List<DateTimeOffset>();
         for (var t = from; t <= to; t += step)
         {
@@ -55,13 +111,12 @@ public sealed class AlertMetricResolver(PortalDbContext db)
             AlertMetric.MissingRate or AlertMetric.OutOfRangeRate or AlertMetric.NewCategoryRate
                 => DataQuality(rule.Metric, await LoadFeatureRollupsAsync(model.Id, start, to, cancellationToken), window),
             AlertMetric.DatasetDriftShare or AlertMetric.PredictionPsi or AlertMetric.PcaReconstructionError or AlertMetric.MmdPValue
-                => Drift(rule.Metric, await db.DriftRuns.AsNoTracking()
-                    .Where(r => r.ModelId == model.Id && r.At >= start.UtcDateTime && r.At <= to.UtcDateTime).OrderBy(r => r.At).ToListAsync(cancellationToken), window),
+                => Drift(rule.Metric, await LoadDriftRunsAsync(model.Id, start, to, cancellationToken), window),
             AlertMetric.FeatureDriftScore
                 => FeatureDrift(await db.DriftFeatureResults.AsNoTracking()
                     .Where(r => r.ModelId == model.Id && r.Feature == rule.Feature && r.At >= start.UtcDateTime && r.At <= to.UtcDateTime)
                     .OrderBy(r => r.At).ToListAsync(cancellationToken), window),
-            AlertMetric.SloBurnRate when rule.SloId is not null => await SloAlertRules.SeriesAsync(db, rule, from, to, cancellationToken),
+            AlertMetric.SloBurnRate when rule.SloId is not null => await SloAlertRules.SeriesAsync(db, rule, from, to, cancellationToken, sloRows),
             AlertMetric.SloBurnRate => await BurnRateAsync(model.Id, window, from, to, cancellationToken),
             AlertMetric.JobFailures => JobFailures(await db.JobRuns.AsNoTracking()
                 .Where(r => r.ModelId == model.Id && r.Outcome == JobOutcome.Failed && r.StartedAt >= start.UtcDateTime && r.StartedAt <= to.UtcDateTime)
@@ -97,19 +152,33 @@ public sealed class AlertMetricResolver(PortalDbContext db)
     private Task<List<PredictionRollup>> LoadPredictionRollupsAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         long a = from.ToUnixTimeMilliseconds(), b = to.ToUnixTimeMilliseconds();
-        return db.PredictionRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= a && r.MinuteMs <= b).ToListAsync(cancellationToken);
+        return predictionRows?.Of(modelId, a, b) is { } rows ? Task.FromResult(rows) : db.PredictionRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= a && r.MinuteMs <= b).ToListAsync(cancellationToken);
     }
 
     private Task<List<QualityRollup>> LoadQualityRollupsAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         long a = from.ToUnixTimeMilliseconds(), b = to.ToUnixTimeMilliseconds();
-        return db.QualityRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= a && r.MinuteMs <= b).ToListAsync(cancellationToken);
+        return qualityRows?.Of(modelId, a, b) is { } rows ? Task.FromResult(rows) : db.QualityRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= a && r.MinuteMs <= b).ToListAsync(cancellationToken);
     }
 
     private Task<List<FeatureRollup>> LoadFeatureRollupsAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         long a = from.ToUnixTimeMilliseconds(), b = to.ToUnixTimeMilliseconds();
-        return db.FeatureRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= a && r.MinuteMs <= b).ToListAsync(cancellationToken);
+        return featureRows?.Of(modelId, a, b) is { } rows ? Task.FromResult(rows) : db.FeatureRollups.AsNoTracking().Where(r => r.ModelId == modelId && r.MinuteMs >= a && r.MinuteMs <= b).ToListAsync(cancellationToken);
+    }
+
+    private Task<List<DriftRun>> LoadDriftRunsAsync(int modelId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        driftRuns?.Of(modelId, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()) is { } runs
+            ? Task.FromResult(runs)
+            : db.DriftRuns.AsNoTracking().Where(r => r.ModelId == modelId && r.At >= from.UtcDateTime && r.At <= to.UtcDateTime).OrderBy(r => r.At).ToListAsync(cancellationToken);
+
+    /// <summary>Rows of every model read once for [FromMs, ToMs], by model; a range it covers is answered from them.</summary>
+    private sealed class MinuteRows<T>(long readFromMs, long readToMs, List<T> rows, Func<T, int> model, Func<T, long> atMs)
+    {
+        private readonly ILookup<int, T> byModel = rows.ToLookup(model);
+
+        public List<T>? Of(int modelId, long fromMs, long toMs) =>
+            fromMs >= readFromMs && toMs <= readToMs ? [.. byModel[modelId].Where(r => atMs(r) >= fromMs && atMs(r) <= toMs)] : null;
     }
 
     /// <summary>Error rate, latency percentiles (from the log-histogram, ±2 %), requests per minute, low-confidence and schema-violation rates.</summary>

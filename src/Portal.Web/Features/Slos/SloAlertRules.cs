@@ -5,6 +5,7 @@ using Portal.Analysis.Slo;
 using Portal.Data;
 using Portal.Data.Entities.Alerting;
 using SloDefinition = Portal.Data.Entities.Jobs.SloDefinition;
+using SloSliRecord = Portal.Data.Entities.Jobs.SloSliRecord;
 
 namespace Portal.Web.Features.Slos;
 
@@ -99,9 +100,13 @@ public static class SloAlertRules
     /// The value of an SLO rule at each whole minute of [<paramref name="from"/>, <paramref name="to"/>] from the SLI
     /// history (<see cref="SloBurnAlerts.Value"/>); a minute without a record, or without traffic, has no value.
     /// </summary>
-    public static async Task<Func<DateTimeOffset, double?>> SeriesAsync(PortalDbContext db, AlertRuleEntity rule, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public static async Task<Func<DateTimeOffset, double?>> SeriesAsync(
+        PortalDbContext db, AlertRuleEntity rule, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, Preload? preload = null)
     {
-        var slo = await db.SloDefinitions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == rule.SloId, cancellationToken);
+        var covered = preload is not null && Minute(from) >= preload.FromMs && Minute(to) <= preload.ToMs;
+        var slo = covered
+            ? preload!.Definitions.GetValueOrDefault(rule.SloId ?? 0)
+            : await db.SloDefinitions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == rule.SloId, cancellationToken);
         if (slo is null || !Enum.TryParse<BurnAlertSeverity>(rule.SloAlert, out var alert))
         {
             return _ => null;
@@ -109,8 +114,21 @@ public static class SloAlertRules
 
         var pairs = BurnRateAlertRule.ForWindow(slo.WindowDays);
         var allowed = SloInput.From(slo).ToAnalysis().AllowedBadFraction;
-        var history = await SloSliHistory.ReadAsync(db, slo, Minute(from), Minute(to), cancellationToken);
+        var history = covered
+            ? SloSliHistory.ByMinute(slo, preload!.Records[slo.Id].Where(r => r.MinuteMs >= Minute(from) && r.MinuteMs <= Minute(to)))
+            : await SloSliHistory.ReadAsync(db, slo, Minute(from), Minute(to), cancellationToken);
         return t => history.TryGetValue(Minute(t), out var rates) ? SloBurnAlerts.Value(SloEvaluator.AlertsFor(pairs, rates, allowed), alert) : null;
+    }
+
+    /// <summary>Every SLO and the SLI history of the minute of <c>at</c>, read once for a live evaluation of all SLO rules.</summary>
+    public sealed record Preload(long FromMs, long ToMs, IReadOnlyDictionary<int, SloDefinition> Definitions, ILookup<int, SloSliRecord> Records);
+
+    public static async Task<Preload> PreloadAsync(PortalDbContext db, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var minute = Minute(at);
+        var definitions = await db.SloDefinitions.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
+        var records = await db.SloSliRecords.AsNoTracking().Where(r => r.MinuteMs == minute).ToListAsync(cancellationToken);
+        return new Preload(minute, minute, definitions, records.ToLookup(r => r.SloId));
     }
 
     private static long Minute(DateTimeOffset t) => Ingestion.RollupAccumulator.MinuteOf(t.ToUnixTimeMilliseconds());

@@ -87,9 +87,15 @@ public sealed class SloSliHistory(PortalDbContext db, IOptions<SloOptions> optio
     public static async Task<Dictionary<long, IReadOnlyList<BurnRate>>> ReadAsync(
         PortalDbContext db, SloDefinition slo, long fromMs, long toMs, CancellationToken cancellationToken)
     {
+        var rows = await db.SloSliRecords.AsNoTracking().Where(r => r.SloId == slo.Id && r.MinuteMs >= fromMs && r.MinuteMs <= toMs).ToListAsync(cancellationToken);
+        return ByMinute(slo, rows);
+    }
+
+    /// <summary>The burn rates of <paramref name="slo"/> in <paramref name="rows"/> (its SLI records), by minute.</summary>
+    public static Dictionary<long, IReadOnlyList<BurnRate>> ByMinute(SloDefinition slo, IEnumerable<SloSliRecord> rows)
+    {
         var allowed = SloInput.From(slo).ToAnalysis().AllowedBadFraction;
         var lengths = SloEvaluator.BurnWindows.ToDictionary(w => w.Name, w => w.Length);
-        var rows = await db.SloSliRecords.AsNoTracking().Where(r => r.SloId == slo.Id && r.MinuteMs >= fromMs && r.MinuteMs <= toMs).ToListAsync(cancellationToken);
         return rows.Where(r => lengths.ContainsKey(r.Window)).GroupBy(r => r.MinuteMs).ToDictionary(
             g => g.Key,
             g => (IReadOnlyList<BurnRate>)g.Select(r => BurnRate.Of(r.Window, lengths[r.Window], new SloCount(r.Good, r.Total), allowed)).ToList());
