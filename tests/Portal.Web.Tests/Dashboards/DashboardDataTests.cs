@@ -158,7 +158,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
         Assert.Equal("0.52", cut.Find("[data-testid=prediction-psi]").TextContent);
         Assert.Contains("drift", cut.Find("#drift-table").TextContent);
 
-        var list = await factory.Services.GetRequiredService<ModelDirectory>().ListAsync();
+        var list = (await factory.Services.GetRequiredService<ModelDirectory>().ListAsync(new ModelListQuery(Search: "drifty"))).Items;
         Assert.Equal(HealthLevel.Red, list.Single(m => m.Name == "drifty").Status);
         Assert.Equal($"drift: {Reason}", list.Single(m => m.Name == "drifty").StatusReason);
     }
@@ -197,7 +197,7 @@ public sealed class DashboardDataTests : IAsyncLifetime
 
         Assert.Equal("amber", headline.GetAttribute("data-level"));
         Assert.Equal("Drift — 1 of 2 features drifted — country 22×", Normalize(headline.TextContent));
-        var item = (await factory.Services.GetRequiredService<ModelDirectory>().ListAsync()).Single(m => m.Name == "lowweight");
+        var item = (await factory.Services.GetRequiredService<ModelDirectory>().ListAsync(new ModelListQuery(Search: "lowweight"))).Items.Single(m => m.Name == "lowweight");
         Assert.Equal(HealthLevel.Amber, item.Status);
         Assert.Equal("drift: 1 of 2 features drifted — country 22×", item.StatusReason);
     }

@@ -53,6 +53,33 @@ public sealed class DashboardFilterTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Equal(3, Shown(cut).Count), TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task The_models_list_shows_a_page_of_fifty_with_previous_and_next_and_searches_all_models()
+    {
+        for (var i = 0; i < 55; i++)
+        {
+            await CreateModelAsync(client, $"page-{i:D2}", "binary");
+        }
+
+        context.Render<MudPopoverProvider>();
+        var cut = context.Render<ModelsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(ModelListQuery.DefaultPageSize, Shown(cut).Count), TimeSpan.FromSeconds(30));
+        Assert.Equal("page-00", Shown(cut)[0]);
+        Assert.Equal("1–50 of 55 models", cut.Find("[data-testid=models-range]").TextContent);
+
+        await cut.InvokeAsync(() => cut.Find("#models-next").Click());
+        cut.WaitForAssertion(() => Assert.Equal(["page-50", "page-51", "page-52", "page-53", "page-54"], Shown(cut)), TimeSpan.FromSeconds(30));
+        Assert.Equal("51–55 of 55 models", cut.Find("[data-testid=models-range]").TextContent);
+
+        // A search looks at every model, not only the page shown, and starts again at its first page.
+        await cut.InvokeAsync(() => cut.Find("#models-previous").Click());
+        cut.WaitForAssertion(() => Assert.Equal("page-00", Shown(cut)[0]), TimeSpan.FromSeconds(30));
+        var search = cut.FindComponents<MudTextField<string>>().Single(s => s.Instance.Label == "Search");
+        await cut.InvokeAsync(() => search.Instance.ValueChanged.InvokeAsync("page-5"));
+        cut.WaitForAssertion(() => Assert.Equal(["page-50", "page-51", "page-52", "page-53", "page-54"], Shown(cut)), TimeSpan.FromSeconds(30));
+        Assert.Empty(cut.FindAll("[data-testid=models-range]"));
+    }
+
     [Theory]
     [InlineData("&version=v1", "3 predictions in 1 hour")]
     [InlineData("&version=v2", "5 predictions in 1 hour")]

@@ -227,7 +227,7 @@ public sealed class DashboardRollupTests : IAsyncLifetime
             return 0;
         });
 
-        var list = (await factory.Services.GetRequiredService<ModelDirectory>().ListAsync()).ToDictionary(m => m.Name);
+        var list = (await factory.Services.GetRequiredService<ModelDirectory>().ListAsync(new ModelListQuery(PageSize: 1_000))).Items.ToDictionary(m => m.Name);
 
         Assert.Equal(HealthLevel.Red, list["paged"].Status);
         Assert.Equal("firing alerts", list["paged"].StatusReason);

@@ -16,6 +16,24 @@ public sealed record ModelListItem(
     string Name, ModelTaskType TaskType, string? Description, string? Owner, HealthLevel Status, string StatusReason,
     long PredictionsLastHour, double[] Traffic);
 
+/// <summary>What the models list shows: the models matching a search (name, description or owner) and a task type, one page of them.</summary>
+public sealed record ModelListQuery(string Search = "", string Task = "", int Page = 0, int PageSize = ModelListQuery.DefaultPageSize)
+{
+    public const int DefaultPageSize = 50;
+
+    public bool Matches(MlModel model) =>
+        (Task.Length == 0 || model.TaskType.ToString() == Task)
+        && (Search.Length == 0 || model.Name.Contains(Search, StringComparison.OrdinalIgnoreCase)
+            || (model.Description?.Contains(Search, StringComparison.OrdinalIgnoreCase) ?? false)
+            || (model.Owner?.Contains(Search, StringComparison.OrdinalIgnoreCase) ?? false));
+}
+
+/// <summary>One page of the models list: <see cref="Total"/> models match, <see cref="Items"/> are page <see cref="Page"/> (from 0).</summary>
+public sealed record ModelListPage(int Total, int Page, int PageSize, IReadOnlyList<ModelListItem> Items)
+{
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
 /// <summary>The models list and model headers, read from the model tables and the last hour of rollups.</summary>
 public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
 {
@@ -40,25 +58,33 @@ public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, 
             [.. model.Features.OrderBy(f => f.Ordinal)]);
     }
 
-    public async Task<IReadOnlyList<ModelListItem>> ListAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The page of matching models with their status and sparkline. The filters run on the model rows; rollups, drift
+    /// signals, SLOs and alerts are read for the page's models only, so a fleet of a thousand costs a page of fifty.
+    /// </summary>
+    public async Task<ModelListPage> ListAsync(ModelListQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var models = await db.Models.AsNoTracking().OrderBy(m => m.Name).ToListAsync(cancellationToken);
+        var matching = (await db.Models.AsNoTracking().OrderBy(m => m.Name).ToListAsync(cancellationToken)).Where(query.Matches).ToList();
+        var size = Math.Max(1, query.PageSize);
+        var page = Math.Clamp(query.Page, 0, Math.Max(0, (matching.Count - 1) / size));
+        var models = matching.Skip(page * size).Take(size).ToList();
+        var ids = models.Select(m => m.Id).ToList();
         var range = ListWindow.At(time.GetUtcNow());
         var lastWeek = range.ShiftedBack(TimeSpan.FromDays(7));
-        var rows = await db.PredictionRollups.AsNoTracking().Where(r => r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs)
+        var rows = await db.PredictionRollups.AsNoTracking().Where(r => ids.Contains(r.ModelId) && r.MinuteMs >= range.FromMs && r.MinuteMs <= range.ToMs)
             .Select(r => new { r.ModelId, Row = new PredictionRow(
                 r.Version, r.MinuteMs, r.Count, r.Errors, r.SchemaViolations, r.LatencyCount, r.LatencySumMs, r.LatencyMaxMs, r.LatencyBuckets,
                 r.ScoreCount, r.ScoreSum, null, null, r.LowConfidence, r.ValueCount, r.ValueSum, r.ValueSumSq) })
             .ToListAsync(cancellationToken);
-        var lastWeekCounts = await db.PredictionRollups.Where(r => r.MinuteMs >= lastWeek.FromMs && r.MinuteMs <= lastWeek.ToMs)
+        var lastWeekCounts = await db.PredictionRollups.Where(r => ids.Contains(r.ModelId) && r.MinuteMs >= lastWeek.FromMs && r.MinuteMs <= lastWeek.ToMs)
             .GroupBy(r => r.ModelId).Select(g => new { ModelId = g.Key, Count = g.Sum(r => r.Count) })
             .ToDictionaryAsync(x => x.ModelId, x => x.Count, cancellationToken);
         var drift = await DriftSignalsReader.LatestAsync(db, DateTime.UnixEpoch.AddMilliseconds(range.FromMs), cancellationToken);
-        var latencySlos = await db.SloDefinitions.AsNoTracking().Where(s => s.Enabled && s.Kind == SloKind.Latency && s.LatencyBoundMs != null)
+        var latencySlos = await db.SloDefinitions.AsNoTracking().Where(s => ids.Contains(s.ModelId) && s.Enabled && s.Kind == SloKind.Latency && s.LatencyBoundMs != null)
             .ToListAsync(cancellationToken);
 
-        var firing = await db.Alerts.AsNoTracking().Where(a => a.State == nameof(AlertState.Firing))
+        var firing = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.ModelId) && a.State == nameof(AlertState.Firing))
             .Select(a => new { a.ModelId, a.Severity }).ToListAsync(cancellationToken);
         var alerts = firing.ToLookup(a => a.ModelId, a => a.Severity);
 
@@ -90,6 +116,6 @@ public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, 
                 stats.Total.Count, [.. stats.Buckets.Select(b => (double)b.Count)]));
         }
 
-        return items;
+        return new ModelListPage(matching.Count, page, size, items);
     }
 }
