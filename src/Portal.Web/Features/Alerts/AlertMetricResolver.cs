@@ -27,8 +27,11 @@ public sealed class AlertMetricResolver(PortalDbContext db)
     /// <summary>Labelled rows read at most for one AUC series (the newest are kept).</summary>
     public const int MaxAucRows = 200_000;
 
-    /// <summary>Longest rule window whose rows <see cref="PreloadAsync"/> reads for every model at once; longer ones read per rule.</summary>
-    public static readonly TimeSpan MaxPreloadWindow = TimeSpan.FromHours(6);
+    /// <summary>
+    /// Longest rule window whose rows <see cref="PreloadAsync"/> reads for every model at once (an hour of a thousand
+    /// models' minute rollups is about 60,000 rows); a rule with a longer window reads its own.
+    /// </summary>
+    public static readonly TimeSpan MaxPreloadWindow = TimeSpan.FromHours(1);
 
     private MinuteRows<PredictionRollup>? predictionRows;
     private MinuteRows<QualityRollup>? qualityRows;
@@ -52,26 +55,30 @@ public sealed class AlertMetricResolver(PortalDbContext db)
             return windows.Count == 0 ? null : (at - windows.Max() - TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds();
         }
 
+        // The models the rules are about (a rule without a model is about every model).
+        var all = rules.Any(r => r.ModelId is null);
+        var ids = rules.Where(r => r.ModelId is not null).Select(r => r.ModelId!.Value).Distinct().ToList();
+
         if (From(AlertMetric.ErrorRate, AlertMetric.LatencyP50, AlertMetric.LatencyP95, AlertMetric.LatencyP99, AlertMetric.RequestRate,
                 AlertMetric.LowConfidenceRate, AlertMetric.SchemaViolationRate) is { } predictionsFrom)
         {
-            predictionRows = new(predictionsFrom, to, await db.PredictionRollups.AsNoTracking().Where(r => r.MinuteMs >= predictionsFrom && r.MinuteMs <= to).ToListAsync(cancellationToken), r => r.ModelId, r => r.MinuteMs);
+            predictionRows = new(predictionsFrom, to, await db.PredictionRollups.AsNoTracking().Where(r => (all || ids.Contains(r.ModelId)) && r.MinuteMs >= predictionsFrom && r.MinuteMs <= to).ToListAsync(cancellationToken), r => r.ModelId, r => r.MinuteMs);
         }
 
         if (From(AlertMetric.Accuracy, AlertMetric.F1, AlertMetric.Mae, AlertMetric.Rmse) is { } qualityFrom)
         {
-            qualityRows = new(qualityFrom, to, await db.QualityRollups.AsNoTracking().Where(r => r.MinuteMs >= qualityFrom && r.MinuteMs <= to).ToListAsync(cancellationToken), r => r.ModelId, r => r.MinuteMs);
+            qualityRows = new(qualityFrom, to, await db.QualityRollups.AsNoTracking().Where(r => (all || ids.Contains(r.ModelId)) && r.MinuteMs >= qualityFrom && r.MinuteMs <= to).ToListAsync(cancellationToken), r => r.ModelId, r => r.MinuteMs);
         }
 
         if (From(AlertMetric.MissingRate, AlertMetric.OutOfRangeRate, AlertMetric.NewCategoryRate) is { } featuresFrom)
         {
-            featureRows = new(featuresFrom, to, await db.FeatureRollups.AsNoTracking().Where(r => r.MinuteMs >= featuresFrom && r.MinuteMs <= to).ToListAsync(cancellationToken), r => r.ModelId, r => r.MinuteMs);
+            featureRows = new(featuresFrom, to, await db.FeatureRollups.AsNoTracking().Where(r => (all || ids.Contains(r.ModelId)) && r.MinuteMs >= featuresFrom && r.MinuteMs <= to).ToListAsync(cancellationToken), r => r.ModelId, r => r.MinuteMs);
         }
 
         if (From(AlertMetric.DatasetDriftShare, AlertMetric.PredictionPsi, AlertMetric.PcaReconstructionError, AlertMetric.MmdPValue) is { } driftFrom)
         {
             var (a, b) = (DateTime.UnixEpoch.AddMilliseconds(driftFrom), at.UtcDateTime);
-            driftRuns = new(driftFrom, to, await db.DriftRuns.AsNoTracking().Where(r => r.At >= a && r.At <= b).OrderBy(r => r.At).ToListAsync(cancellationToken),
+            driftRuns = new(driftFrom, to, await db.DriftRuns.AsNoTracking().Where(r => (all || ids.Contains(r.ModelId)) && r.At >= a && r.At <= b).OrderBy(r => r.At).ToListAsync(cancellationToken),
                 r => r.ModelId, r => (long)(r.At - DateTime.UnixEpoch).TotalMilliseconds);
         }
 
