@@ -89,6 +89,7 @@ public static class FleetBenchmark
         Console.WriteLine($"| models list load p50 / p95 / p99 / max | {Both(s => s.Browsers.List.Format())} |");
         Console.WriteLine($"| model tab load p50 / p95 / p99 / max | {Both(s => s.Browsers.Tab.Format())} |");
         Console.WriteLine($"| page loads / timed out (60 s) | {Both(s => $"{s.Browsers.Loads} / {s.Browsers.Timeouts}")} |");
+        Console.WriteLine($"| live update, POST → page p50 / p95 / p99 / max | {Both(s => s.Browsers.Live.Format())} |");
         foreach (var type in fleet.Jobs.Select(j => j.Type))
         {
             string Lag(Scenario s) => s.Jobs.FirstOrDefault(j => j.Type == type) is { } j

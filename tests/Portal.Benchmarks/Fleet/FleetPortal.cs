@@ -89,9 +89,13 @@ internal sealed class FleetPortal : IAsyncDisposable
         processes.Clear();
     }
 
-    /// <summary>Creates the models with their references, three alert rules and one SLO each.</summary>
+    /// <summary>A model without traffic of its own, for the live-update probe (<see cref="FleetBrowsers"/>).</summary>
+    public const string LiveModel = "fleet-live";
+
+    /// <summary>Creates the models with their references, three alert rules and one SLO each, and the probe's model.</summary>
     public async Task SetUpAsync(FleetOptions options, int models)
     {
+        await SendAsync(Clients[0], HttpMethod.Put, $"api/v1/models/{LiveModel}", JsonContent.Create(new { taskType = "binary", features = Array.Empty<object>() }));
         var reference = ReferenceCsv(options.ReferenceRows);
         await ForEachModelAsync(options, models, "set up (model, reference, 3 alert rules, 1 SLO)", (http, i) => SetUpModelAsync(http, i, reference));
     }
