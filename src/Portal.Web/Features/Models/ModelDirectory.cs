@@ -80,7 +80,7 @@ public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, 
         var lastWeekCounts = await db.PredictionRollups.Where(r => ids.Contains(r.ModelId) && r.MinuteMs >= lastWeek.FromMs && r.MinuteMs <= lastWeek.ToMs)
             .GroupBy(r => r.ModelId).Select(g => new { ModelId = g.Key, Count = g.Sum(r => r.Count) })
             .ToDictionaryAsync(x => x.ModelId, x => x.Count, cancellationToken);
-        var drift = await DriftSignalsReader.LatestAsync(db, DateTime.UnixEpoch.AddMilliseconds(range.FromMs), cancellationToken);
+        var drift = await DriftSignalsReader.LatestAsync(db, ids, DateTime.UnixEpoch.AddMilliseconds(range.FromMs), cancellationToken);
         var latencySlos = await db.SloDefinitions.AsNoTracking().Where(s => ids.Contains(s.ModelId) && s.Enabled && s.Kind == SloKind.Latency && s.LatencyBoundMs != null)
             .ToListAsync(cancellationToken);
 

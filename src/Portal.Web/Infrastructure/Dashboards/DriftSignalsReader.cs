@@ -22,17 +22,18 @@ public static class DriftSignalsReader
         run.Severity, run.PredictionPsi, run.TargetPsi, run.PcaDrift, run.MmdDrift, possibleDriftEvents);
 
     /// <summary>
-    /// Per model: the latest drift run with a verdict (any version) and its drifted features, and the streaming
-    /// possible-drift events since <paramref name="eventsSince"/>. Models with neither are absent.
+    /// Per model of <paramref name="modelIds"/>: the latest drift run with a verdict (any version) and its drifted
+    /// features, and the streaming possible-drift events since <paramref name="eventsSince"/>. Models with neither are absent.
     /// </summary>
-    public static async Task<Dictionary<int, DriftSignals>> LatestAsync(PortalDbContext db, DateTime eventsSince, CancellationToken cancellationToken)
+    public static async Task<Dictionary<int, DriftSignals>> LatestAsync(
+        PortalDbContext db, IReadOnlyCollection<int> modelIds, DateTime eventsSince, CancellationToken cancellationToken)
     {
-        var latestIds = await db.DriftRuns.AsNoTracking().Where(r => r.HasVerdict)
+        var latestIds = await db.DriftRuns.AsNoTracking().Where(r => modelIds.Contains(r.ModelId) && r.HasVerdict)
             .GroupBy(r => r.ModelId).Select(g => g.Max(r => r.Id)).ToListAsync(cancellationToken);
         var runs = await db.DriftRuns.AsNoTracking().Where(r => latestIds.Contains(r.Id)).ToListAsync(cancellationToken);
         var drifted = (await db.DriftFeatureResults.AsNoTracking().Where(f => latestIds.Contains(f.DriftRunId) && f.Drifted).ToListAsync(cancellationToken))
             .ToLookup(f => f.DriftRunId);
-        var events = await db.PossibleDriftEvents.AsNoTracking().Where(e => e.At >= eventsSince)
+        var events = await db.PossibleDriftEvents.AsNoTracking().Where(e => modelIds.Contains(e.ModelId) && e.At >= eventsSince)
             .GroupBy(e => e.ModelId).Select(g => new { ModelId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(e => e.ModelId, e => e.Count, cancellationToken);
 
