@@ -46,13 +46,14 @@ public static class JobsServiceCollectionExtensions
             o.Queues = JobQueues.ByPriority;
             o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
         });
-        // A worker of its own for alerting, so an evaluation never waits for a long model job to end.
+        // A worker of its own for alerting, so an evaluation never waits for a long model job to end. Lightweight:
+        // workers only; the server above already runs the recurring and delayed schedulers and the expiration.
         BoundedJobServer.AddBoundedJobServer(services, o =>
         {
             o.ServerName = $"{Environment.MachineName}:alerting";
             o.WorkerCount = 1;
             o.Queues = [JobQueues.Alerting];
-            o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+            o.IsLightweightServer = true;
         });
         services.AddScoped<JobRunRecorder>();
         services.AddScoped<RecurringJobSchedules>();

@@ -30,11 +30,4 @@ public static class RecurringJobSet
         using var connection = storage.GetConnection();
         return connection.GetRecurringJobs([id]).FirstOrDefault(j => !j.Removed)?.Cron;
     }
-
-    /// <summary>The queue a recurring job's runs are enqueued on (since Hangfire 1.8 the job's own, else the recurring job's).</summary>
-    public static string? QueueOf(JobStorage storage, string id)
-    {
-        using var connection = storage.GetConnection();
-        return connection.GetRecurringJobs([id]).FirstOrDefault(j => !j.Removed) is { } job ? job.Job?.Queue ?? job.Queue : null;
-    }
 }
