@@ -69,9 +69,10 @@ public sealed class SloAlertTests
         var preview = await host.WithAsync<AlertRuleService, RulePreview>(async s => await s.PreviewAsync((await s.GetFormAsync(pageRule.Id))!));
         Assert.Equal(1, preview.TimesFired);
 
-        // The SLI history holds a row per burn window and minute: 24 h backfilled at the first evaluation, then every minute.
+        // The SLI history holds a row per burn window and minute: backfilled at the first evaluation from the model's
+        // first minute of data (70 minutes before), then every minute.
         var minutes = await host.DbAsync(db => db.SloSliRecords.Select(r => r.MinuteMs).Distinct().CountAsync());
-        Assert.Equal((24 * 60) + 1 + 31, minutes);
+        Assert.Equal(70 + 31, minutes);
 
         // The SLO page's chart reads it over REST: burn rates per minute and window, thresholds alongside.
         var sloId = (int)(await created.Content.ReadFromJsonAsync<JsonNode>())!["id"]!;
@@ -127,6 +128,7 @@ public sealed class SloAlertTests
         var start = host.BaseTime.AddDays(-3);
         clock.SetUtcNow(start);
         var model = await host.ModelAsync("slo-retained");
+        await host.SeedTrafficAsync(model.Id, start.AddMinutes(-10), 10, 0);
         await host.WithAsync<Portal.Web.Features.Slos.SloService, int>(async s =>
             (await s.CreateAsync(model, new Portal.Web.Features.Slos.SloInput("errors", Portal.Data.Entities.Jobs.SloKind.ErrorRate, 99, 30, null, null))).Id);
         await RunEvaluationJobAsync(host);
@@ -137,6 +139,32 @@ public sealed class SloAlertTests
         var kept = await host.DbAsync(db => db.SloSliRecords.Select(r => r.MinuteMs).Distinct().ToListAsync());
         Assert.Equal((24 * 60) + 1, kept.Count); // the first evaluation's day is gone; the second backfilled its own
         Assert.True(kept.Min() >= now - TimeSpan.FromDays(1).TotalMilliseconds);
+    }
+
+    [Fact]
+    public async Task An_slo_records_no_history_before_its_models_first_data()
+    {
+        var clock = new FakeTimeProvider();
+        using var host = new AlertingTestHost(clock: clock);
+        var start = host.BaseTime.AddMinutes(-40);
+        clock.SetUtcNow(start);
+        var model = await host.ModelAsync("slo-new");
+        await host.WithAsync<Portal.Web.Features.Slos.SloService, int>(async s =>
+            (await s.CreateAsync(model, new Portal.Web.Features.Slos.SloInput("errors", Portal.Data.Entities.Jobs.SloKind.ErrorRate, 99, 30, null, null))).Id);
+
+        await RunEvaluationJobAsync(host);
+        Assert.Equal(0, await host.DbAsync(db => db.SloSliRecords.CountAsync())); // not a day of empty windows
+
+        await host.SeedTrafficAsync(model.Id, start, 5, 0.5);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await RunEvaluationJobAsync(host);
+
+        // Each minute from the end of the first minute with data to now: 5, each with every burn window.
+        var rows = await host.DbAsync(db => db.SloSliRecords.AsNoTracking().ToListAsync());
+        var minute = start.ToUnixTimeMilliseconds() / 60_000 * 60_000;
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => minute + (i * 60_000L)), rows.Select(r => r.MinuteMs).Distinct().Order());
+        Assert.Equal(5 * 7, rows.Count);
+        Assert.All(rows.Where(r => r.Window == "5m"), r => Assert.Equal(r.Total / 2, r.Good));
     }
 
     private static Task<int> RunEvaluationJobAsync(AlertingTestHost host) =>

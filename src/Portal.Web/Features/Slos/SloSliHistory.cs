@@ -5,6 +5,7 @@ using Portal.Data;
 using Portal.Data.Entities.Jobs;
 using Portal.Web.Features.Ingestion;
 using SloDefinition = Portal.Data.Entities.Jobs.SloDefinition;
+using SloKind = Portal.Data.Entities.Jobs.SloKind;
 
 namespace Portal.Web.Features.Slos;
 
@@ -31,29 +32,54 @@ public sealed class SloSliHistory(PortalDbContext db, IOptions<SloOptions> optio
 
     private static readonly TimeSpan LongestWindow = SloEvaluator.BurnWindows.Max(w => w.Length);
 
+    /// <summary>Every recorded minute has a row of each window; this one's are looked up to find the last minute.</summary>
+    private static readonly string FirstWindow = SloEvaluator.BurnWindows[0].Name;
+
     /// <summary>Records every missing minute up to the whole minute at or before <paramref name="now"/>; returns the rows written.</summary>
     public async Task<int> RecordAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var endMs = RollupAccumulator.MinuteOf(now.ToUnixTimeMilliseconds());
-        var slos = await db.SloDefinitions.AsNoTracking().Where(s => s.Enabled).ToListAsync(cancellationToken);
-        var ids = slos.Select(s => s.Id).ToList();
-        var recorded = await db.SloSliRecords.Where(r => ids.Contains(r.SloId)).GroupBy(r => r.SloId)
-            .Select(g => new { SloId = g.Key, Last = g.Max(r => r.MinuteMs) }).ToDictionaryAsync(r => r.SloId, r => r.Last, cancellationToken);
-        var created = await db.Models.AsNoTracking().ToDictionaryAsync(m => m.Id, m => RollupAccumulator.MinuteOf(m.CreatedAt.ToUnixTimeMilliseconds()), cancellationToken);
         var oldest = endMs - (long)Backfill.TotalMilliseconds;
+
+        // Each SLO's last recorded minute: one index seek per SLO (a grouped MAX would read the whole history).
+        var slos = await db.SloDefinitions.AsNoTracking().Where(s => s.Enabled)
+            .Select(s => new { Slo = s, Last = db.SloSliRecords.Where(r => r.SloId == s.Id && r.Window == FirstWindow).Max(r => (long?)r.MinuteMs) })
+            .ToListAsync(cancellationToken);
+        var modelIds = slos.Select(s => s.Slo.ModelId).Distinct().ToList();
+        var created = await db.Models.AsNoTracking().Where(m => modelIds.Contains(m.Id))
+            .ToDictionaryAsync(m => m.Id, m => RollupAccumulator.MinuteOf(m.CreatedAt.ToUnixTimeMilliseconds()), cancellationToken);
+
+        // No history before a model's first data in reach of the longest window: a thousand new SLOs would otherwise
+        // each write a day of empty rows (7 windows × 1,440 minutes) at their first evaluation.
+        var reach = oldest - (long)LongestWindow.TotalMilliseconds;
+        var firstData = await db.PredictionRollups.AsNoTracking().Where(r => modelIds.Contains(r.ModelId) && r.MinuteMs >= reach)
+            .GroupBy(r => r.ModelId).Select(g => new { ModelId = g.Key, First = g.Min(r => r.MinuteMs) })
+            .ToDictionaryAsync(r => r.ModelId, r => r.First, cancellationToken);
+        long? StartOf(SloDefinition slo) =>
+            slo.Kind == SloKind.Throughput ? created.GetValueOrDefault(slo.ModelId) // counts minutes without traffic too
+            : firstData.TryGetValue(slo.ModelId, out var data) ? data + 60_000 : null;
         var written = 0;
-        foreach (var model in slos.GroupBy(s => s.ModelId))
+        foreach (var model in slos.GroupBy(s => s.Slo.ModelId))
         {
-            var firsts = model.ToDictionary(s => s.Id, s => Math.Max(oldest, recorded.TryGetValue(s.Id, out var last) ? last + 60_000 : oldest));
-            var first = firsts.Values.Min();
+            var firsts = new Dictionary<int, long>();
+            foreach (var (slo, last) in model.Select(s => (s.Slo, s.Last)))
+            {
+                if (StartOf(slo) is { } start)
+                {
+                    firsts[slo.Id] = Math.Max(Math.Max(oldest, start), last is null ? oldest : last.Value + 60_000);
+                }
+            }
+
+            var first = firsts.Count == 0 ? long.MaxValue : firsts.Values.Min();
             if (first > endMs)
             {
                 continue;
             }
 
             var fromMs = first - (long)LongestWindow.TotalMilliseconds;
-            var rollups = await SloRollups.LoadAsync(db, model.Key, model.ToList(), fromMs, endMs, cancellationToken);
-            foreach (var slo in model)
+            var recording = model.Select(s => s.Slo).Where(s => firsts.ContainsKey(s.Id)).ToList();
+            var rollups = await SloRollups.LoadAsync(db, model.Key, recording, fromMs, endMs, cancellationToken);
+            foreach (var slo in recording)
             {
                 var definition = SloInput.From(slo).ToAnalysis();
                 var series = SloSeriesBuilder.Build(definition, rollups.Predictions, rollups.Quality, Math.Max(fromMs, created.GetValueOrDefault(slo.ModelId)), endMs);
