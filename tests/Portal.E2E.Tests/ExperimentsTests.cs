@@ -33,7 +33,11 @@ public sealed class ExperimentsTests(PortalServerFixture portal)
         await page.WaitForURLAsync("**/experiments/new", new() { WaitUntil = WaitUntilState.Commit });
         await PortalServerFixture.WaitForInteractiveAsync(page);
         await page.GetByLabel("Experiment name").FillAsync("Checkout with v2");
+        // The id follows the name until edited; a person edits it once it shows (typed into before the server's
+        // answer arrived, under load the slug landed mid-fill and the two ran together).
+        await Assertions.Expect(page.GetByLabel("Experiment id")).ToHaveValueAsync("checkout-with-v2");
         await page.GetByLabel("Experiment id").FillAsync(id);
+        await Assertions.Expect(page.GetByLabel("Experiment id")).ToHaveValueAsync(id);
         await page.GetByLabel("Hypothesis").FillAsync("v2's sharper scores raise checkout conversion.");
         await page.Locator("#model-select .mud-select").First.ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = model }).ClickAsync();

@@ -96,6 +96,10 @@ public static class FleetBenchmark
                 ? $"{j.Finished:N0} of {j.Due:N0} due ({j.Failed} failed); lag {j.LagSeconds.Format("s")}; first / last ticks p95 {j.FirstTicksP95:F0} / {j.LastTicksP95:F0} s (interval {j.IntervalSeconds:F0} s); run {j.DurationMs.P50:F0} / {j.DurationMs.P95:F0} ms"
                 : "—";
             Console.WriteLine($"| {type} jobs: finished of due; lag p50 / p95 / p99 / max | {Both(Lag)} |");
+            string Nodes(Scenario s) => s.Jobs.FirstOrDefault(j => j.Type == type) is { } j
+                ? $"{string.Join(", ", j.ByNode.Select(n => $"{n.Key} {n.Value:N0}"))}; run twice: {j.Repeated}"
+                : "—";
+            Console.WriteLine($"| {type} jobs: runs per node; runs of one model and tick beyond the first | {Both(Nodes)} |");
         }
 
         Console.WriteLine($"| portal CPU, mean of the run (% of one core) | {Both(s => $"{Mean(s.Samples, x => x.CpuPercent):F0} %")} |");

@@ -13,9 +13,13 @@ internal static class FleetJobs
 {
     public sealed record JobSchedule(string Type, string Cron, bool Seconds, int RunsPerTick);
 
-    public sealed record Lag(string Type, int Ticks, int Due, int Finished, int Failed, Percentiles LagSeconds, Percentiles DurationMs, double FirstTicksP95, double LastTicksP95, double IntervalSeconds);
+    /// <param name="ByNode">Runs finished per node (with several nodes: whether both take their share).</param>
+    /// <param name="Repeated">Runs of a model and tick beyond its first (a job run twice, by one node or two).</param>
+    public sealed record Lag(
+        string Type, int Ticks, int Due, int Finished, int Failed, Percentiles LagSeconds, Percentiles DurationMs, double FirstTicksP95, double LastTicksP95,
+        double IntervalSeconds, IReadOnlyDictionary<string, int> ByNode, int Repeated);
 
-    private sealed record Run(DateTime StartedAt, DateTime? FinishedAt, double? DurationMs, string Outcome);
+    private sealed record Run(DateTime StartedAt, DateTime? FinishedAt, double? DurationMs, string Outcome, string? Model, string Node);
 
     public static async Task<IReadOnlyList<Lag>> MeasureAsync(HttpClient http, IEnumerable<JobSchedule> schedules, DateTime from, DateTime to)
     {
@@ -42,7 +46,9 @@ internal static class FleetJobs
             lags.Add(new Lag(
                 schedule.Type, ticks.Count, ticks.Count * schedule.RunsPerTick, byTick.Count, byTick.Count(x => x.Run.Outcome is "failed"),
                 Percentiles.Of(lag), Percentiles.Of(byTick.Where(x => x.Run.DurationMs is not null).Select(x => x.Run.DurationMs!.Value)),
-                P95Of(ticks.Take(Math.Max(1, half))), P95Of(ticks.Skip(half)), interval));
+                P95Of(ticks.Take(Math.Max(1, half))), P95Of(ticks.Skip(half)), interval,
+                byTick.GroupBy(x => x.Run.Node).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+                byTick.GroupBy(x => (x.Tick, x.Run.Model)).Sum(g => g.Count() - 1)));
         }
 
         return lags;
@@ -59,7 +65,9 @@ internal static class FleetJobs
                 Utc(item.GetProperty("startedAt").GetDateTime()),
                 item.GetProperty("finishedAt").ValueKind == JsonValueKind.Null ? null : Utc(item.GetProperty("finishedAt").GetDateTime()),
                 item.GetProperty("durationMs").ValueKind == JsonValueKind.Null ? null : item.GetProperty("durationMs").GetDouble(),
-                item.GetProperty("outcome").ToString().ToLower(CultureInfo.InvariantCulture))).ToList();
+                item.GetProperty("outcome").ToString().ToLower(CultureInfo.InvariantCulture),
+                item.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? model.GetString() : null,
+                item.TryGetProperty("node", out var node) && node.ValueKind == JsonValueKind.String ? node.GetString()! : "?")).ToList();
             runs.AddRange(items);
             if (items.Count < 500 || items[^1].StartedAt < from)
             {
