@@ -99,6 +99,30 @@ internal sealed class FleetBodies
         return json.Append(']').ToString();
     }
 
+    /// <summary>
+    /// A model's past (<c>--history-days</c>): one prediction a minute from <paramref name="from"/> to
+    /// <paramref name="until"/> with past timestamps, so the jobs and alerting meet days of minute rollups, in requests
+    /// of at most <see cref="FleetOptions.MaxRequestItems"/>.
+    /// </summary>
+    public static IEnumerable<byte[]> History(string task, int model, DateTimeOffset from, DateTimeOffset until)
+    {
+        var random = new Random(model);
+        var minutes = (int)(until - from).TotalMinutes;
+        for (var first = 0; first < minutes; first += FleetOptions.MaxRequestItems)
+        {
+            var json = new StringBuilder("[");
+            for (var m = first; m < Math.Min(minutes, first + FleetOptions.MaxRequestItems); m++)
+            {
+                var template = Template(task, 1, random);   // one item: [{"predictionId":"{id}-0000",…}]
+                var item = template[1..^1].Replace(IdTemplates.Placeholder, $"h{model}-{m}", StringComparison.Ordinal)
+                    .Replace("\"modelVersion\"", $"\"timestamp\":\"{from.AddMinutes(m).UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}\",\"modelVersion\"", StringComparison.Ordinal);
+                json.Append(m == first ? "" : ",").Append(item);
+            }
+
+            yield return Encoding.UTF8.GetBytes(json.Append(']').ToString());
+        }
+    }
+
     /// <summary>A standard normal draw (Box–Muller).</summary>
     public static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

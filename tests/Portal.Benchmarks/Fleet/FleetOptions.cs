@@ -15,7 +15,8 @@ internal sealed record FleetOptions(
     bool Postgres,
     int Nodes,
     int BaselineMinutes,
-    int SetupConcurrency)
+    int SetupConcurrency,
+    int HistoryDays)
 {
     public const int Features = 20;
 
@@ -37,12 +38,13 @@ internal sealed record FleetOptions(
             Postgres: postgres,
             Nodes: IngestBenchmark.Option(args, "--nodes", 1),
             BaselineMinutes: IngestBenchmark.Option(args, "--baseline-minutes", 3),
-            SetupConcurrency: IngestBenchmark.Option(args, "--setup-concurrency", 4));
+            SetupConcurrency: IngestBenchmark.Option(args, "--setup-concurrency", 4),
+            HistoryDays: IngestBenchmark.Option(args, "--history-days", 0));
     }
 
     public string Describe() =>
         string.Create(CultureInfo.InvariantCulture, $"{Models:N0} models, {Rate:N0} predictions/s offered for {Minutes} min, {LabelPercent} % labelled {LabelDelaySeconds} s later, ") +
-        $"{Browsers} browsers, references of {ReferenceRows:N0} rows, {(Postgres ? $"PostgreSQL with {Nodes} node(s)" : "SQLite")}";
+        $"{Browsers} browsers, references of {ReferenceRows:N0} rows, {(HistoryDays > 0 ? $"{HistoryDays} days of history, " : "")}{(Postgres ? $"PostgreSQL with {Nodes} node(s)" : "SQLite")}";
 
     /// <summary>Binary, regression and multiclass in turn.</summary>
     public static string TaskOf(int model) => (model % 3) switch

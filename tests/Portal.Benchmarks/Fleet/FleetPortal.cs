@@ -98,6 +98,17 @@ internal sealed class FleetPortal : IAsyncDisposable
         await SendAsync(Clients[0], HttpMethod.Put, $"api/v1/models/{LiveModel}", JsonContent.Create(new { taskType = "binary", features = Array.Empty<object>() }));
         var reference = ReferenceCsv(options.ReferenceRows);
         await ForEachModelAsync(options, models, "set up (model, reference, 3 alert rules, 1 SLO)", (http, i) => SetUpModelAsync(http, i, reference));
+        if (options.HistoryDays > 0)
+        {
+            var until = DateTimeOffset.UtcNow;
+            await ForEachModelAsync(options, models, $"sent {options.HistoryDays} days of history (one prediction a minute)", async (http, i) =>
+            {
+                foreach (var body in FleetBodies.History(FleetOptions.TaskOf(i), i, until.AddDays(-options.HistoryDays), until))
+                {
+                    await SendAsync(http, HttpMethod.Post, $"api/v1/models/{FleetOptions.ModelName(i)}/predictions", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+                }
+            });
+        }
     }
 
     /// <summary>
