@@ -1,11 +1,14 @@
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Portal.Data;
 using Portal.Web.Features.Dashboards;
 using Portal.Web.Features.Models;
+using Portal.Web.Realtime;
 using Portal.Web.Tests.Infrastructure;
 using static Portal.Web.Tests.Ingestion.IngestionApi;
 
@@ -51,6 +54,59 @@ public sealed class DashboardFilterTests : IAsyncLifetime
 
         await cut.InvokeAsync(() => task.Instance.ValueChanged.InvokeAsync(""));
         cut.WaitForAssertion(() => Assert.Equal(3, Shown(cut).Count), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_live_reload_that_finishes_after_a_filter_is_chosen_does_not_bring_back_the_old_list()
+    {
+        await CreateModelAsync(client, "fraud-binary", "binary");
+        await CreateModelAsync(client, "price-regression", "regression");
+        var contexts = new HeldContexts(factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
+        await using var held = new BunitContext();
+        held.Services.AddSingleton(new ModelDirectory(contexts, TimeProvider.System));
+        held.UsePortal(factory);
+        held.Render<MudPopoverProvider>();
+        var cut = held.Render<ModelsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, Shown(cut).Count), TimeSpan.FromSeconds(30));
+
+        // A live change: the reload it starts reads with every task type, and is held there (as a slow read would be) …
+        var reading = contexts.HoldNext();
+        factory.Services.GetRequiredService<IModelChangeNotifier>().Publish("fraud-binary", ModelChangeKinds.Predictions);
+        await reading.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // … while a task type is chosen and its list shown; then the held reload finishes, and the list stays filtered.
+        var task = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Task type");
+        await cut.InvokeAsync(() => task.Instance.ValueChanged.InvokeAsync("Regression"));
+        cut.WaitForAssertion(() => Assert.Equal(["price-regression"], Shown(cut)), TimeSpan.FromSeconds(30));
+        var renders = cut.RenderCount;
+        contexts.Release();
+        cut.WaitForState(() => cut.RenderCount > renders, TimeSpan.FromSeconds(30));
+        Assert.Equal(["price-regression"], Shown(cut));
+    }
+
+    /// <summary>Contexts of the real database; the next one asked for after <see cref="HoldNext"/> waits for <see cref="Release"/>.</summary>
+    private sealed class HeldContexts(IDbContextFactory<PortalDbContext> inner) : IDbContextFactory<PortalDbContext>
+    {
+        private readonly TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource? next;
+
+        /// <summary>Holds the next context asked for; the task completes when it is asked for.</summary>
+        public TaskCompletionSource HoldNext() => next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => gate.TrySetResult();
+
+        public PortalDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref next, null) is { } entered)
+            {
+                entered.TrySetResult();
+                await gate.Task;
+            }
+
+            return await inner.CreateDbContextAsync(cancellationToken);
+        }
     }
 
     [Fact]
