@@ -80,12 +80,13 @@ public static class FleetBenchmark
         Console.WriteLine($"| measure | {n} | 1 model |");
         Console.WriteLine("|---|---|---|");
         Console.WriteLine($"| set-up (models, references, rules, SLOs) | {Both(s => $"{s.SetupSeconds:F0} s")} |");
-        Console.WriteLine($"| predictions offered / acknowledged per s | {Both(s => $"{s.Traffic.OfferedRate:N0} / {s.Traffic.AcceptedRate:N0}")} |");
+        Console.WriteLine($"| predictions offered per s / acknowledged per s until the last answer | {Both(s => $"{s.Traffic.OfferedRate:N0} / {s.Traffic.AcceptedRate:N0}")} |");
         Console.WriteLine($"| acknowledged / offered | {Both(s => $"{s.Traffic.Accepted / (double)s.Traffic.Offered:F2}")} |");
         Console.WriteLine($"| acknowledgement p50 / p95 / p99 / max (from the time due) | {Both(s => s.Traffic.Latency.Format())} |");
-        Console.WriteLine($"| requests (items each) / errors / 429 | {Both(s => $"{s.Traffic.Requests:N0} ({options.Rate * options.BatchSeconds / s.Models}) / {s.Traffic.Errors} / {s.Traffic.Throttled}")} |");
+        Console.WriteLine($"| last answer, minutes after the start (offered for {options.Minutes}) | {Both(s => $"{s.Traffic.Seconds / 60:F1}")} |");
+        Console.WriteLine($"| requests (items each) / errors / 429 | {Both(s => $"{s.Traffic.Requests:N0} ({s.Traffic.Offered / Math.Max(1, s.Traffic.Requests):N0}) / {s.Traffic.Errors} / {s.Traffic.Throttled}")} |");
         Console.WriteLine($"| labels offered / acknowledged, request p99 | {Both(s => $"{s.Traffic.LabelsOffered:N0} / {s.Traffic.LabelsAccepted:N0}, {s.Traffic.LabelLatency.P99:F0} ms")} |");
-        Console.WriteLine($"| acknowledged per minute | {Both(s => string.Join(" ", s.Traffic.AcceptedPerMinute.Select(m => (m / 60.0).ToString("N0", CultureInfo.InvariantCulture))))} |");
+        Console.WriteLine($"| acknowledged per minute of the answer (/s) | {Both(s => string.Join(" ", s.Traffic.AcceptedPerMinute.Select(m => (m / 60.0).ToString("N0", CultureInfo.InvariantCulture))))} |");
         Console.WriteLine($"| models list load p50 / p95 / p99 / max | {Both(s => s.Browsers.List.Format())} |");
         Console.WriteLine($"| model tab load p50 / p95 / p99 / max | {Both(s => s.Browsers.Tab.Format())} |");
         Console.WriteLine($"| page loads / timed out (60 s) | {Both(s => $"{s.Browsers.Loads} / {s.Browsers.Timeouts}")} |");

@@ -20,9 +20,13 @@ internal sealed class FleetTraffic(FleetPortal portal, FleetOptions options, int
         long Offered, long Accepted, int Requests, int Errors, int Throttled, Percentiles Latency,
         long LabelsOffered, long LabelsAccepted, int LabelErrors, Percentiles LabelLatency, double Seconds, long[] AcceptedPerMinute)
     {
+        /// <summary>Acknowledged per second, over the time until the last answer (<see cref="Seconds"/>).</summary>
         public double AcceptedRate => Accepted / Seconds;
 
-        public double OfferedRate => Offered / Seconds;
+        /// <summary>Offered per second, over the offered minutes.</summary>
+        public double OfferedRate => Offered / OfferedSeconds;
+
+        public double OfferedSeconds { get; init; } = Seconds;
     }
 
     public async Task<Result> RunAsync(TimeSpan duration)
@@ -31,7 +35,7 @@ internal sealed class FleetTraffic(FleetPortal portal, FleetOptions options, int
         var labelsDue = new ConcurrentQueue<(TimeSpan Due, int Model, long Number)>();
         var latencies = new ConcurrentBag<double>();
         var labelLatencies = new ConcurrentBag<double>();
-        var perMinute = new long[(int)Math.Ceiling(duration.TotalMinutes)];
+        var perMinute = new ConcurrentDictionary<int, long>();   // by the minute of the answer: a backlog drains after the due times
         long accepted = 0, labelsAccepted = 0, labelsOffered = 0;
         int requests = 0, errors = 0, throttled = 0, labelErrors = 0;
         var clock = Stopwatch.StartNew();
@@ -52,7 +56,7 @@ internal sealed class FleetTraffic(FleetPortal portal, FleetOptions options, int
                 if (status == HttpStatusCode.OK)
                 {
                     Interlocked.Add(ref accepted, count);
-                    Interlocked.Add(ref perMinute[Math.Min(perMinute.Length - 1, (int)due.TotalMinutes)], count);
+                    perMinute.AddOrUpdate((int)clock.Elapsed.TotalMinutes, count, (_, sum) => sum + count);
                     if (options.LabelPercent > 0)
                     {
                         labelsDue.Enqueue((clock.Elapsed + labelDelay, model, number));
@@ -128,10 +132,18 @@ internal sealed class FleetTraffic(FleetPortal portal, FleetOptions options, int
         }
 
         await Task.WhenAll(sends);
+        var answered = clock.Elapsed;
         await labelling;
+
+        // Rates over the time until the last answer: with a backlog, everything is acknowledged in the end, later.
+        var seconds = Math.Max(duration.TotalSeconds, answered.TotalSeconds);
+        var minutes = Enumerable.Range(0, (int)Math.Ceiling(seconds / 60)).Select(m => perMinute.GetValueOrDefault(m)).ToArray();
         return new Result(
             (long)sends.Count * bodies.ItemsPerRequest, accepted, requests, errors, throttled, Percentiles.Of(latencies),
-            labelsOffered, labelsAccepted, labelErrors, Percentiles.Of(labelLatencies), duration.TotalSeconds, perMinute);
+            labelsOffered, labelsAccepted, labelErrors, Percentiles.Of(labelLatencies), seconds, minutes)
+        {
+            OfferedSeconds = duration.TotalSeconds,
+        };
     }
 
     private async Task<(HttpStatusCode Status, long Accepted)> PostAsync(int model, string kind, byte[] body)
