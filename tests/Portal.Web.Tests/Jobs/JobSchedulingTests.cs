@@ -191,6 +191,59 @@ public sealed class JobSchedulingTests
         }
     }
 
+    [Fact]
+    public async Task A_backlog_of_quality_runs_holding_every_shared_worker_does_not_starve_drift_or_slo_runs()
+    {
+        // A fleet's quarter-hour enqueues a thousand quality runs and its hour a thousand drift runs: in one shared queue
+        // the drift runs waited for every quality run (0 of 1,000 finished in the benchmark's six minutes after the tick).
+        using var factory = new PortalFactory();
+        var client = factory.CreateApiClient();
+        var model = await NewModelAsync(client);
+        await PutDriftSettingsAsync(client, model, new { cron = "0 * * * *" });
+        var (created, _) = await SendJsonAsync(client, HttpMethod.Post, $"/api/v1/models/{model}/slos", new { name = "errors", kind = "errorRate", targetPercent = 99 });
+        Assert.Equal(HttpStatusCode.Created, created);
+        var storage = factory.Services.GetRequiredService<JobStorage>();
+        using (var connection = storage.GetConnection())
+        {
+            // (The model's quality job is registered by the next schedule sync; it goes the same way.)
+            var queues = connection.GetRecurringJobs([$"drift:{model}", $"slo:{model}"]).ToDictionary(j => j.Id, j => j.Job?.Queue);
+            Assert.Equal("drift", queues[$"drift:{model}"]);
+            Assert.Equal("slo", queues[$"slo:{model}"]);
+        }
+
+        var jobs = factory.Services.GetRequiredService<IBackgroundJobClient>();
+        var gate = Guid.NewGuid();
+        BusyModelJob.Gates[gate] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                jobs.Enqueue<BusyModelJob>("quality", j => j.RunAsync(gate, CancellationToken.None));
+            }
+
+            var sharedWorkers = Math.Max(2, Environment.ProcessorCount);
+            await WaitForAsync(() => Task.FromResult(storage.GetMonitoringApi().ProcessingCount() >= sharedWorkers + 1 ? "busy" : null), "quality runs holding the shared workers and the quality worker");
+            var since = DateTime.UtcNow;
+            var recurring = (IRecurringJobManagerV2)factory.Services.GetRequiredService<IRecurringJobManager>();
+            recurring.TriggerJob($"drift:{model}");
+            recurring.TriggerJob($"slo:{model}");
+
+            foreach (var jobType in new[] { DriftJob.JobType, Portal.Web.Features.Slos.SloJob.JobType })
+            {
+                var run = await WaitForAsync(() => factory.WithServiceAsync<PortalDbContext, JobRun?>(db =>
+                    db.JobRuns.AsNoTracking().FirstOrDefaultAsync(r => r.JobType == jobType && r.StartedAt >= since && r.FinishedAt != null)), $"a {jobType} run");
+                Assert.NotEqual(JobOutcome.Failed, run.Outcome);
+            }
+
+            Assert.True(storage.GetMonitoringApi().EnqueuedCount("quality") > 0, "the quality runs were still queued: the others did not wait for them");
+        }
+        finally
+        {
+            BusyModelJob.Gates[gate].TrySetResult();
+            BusyModelJob.Gates.TryRemove(gate, out _);
+        }
+    }
+
     /// <summary>A model job that holds its worker until the test opens its gate.</summary>
     public sealed class BusyModelJob
     {

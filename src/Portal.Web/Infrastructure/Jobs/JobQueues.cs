@@ -3,7 +3,9 @@ namespace Portal.Web.Infrastructure.Jobs;
 /// <summary>
 /// Hangfire queues. Alert evaluation and notifications go to <see cref="Alerting"/>: with a thousand models, each
 /// quarter-hour enqueues a thousand quality runs and each hour a thousand drift runs, and an alert evaluation behind
-/// them would wait minutes. Workers take <see cref="Alerting"/> first, and one worker takes nothing else.
+/// them would wait minutes. Each family of scheduled model jobs has a queue of its own (<see cref="ModelJobs"/>) with a
+/// worker that takes nothing else, so one family's backlog (a thousand quality runs) never starves another's (the drift
+/// runs of the same hour). Runs a person asks for ("Run now") go to <see cref="Default"/>.
 /// </summary>
 public static class JobQueues
 {
@@ -11,6 +13,12 @@ public static class JobQueues
 
     public const string Default = "default";
 
-    /// <summary>The order the shared workers fetch in.</summary>
-    public static readonly string[] ByPriority = [Alerting, Default];
+    /// <summary>One queue per family of recurring per-model jobs, named as the family.</summary>
+    public static readonly string[] ModelJobs = ["slo", "quality", "drift", "fairness"];
+
+    /// <summary>
+    /// The queues the shared workers fetch from, first to last where the storage keeps the order (Hangfire.InMemory
+    /// does; Hangfire.PostgreSql need not, so fairness does not depend on it: each family also has its own worker).
+    /// </summary>
+    public static readonly string[] ByPriority = [Alerting, Default, .. ModelJobs];
 }

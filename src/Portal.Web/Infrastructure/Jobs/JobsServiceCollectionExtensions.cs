@@ -55,6 +55,19 @@ public static class JobsServiceCollectionExtensions
             o.Queues = [JobQueues.Alerting];
             o.IsLightweightServer = true;
         });
+        // And a worker of its own for each family of model jobs: the shared workers above take any queue, so without
+        // these a quarter-hour's thousand quality runs would hold every worker while the hour's drift runs waited.
+        foreach (var queue in JobQueues.ModelJobs)
+        {
+            BoundedJobServer.AddBoundedJobServer(services, o =>
+            {
+                o.ServerName = $"{Environment.MachineName}:{queue}";
+                o.WorkerCount = 1;
+                o.Queues = [queue];
+                o.IsLightweightServer = true;
+            });
+        }
+
         services.AddScoped<JobRunRecorder>();
         services.AddScoped<RecurringJobSchedules>();
         services.AddScoped<IRecurringJobSource, ScheduleSyncJobSource>();

@@ -9,10 +9,25 @@ namespace Portal.Web.Infrastructure.Jobs;
 /// <summary>
 /// A family of recurring per-model jobs (drift, quality, fairness, SLO): one "family:model" job (<see cref="RecurringJobSet.Id"/>)
 /// per model whose settings want one, on the cron they give, kept equal to the database; and the prologue every run
-/// starts with (the model, which may have been deleted since the run was scheduled).
+/// starts with (the model, which may have been deleted since the run was scheduled). Runs go to the family's own queue
+/// (<see cref="JobQueues.ModelJobs"/>).
 /// </summary>
-public sealed class PerModelJob<TJob>(string family, Func<int, Expression<Func<TJob, Task>>> run)
+public sealed class PerModelJob<TJob>
 {
+    private readonly string family;
+    private readonly Func<int, Expression<Func<TJob, Task>>> run;
+
+    public PerModelJob(string family, Func<int, Expression<Func<TJob, Task>>> run)
+    {
+        if (!JobQueues.ModelJobs.Contains(family))
+        {
+            throw new ArgumentException($"The job family '{family}' has no queue of its own: add it to JobQueues.ModelJobs.", nameof(family));
+        }
+
+        this.family = family;
+        this.run = run;
+    }
+
     public string Family => family;
 
     /// <summary>Registers the model's job on <paramref name="cron"/>, or removes it when null (its settings want none).</summary>
@@ -24,7 +39,7 @@ public sealed class PerModelJob<TJob>(string family, Func<int, Expression<Func<T
         }
         else
         {
-            jobs.AddOrUpdate(RecurringJobSet.Id(family, model), run(modelId), cron, RecurringJobSet.Utc);
+            jobs.AddOrUpdate(RecurringJobSet.Id(family, model), family, run(modelId), cron, RecurringJobSet.Utc);
         }
     }
 
