@@ -57,13 +57,55 @@ public sealed class DashboardFilterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_page_of_the_models_list_the_server_builds_is_timed_on_metrics()
+    {
+        await CreateModelAsync(client, "fraud-binary", "binary");
+        await CreateModelAsync(client, "price-regression", "regression");
+        using var scraper = factory.CreateClient();
+        var before = TimedCount(await scraper.GetStringAsync("/metrics"));
+        context.Render<MudPopoverProvider>();
+        var cut = context.Render<ModelsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, Shown(cut).Count), TimeSpan.FromSeconds(30));
+        // Two pages on opening: the first, and one more once live changes are followed (none may be missed in between).
+        Assert.Equal(before + 2, await TimedCountAsync(scraper, before + 2));
+
+        var task = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Task type");
+        await cut.InvokeAsync(() => task.Instance.ValueChanged.InvokeAsync("Regression"));
+        cut.WaitForAssertion(() => Assert.Equal(["price-regression"], Shown(cut)), TimeSpan.FromSeconds(30));
+        Assert.Equal(before + 3, await TimedCountAsync(scraper, before + 3));
+        Assert.Contains($"{ModelsListMetrics.Name}_bucket{{le=\"0.3\"}}", await scraper.GetStringAsync("/metrics"));
+    }
+
+    /// <summary>The histogram's count once it reaches <paramref name="atLeast"/> (or after 30 s).</summary>
+    private static async Task<long> TimedCountAsync(HttpClient scraper, long atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var count = TimedCount(await scraper.GetStringAsync("/metrics"));
+            if (count >= atLeast || DateTime.UtcNow > deadline)
+            {
+                return count;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The histogram's count; 0 before anything asked for the list (the metric is registered with the list's service).</summary>
+    private static long TimedCount(string metrics) =>
+        System.Text.RegularExpressions.Regex.Match(metrics, $@"(?m)^{ModelsListMetrics.Name}_count (\d+)") is { Success: true } count
+            ? long.Parse(count.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+
+    [Fact]
     public async Task A_live_reload_that_finishes_after_a_filter_is_chosen_does_not_bring_back_the_old_list()
     {
         await CreateModelAsync(client, "fraud-binary", "binary");
         await CreateModelAsync(client, "price-regression", "regression");
         var contexts = new HeldContexts(factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
         await using var held = new BunitContext();
-        held.Services.AddSingleton(new ModelDirectory(contexts, TimeProvider.System));
+        held.Services.AddSingleton(new ModelDirectory(contexts, TimeProvider.System, factory.Services.GetRequiredService<ModelsListMetrics>()));
         held.UsePortal(factory);
         held.Render<MudPopoverProvider>();
         var cut = held.Render<ModelsPage>();

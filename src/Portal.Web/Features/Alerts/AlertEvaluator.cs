@@ -68,6 +68,7 @@ public sealed class AlertEvaluator(
         await sloHistory.RecordAsync(now, cancellationToken);
         var rules = await db.AlertRules.AsNoTracking().Where(r => r.Enabled).ToListAsync(cancellationToken);
         var models = await db.Models.AsNoTracking().ToListAsync(cancellationToken);
+        var modelsById = models.ToDictionary(m => m.Id);
         await metrics.PreloadAsync(rules, now, cancellationToken);
         var alerts = await db.Alerts.ToDictionaryAsync(a => a.Fingerprint, cancellationToken);
         var changedModels = new HashSet<string>();
@@ -77,7 +78,8 @@ public sealed class AlertEvaluator(
         foreach (var rule in rules)
         {
             var analysisRule = AlertRuleService.ToAnalysisRule(rule);
-            foreach (var model in rule.ModelId is { } id ? models.Where(m => m.Id == id) : models)
+            // A lookup, not a scan: a fleet has thousands of single-model rules over a thousand models.
+            foreach (var model in rule.ModelId is not { } id ? models : modelsById.TryGetValue(id, out var one) ? [one] : [])
             {
                 count++;
                 var identity = Identity(rule, model);

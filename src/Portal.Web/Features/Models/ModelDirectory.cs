@@ -35,7 +35,7 @@ public sealed record ModelListPage(int Total, int Page, int PageSize, IReadOnlyL
 }
 
 /// <summary>The models list and model headers, read from the model tables and the last hour of rollups.</summary>
-public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
+public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, TimeProvider time, ModelsListMetrics metrics)
 {
     /// <summary>Window of the list's status and sparkline.</summary>
     public static readonly DashboardWindow ListWindow = DashboardWindow.Default;
@@ -63,6 +63,14 @@ public sealed class ModelDirectory(IDbContextFactory<PortalDbContext> contexts, 
     /// signals, SLOs and alerts are read for the page's models only, so a fleet of a thousand costs a page of fifty.
     /// </summary>
     public async Task<ModelListPage> ListAsync(ModelListQuery query, CancellationToken cancellationToken = default)
+    {
+        var started = time.GetTimestamp();
+        var page = await BuildPageAsync(query, cancellationToken);
+        metrics.Observe(time.GetElapsedTime(started));
+        return page;
+    }
+
+    private async Task<ModelListPage> BuildPageAsync(ModelListQuery query, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var matching = (await db.Models.AsNoTracking().OrderBy(m => m.Name).ToListAsync(cancellationToken)).Where(query.Matches).ToList();
