@@ -55,8 +55,8 @@ public static class JobsServiceCollectionExtensions
             o.Queues = [JobQueues.Alerting];
             o.IsLightweightServer = true;
         });
-        // And a worker of its own for each family of model jobs: the shared workers above take any queue, so without
-        // these a quarter-hour's thousand quality runs would hold every worker while the hour's drift runs waited.
+        // And a worker of its own for each family of model jobs, which only it takes: in one shared queue a quarter-hour's
+        // thousand quality runs held every worker while the hour's drift runs waited.
         foreach (var queue in JobQueues.ModelJobs)
         {
             BoundedJobServer.AddBoundedJobServer(services, o =>
