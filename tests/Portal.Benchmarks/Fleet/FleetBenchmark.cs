@@ -66,7 +66,7 @@ public static class FleetBenchmark
             new("quality", qualityCron, Seconds: false, RunsPerTick: models),
             new("drift", $"{driftMinute} * * * *", Seconds: false, RunsPerTick: models),
         ], from, to);
-        var listServerTimes = await FleetServerTimes.ReadAsync(portal.Clients, "portal_models_list_duration_seconds");
+        var listServerTimes = await FleetServerTimes.ReadAsync(portal.Clients, Portal.Web.Features.Models.ModelsListMetrics.Name);
         Console.WriteLine($"  {traffic.AcceptedRate:N0}/s acknowledged of {traffic.OfferedRate:N0}/s offered, p99 {traffic.Latency.P99:F0} ms; {browsers.Loads} page loads ({browsers.Timeouts} timed out)");
         return new Scenario(models, setup.Elapsed.TotalSeconds, traffic, browsers, jobs, sampler.Samples, listServerTimes);
     }
@@ -89,7 +89,7 @@ public static class FleetBenchmark
         Console.WriteLine($"| labels offered / acknowledged, request p99 | {Both(s => $"{s.Traffic.LabelsOffered:N0} / {s.Traffic.LabelsAccepted:N0}, {s.Traffic.LabelLatency.P99:F0} ms")} |");
         Console.WriteLine($"| acknowledged per minute of the answer (/s) | {Both(s => string.Join(" ", s.Traffic.AcceptedPerMinute.Select(m => (m / 60.0).ToString("N0", CultureInfo.InvariantCulture))))} |");
         Console.WriteLine($"| models list load p50 / p95 / p99 / max | {Both(s => s.Browsers.List.Format())} |");
-        Console.WriteLine($"| models list server time (portal_models_list_duration_seconds) | {Both(s => s.ListServerTimes.Format())} |");
+        Console.WriteLine($"| models list server time ({Portal.Web.Features.Models.ModelsListMetrics.Name}) | {Both(s => s.ListServerTimes.Format())} |");
         Console.WriteLine($"| model tab load p50 / p95 / p99 / max | {Both(s => s.Browsers.Tab.Format())} |");
         Console.WriteLine($"| page loads / timed out (60 s) | {Both(s => $"{s.Browsers.Loads} / {s.Browsers.Timeouts}")} |");
         Console.WriteLine($"| live update, POST → page p50 / p95 / p99 / max | {Both(s => s.Browsers.Live.Format())} |");

@@ -76,21 +76,9 @@ public sealed class DashboardFilterTests : IAsyncLifetime
         Assert.Contains($"{ModelsListMetrics.Name}_bucket{{le=\"0.3\"}}", await scraper.GetStringAsync("/metrics"));
     }
 
-    /// <summary>The histogram's count once it reaches <paramref name="atLeast"/> (or after 30 s).</summary>
-    private static async Task<long> TimedCountAsync(HttpClient scraper, long atLeast)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var count = TimedCount(await scraper.GetStringAsync("/metrics"));
-            if (count >= atLeast || DateTime.UtcNow > deadline)
-            {
-                return count;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>The histogram's count once it reaches <paramref name="atLeast"/> (or after <see cref="Eventually.Deadline"/>).</summary>
+    private static Task<long> TimedCountAsync(HttpClient scraper, long atLeast) =>
+        Eventually.PollAsync(async () => TimedCount(await scraper.GetStringAsync("/metrics")), count => count >= atLeast);
 
     /// <summary>The histogram's count; 0 before anything asked for the list (the metric is registered with the list's service).</summary>
     private static long TimedCount(string metrics) =>

@@ -207,8 +207,8 @@ public sealed class JobSchedulingTests
         {
             // (The model's quality job is registered by the next schedule sync; it goes the same way.)
             var queues = connection.GetRecurringJobs([$"drift:{model}", $"slo:{model}"]).ToDictionary(j => j.Id, j => j.Job?.Queue);
-            Assert.Equal("drift", queues[$"drift:{model}"]);
-            Assert.Equal("slo", queues[$"slo:{model}"]);
+            Assert.Equal(DriftSchedules.Family, queues[$"drift:{model}"]);
+            Assert.Equal(Portal.Web.Features.Slos.SloSchedules.Family, queues[$"slo:{model}"]);
         }
 
         var jobs = factory.Services.GetRequiredService<IBackgroundJobClient>();
@@ -218,12 +218,11 @@ public sealed class JobSchedulingTests
         {
             for (var i = 0; i < 10; i++)
             {
-                jobs.Enqueue<BusyModelJob>("quality", j => j.RunAsync(gate, CancellationToken.None));
+                jobs.Enqueue<BusyModelJob>(Portal.Web.Features.Quality.QualitySchedules.Family, j => j.RunAsync(gate, CancellationToken.None));
                 jobs.Enqueue<BusyModelJob>(JobQueues.Default, j => j.RunAsync(gate, CancellationToken.None));
             }
 
-            var sharedWorkers = Math.Max(2, Environment.ProcessorCount);
-            await WaitForAsync(() => Task.FromResult(storage.GetMonitoringApi().ProcessingCount() >= sharedWorkers + 1 ? "busy" : null), "runs holding the shared workers and the quality worker");
+            await WaitForAsync(() => Task.FromResult(storage.GetMonitoringApi().ProcessingCount() >= JobsServiceCollectionExtensions.SharedWorkerCount + 1 ? "busy" : null), "runs holding the shared workers and the quality worker");
             var since = DateTime.UtcNow;
             var recurring = (IRecurringJobManagerV2)factory.Services.GetRequiredService<IRecurringJobManager>();
             recurring.TriggerJob($"drift:{model}");
@@ -236,7 +235,7 @@ public sealed class JobSchedulingTests
                 Assert.NotEqual(JobOutcome.Failed, run.Outcome);
             }
 
-            Assert.True(storage.GetMonitoringApi().EnqueuedCount("quality") > 0, "the quality runs were still queued: the others did not wait for them");
+            Assert.True(storage.GetMonitoringApi().EnqueuedCount(Portal.Web.Features.Quality.QualitySchedules.Family) > 0, "the quality runs were still queued: the others did not wait for them");
             Assert.True(storage.GetMonitoringApi().EnqueuedCount(JobQueues.Default) > 0, "the shared workers were still busy");
         }
         finally

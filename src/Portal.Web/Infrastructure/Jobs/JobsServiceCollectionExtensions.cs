@@ -10,6 +10,9 @@ namespace Portal.Web.Infrastructure.Jobs;
 
 public static class JobsServiceCollectionExtensions
 {
+    /// <summary>Workers that take <see cref="JobQueues.ByPriority"/>: one per core, at least two.</summary>
+    public static int SharedWorkerCount => Math.Max(2, Environment.ProcessorCount);
+
     /// <summary>
     /// Hangfire on Hangfire.InMemory (embedded default) or PostgreSQL (scale-out: every scheduled run happens once
     /// across the cluster). Recurring jobs are registered from the database at start-up (IRecurringJobSource), so
@@ -42,7 +45,7 @@ public static class JobsServiceCollectionExtensions
             .UseStorage(sp.GetRequiredService<JobStorage>()));
         BoundedJobServer.AddBoundedJobServer(services, o =>
         {
-            o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+            o.WorkerCount = SharedWorkerCount;
             o.Queues = JobQueues.ByPriority;
             o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
         });
